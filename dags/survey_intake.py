@@ -1,0 +1,145 @@
+"""
+### 需求摸排（survey_intake）
+
+把各县（市、区）报来的农民工返乡返岗需求摸排表导入行动数据库：
+读取收件目录中的新文件（XLSX / CSV，UTF-8 或 GBK）→ 逐个文件规范化并做质量检查 →
+有问题的行隔离并写明原因 → 同一人多次填报以最新填报为准 → 入库 → 核对行数守恒。
+
+**每个文件一个检查任务**（任务名即文件名）。问题清单（问题清单.xlsx）写在
+`var/outputs/<行动>/feedback/`，可直接发回县里修改。
+
+#### 出错时怎么办（Triage）
+- **某个文件的检查任务失败（红色）**：整批退回，不会重试，也没有任何一行入库。
+  打开该任务日志看第一行中文说明（缺列、空文件、不是表格、不是本省、问题行超过上限），
+  把问题清单发给填报单位，改好后放回收件目录即可；同样内容的文件不会重复导入。
+- **load_batches 失败**：数据库不可用或行数不守恒（程序缺陷）。数据库事务已回滚，修复后重跑该任务。
+- **summarise_run 失败**：只是汇总说明本次有文件被退回，其余文件已正常入库。
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+from chunnuan_airflow.assets import SURVEY_DEMAND
+from chunnuan_airflow.forms import campaign_param
+
+
+@dag(
+    dag_id="survey_intake",
+    dag_display_name="需求摸排",
+    description="县级需求摸排表：检查、隔离问题行、去重、入库",
+    doc_md=__doc__,
+    schedule="0 * * * *",  # hourly during the survey window; manual runs any time
+    start_date=pendulum.datetime(2023, 12, 1, tz="Asia/Shanghai"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["春暖", "需求摸排"],
+    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=1)},
+    params={
+        "campaign": campaign_param(),
+        "files": Param(
+            [],
+            type="array",
+            items={"type": "string"},
+            title="指定文件",
+            description="留空：处理收件目录中的全部新文件。也可填写文件路径（相对路径按收件目录解析）。",
+        ),
+    },
+)
+def survey_intake():
+    @task(task_display_name="查找新报表", multiple_outputs=False)
+    def find_new_files(params=None) -> list[dict]:
+        from pathlib import Path
+
+        from chunnuan import campaign, settings
+        from chunnuan.survey_pipeline import find_submissions, register_files
+        from chunnuan_airflow.campaign_db import engine
+
+        context = get_current_context()
+        the_campaign = campaign.load(params["campaign"])
+        landing = settings.landing_dir(the_campaign.id, "survey")
+        if params["files"]:
+            paths = [p if p.is_absolute() else landing / p for p in map(Path, params["files"])]
+            missing = [str(p) for p in paths if not p.is_file()]
+            if missing:
+                raise AirflowFailException(f"找不到指定的文件：{'、'.join(missing)}")
+        else:
+            if context["dag_run"].run_type == "scheduled":
+                today = context["logical_date"].in_timezone("Asia/Shanghai").date()
+                if today not in the_campaign.survey_window:
+                    raise AirflowSkipException(f"{today} 不在摸排期（{the_campaign.survey_window.label()}）内")
+            paths = find_submissions(landing)
+        registered = register_files(engine(migrate=True), the_campaign, paths, run_id=context["run_id"])
+        for known in registered["known"]:
+            print(f"已处理过（内容相同）：{known['file']}，状态 {known['status']}")
+        print(f"收件目录 {landing}：新文件 {len(registered['new'])} 个")
+        return [{"batch_id": b.batch_id, "path": b.path, "file": Path(b.path).name} for b in registered["new"]]
+
+    @task(
+        task_display_name="检查报表",
+        map_index_template="{{ task.op_kwargs['batch']['file'] }}",
+        retries=0,  # a rejected file stays rejected until the county sends a corrected one
+        multiple_outputs=False,
+    )
+    def validate_file(batch: dict, params=None) -> dict:
+        from chunnuan import campaign
+        from chunnuan.survey_pipeline import BatchRejected, validate_batch
+        from chunnuan_airflow.campaign_db import engine
+
+        try:
+            outcome = validate_batch(engine(), campaign.load(params["campaign"]), batch["batch_id"], batch["path"])
+        except BatchRejected as exc:
+            raise AirflowFailException(f"整批退回：{exc}") from exc
+        print(f"{batch['file']}：{outcome}")
+        return outcome
+
+    @task(task_display_name="入库", trigger_rule="all_done", outlets=[SURVEY_DEMAND], multiple_outputs=False)
+    def load_batches(params=None, outlet_events=None) -> dict:
+        from chunnuan import campaign
+        from chunnuan.survey_pipeline import load_validated
+        from chunnuan_airflow.campaign_db import engine
+
+        the_campaign = campaign.load(params["campaign"])
+        loaded = load_validated(engine(), the_campaign)
+        if not loaded["batches"]:
+            raise AirflowSkipException("没有新的可入库报表")
+        totals = {k: sum(b[f"rows_{k}"] for b in loaded["batches"]) for k in ("read", "loaded", "quarantined", "merged")}
+        outlet_events[SURVEY_DEMAND].extra = {
+            "campaign": the_campaign.id,
+            "batches": [b["id"] for b in loaded["batches"]],
+            **totals,
+        }
+        print(f"入库 {len(loaded['batches'])} 个文件：{totals}，用时 {loaded['seconds']}")
+        return {"campaign": the_campaign.id, **totals, "batches": loaded["batches"]}
+
+    @task(task_display_name="汇总本次运行", trigger_rule="all_done")
+    def summarise_run(params=None) -> None:
+        from sqlalchemy import select
+
+        from chunnuan.db.models import SubmissionBatch
+        from chunnuan.feedback import feedback_path
+        from chunnuan_airflow.campaign_db import engine
+
+        run_id = get_current_context()["run_id"]
+        with engine().connect() as conn:
+            batches = conn.execute(
+                select(SubmissionBatch).where(SubmissionBatch.run_id == run_id).order_by(SubmissionBatch.id)
+            ).all()
+        for b in batches:
+            print(f"{b.file_name}: {b.status} 读取 {b.rows_read} 入库 {b.rows_loaded} "
+                  f"隔离 {b.rows_quarantined} 合并 {b.rows_merged}")
+        rejected = [b for b in batches if b.status == "rejected"]
+        if rejected:
+            lines = "\n".join(f"- {b.file_name}：{b.error}（问题清单：{feedback_path(params['campaign'], b.file_name)}）"
+                              for b in rejected)
+            raise AirflowFailException(f"{len(rejected)} 个文件被整批退回，其余文件已入库：\n{lines}")
+
+    files = find_new_files()
+    checked = validate_file.expand(batch=files)
+    loaded = load_batches()
+    checked >> loaded >> summarise_run()
+
+
+survey_intake()

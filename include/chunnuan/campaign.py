@@ -1,0 +1,161 @@
+"""Campaign configuration: one YAML per province and year, loaded into typed objects.
+
+Everything that differs between the Guangxi and Shandong notices (window, deadline, mailbox,
+departments, service items, rules) lives in `include/campaigns/<id>.yaml`, never in code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, model_validator
+
+from chunnuan import divisions
+from chunnuan.settings import campaigns_dir
+
+
+class CampaignConfigError(ValueError):
+    """A campaign file that cannot be used; the message names the file and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DateRange(_Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError(f"结束日期 {self.end} 早于开始日期 {self.start}")
+        return self
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def label(self) -> str:
+        return f"{self.start:%Y-%m-%d}至{self.end:%Y-%m-%d}"
+
+
+class Contact(_Strict):
+    name: str
+    phone: str | None = None
+    email: EmailStr | None = None
+
+
+class Department(_Strict):
+    name: str
+    contact: Contact | None = None
+
+
+class Figure(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    unit: str
+
+
+class ServiceItem(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    figures: list[Figure] = Field(min_length=1)
+
+
+class Report(_Strict):
+    deadline: dt.date
+    to: list[EmailStr] = Field(min_length=1)
+    weekly_on: str = Field(pattern=r"^(mon|tue|wed|thu|fri|sat|sun)$")
+
+
+class IntakeRules(_Strict):
+    # Share of bad rows above which a whole submission is sent back instead of quarantined row by row.
+    max_bad_row_share: float = Field(gt=0, le=1)
+    min_worker_age: int = Field(ge=14, le=20)
+
+
+class TrainingRules(_Strict):
+    # Guangxi: 每个县（市、区）至少开展一期送工前技能培训班. Zero means the campaign sets no such rule.
+    min_pre_dispatch_classes_per_county: int = Field(ge=0)
+
+
+class Source(_Strict):
+    issuer: str
+    document: str
+    issued_on: dt.date
+
+
+class Campaign(_Strict):
+    id: str = Field(pattern=r"^[a-z]+-\d{4}$")
+    name: str
+    province: str
+    source: Source
+    window: DateRange
+    survey_window: DateRange  # when scheduled intake runs look for new submissions
+    travel_window: DateRange
+    report: Report
+    lead_contact: Contact
+    departments: list[Department] = Field(min_length=1)
+    service_items: list[ServiceItem] = Field(min_length=1)
+    priority_groups: list[str] = Field(min_length=1)
+    intake: IntakeRules
+    training: TrainingRules
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Campaign:
+        divisions.province(self.province)  # raises with the list of known provinces
+        if self.report.deadline < self.window.start:
+            raise ValueError(f"report.deadline {self.report.deadline} 早于行动开始 {self.window.start}")
+        codes = [item.code for item in self.service_items]
+        if len(codes) != len(set(codes)):
+            raise ValueError(f"service_items 中有重复的 code: {sorted(c for c in codes if codes.count(c) > 1)}")
+        return self
+
+    @property
+    def province_code(self) -> str:
+        return divisions.province(self.province).code
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for e in error.errors():
+        where = ".".join(str(p) for p in e["loc"]) or "(文件顶层)"
+        lines.append(f"  - {where}: {e['msg']}")
+    return "\n".join(lines)
+
+
+def load_file(path: Path) -> Campaign:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CampaignConfigError(f"无法读取行动配置 {path}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise CampaignConfigError(f"行动配置 {path} 应是一个 YAML 映射（key: value），实际是 {type(raw).__name__}")
+    try:
+        campaign = Campaign.model_validate(raw)
+    except (ValidationError, LookupError) as exc:
+        detail = _describe(exc) if isinstance(exc, ValidationError) else f"  - {exc}"
+        raise CampaignConfigError(f"行动配置 {path} 有误：\n{detail}") from exc
+    if campaign.id != path.stem:
+        raise CampaignConfigError(f"行动配置 {path} 的 id 是 {campaign.id!r}，应与文件名 {path.stem!r} 一致")
+    return campaign
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in campaigns_dir().glob("*.yaml"))
+
+
+def display_names() -> dict[str, str]:
+    """campaign id -> "广西壮族自治区 · 2024年…" for forms and reports."""
+    return {cid: f"{load(cid).province} · {load(cid).name}" for cid in available()}
+
+
+@lru_cache(maxsize=16)
+def load(campaign_id: str) -> Campaign:
+    path = campaigns_dir() / f"{campaign_id}.yaml"
+    if not path.exists():
+        raise CampaignConfigError(f"没有行动配置 {campaign_id!r}；可用的有：{', '.join(available()) or '（无）'}")
+    return load_file(path)

@@ -1,0 +1,112 @@
+"""The campaign database schema, defined once here and migrated with Alembic (chunnuan/migrations).
+
+Conservation per submission is checkable in SQL at any time:
+    rows_read == |survey_worker rows of the batch| + |quarantined_row| + |merged_row|
+A worker row that a later submission replaces moves from survey_worker to merged_row (of its own
+batch), so the equation keeps holding for old batches too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SubmissionBatch(Base):
+    """One submitted file. Files are known by content hash: the same bytes are never taken twice."""
+
+    __tablename__ = "submission_batch"
+    __table_args__ = (UniqueConstraint("campaign_id", "kind", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    campaign_id: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))  # survey | fleet | openings | ...
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # received -> validated -> loaded, or rejected (batch-level problem, nothing loaded)
+    status: Mapped[str] = mapped_column(String(20))
+    rows_read: Mapped[int | None] = mapped_column(Integer)
+    rows_loaded: Mapped[int | None] = mapped_column(Integer)
+    rows_quarantined: Mapped[int | None] = mapped_column(Integer)
+    rows_merged: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[str | None] = mapped_column(String(250))
+
+
+class SurveyWorker(Base):
+    """The current demand of one worker in one campaign (latest submission wins)."""
+
+    __tablename__ = "survey_worker"
+    __table_args__ = (Index("ix_survey_worker_batch", "batch_id"), Index("ix_survey_worker_county", "home_county_code"))
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    source_row: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    phone: Mapped[str] = mapped_column(String(11))
+    home_county_code: Mapped[str] = mapped_column(String(6))
+    home_city_code: Mapped[str] = mapped_column(String(6))
+    home_township: Mapped[str | None] = mapped_column(Text)
+    poverty_status: Mapped[str] = mapped_column(String(10))
+    trip_type: Mapped[str] = mapped_column(String(4))
+    travel_date: Mapped[dt.date] = mapped_column(Date)
+    flex_days: Mapped[int] = mapped_column(Integer)
+    work_province: Mapped[str] = mapped_column(Text)
+    work_city: Mapped[str] = mapped_column(Text)
+    employer: Mapped[str | None] = mapped_column(Text)
+    needs_charter: Mapped[bool] = mapped_column(Boolean)
+    job_need: Mapped[str] = mapped_column(String(10))
+    desired_trade: Mapped[str | None] = mapped_column(Text)
+    needs_training: Mapped[bool] = mapped_column(Boolean)
+    training_trade: Mapped[str | None] = mapped_column(Text)
+    reporting_unit: Mapped[str] = mapped_column(Text)
+    reported_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class QuarantinedRow(Base):
+    """A submitted row that was not loaded, with every reason in the clerk's words."""
+
+    __tablename__ = "quarantined_row"
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"), primary_key=True)
+    source_row: Mapped[int] = mapped_column(Integer, primary_key=True)
+    codes: Mapped[str] = mapped_column(String(200))
+    reasons: Mapped[str] = mapped_column(Text)
+
+
+class MergedRow(Base):
+    """A submitted row replaced by a later report of the same worker (same file or a later file)."""
+
+    __tablename__ = "merged_row"
+    __table_args__ = (Index("ix_merged_row_kept", "kept_batch_id"),)
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"), primary_key=True)
+    source_row: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kept_batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    kept_row: Mapped[int] = mapped_column(Integer)

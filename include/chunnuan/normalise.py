@@ -1,0 +1,131 @@
+"""Turn raw cells into clean, typed values, vectorised so a million rows take seconds.
+
+What counties send and we accept: full-width digits and letters (NFKC), a lowercase x at the end
+of an ID number, phones with +86, spaces or dashes, dates as 2024-02-18, 2024/2/18, 2024.2.18,
+2024年2月18日, 20240218, real Excel date cells or Excel serial numbers. Anything that cannot be read
+becomes missing here and is reported by the gate with the value the clerk typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_DATE_PATTERNS = (
+    r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$",
+    r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$",
+)
+_PHONE_JUNK = r"[\s\-‐–—()]"
+_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
+_ID_CHECK_CHARS = np.frombuffer(b"10X98765432", dtype=np.uint8)
+
+
+def cell_text(value: object) -> object:
+    """A non-string cell (from an XLSX) as the text the clerk saw."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def text(cells: pd.Series) -> pd.Series:
+    """Cells as trimmed NFKC text; empty cells become <NA>."""
+    if cells.dtype == object:
+        mask = cells.map(lambda v: not isinstance(v, str))
+        if mask.any():
+            cells = cells.copy()
+            cells[mask] = cells[mask].map(cell_text)
+    out = cells.astype("string").str.normalize("NFKC").str.strip()
+    return out.mask(out == "")
+
+
+def numeric_cells(cells: pd.Series) -> pd.Series:
+    """True where the spreadsheet stored a number (an ID typed into a number cell loses digits)."""
+    if cells.dtype != object:
+        return pd.Series(False, index=cells.index)
+    return cells.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v == v)
+
+
+def _by_unique(values: pd.Series, fn, dtype: str) -> pd.Series:
+    """Apply fn to the distinct values only: survey columns repeat the same few hundred values."""
+    uniques = pd.Series(values.dropna().unique(), dtype=values.dtype)
+    if uniques.empty:
+        return pd.Series(pd.NaT if dtype.startswith("datetime") else None, index=values.index, dtype=dtype)
+    mapping = pd.Series(fn(uniques).to_numpy(), index=uniques)
+    return values.map(mapping).astype(dtype)
+
+
+def id_number(cells: pd.Series) -> pd.Series:
+    return text(cells).str.replace(r"\s", "", regex=True).str.upper()
+
+
+def phone(cells: pd.Series) -> pd.Series:
+    s = text(cells).str.replace(_PHONE_JUNK, "", regex=True)
+    return s.str.replace(r"^(?:\+86|0086|86)(?=1\d{10}$)", "", regex=True)
+
+
+def _parse_date_text(uniques: pd.Series) -> pd.Series:
+    parsed = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[s]")
+    for pattern in _DATE_PATTERNS:
+        parts = uniques.str.extract(pattern)
+        ymd = parts.dropna().astype(int)
+        if not ymd.empty:
+            got = pd.to_datetime(
+                pd.DataFrame({"year": ymd["y"], "month": ymd["m"], "day": ymd["d"]}), errors="coerce"
+            )
+            parsed.loc[got.index] = parsed.loc[got.index].fillna(got)
+    serial = pd.to_numeric(uniques.where(uniques.str.fullmatch(r"\d{5}(?:\.0+)?")), errors="coerce")
+    serial = serial.where(serial.between(30000, 60000))
+    from_serial = EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")
+    return parsed.fillna(from_serial).astype("datetime64[s]")
+
+
+def dates(cells: pd.Series) -> pd.Series:
+    """datetime64 (midnight, local date); NaT where empty or unreadable."""
+    return _by_unique(text(cells), _parse_date_text, "datetime64[s]")
+
+
+def small_int(cells: pd.Series, default: int) -> pd.Series:
+    """Integers such as 可提前或推迟天数: '3', '3天', '３'; empty -> default; unreadable -> -1."""
+    s = text(cells).str.replace(r"\s*天$", "", regex=True)
+    values = pd.to_numeric(s, errors="coerce")
+    whole = values.where(values == values.round())
+    out = whole.fillna(-1).astype("int64")
+    return out.mask(s.isna(), default)
+
+
+def choice(cells: pd.Series, aliases: dict[str, str]) -> pd.Series:
+    s = text(cells)
+    return s.replace(aliases) if aliases else s
+
+
+def id_checksum_ok(ids: pd.Series) -> pd.Series:
+    """GB 11643 check digit, computed for all rows at once; <NA> where the format is wrong.
+
+    Same rule as stdnum.cn.ric (the tests hold this to it); stdnum does one ID in ~60 µs, which
+    is a minute for a province, so the arithmetic is done here in numpy.
+    """
+    fmt_ok = ids.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)
+    out = pd.Series(pd.NA, index=ids.index, dtype="boolean")
+    if fmt_ok.any():
+        raw = "".join(ids[fmt_ok].tolist()).encode("ascii")
+        grid = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 18)
+        total = ((grid[:, :17] - ord("0")).astype(np.int64) * _ID_WEIGHTS).sum(axis=1)
+        out[fmt_ok] = _ID_CHECK_CHARS[total % 11] == grid[:, 17]
+    return out
+
+
+def id_birth_dates(ids: pd.Series) -> pd.Series:
+    """Birth date encoded in positions 7-14 of the ID number; NaT where absent or impossible."""
+    digits = ids.str.slice(6, 14).where(ids.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
+    return _by_unique(digits, lambda u: pd.to_datetime(u, format="%Y%m%d", errors="coerce"), "datetime64[s]")

@@ -1,0 +1,5 @@
+-- After a load: what is left of each batch in survey_worker, and what was merged into other rows.
+UPDATE submission_batch SET
+    rows_loaded = (SELECT COUNT(*) FROM survey_worker w WHERE w.batch_id = :batch_id),
+    rows_merged = (SELECT COUNT(*) FROM merged_row m WHERE m.batch_id = :batch_id)
+WHERE id = :batch_id

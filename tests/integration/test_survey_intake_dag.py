@@ -1,0 +1,84 @@
+"""survey_intake end to end through Airflow (dag.test) on a real SQLite file and a real PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import text
+
+from chunnuan import db, settings
+from tests.support.rows import valid_row, write_csv
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def intake_dag(airflow_db):
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(dag_folder=str(settings.REPO_ROOT / "dags")).get_dag("survey_intake")
+
+
+@pytest.fixture
+def campaign_conn(db_url, monkeypatch):
+    monkeypatch.setenv("AIRFLOW_CONN_CAMPAIGN_DB",
+                       json.dumps({"conn_type": "generic", "extra": {"sqlalchemy_url": db_url}}))
+    return db_url
+
+
+def states(dagrun) -> dict[str, str]:
+    return {(ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.rendered_map_index}]"): ti.state
+            for ti in dagrun.get_task_instances()}
+
+
+def query(url, sql):
+    with db.engine(url).connect() as conn:
+        return conn.execute(text(sql)).all()
+
+
+def asset_events():
+    from airflow.models.asset import AssetEvent
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        return [e.extra for e in session.scalars(select(AssetEvent).order_by(AssetEvent.id))]
+
+
+def test_good_and_bad_files_each_get_their_outcome(intake_dag, campaign_conn, chunnuan_home):
+    landing = settings.landing_dir("guangxi-2024", "survey")
+    landing.mkdir(parents=True)
+    rows = [valid_row(i) for i in range(1, 11)]
+    rows[3]["联系电话"] = "1381234"
+    write_csv(landing / "平南县.csv", rows, encoding="gbk", title="平南县2024年春节返乡返岗需求摸排表")
+    write_csv(landing / "湖南来的.csv", [valid_row(i, **{"户籍县(市、区)": "湘潭县"}) for i in range(20, 25)])
+    (landing / "空文件.csv").write_bytes(b"")
+    (landing / "照片.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    events_before = len(asset_events())
+
+    run = intake_dag.test(run_conf={"campaign": "guangxi-2024"})
+
+    got = states(run)
+    assert got["validate_file[平南县.csv]"] == "success"
+    for bad in ("湖南来的.csv", "空文件.csv", "照片.xlsx"):
+        assert got[f"validate_file[{bad}]"] == "failed"
+    assert got["load_batches"] == "success"
+    assert got["summarise_run"] == "failed" and run.state == "failed"
+    batches = dict(query(campaign_conn, "SELECT file_name, error FROM submission_batch WHERE status='rejected'"))
+    assert "湖南省" in batches["湖南来的.csv"]
+    assert "0 字节" in batches["空文件.csv"]
+    assert "不是 Excel 或 CSV" in batches["照片.xlsx"]
+    assert query(campaign_conn, "SELECT rows_read, rows_loaded, rows_quarantined, rows_merged FROM submission_batch"
+                                " WHERE status='loaded'") == [(10, 9, 1, 0)]
+    assert query(campaign_conn, "SELECT COUNT(*) FROM survey_worker") == [(9,)]
+    [event] = asset_events()[events_before:]
+    assert (event["read"], event["loaded"], event["quarantined"], event["merged"]) == (10, 9, 1, 0)
+    feedback = chunnuan_home / "outputs" / "guangxi-2024" / "feedback"
+    assert {p.name for p in feedback.iterdir()} >= {"平南县-问题清单.xlsx", "湖南来的-问题清单.xlsx"}
+
+    # The next scheduled or manual run finds nothing new: same database, no new asset event.
+    again = intake_dag.test(run_conf={"campaign": "guangxi-2024"})
+    assert states(again)["load_batches"] == "skipped"
+    assert query(campaign_conn, "SELECT COUNT(*) FROM survey_worker") == [(9,)]
+    assert len(asset_events()) == events_before + 1
