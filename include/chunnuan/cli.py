@@ -69,13 +69,7 @@ def cmd_db(args) -> int:
 def cmd_intake(args) -> int:
     """The whole intake without Airflow (used by the benchmark; the DAG runs the same steps)."""
     from chunnuan import db
-    from chunnuan.survey_pipeline import (
-        BatchRejected,
-        find_submissions,
-        load_validated,
-        register_files,
-        validate_batch,
-    )
+    from chunnuan.survey_pipeline import find_submissions, load_validated, register_files, validate_batches
 
     campaign = _campaign(args)
     url = args.url or settings.default_db_url()
@@ -84,12 +78,8 @@ def cmd_intake(args) -> int:
     folder = Path(args.folder) if args.folder else settings.landing_dir(campaign.id, "survey")
     paths = [Path(f) for f in args.files] or find_submissions(folder)
     registered = register_files(engine, campaign, paths)
-    rejected = []
-    for batch in registered["new"]:
-        try:
-            validate_batch(engine, campaign, batch.batch_id, Path(batch.path))
-        except BatchRejected as exc:
-            rejected.append(str(exc))
+    outcomes = validate_batches(engine, campaign, registered["new"])
+    rejected = [f"{o['file']}：{o['error']}" for o in outcomes if o["status"] == "rejected"]
     loaded = load_validated(engine, campaign)
     print(json.dumps({"known": registered["known"], "rejected": rejected, **loaded}, ensure_ascii=False,
                      indent=2, default=str))

@@ -26,7 +26,7 @@ from chunnuan.campaign import Campaign
 from chunnuan.db import bulk
 from chunnuan.db.models import QuarantinedRow, SubmissionBatch, SurveyWorker
 from chunnuan.feedback import write_feedback
-from chunnuan.intake import check_submission, file_sha256
+from chunnuan.intake import check_submissions, file_sha256
 
 log = logging.getLogger(__name__)
 KIND = "survey"
@@ -88,44 +88,69 @@ def _stage_path(campaign_id: str, batch_id: int, part: str) -> Path:
     return settings.staging_dir(campaign_id) / f"batch-{batch_id}-{part}.parquet"
 
 
-def validate_batch(engine: Engine, campaign: Campaign, batch_id: int, path: Path) -> dict:
-    """Gate one file. Idempotent: a batch already past validation is reported, not redone."""
-    with engine.connect() as conn:
-        batch = conn.execute(select(SubmissionBatch).where(SubmissionBatch.id == batch_id)).one()
-    if batch.status in ("validated", "loaded"):
-        return {"batch_id": batch_id, "file": batch.file_name, "status": batch.status, "rows": batch.rows_read}
-    if batch.status == "rejected":
-        raise BatchRejected(f"{batch.file_name}：{batch.error}")
-
-    result = check_submission(Path(path), campaign)
-    feedback = write_feedback(campaign.id, batch.file_name, result) if result.error or len(result.problems) else None
-    if result.error:
-        with engine.begin() as conn:
-            conn.execute(
-                update(SubmissionBatch).where(SubmissionBatch.id == batch_id).values(
-                    status="rejected", error=result.error, rows_read=result.rows, rows_loaded=0,
-                    rows_quarantined=0, rows_merged=0,
-                )
+def _reject(engine: Engine, batch_id: int, result) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(SubmissionBatch).where(SubmissionBatch.id == batch_id).values(
+                status="rejected", error=result.error, rows_read=result.rows, rows_loaded=0,
+                rows_quarantined=0, rows_merged=0,
             )
-        raise BatchRejected(f"{batch.file_name}：{result.error}")
+        )
 
+
+def _stage(engine: Engine, campaign: Campaign, batch_id: int, result) -> None:
+    """Valid rows and in-file duplicates to parquet, quarantined rows to the database (idempotent)."""
     staged = _stage_path(campaign.id, batch_id, "valid")
     staged.parent.mkdir(parents=True, exist_ok=True)
     result.valid.to_parquet(staged, index=False)
     result.duplicates.to_parquet(_stage_path(campaign.id, batch_id, "duplicates"), index=False)
-    counts = result.counts
     with engine.begin() as conn:
         conn.execute(QuarantinedRow.__table__.delete().where(QuarantinedRow.batch_id == batch_id))
         bulk.insert(conn, "quarantined_row", result.quarantined[["source_row", "codes", "reasons"]]
                     .assign(batch_id=batch_id))
         conn.execute(
             update(SubmissionBatch).where(SubmissionBatch.id == batch_id).values(
-                status="validated", rows_read=counts["rows"], rows_quarantined=counts["quarantined"],
+                status="validated", rows_read=result.rows, rows_quarantined=len(result.quarantined),
             )
         )
-    log.info("batch %s %s: %s (%s)", batch_id, batch.file_name, counts, result.timings)
-    return {"batch_id": batch_id, "file": batch.file_name, "status": "validated", **counts,
-            "feedback": str(feedback) if feedback else None}
+
+
+def validate_batches(engine: Engine, campaign: Campaign, batches: list[NewBatch]) -> list[dict]:
+    """Gate files (together, see intake.check_submissions). Idempotent: batches past validation are
+    reported, not redone. Each outcome has status validated / loaded / rejected and, if rejected, error."""
+    with engine.connect() as conn:
+        rows = {b.id: b for b in conn.execute(
+            select(SubmissionBatch).where(SubmissionBatch.id.in_([b.batch_id for b in batches])))}
+    outcomes: dict[int, dict] = {}
+    todo = []
+    for b in batches:
+        row = rows[b.batch_id]
+        if row.status == "received":
+            todo.append(b)
+        else:
+            outcomes[b.batch_id] = {"batch_id": b.batch_id, "file": row.file_name, "status": row.status,
+                                    "rows": row.rows_read, "error": row.error}
+    results = check_submissions([Path(b.path) for b in todo], campaign)
+    for b, result in zip(todo, results, strict=True):
+        name = rows[b.batch_id].file_name
+        feedback = write_feedback(campaign.id, name, result) if result.error or len(result.problems) else None
+        if result.error:
+            _reject(engine, b.batch_id, result)
+        else:
+            _stage(engine, campaign, b.batch_id, result)
+        log.info("batch %s %s: %s %s", b.batch_id, name, result.counts, result.timings)
+        outcomes[b.batch_id] = {"batch_id": b.batch_id, "file": name,
+                                "status": "rejected" if result.error else "validated", **result.counts,
+                                "error": result.error, "feedback": str(feedback) if feedback else None}
+    return [outcomes[b.batch_id] for b in batches]
+
+
+def validate_batch(engine: Engine, campaign: Campaign, batch_id: int, path: Path) -> dict:
+    """Gate one file; a batch-level problem (now or in an earlier run) raises BatchRejected."""
+    [outcome] = validate_batches(engine, campaign, [NewBatch(batch_id, str(path))])
+    if outcome["status"] == "rejected":
+        raise BatchRejected(f"{outcome['file']}：{outcome['error']}")
+    return outcome
 
 
 WORKER_COLUMNS = [c.name for c in SurveyWorker.__table__.columns]
