@@ -34,7 +34,8 @@ def cmd_synth(args) -> int:
     from chunnuan.synth import generate
 
     summary = generate(_campaign(args), args.workers, args.seed, Path(args.out), formats=args.formats)
-    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    brief = {k: v for k, v in summary.items() if k != "per_file"}  # per-file detail stays in _truth/summary.json
+    print(json.dumps(brief, ensure_ascii=False, indent=2))
     return 0
 
 

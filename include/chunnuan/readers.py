@@ -120,6 +120,7 @@ def _read_csv(data: bytes) -> RawSubmission:
         names=range(max(len(head_rows[header_at]), 1)),
         engine="c",
         on_bad_lines="error",
+        skip_blank_lines=False,  # keep row numbers equal to what the clerk sees; blank rows are dropped later
     )
     # Spreadsheet row numbers are 1-based and the header sits on row header_at + 1.
     return _frame_from_header(head_rows[header_at], body, header_at + 2)

@@ -7,6 +7,9 @@ of rows carry exactly one injected mistake (or are an older report of a worker a
 reported); `out/_truth/injected.csv` lists each with the check code the intake gate must give it, so
 tests can hold the gate to it. The truth sits in a subfolder so a landing-folder scan never picks it up.
 
+ID numbers carry the county code in force in the holder's birth year (python-stdnum's history of codes),
+so they pass stdnum.cn.ric.is_valid; younger workers and unchanged counties carry today's code.
+
 The same (campaign, workers, seed, formats) gives byte-identical files, and the files' mtimes fix the
 arrival order. Everything is built column-wise with numpy; only files are looped over, so a million
 rows take seconds.
@@ -23,6 +26,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -95,7 +99,10 @@ DESTINATIONS = {
 }
 POVERTY_SHARES = {"450000": (0.20, 0.02), "370000": (0.08, 0.01)}  # (脱贫人口, 监测对象)
 DEFAULT_POVERTY_SHARES = (0.10, 0.01)
-NEIGHBOURS = {"450000": ("430000", "440000", "520000", "530000"), "370000": ("410000", "130000", "320000", "340000")}
+NEIGHBOURS = {  # 湖南 广东 贵州 云南 / 河南 河北 江苏 安徽
+    "450000": ("430000", "440000", "520000", "530000"),
+    "370000": ("410000", "130000", "320000", "340000"),
+}
 AREA_CODES = {
     "450000": ("0771", "0772", "0773", "0774", "0775", "0776", "0777", "0778", "0779"),
     "370000": ("0531", "0532", "0533", "0534", "0535", "0536", "0537", "0538", "0539", "0543", "0546"),
@@ -118,13 +125,15 @@ HEADER_ALIASES = {
 # Injected mistakes: check code -> relative frequency. id_excel_number only happens in XLSX files.
 MISTAKES = {
     "missing": 24, "phone_invalid": 18, "id_checksum": 14, "date_invalid": 10, "date_out_of_window": 10,
-    "choice_invalid": 10, "county_unknown": 7, "id_excel_number": 7,
+    "choice_invalid": 10, "county_unknown": 7, "id_excel_number": 16,
 }
 MISSING_FIELDS = {
     "phone": 34, "travel_date": 12, "home_county": 10, "trip_type": 10, "work_city": 10, "name": 6,
     "id_number": 6, "needs_charter": 5, "reported_on": 4, "work_province": 3,
 }
-CHOICE_FIELDS = {"trip_type": 40, "poverty_status": 25, "needs_charter": 15, "job_need": 10, "needs_training": 10}
+CHOICE_FIELDS = {
+    "trip_type": 40, "poverty_status": 25, "needs_charter": 15, "job_need": 10, "needs_training": 10,
+}
 BAD_CHOICES = {  # none of these is a value or an alias the gate accepts
     "trip_type": ("回家", "外出", "返程", "回乡", "返工"),
     "poverty_status": ("贫困户", "是", "低保户", "一般户"),
@@ -244,6 +253,67 @@ def _wrong_check_char(ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------------
+# ID region codes: a number keeps the county code in force when it was issued
+# ---------------------------------------------------------------------------------------------------
+
+_NAME_YEARS = re.compile(r"(?:\[(?P<start>\d*)-(?P<end>\d*)\])?(?P<name>.+)")
+
+
+@cache
+def _code_history(province_code: str) -> tuple[tuple[int, str, int, int], ...]:
+    """(code, county name, first year, last year) of every county code python-stdnum knows in the province.
+
+    stdnum.cn.ric (and real life) only accept a region code that existed in the holder's birth year:
+    a worker from 贵港市平南县 born in 1980 carries 452524 (平南县 before 1995), not 450821.
+    """
+    from stdnum import numdb
+
+    out = []
+    for _, low, _, _, children in numdb.get("cn/loc").prefixes:
+        if low != province_code[:2]:
+            continue
+        for _, child_low, child_high, props, _ in children:
+            for part in props.get("county", "").split(","):
+                found = _NAME_YEARS.fullmatch(part)
+                if found is None:
+                    continue
+                for code in range(int(low + child_low), int(low + child_high) + 1):
+                    if code % 100:  # prefecture entries (..00) are no county
+                        out.append((code, found["name"], int(found["start"] or 0), int(found["end"] or 9999)))
+    return tuple(out)
+
+
+def _region_codes(counties: Counties, province_code: str, years: np.ndarray) -> np.ndarray:
+    """For each county and birth year, an ID region code in force that year (0 where none is known).
+
+    Tried in order: the county's own code, older codes of the same name (平南县 452524), then any such
+    code of a county of the same city (a district created later: its people carry the old county's code).
+    """
+    history = _code_history(province_code)
+    by_root: dict[str, list] = {}
+    for entry in history:
+        by_root.setdefault(_COUNTY_SUFFIX.sub("", entry[1]), []).append(entry)
+    own = []
+    for code, name in zip(counties.codes, counties.names, strict=True):
+        same_code = [e for e in history if e[0] == code]
+        own.append(same_code + [e for e in by_root.get(_COUNTY_SUFFIX.sub("", name), []) if e[0] != code])
+
+    table = np.zeros((len(counties.codes), len(years)), dtype=np.int64)
+
+    def fill(i: int, candidates: list) -> None:
+        for j, year in enumerate(years):
+            if table[i, j] == 0:
+                table[i, j] = next((c for c, _, start, end in candidates if start <= year <= end), 0)
+
+    for i, candidates in enumerate(own):
+        fill(i, candidates)
+    for i in range(len(counties.codes)):
+        neighbours = np.flatnonzero(counties.city == counties.city[i])
+        fill(i, [e for k in neighbours for e in own[k]])
+    return table
+
+
+# ---------------------------------------------------------------------------------------------------
 # The calendar: Spring Festival from the `holidays` package, travel days weighted around it
 # ---------------------------------------------------------------------------------------------------
 
@@ -307,6 +377,7 @@ def _date_texts(days: np.ndarray, styles: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class Counties:
     codes: np.ndarray  # int, sorted
+    names: list[str]  # 平南县
     labels: list[str]  # 贵港市平南县
     short: list[str]  # 平南县, or the label where the bare name is ambiguous in the province
     bare_allowed: np.ndarray  # bool: the bare name resolves to this county
@@ -340,6 +411,7 @@ def _counties(province: divisions.Province, seed: int) -> Counties:
     counts = np.array([len(t) for t in towns])
     return Counties(
         codes=np.array([int(c) for c in codes]),
+        names=names,
         labels=labels,
         short=[n if ok else lab for n, ok, lab in zip(names, bare_ok, labels, strict=True)],
         bare_allowed=np.array(bare_ok),
@@ -366,15 +438,15 @@ def _county_sizes(counties: Counties, workers: int, seed: int) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------------
 
 
-def _unique_sequences(county: np.ndarray, birth: np.ndarray, male: np.ndarray, rng) -> np.ndarray:
-    """3-digit sequence numbers (odd for men, even for women) making (county, birth, sequence) unique."""
-    n = len(county)
+def _unique_sequences(region: np.ndarray, birth: np.ndarray, male: np.ndarray, rng) -> np.ndarray:
+    """3-digit sequence numbers (odd for men, even for women) making (region, birth, sequence) unique."""
+    n = len(region)
     seq = np.empty(n, dtype=np.int64)
     todo = np.arange(n)
     while len(todo):
         draw = rng.integers(0, 499, len(todo)) * 2
         seq[todo] = np.where(male[todo], draw + 1, draw + 2)
-        key = (county.astype(np.int64) * 100_000 + (birth - birth.min())) * 1000 + seq
+        key = (region.astype(np.int64) * 100_000 + (birth - birth.min())) * 1000 + seq
         order = np.argsort(key, kind="stable")
         clash = np.zeros(n, dtype=bool)
         clash[order[1:][key[order][1:] == key[order][:-1]]] = True  # keep the first, redraw the rest
@@ -403,11 +475,12 @@ def _names(male: np.ndarray, province_code: str, rng) -> np.ndarray:
 def _phones(n: int, rng) -> np.ndarray:
     prefixes = list(MOBILE_PREFIXES)
     weights = np.array([MOBILE_PREFIXES[p] for p in prefixes], dtype=float)
-    prefix = np.array([int(p) for p in prefixes], dtype=np.int64)[rng.choice(len(prefixes), n, p=weights / weights.sum())]
-    return (prefix * 10**8 + rng.integers(0, 10**8, n)).astype("U11").astype(object)
+    prefix = np.array([int(p) for p in prefixes], dtype=np.int64)
+    chosen = prefix[rng.choice(len(prefixes), n, p=weights / weights.sum())]
+    return (chosen * 10**8 + rng.integers(0, 10**8, n)).astype("U11").astype(object)
 
 
-def _destinations(campaign: Campaign, province: divisions.Province) -> list[tuple[str, str, float]]:
+def _destinations(province: divisions.Province) -> list[tuple[str, str, float]]:
     places = DESTINATIONS.get(province.code) or tuple(
         (province.name, city.name, 1.0) for city in province.cities.values()
     )
@@ -418,6 +491,43 @@ def _destinations(campaign: Campaign, province: divisions.Province) -> list[tupl
     return list(places)
 
 
+def _births(campaign: Campaign, province: divisions.Province, counties: Counties, county: np.ndarray,
+            rng) -> tuple[np.ndarray, np.ndarray]:
+    """Birth days (age 16-60 at the campaign start, most workers 25-50) and the ID region code of each.
+
+    A birth year for which no code of the county is known is drawn again among the years that have one
+    (a district created in 1983 has no worker with an ID issued before).
+    """
+    start = pd.Timestamp(campaign.window.start)
+    youngest = _day((start - pd.DateOffset(years=campaign.intake.min_worker_age)).date())
+    oldest = _day((start - pd.DateOffset(years=60)).date()) + 1
+    min_age = campaign.intake.min_worker_age
+    age_years = min_age + (60 - min_age) * rng.beta(2.2, 2.6, len(county))
+    age_days = np.round(age_years * 365.2425).astype(np.int64)
+    birth = np.clip(_day(campaign.window.start) - age_days, oldest, youngest)
+
+    first_year = int(_year_month_day(np.array([oldest]))[0][0])
+    years = np.arange(first_year, int(_year_month_day(np.array([youngest]))[0][0]) + 1)
+    table = _region_codes(counties, province.code, years)
+    for _ in range(5):  # redraws land in valid years; a clip at the age bounds may need another pass
+        region = table[county, _year_month_day(birth)[0] - first_year]
+        missing = np.flatnonzero(region == 0)
+        if len(missing) == 0:
+            break
+        for i in np.unique(county[missing]):
+            rows = missing[county[missing] == i]
+            valid_years = years[table[i] > 0]
+            if len(valid_years) == 0:
+                continue
+            new_year = valid_years[rng.integers(0, len(valid_years), len(rows))]
+            jan_first = (np.asarray(new_year - 1970).astype("datetime64[Y]").astype("datetime64[D]") - EPOCH)
+            day_of_year = rng.integers(0, 365, len(rows))
+            birth[rows] = np.clip(jan_first.astype(np.int64) + day_of_year, oldest, youngest)
+    region = table[county, _year_month_day(birth)[0] - first_year]
+    # No code known at all (never the case for Guangxi or Shandong): fall back to today's code.
+    return birth, np.where(region > 0, region, counties.codes[county])
+
+
 def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Counties, workers: int,
                   seed: int) -> dict[str, np.ndarray]:
     rng = _rng(seed, "workers")
@@ -425,12 +535,8 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
     n = len(county)
     male = rng.random(n) < 0.65
 
-    start = pd.Timestamp(campaign.window.start)
-    youngest = _day((start - pd.DateOffset(years=campaign.intake.min_worker_age)).date())
-    oldest = _day((start - pd.DateOffset(years=60)).date()) + 1
-    age_years = 16 + 44 * rng.beta(2.2, 2.6, n)
-    birth = np.clip(_day(campaign.window.start) - np.round(age_years * 365.2425).astype(np.int64), oldest, youngest)
-    sequence = _unique_sequences(county, birth, male, rng)
+    birth, region = _births(campaign, province, counties, county, rng)
+    sequence = _unique_sequences(region, birth, male, rng)
 
     trip = np.where(rng.random(n) < 0.55, "返岗", "返乡").astype(object)
     travel = np.empty(n, dtype=np.int64)
@@ -442,10 +548,11 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
     reported = np.minimum(np.maximum(travel - rng.integers(1, 21, n), window_start), travel)
 
     poor, monitored = POVERTY_SHARES.get(province.code, DEFAULT_POVERTY_SHARES)
-    places = _destinations(campaign, province)
+    places = _destinations(province)
     place = rng.choice(len(places), n, p=np.array([w for *_, w in places]) / sum(w for *_, w in places))
     work_province = _pool(p for p, _, _ in places)[place]
     work_city = _pool(c for _, c, _ in places)[place]
+    short_city = _pool(divisions.short_name(c) for _, c, _ in places)[place]
 
     returning = trip == "返乡"
     job_need = np.where(
@@ -455,7 +562,7 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
     )
     training = np.where(rng.random(n) < 0.18, "是", "否").astype(object)
     employer = (
-        _pool(divisions.short_name(c) for _, c, _ in places)[place]
+        short_city
         + _pool(BRANDS)[rng.integers(0, len(BRANDS), n)]
         + _pool(INDUSTRIES)[rng.integers(0, len(INDUSTRIES), n)]
         + _pool(COMPANY_FORMS)[rng.integers(0, len(COMPANY_FORMS), n)]
@@ -465,7 +572,7 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
     ).astype(np.int64)
     return {
         "home": county,
-        "id": id_numbers(counties.codes[county], birth, sequence),
+        "id": id_numbers(region, birth, sequence),
         "name": _names(male, province.code, rng),
         "phone": _phones(n, rng),
         "township": township,
@@ -474,7 +581,9 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
         "travel_day": travel,
         "flex": rng.choice(8, n, p=[0.3, 0.15, 0.15, 0.15, 0.08, 0.07, 0.05, 0.05]),
         "work_province": work_province,
+        "work_province_short": _pool(divisions.short_name(p) for p, _, _ in places)[place],
         "work_city": work_city,
+        "work_city_short": short_city,
         "employer": np.where(rng.random(n) < 0.75, employer, ""),
         "charter": np.where(rng.random(n) < np.where(returning, 0.12, 0.45), "是", "否").astype(object),
         "job_need": job_need,
@@ -508,14 +617,22 @@ def _add_duplicate_reports(rows: dict[str, np.ndarray], counties: Counties, camp
 
     other = np.empty(k, dtype=np.int64)
     for i, home in enumerate(rows["home"][chosen]):  # k is small (0.6% of workers)
-        same_city = np.flatnonzero((counties.city == counties.city[home]) & (np.arange(len(counties.codes)) != home))
-        pool = same_city if len(same_city) else np.delete(np.arange(len(counties.codes)), home)
+        everyone_else = np.delete(np.arange(len(counties.codes)), home)
+        same_city = everyone_else[counties.city[everyone_else] == counties.city[home]]
+        pool = same_city if len(same_city) else everyone_else
         other[i] = pool[rng.integers(len(pool))]
 
     span = rows["travel_day"][chosen] - window_start
     early = window_start + np.floor(rng.random(k) * span).astype(np.int64)
     late = early + 1 + np.floor(rng.random(k) * (rows["travel_day"][chosen] - early)).astype(np.int64)
     copy_wins = rng.random(k) < 0.5
+    # A small county must not end up with many losing rows: keep at most 10% of a file's rows losers.
+    loser_file = np.where(copy_wins, rows["home"][chosen], other)
+    room = np.floor(0.1 * np.bincount(rows["home"], minlength=len(counties.codes))).astype(np.int64)
+    keep = _rank_within(loser_file, np.arange(k)) < room[loser_file]
+    chosen, other, early, late = chosen[keep], other[keep], early[keep], late[keep]
+    copy_wins = copy_wins[keep]
+    k = len(chosen)
 
     out = {name: np.concatenate([values, values[chosen]]) for name, values in rows.items()}
     out["file"] = np.concatenate([rows["home"], other])
@@ -700,8 +817,8 @@ def _phone_forms(phones: np.ndarray, rng) -> np.ndarray:
     return out
 
 
-def _county_forms(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePlan], province_name: str,
-                  rng) -> np.ndarray:
+def _county_forms(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePlan],
+                  province_name: str, rng) -> np.ndarray:
     """贵港市平南县 or 平南县 (never a bare name two counties share), now and then with the province."""
     home = rows["home"]
     labels, bare = _pool(counties.labels), _pool(counties.short)
@@ -719,14 +836,13 @@ def _flex_forms(flex: np.ndarray, rng) -> np.ndarray:
     return np.where((flex > 0) & (u < 0.05), text + "天", text)
 
 
-def _short_names(values: np.ndarray, share: float, rng) -> np.ndarray:
+def _short_names(full: np.ndarray, short: np.ndarray, share: float, rng) -> np.ndarray:
     """广东省 -> 广东, 深圳市 -> 深圳 for a share of rows."""
-    short = pd.Series(values).map({v: divisions.short_name(v) for v in set(values.tolist())}).to_numpy(dtype=object)
-    return np.where(rng.random(len(values)) < share, short, values)
+    return np.where(rng.random(len(full)) < share, short, full)
 
 
-def _render(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePlan], province: divisions.Province,
-            seed: int) -> Cells:
+def _render(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePlan],
+            province: divisions.Province, seed: int) -> Cells:
     rng = _rng(seed, "cells")
     file = rows["file"]
     travel_style = _date_styles(file, plans, rng)
@@ -741,8 +857,8 @@ def _render(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePla
         "trip_type": rows["trip"],
         "travel_date": _date_texts(rows["travel_day"], travel_style),
         "flex_days": _flex_forms(rows["flex"], rng),
-        "work_province": _short_names(rows["work_province"], 0.15, rng),
-        "work_city": _short_names(rows["work_city"], 0.1, rng),
+        "work_province": _short_names(rows["work_province"], rows["work_province_short"], 0.15, rng),
+        "work_city": _short_names(rows["work_city"], rows["work_city_short"], 0.1, rng),
         "employer": rows["employer"],
         "needs_charter": rows["charter"],
         "job_need": rows["job_need"],
@@ -770,10 +886,12 @@ def _mistake_counts(rows: dict[str, np.ndarray], n_files: int, rng) -> tuple[np.
     losers = np.bincount(file[(rows["pair"] >= 0) & ~rows["late"]], minlength=n_files)
     cap = np.floor(MAX_FILE_MISTAKE_SHARE * per_file).astype(np.int64) - losers
     wanted = rng.binomial(per_file, MISTAKE_RATE)
-    return eligible, np.clip(np.minimum(np.minimum(wanted, cap), np.bincount(file[eligible], minlength=n_files)), 0, None)
+    available = np.bincount(file[eligible], minlength=n_files)
+    return eligible, np.clip(np.minimum(np.minimum(wanted, cap), available), 0, None)
 
 
-def _choose_mistakes(rows: dict[str, np.ndarray], plans: list[FilePlan], seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _choose_mistakes(rows: dict[str, np.ndarray], plans: list[FilePlan],
+                     seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions of mistaken rows, their check code and the field the mistake is in."""
     rng = _rng(seed, "mistakes")
     file = rows["file"]
@@ -804,7 +922,8 @@ def _invalid_phones(phones: np.ndarray, province_code: str, rng) -> np.ndarray:
     plain = phones.astype("U11")
     extra = rng.integers(0, 10, len(phones)).astype("U1")
     areas = _pool(AREA_CODES.get(province_code, ("010", "020")))
-    landline = areas[rng.integers(0, len(areas), len(phones))] + "-" + rng.integers(2_000_000, 8_999_999, len(phones)).astype("U7").astype(object)
+    local = rng.integers(2_000_000, 8_999_999, len(phones)).astype("U7").astype(object)
+    landline = areas[rng.integers(0, len(areas), len(phones))] + "-" + local
     form = rng.integers(0, 3, len(phones))
     return np.select(
         [form == 0, form == 1],
@@ -816,7 +935,8 @@ def _invalid_phones(phones: np.ndarray, province_code: str, rng) -> np.ndarray:
 def _foreign_counties(province: divisions.Province) -> np.ndarray:
     """County names of neighbouring provinces that mean nothing (or something else) in this province."""
     neighbours = NEIGHBOURS.get(province.code) or tuple(
-        d.code for d in divisions.all_divisions().values() if d.level == "province" and d.code != province.code
+        d.code for d in divisions.all_divisions().values()
+        if d.level == "province" and d.code != province.code
     )
     names = []
     for code in neighbours:
@@ -836,8 +956,9 @@ def _out_of_window_days(campaign: Campaign, n: int, rng) -> np.ndarray:
     return np.where(rng.random(n) < 0.5, before, after)
 
 
-def _inject(cells: Cells, rows: dict[str, np.ndarray], positions: np.ndarray, codes: np.ndarray, fields: np.ndarray,
-            campaign: Campaign, province: divisions.Province, seed: int) -> None:
+def _inject(cells: Cells, rows: dict[str, np.ndarray], positions: np.ndarray, codes: np.ndarray,
+            fields: np.ndarray, campaign: Campaign, province: divisions.Province, seed: int) -> None:
+    """Turn each chosen row's cell into the mistake; the row's other cells stay valid."""
     rng = _rng(seed, "inject")
     text = cells.text
 
@@ -883,7 +1004,9 @@ def _csv_bytes(plan: FilePlan, columns: list[list[str]]) -> bytes:
     if plan.title:
         lines.append(plan.title + "," * (len(FIELDS) - 1))  # what Excel writes for a merged title row
     lines.append(",".join(plan.headers))
-    body = newline.join(map(",".join, zip(*columns, strict=True)))
+    body = newline.join(map(",".join, zip(*columns, strict=True)))  # C-level joins, no Python loop body
+    if body.count(",") != len(columns[0]) * (len(columns) - 1):
+        raise AssertionError(f"{plan.name}: a generated cell holds a comma")
     content = newline.join(lines) + newline + body + newline
     return content.encode("gbk" if plan.encoding == "gbk" else plan.encoding)
 
@@ -906,7 +1029,8 @@ def _xlsx_column(field: str, values: list[str], sl: slice, plan: FilePlan, cells
     return out
 
 
-def _xlsx_bytes(plan: FilePlan, columns: dict[str, list[str]], sl: slice, cells: Cells, when: dt.datetime) -> bytes:
+def _xlsx_bytes(plan: FilePlan, columns: dict[str, list[str]], sl: slice, cells: Cells,
+                when: dt.datetime) -> bytes:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
     from openpyxl.writer.excel import ExcelWriter
@@ -948,6 +1072,13 @@ def _with_fixed_zip_times(data: bytes) -> bytes:
             fixed.external_attr = info.external_attr
             target.writestr(fixed, source.read(info.filename))
     return out.getvalue()
+
+
+def _remove_other_format(out: Path, plans: list[FilePlan]) -> None:
+    """A county's file from an earlier run in the other format would be a second submission: remove it."""
+    for plan in plans:
+        other = (out / plan.name).with_suffix(".csv" if plan.kind == "xlsx" else ".xlsx")
+        other.unlink(missing_ok=True)
 
 
 def _arrival_base(campaign: Campaign) -> dt.datetime:
@@ -1061,11 +1192,13 @@ def generate(campaign: Campaign, workers: int, seed: int, out: Path, formats: st
     _inject(cells, rows, positions, codes, fields, campaign, province, seed)
 
     out.mkdir(parents=True, exist_ok=True)
+    _remove_other_format(out, plans)
     _write_files(out, plans, rows, cells, campaign)
     truth = _truth(rows, plans, positions, codes, fields)
     summary = _summary(campaign, workers, seed, formats, plans, rows, truth)
     truth_dir = out / TRUTH_DIR
     truth_dir.mkdir(exist_ok=True)
     truth.to_csv(truth_dir / "injected.csv", index=False, lineterminator="\n")
-    (truth_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (truth_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
+                                            encoding="utf-8")
     return summary

@@ -82,3 +82,40 @@ def test_good_and_bad_files_each_get_their_outcome(intake_dag, campaign_conn, ch
     assert states(again)["load_batches"] == "skipped"
     assert query(campaign_conn, "SELECT COUNT(*) FROM survey_worker") == [(9,)]
     assert len(asset_events()) == events_before + 1
+
+
+def test_synthetic_province_matches_its_ground_truth(intake_dag, campaign_conn, chunnuan_home):
+    """Every injected mistake is quarantined with its code, every duplicate merged into the right row,
+    every clean row loaded, and rows read = loaded + quarantined + merged."""
+    import pandas as pd
+
+    from chunnuan import campaign
+    from chunnuan.synth import generate
+
+    landing = settings.landing_dir("guangxi-2024", "survey")
+    summary = generate(campaign.load("guangxi-2024"), workers=4000, seed=11, out=landing)
+    truth = pd.read_csv(landing / "_truth" / "injected.csv", dtype={"kept_row": "Int64"})
+
+    run = intake_dag.test(run_conf={"campaign": "guangxi-2024"})
+
+    assert run.state == "success", states(run)
+    batch_file = dict(query(campaign_conn, "SELECT id, file_name FROM submission_batch"))
+    quarantined = {(batch_file[b], r): codes for b, r, codes in
+                   query(campaign_conn, "SELECT batch_id, source_row, codes FROM quarantined_row")}
+    mistakes = truth[truth["code"] != "duplicate_worker"]
+    assert set(quarantined) == set(zip(mistakes["file"], mistakes["row"], strict=True))
+    for m in mistakes.itertuples():
+        assert m.code in quarantined[(m.file, m.row)].split(","), (m.file, m.row, m.code)
+
+    merged = {(batch_file[b], r): (batch_file[kb], kr) for b, r, kb, kr in
+              query(campaign_conn, "SELECT batch_id, source_row, kept_batch_id, kept_row FROM merged_row")}
+    dups = truth[truth["code"] == "duplicate_worker"]
+    assert merged == {(d.file, d.row): (d.kept_file, d.kept_row) for d in dups.itertuples()}
+
+    expected = summary["expected"]
+    [(read, loaded, n_quarantined, n_merged)] = query(
+        campaign_conn, "SELECT SUM(rows_read), SUM(rows_loaded), SUM(rows_quarantined), SUM(rows_merged)"
+                       " FROM submission_batch")
+    assert (read, loaded, n_quarantined, n_merged) == (
+        expected["rows"], expected["valid"], expected["quarantined"], expected["merged"])
+    assert query(campaign_conn, "SELECT COUNT(*) FROM survey_worker") == [(expected["valid"],)]
