@@ -9,6 +9,7 @@ becomes missing here and is reported by the gate with the value the clerk typed.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,8 @@ _DATE_PATTERNS = (
     r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$",
     r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$",
 )
-_PHONE_JUNK = r"[\s\-‐–—()]"
+# After NFKC every dash-like and bracket character a clerk types is one of these ASCII ones.
+_PHONE_JUNK = r"[ \t()\-]"
 _ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
 _ID_CHECK_CHARS = np.frombuffer(b"10X98765432", dtype=np.uint8)
 
@@ -38,14 +40,34 @@ def cell_text(value: object) -> object:
     return str(value)
 
 
+def _clean_cell(value: object) -> str | None:
+    shown = value if isinstance(value, str) else cell_text(value)
+    if shown is None:
+        return None
+    return unicodedata.normalize("NFKC", shown).strip() or None
+
+
 def text(cells: pd.Series) -> pd.Series:
-    """Cells as trimmed NFKC text; empty cells become <NA>."""
-    if cells.dtype == object:
-        mask = cells.map(lambda v: not isinstance(v, str))
-        if mask.any():
-            cells = cells.copy()
-            cells[mask] = cells[mask].map(cell_text)
-    out = cells.astype("string").str.normalize("NFKC").str.strip()
+    """Cells as trimmed NFKC text; empty cells become <NA>.
+
+    Most survey columns repeat a few hundred values, so each distinct value is cleaned once. Columns of
+    mostly distinct values (names, ID numbers, phones) are cleaned vectorised, with NFKC only on the
+    cells that have non-ASCII characters (ASCII is NFKC-stable).
+    """
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    if len(uniques) * 4 <= len(cells):
+        cleaned = pd.array([_clean_cell(v) for v in uniques], dtype="string")
+        return pd.Series(cleaned.take(codes, allow_fill=True), index=cells.index)
+    if cells.dtype == object:  # an XLSX column: numbers, dates and booleans become the text shown
+        cells = cells.map(lambda v: v if isinstance(v, str) or v is None else cell_text(v))
+    out = cells.astype("string")
+    wide = ~out.str.isascii().fillna(True).to_numpy(dtype=bool)
+    if wide.any():
+        values = out.to_numpy(dtype=object, na_value=None)
+        at = np.flatnonzero(wide)
+        values[at] = [unicodedata.normalize("NFKC", v) for v in values[at]]
+        out = pd.Series(values, index=cells.index, dtype="string")
+    out = out.str.strip()
     return out.mask(out == "")
 
 
@@ -66,12 +88,17 @@ def _by_unique(values: pd.Series, fn, dtype: str) -> pd.Series:
 
 
 def id_number(cells: pd.Series) -> pd.Series:
-    return text(cells).str.replace(r"\s", "", regex=True).str.upper()
+    return text(cells).str.replace(" ", "", regex=False).str.upper()
 
 
 def phone(cells: pd.Series) -> pd.Series:
     s = text(cells).str.replace(_PHONE_JUNK, "", regex=True)
-    return s.str.replace(r"^(?:\+86|0086|86)(?=1\d{10}$)", "", regex=True)
+    # +86 / 0086 / 86 before an 11-digit mobile number (string slicing: RE2 has no lookahead)
+    for prefix in ("+86", "0086", "86"):
+        rest = s.str.slice(len(prefix))
+        national = s.str.startswith(prefix) & rest.str.fullmatch(r"1\d{10}")
+        s = s.mask(national.fillna(False).astype(bool), rest)
+    return s
 
 
 def _parse_date_text(uniques: pd.Series) -> pd.Series:
@@ -97,7 +124,7 @@ def dates(cells: pd.Series) -> pd.Series:
 
 def small_int(cells: pd.Series, default: int) -> pd.Series:
     """Integers such as 可提前或推迟天数: '3', '3天', '３'; empty -> default; unreadable -> -1."""
-    s = text(cells).str.replace(r"\s*天$", "", regex=True)
+    s = text(cells).str.removesuffix("天").str.strip()
     values = pd.to_numeric(s, errors="coerce")
     whole = values.where(values == values.round())
     out = whole.fillna(-1).astype("int64")
@@ -106,7 +133,7 @@ def small_int(cells: pd.Series, default: int) -> pd.Series:
 
 def choice(cells: pd.Series, aliases: dict[str, str]) -> pd.Series:
     s = text(cells)
-    return s.replace(aliases) if aliases else s
+    return _by_unique(s, lambda u: u.replace(aliases), "string") if aliases else s
 
 
 def id_checksum_ok(ids: pd.Series) -> pd.Series:

@@ -91,20 +91,42 @@ def _gx_batch_definition():
     return context, source.add_dataframe_asset("submission").add_batch_definition_whole_dataframe("whole")
 
 
+def _exception_message(info: dict | None) -> str | None:
+    """GX reports a failed metric either flat or keyed by metric id; a check that did not run must not pass."""
+    if not info:
+        return None
+    entries = [info] if "raised_exception" in info else [v for v in info.values() if isinstance(v, dict)]
+    raised = [e.get("exception_message") or "unknown error" for e in entries if e.get("raised_exception")]
+    return "；".join(raised) or None
+
+
+def _gx_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same values in the dtypes GX handles fastest. GX filters the whole frame for every metric:
+    copying Arrow string columns each time cost 2.5x the whole suite, categoricals copy only codes;
+    nullable Int64 is tested element by element, float64 with NaN vectorised."""
+    view = frame.reset_index(drop=True)
+    for column in view.columns:
+        if view[column].dtype == "string":
+            view[column] = view[column].astype("category")
+        elif view[column].dtype == "Int64":
+            view[column] = view[column].astype("float64")
+    return view
+
+
 def failing_rows_gx(frame: pd.DataFrame, checks: list[Check], suite_name: str) -> dict[str, np.ndarray]:
     """Run the checks as a Great Expectations suite; positions of failing rows per check key."""
     import great_expectations as gx
 
     _, batch_definition = _gx_batch_definition()
     suite = gx.ExpectationSuite(name=suite_name, expectations=[_expectation(c) for c in checks])
-    frame = frame.reset_index(drop=True)
+    frame = _gx_view(frame)
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(suite, result_format={"result_format": "COMPLETE", "include_unexpected_rows": False})
     out: dict[str, np.ndarray] = {}
     for r in result.results:
         key = r.expectation_config.meta["key"]
-        if r.exception_info and r.exception_info.get("raised_exception"):
-            raise RuntimeError(f"质量检查 {key} 无法执行：{r.exception_info.get('exception_message')}")
+        if problem := _exception_message(r.exception_info):
+            raise RuntimeError(f"质量检查 {key} 无法执行：{problem}")
         index = r.result.get("unexpected_index_list") or []
         out[key] = np.asarray(sorted(index), dtype=np.int64)
     return out

@@ -57,10 +57,10 @@ class Prepared:
 
 def _county_status(values: pd.Series, province: divisions.Province) -> tuple[pd.Series, pd.Series]:
     """County code where the name resolves inside the province; status 'ok'/'ambiguous'/'elsewhere'/'unknown'."""
-    names = values.str.replace(r"\s", "", regex=True)
+    names = values.str.replace(" ", "", regex=False)
     code = names.map(province.county_names)
     elsewhere = divisions.county_province_names()
-    bare = names.str.replace("^" + province.name, "", regex=True)
+    bare = names.str.removeprefix(province.name)
     status = pd.Series(
         np.select(
             [code.notna(), bare.isin(province.ambiguous_county_names), bare.isin(elsewhere.keys())],
@@ -223,12 +223,12 @@ def survey_checks(campaign: Campaign) -> list[Check]:
     return checks
 
 
-def other_province_share(prepared: Prepared, campaign: Campaign) -> tuple[float, str | None]:
-    """Share of rows whose home county lies only in other provinces, and the most common such province."""
+def foreign_provinces(prepared: Prepared, campaign: Campaign) -> pd.Series:
+    """Per row: the province(s) of a home county that exists only outside the campaign's province, else <NA>."""
     names = prepared.checked["home_county"]
-    failed = names[prepared.checked["_county_ok"].eq(False).fillna(False).astype(bool)]
-    provinces = failed.map(divisions.county_province_names()).dropna()
-    foreign = provinces[~provinces.str.contains(divisions.province(campaign.province_code).name, regex=False)]
-    if foreign.empty:
-        return 0.0, None
-    return len(foreign) / max(len(names), 1), foreign.mode().iloc[0]
+    failed = prepared.checked["_county_ok"].eq(False).fillna(False).to_numpy(dtype=bool)
+    provinces = pd.Series(pd.NA, index=names.index, dtype="string")
+    elsewhere = names[failed].map(divisions.county_province_names()).astype("string")
+    own = divisions.province(campaign.province_code).name
+    provinces[failed] = elsewhere.mask(elsewhere.str.contains(own, regex=False).fillna(False).astype(bool))
+    return provinces

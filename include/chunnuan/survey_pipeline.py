@@ -156,13 +156,27 @@ def validate_batch(engine: Engine, campaign: Campaign, batch_id: int, path: Path
 WORKER_COLUMNS = [c.name for c in SurveyWorker.__table__.columns]
 
 
-def _winners(run: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
-    """Latest report per worker: 填报日期, then the later batch, then the later row."""
-    both = pd.concat([existing.assign(is_new=False), run.assign(is_new=True)], ignore_index=True)
-    both = both.sort_values(["reported_on", "batch_id", "source_row"], kind="stable")
-    last = both.drop_duplicates("id_number", keep="last").set_index("id_number")
-    kept = both["id_number"].map(last["batch_id"]).to_numpy(), both["id_number"].map(last["source_row"]).to_numpy()
-    return both.assign(kept_batch_id=kept[0], kept_row=kept[1])
+KEYS = ["id_number", "batch_id", "source_row", "reported_on"]
+
+
+def _row_key(frame: pd.DataFrame) -> pd.Series:
+    """(batch, row) as one integer, for fast membership tests."""
+    return frame["batch_id"].astype("int64") * (1 << 32) + frame["source_row"].astype("int64")
+
+
+def _losers(run: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
+    """Rows that a later report of the same worker replaces (latest 填报日期, then batch, then row),
+    each with the row that replaced it. Only workers reported more than once are sorted."""
+    keys = pd.concat([existing[KEYS], run[KEYS]], ignore_index=True)
+    contested = keys[keys["id_number"].duplicated(keep=False)]
+    ordered = contested.sort_values(["id_number", "reported_on", "batch_id", "source_row"], kind="stable")
+    last = ordered.drop_duplicates("id_number", keep="last").set_index("id_number")
+    lost = ordered[ordered["id_number"].duplicated(keep="last")]
+    return pd.DataFrame({
+        "batch_id": lost["batch_id"].to_numpy(), "source_row": lost["source_row"].to_numpy(),
+        "kept_batch_id": lost["id_number"].map(last["batch_id"]).to_numpy(),
+        "kept_row": lost["id_number"].map(last["source_row"]).to_numpy(),
+    })
 
 
 def load_validated(engine: Engine, campaign: Campaign) -> dict:
@@ -193,15 +207,12 @@ def load_validated(engine: Engine, campaign: Campaign) -> dict:
     )
     read_at = time.perf_counter()
 
-    decided = _winners(run, existing)
-    wins = (decided["batch_id"] == decided["kept_batch_id"]) & (decided["source_row"] == decided["kept_row"])
-    # concat with the narrower `existing` frame widened the dtypes (ints became floats): restore them
-    to_write = decided[decided["is_new"] & wins][run.columns].astype(run.dtypes.to_dict())
-    losers = decided[~wins][["batch_id", "source_row", "kept_batch_id", "kept_row"]]
+    losers = _losers(run, existing)
+    lost = _row_key(run).isin(_row_key(losers))
     same_file = dups.assign(kept_batch_id=dups["batch_id"])[["batch_id", "source_row", "kept_batch_id", "kept_row"]]
     merged = pd.concat([losers, same_file], ignore_index=True).astype("int64")
 
-    rows = to_write.assign(campaign_id=campaign.id)[WORKER_COLUMNS]
+    rows = run[~lost].assign(campaign_id=campaign.id)[WORKER_COLUMNS]
     replaces = rows["id_number"].isin(existing["id_number"])
     with engine.begin() as conn:
         # New workers go in at COPY / executemany speed; only replacements pay for ON CONFLICT.

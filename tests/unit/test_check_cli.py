@@ -98,3 +98,17 @@ def test_another_provinces_file_is_sent_back(tmp_path, capsys):
     rows = [valid_row(i, **{"户籍县(市、区)": "湘潭县"}) for i in range(1, 6)]
     code, out = run_check(capsys, write_csv(tmp_path / "湘潭.csv", rows))
     assert code == 2 and "湖南省" in out and "正确的行动" in out
+
+
+def test_row_numbers_survive_blank_lines(tmp_path, capsys):
+    path = write_csv(tmp_path / "blank.csv", [valid_row(i) for i in range(1, 7)])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, "")  # an empty line after the second data row
+    lines[5] = lines[5].replace("138" + "00000004", "12345")  # the fourth data row, now on line 6
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    code, out = run_check(capsys, path, "--json")
+
+    got = json.loads(out)
+    assert got["rows"] == 6
+    assert [p["row"] for p in got["problems"]] == [6]

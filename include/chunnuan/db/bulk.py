@@ -7,17 +7,23 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
 
 def _records(frame: pd.DataFrame) -> list[tuple]:
     """Rows as tuples of plain Python values (dates as ISO text, missing as None) for sqlite3."""
-    out = frame.astype(object).where(frame.notna(), None)
-    for col in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[col]):
-            out[col] = frame[col].dt.strftime("%Y-%m-%d").astype(object).where(frame[col].notna(), None)
-    return list(out.itertuples(index=False, name=None))
+    columns = []
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(column):
+            values = np.datetime_as_string(column.to_numpy(), unit="D").astype(object)
+            values[column.isna().to_numpy()] = None
+        else:
+            values = column.to_numpy(dtype=object, na_value=None)
+        columns.append(values)
+    return list(zip(*columns, strict=True))
 
 
 def _copy(conn: Connection, table: str, frame: pd.DataFrame) -> None:
