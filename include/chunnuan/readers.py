@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,21 +108,27 @@ def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_csv(data: bytes) -> RawSubmission:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
     text = _decode(data)
-    head_lines = text.splitlines()[:HEADER_SEARCH_ROWS]
-    head_rows = list(csv.reader(head_lines))
+    head_rows = list(csv.reader(text[: 1 << 16].splitlines()[:HEADER_SEARCH_ROWS]))
     header_at = _find_header(head_rows)
-    body = pd.read_csv(
-        io.StringIO(text),
-        skiprows=header_at + 1,
-        header=None,
-        dtype=str,
-        keep_default_na=False,
-        names=range(max(len(head_rows[header_at]), 1)),
-        engine="c",
-        on_bad_lines="error",
-        skip_blank_lines=False,  # keep row numbers equal to what the clerk sees; blank rows are dropped later
+    names = [str(i) for i in range(max(len(head_rows[header_at]), 1))]
+    if "\n\n" in text or "\n\r\n" in text:
+        # An empty line is still a spreadsheet row: make it a row of empty cells so that numbering
+        # matches what the clerk sees (blank rows are dropped after numbering).
+        text = re.sub(r"(?m)^\r?$", "," * (len(names) - 1), text)
+    table = pacsv.read_csv(
+        io.BytesIO(text.encode("utf-8")),
+        read_options=pacsv.ReadOptions(skip_rows=header_at + 1, column_names=names),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
     )
+    body = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     # Spreadsheet row numbers are 1-based and the header sits on row header_at + 1.
     return _frame_from_header(head_rows[header_at], body, header_at + 2)
 
@@ -161,8 +168,11 @@ def read_submission(path: Path) -> RawSubmission:
     kind = _sniff_kind(head)
     try:
         raw = _read_workbook(path) if kind in ("xlsx", "xls") else _read_csv(path.read_bytes())
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise SubmissionError(f"CSV 文件格式有误（{exc}），请用 Excel 另存为 .xlsx 后重新提交。") from exc
+    except (csv.Error, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        # The parser quotes the offending line, which may hold an ID number: never pass it on.
+        counts = re.search(r"Expected (\d+) columns, got (\d+)", str(exc))
+        detail = f"有一行有 {counts[2]} 列，表头只有 {counts[1]} 列" if counts else "无法按 CSV 读取"
+        raise SubmissionError(f"CSV 文件格式有误（{detail}，可能是单元格里有逗号）。请用 Excel 另存为 .xlsx 后重新提交。") from None
     if raw.missing_fields:
         names = "、".join(BY_FIELD[f].header for f in raw.missing_fields)
         raise SubmissionError(f"缺少必需的列：{names}。请使用官方模板（chunnuan template survey）填写，不要删除列。")

@@ -141,7 +141,8 @@ def validate_batches(engine: Engine, campaign: Campaign, batches: list[NewBatch]
         log.info("batch %s %s: %s %s", b.batch_id, name, result.counts, result.timings)
         outcomes[b.batch_id] = {"batch_id": b.batch_id, "file": name,
                                 "status": "rejected" if result.error else "validated", **result.counts,
-                                "error": result.error, "feedback": str(feedback) if feedback else None}
+                                "error": result.error, "feedback": str(feedback) if feedback else None,
+                                "seconds": {k: round(v, 3) for k, v in result.timings.items()}}
     return [outcomes[b.batch_id] for b in batches]
 
 

@@ -112,3 +112,13 @@ def test_row_numbers_survive_blank_lines(tmp_path, capsys):
     got = json.loads(out)
     assert got["rows"] == 6
     assert [p["row"] for p in got["problems"]] == [6]
+
+
+def test_a_broken_csv_line_is_reported_without_its_content(tmp_path, capsys):
+    rows = [valid_row(i) for i in range(1, 4)]
+    path = write_csv(tmp_path / "broken.csv", rows)
+    path.write_text(path.read_text(encoding="utf-8") + "李四," + make_id(seq=9) + ",多,出,来,的,列" * 5 + "\n",
+                    encoding="utf-8")
+    code, out = run_check(capsys, path)
+    assert code == 2 and "表头只有 19 列" in out
+    assert make_id(seq=9) not in out

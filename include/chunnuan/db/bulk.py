@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
@@ -26,13 +24,26 @@ def _records(frame: pd.DataFrame) -> list[tuple]:
     return list(zip(*columns, strict=True))
 
 
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as headerless CSV for COPY, written by Arrow's C++ writer (pandas' to_csv took half as
+    long as the COPY itself). Missing values become unquoted empty fields, which COPY reads as NULL."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_timestamp(field.type):  # dates in our data are local dates
+            table = table.set_column(i, field.name, table.column(i).cast(pa.date32()))
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(table, sink, pacsv.WriteOptions(include_header=False))
+    return sink.getvalue().to_pybytes()
+
+
 def _copy(conn: Connection, table: str, frame: pd.DataFrame) -> None:
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False)
     cols = ", ".join(frame.columns)
     raw = conn.connection.dbapi_connection
     with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN WITH (FORMAT csv)") as copy:
-        copy.write(buffer.getvalue())
+        copy.write(_csv_bytes(frame))
 
 
 def insert(conn: Connection, table: str, frame: pd.DataFrame) -> None:
