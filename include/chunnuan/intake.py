@@ -1,7 +1,7 @@
-"""Check one demand-survey submission: read, normalise, gate. No database, no Airflow.
+"""Check demand-survey submissions: read, normalise, gate. No database, no Airflow.
 
-`check_submission` is what both the `chunnuan check` command and the `survey_intake` DAG run, so a
-clerk who checks a file before sending it sees exactly what the gate will say.
+`check_submission(s)` is what both the `chunnuan check` command and the `survey_intake` DAG run, so
+a clerk who checks a file before sending it sees exactly what the gate will say.
 
 Conservation inside one file: rows == valid + quarantined + duplicates, where duplicates are
 earlier rows of a worker (same ID number) that a later row of the same file replaces.
@@ -92,7 +92,7 @@ def _problems(prepared: Prepared, checks: list[quality.Check], failing: dict[str
         positions = failing.get(check.key, ())
         if len(positions) == 0:
             continue
-        shown = [mask(check.field, cell_text(v)) for v in raw[check.field].to_numpy()[positions]]
+        shown = [mask(check.field, cell_text(v)) for v in raw[check.field].take(positions)]
         parts.append(pd.DataFrame({
             "position": positions,
             "row": raw[ROW_NO].to_numpy()[positions],
@@ -115,6 +115,23 @@ def _failing_rows(checked: pd.DataFrame, campaign: Campaign, engine: str) -> dic
     if engine == "gx":
         return quality.failing_rows_gx(checked, checks, suite_name=f"survey_{campaign.id}")
     return quality.failing_rows_pandas(checked, checks)
+
+
+def _quarantined_rows(problems: pd.DataFrame) -> pd.DataFrame:
+    """One line per bad row with all its codes and reasons. Most bad rows have one problem, so only
+    rows with several go through a (Python-level) group-by."""
+    several = problems["position"].duplicated(keep=False).to_numpy()
+    single = problems[~several]
+    joined = (
+        problems[several].astype({"code": object, "reason": object})
+        .groupby("position", sort=False)
+        .agg(_file=("_file", "first"), row=("row", "first"),
+             code=("code", lambda s: ",".join(dict.fromkeys(s))), reason=("reason", "；".join))
+        .reset_index()
+    )
+    rows = pd.concat([single[joined.columns], joined], ignore_index=True).sort_values("position")
+    return rows.rename(columns={"row": "source_row", "code": "codes", "reason": "reasons"}).drop(
+        columns="position").reset_index(drop=True)[["_file", "source_row", "codes", "reasons"]]
 
 
 def _batch_errors(file_of: np.ndarray, sizes: np.ndarray, bad_positions: np.ndarray, foreign: pd.Series,
@@ -184,12 +201,7 @@ def check_submissions(paths: list[Path], campaign: Campaign, engine: str = "gx")
     bad_positions = np.unique(problems["position"].to_numpy().astype(np.int64))
     errors = _batch_errors(file_of, sizes, bad_positions, foreign_provinces(prepared, campaign), campaign)
     problems["_file"] = file_of[problems["position"].to_numpy().astype(np.int64)]
-    quarantined = (
-        problems.groupby("position", sort=True)
-        .agg(_file=("_file", "first"), source_row=("row", "first"),
-             codes=("code", lambda s: ",".join(dict.fromkeys(s))), reasons=("reason", "；".join))
-        .reset_index(drop=True)
-    )
+    quarantined = _quarantined_rows(problems)
     keep = np.ones(len(file_of), dtype=bool)
     keep[bad_positions] = False
     keep &= ~np.isin(file_of, list(errors))

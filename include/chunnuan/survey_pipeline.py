@@ -2,12 +2,14 @@
 
     register_files  -> one submission_batch per new file (known by content hash; the same bytes twice
                        are skipped), in arrival order so later submissions get larger batch ids
-    validate_batch  -> gate one file: quarantine bad rows, stage the valid rows; a batch-level
-                       problem marks the batch rejected and raises BatchRejected
+    validate_batches -> gate files (several at once share one normalisation and one suite run):
+                       quarantine bad rows, stage the valid rows; a batch-level problem marks that
+                       batch rejected (validate_batch, for one file, raises BatchRejected)
     load_validated  -> de-duplicate across submissions (latest 填报日期, then latest batch wins),
                        upsert, record merged rows, then assert conservation per batch in SQL
 
-The DAG maps validate_batch over the files; the CLI and the benchmark call the same functions.
+The DAG maps validate_batch over the files (one task per file, as coordinators watch them); the
+`chunnuan intake` command and the benchmark validate a whole landing folder in one call.
 """
 
 from __future__ import annotations
