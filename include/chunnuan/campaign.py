@@ -82,6 +82,54 @@ class TrainingRules(_Strict):
     min_pre_dispatch_classes_per_county: int = Field(ge=0)
 
 
+class VehicleClass(_Strict):
+    """A class of coach by seat count and its charter price: fixed part per trip plus a rate per road km."""
+
+    name: str
+    min_seats: int = Field(ge=1)
+    max_seats: int = Field(ge=1)
+    fixed_cost: float = Field(ge=0)  # 元/趟
+    per_km_cost: float = Field(ge=0)  # 元/公里（按道路里程）
+
+    @model_validator(mode="after")
+    def _range(self) -> VehicleClass:
+        if self.max_seats < self.min_seats:
+            raise ValueError(f"max_seats {self.max_seats} 小于 min_seats {self.min_seats}")
+        return self
+
+
+class CarrierRules(_Strict):
+    # 优先选择服务质量信誉好、管理体系完善的企业: 质量信誉等级 AAA > AA > A > B (B = 不合格).
+    min_credit_grade: str = Field(pattern=r"^(AAA|AA|A|B)$")
+    # No 较大及以上道路交通责任事故 within this many years before the travel window.
+    no_serious_incident_years: int = Field(ge=0, le=10)
+    # 跨省线路只能使用持有省际包车客运经营许可的企业车辆.
+    interprovincial_permit_for_cross_province: bool = True
+
+
+class TransportRules(_Strict):
+    """The "点对点" charter rules the planner applies (chunnuan.planner)."""
+
+    min_fill_ratio: float = Field(gt=0, le=1)  # a coach runs only with at least this share of its seats taken
+    road_distance_factor: float = Field(ge=1, le=2)  # road km ≈ straight-line km × factor
+    long_route_km: float = Field(gt=0)  # 单程超过此里程须配备两名及以上驾驶员
+    second_driver_cost: float = Field(ge=0)  # 元/趟
+    max_shift_days: int = Field(ge=0, le=15)  # the planner never moves a worker further than this
+    vehicle_classes: list[VehicleClass] = Field(min_length=1)
+    carriers: CarrierRules
+
+    @model_validator(mode="after")
+    def _classes_disjoint(self) -> TransportRules:
+        spans = sorted((c.min_seats, c.max_seats, c.name) for c in self.vehicle_classes)
+        for (_, hi, a), (lo, _, b) in zip(spans, spans[1:], strict=False):
+            if lo <= hi:
+                raise ValueError(f"vehicle_classes 座位区间重叠：{a} 与 {b}")
+        return self
+
+    def vehicle_class(self, seats: int) -> VehicleClass | None:
+        return next((c for c in self.vehicle_classes if c.min_seats <= seats <= c.max_seats), None)
+
+
 class Source(_Strict):
     issuer: str
     document: str
@@ -103,6 +151,7 @@ class Campaign(_Strict):
     priority_groups: list[str] = Field(min_length=1)
     intake: IntakeRules
     training: TrainingRules
+    transport: TransportRules
 
     @model_validator(mode="after")
     def _consistent(self) -> Campaign:

@@ -1,0 +1,53 @@
+""""点对点" charter-bus planner (春暖): trips, manifests and referrals from charter requests and a fleet.
+
+Pure Python/numpy/pandas, no Airflow. The DAG `charter_bus_planning` and `chunnuan plan` call it.
+
+API
+---
+    from chunnuan.planner import plan, plan_files, read_demand, read_fleet, write_outputs, Fleet, Carrier
+
+    requests = read_demand(path)                # or a frame of survey_worker rows (needs_charter = 是)
+    fleet = read_fleet(path)                    # carriers + coaches per day (file format: planner.fleet)
+    fleet = Fleet.build(carriers, offers)       # … or in memory: [Carrier], [(uscc, seats, first, last, per day)]
+    result = plan(requests, fleet, campaign, workers=None)   # campaign = chunnuan.campaign.load("guangxi-2024");
+                                                # workers: processes for the route search (None = CPUs, ≤ 8)
+    result.trips          # DataFrame: trip_id, route_id, route, date, seats, vehicle_class, carrier_uscc,
+                          #   carrier, carrier_contact, carrier_phone, passengers, km, drivers, cost
+    result.assignments    # DataFrame, one row per request: id_number, status (包车/集中购票), route_id, route,
+                          #   planned_date, travel_date, shift_days, trip_id, reason — the manifests;
+                          #   it holds identity numbers: write it only where manifests go, never log it
+    result.routes         # DataFrame per route: riders, carried, referred, vehicles, cost, lower_bound, ratio,
+                          #   shifted
+    result.shortages      # [Shortage(route_id, route, date, seats, needed, available)], .describe() in Chinese
+    result.shortage_report()   # Chinese text: which route and day lack which coaches
+    result.rejected_carriers   # ((uscc, name, reason), ...) carriers failing the campaign's rules
+    result.summary        # dict of figures (no personal data): requests, chartered, referred,
+                          #   referrals_by_reason, trips, vehicles_by_seats, cost, lower_bound, cost_to_bound,
+                          #   shifted, shortages, rejected_carriers
+    write_outputs(result, out_dir)   # trips.csv, assignments.csv, shortages.csv, summary.json
+    summary_json(result)             # the JSON `chunnuan plan --json` prints
+    plan_files(demand_path, fleet_path, campaign_id, out_dir)   # the whole `chunnuan plan` command
+    FleetError, DemandError          # whole-file problems, message in Chinese listing rows to fix
+
+`chunnuan.planner.synthetic` makes province-scale requests and fleets for demos, tests and the bench.
+
+Rules come from the campaign's `transport:` section (chunnuan.campaign.TransportRules): minimum fill,
+two-driver rule and cost for long routes, carrier qualification, vehicle classes and prices, and the
+largest date shift. Routes are origin county → work city (返岗) or the reverse (返乡); each worker's
+window is planned date ± min(flex_days, max_shift_days), inside the campaign's travel window.
+
+Objective, per route and then across routes: fewest referrals (集中购票), then least cost, then fewest
+workers moved off their planned date (tie-break in the rider assignment). Quality: every route gets a
+lower bound on the cost of carrying the riders it carries (`route.interval_bound`); the summary
+reports cost / bound. See `route` for the algorithm and the bound, `core` for the shared-fleet step.
+"""
+
+from chunnuan.planner.core import ASSIGNMENT_COLUMNS, TRIP_COLUMNS, Plan, Shortage, plan
+from chunnuan.planner.demand import DemandError
+from chunnuan.planner.fleet import Carrier, Fleet, FleetError, qualify, read_fleet, write_fleet
+from chunnuan.planner.io import plan_files, read_demand, summary_json, write_outputs
+
+__all__ = [
+    "ASSIGNMENT_COLUMNS", "TRIP_COLUMNS", "Carrier", "DemandError", "Fleet", "FleetError", "Plan", "Shortage",
+    "plan", "plan_files", "qualify", "read_demand", "read_fleet", "summary_json", "write_fleet", "write_outputs",
+]

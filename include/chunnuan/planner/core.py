@@ -1,0 +1,403 @@
+"""The planner: riders and a qualified fleet in, trips, manifests, referrals and a bound out.
+
+Steps (each a function below):
+1. `demand.prepare`: requests -> riders on routes with windows (days from the travel window start).
+2. `fleet.qualify`: carriers meeting the campaign's rules; coach supply per day and seat count, in
+   two pools (with / without the interprovincial permit that cross-province routes need).
+3. Per route, `route.schedule_route` picks the day loads (so the coach mix of each day) with the
+   least referrals then cost, as if coaches were unlimited (a type absent on a day is not offered).
+4. `_allocate`: routes take coaches from the shared daily supply one after another (cross-province
+   routes first, then by size). A route whose plan does not fit what is left first tries other sizes
+   on the short days (same riders, e.g. 2×35 seats for a 53); if that fails it is planned again under
+   hard caps: its riders move to other days in their windows (错峰) or, failing that, are referred.
+   Each route-day-size that lacked coaches is reported as a shortage.
+5. `assign.assign_riders`: who travels when (earliest deadline first; among equal deadlines, riders whose
+   planned day it is first), then who sits in which coach, and which carrier drives it (best credit
+   grade first).
+6. `route.interval_bound` for the riders each route carries; summary without personal data.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from chunnuan.campaign import Campaign
+from chunnuan.planner import demand
+from chunnuan.planner.fleet import Fleet, qualify
+from chunnuan.planner.mix import INF, MixTable, bounded_mix_table, cover_tables, mix_tables
+from chunnuan.planner.route import DEFAULT_MAX_WAITING, RouteSchedule, interval_bounds, schedule_route
+
+POOL_MIN_ROUTES = 200  # fewer routes than this are planned in-process
+MIX_TABLE_SIZE = 400  # exact mixes up to 400 riders a day; beyond, whole big coaches are added
+
+REASON_NO_VEHICLES = "无符合资质的运输企业车辆可用于该线路，建议集中购票"
+REASON_TOO_FEW = "所在线路可出行日期内人数不足最低发车人数（≥{min_riders}人），建议集中购票"
+REASON_SHORTAGE = "可出行日期内可调配的包车车辆不足，建议集中购票"
+
+
+@dataclass
+class Shortage:
+    route_id: str
+    route: str
+    date: str
+    seats: int
+    needed: int
+    available: int
+
+    def describe(self) -> str:
+        return (f"{self.date} {self.route}：需{self.seats}座客车 {self.needed} 辆，可调配 {self.available} 辆，"
+                f"缺 {self.needed - self.available} 辆")
+
+
+@dataclass
+class Plan:
+    trips: pd.DataFrame  # one row per coach trip (see TRIP_COLUMNS)
+    assignments: pd.DataFrame  # one row per request (see ASSIGNMENT_COLUMNS); holds id_number: manifests only
+    routes: pd.DataFrame  # one row per route: riders, carried, referred, vehicles, cost, lower_bound
+    shortages: list[Shortage]
+    rejected_carriers: tuple[tuple[str, str, str], ...]
+    summary: dict = field(default_factory=dict)  # no personal data
+
+    def shortage_report(self) -> str:
+        if not self.shortages:
+            return "各线路各日车辆充足。"
+        return "车辆不足：\n" + "\n".join(f"  - {s.describe()}" for s in self.shortages)
+
+
+TRIP_COLUMNS = ["trip_id", "route_id", "route", "date", "seats", "vehicle_class", "carrier_uscc", "carrier",
+                "carrier_contact", "carrier_phone", "passengers", "km", "drivers", "cost"]
+ASSIGNMENT_COLUMNS = ["id_number", "status", "route_id", "route", "planned_date", "travel_date", "shift_days",
+                      "trip_id", "reason"]
+
+
+@dataclass
+class _Network:
+    """Everything route-level the steps share."""
+
+    riders: demand.Riders
+    seats: np.ndarray  # (K,) seat counts offered, ascending
+    min_load: np.ndarray  # (K,)
+    costs: np.ndarray  # (R, K) per-trip cost of each size on each route
+    supply_permit: np.ndarray  # (days, K) coaches of carriers with the interprovincial permit
+    supply_other: np.ndarray  # (days, K)
+    groups: pd.DataFrame  # route, start, deadline, planned, count
+    spans: np.ndarray  # (R, 2) first start, last deadline
+    fleet: Fleet  # qualified carriers only
+    group_bounds: np.ndarray = field(default=None)  # (R + 1,) row range of each route in groups
+
+    def group_arrays(self, r: int) -> tuple[np.ndarray, ...]:
+        """start, deadline, planned, count of route r's rider groups (absolute days)."""
+        sl = slice(self.group_bounds[r], self.group_bounds[r + 1])
+        return tuple(a[sl] for a in self._arrays)
+
+    def __post_init__(self) -> None:
+        g = self.groups
+        self._arrays = tuple(g[c].to_numpy(dtype=np.int64) for c in ("start", "deadline", "planned", "count"))
+        self.cross = self.riders.routes["cross_province"].to_numpy(dtype=bool)
+        self.group_bounds = np.searchsorted(g["route"].to_numpy(), np.arange(len(self.riders.routes) + 1))
+
+
+def _supply(fleet: Fleet, seats: np.ndarray, day0, days: int) -> tuple[np.ndarray, np.ndarray]:
+    permit = np.zeros((days, len(seats)), dtype=np.int64)
+    other = np.zeros_like(permit)
+    if fleet.vehicles.empty:
+        return permit, other
+    v = fleet.vehicles
+    day = np.array([(d - day0).days for d in v["date"]], dtype=np.int64)
+    k = np.searchsorted(seats, v["seats"].to_numpy())
+    inside = (day >= 0) & (day < days)
+    has_permit = v["uscc"].map({c.uscc: c.interprovincial for c in fleet.carriers}).to_numpy(dtype=bool)
+    np.add.at(permit, (day[inside & has_permit], k[inside & has_permit]), v["count"].to_numpy()[inside & has_permit])
+    np.add.at(other, (day[inside & ~has_permit], k[inside & ~has_permit]), v["count"].to_numpy()[inside & ~has_permit])
+    return permit, other
+
+
+def _route_costs(routes: pd.DataFrame, seats: np.ndarray, campaign: Campaign) -> np.ndarray:
+    rules = campaign.transport
+    costs = np.full((len(routes), len(seats)), INF)
+    km = routes["km"].to_numpy(dtype=float)
+    for k, s in enumerate(seats):
+        cls = rules.vehicle_class(int(s))
+        if cls is None:
+            continue
+        drivers = np.where(km > rules.long_route_km, rules.second_driver_cost, 0.0)
+        costs[:, k] = np.round(cls.fixed_cost + cls.per_km_cost * km + drivers)
+    costs[~np.isfinite(km)] = INF
+    return costs
+
+
+def _network(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign) -> tuple[_Network, tuple]:
+    riders = demand.prepare(requests, campaign)
+    qual = qualify(fleet, campaign)
+    seats = np.array(sorted(qual.fleet.vehicles["seats"].unique()), dtype=np.int64)
+    ratio = campaign.transport.min_fill_ratio
+    min_load = np.maximum(np.ceil(ratio * seats - 1e-9).astype(np.int64), 1)
+    costs = _route_costs(riders.routes, seats, campaign)
+    permit, other = _supply(qual.fleet, seats, riders.day0, riders.days)
+    on_route = riders.frame[riders.frame["route"] >= 0]
+    groups = (on_route.groupby(["route", "start", "deadline", "planned"], sort=True).size()
+              .rename("count").reset_index())
+    spans = np.zeros((len(riders.routes), 2), dtype=np.int64)
+    if len(groups):
+        agg = groups.groupby("route").agg(lo=("start", "min"), hi=("deadline", "max"))
+        spans[agg.index.to_numpy()] = agg[["lo", "hi"]].to_numpy()
+    return _Network(riders, seats, min_load, costs, permit, other, groups, spans, qual.fleet), qual.rejected
+
+
+def _arrivals(start: np.ndarray, deadline: np.ndarray, count: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    width = deadline - start
+    arr = np.zeros((hi - lo + 1, int(width.max()) + 1), dtype=np.int64)
+    np.add.at(arr, (start - lo, width), count)
+    return arr
+
+
+def _largest_gathering(arr: np.ndarray) -> int:
+    """Most riders who could all travel on one same day (their windows share it)."""
+    days, width = arr.shape
+    change = np.zeros(days + 1, dtype=np.int64)
+    for j in range(width):  # riders opening on s with width j cover days s .. s + j
+        change[:days] += arr[:, j]
+        change[j + 1 :] -= arr[: days - j, j]
+    return int(np.cumsum(change[:days]).max())
+
+
+@dataclass
+class _RouteWork:
+    arrivals: np.ndarray
+    tables: list[MixTable]
+    day_table: np.ndarray
+    schedule: RouteSchedule | None = None
+    carried_arrivals: np.ndarray | None = None  # arrivals of the riders finally carried (for the bound)
+    planned: np.ndarray | None = None  # riders planned on each day of the span
+    mixes: dict | None = None  # day -> coaches per size, fixed when riders are seated
+
+
+def _planned_per_day(net: _Network, r: int) -> np.ndarray:
+    _, _, planned, count = net.group_arrays(r)
+    lo, hi = net.spans[r]
+    return np.bincount(planned - lo, weights=count, minlength=hi - lo + 1).astype(np.int64)
+
+
+def _usable(net: _Network, r: int, lo: int, hi: int, permit_left: np.ndarray, other_left: np.ndarray) -> np.ndarray:
+    cross = bool(net.cross[r])
+    avail = permit_left[lo : hi + 1] + (0 if cross else other_left[lo : hi + 1])
+    return avail
+
+
+def _initial_work(net: _Network, max_waiting: int, workers: int) -> dict[int, _RouteWork]:
+    """Cost tables per (route, set of sizes offered that day) and the uncapped schedules."""
+    work: dict[int, _RouteWork] = {}
+    rows, keys = [], {}
+    day_keys: dict[int, np.ndarray] = {}
+    arrivals: dict[int, np.ndarray] = {}
+    fewest = int(net.min_load.min()) if len(net.min_load) else 1
+    no_coaches: set[int] = set()
+    weights = 1 << np.arange(len(net.seats))
+    for r in range(len(net.riders.routes)):
+        start, deadline, _, count = net.group_arrays(r)
+        if not len(count):
+            continue
+        lo, hi = net.spans[r]
+        arrivals[r] = _arrivals(start, deadline, count, lo, hi)
+        usable = _usable(net, r, lo, hi, net.supply_permit, net.supply_other) > 0
+        usable &= np.isfinite(net.costs[r])[None, :]
+        masks = usable @ weights
+        if not masks.any():
+            no_coaches.add(r)  # no qualified carrier offers a coach this route may use
+            continue
+        if _largest_gathering(arrivals[r]) < fewest:
+            continue  # nobody can ever fill a coach here: no table, no search
+        idx = np.empty(len(masks), dtype=np.int64)
+        for i, mask in enumerate(masks.tolist()):
+            key = (r, mask)
+            if key not in keys:
+                keys[key] = len(rows)
+                rows.append(np.where(usable[i], net.costs[r], INF))
+            idx[i] = keys[key]
+        day_keys[r] = idx
+    tables = mix_tables(np.array(rows), net.seats, net.min_load, MIX_TABLE_SIZE) if rows else []
+    for r, arr in arrivals.items():
+        if r not in day_keys:
+            days = arr.shape[0]
+            costs = np.full(len(net.seats), INF) if r in no_coaches else net.costs[r]
+            empty = MixTable(np.array([0.0]), np.zeros((1, len(net.seats)), dtype=np.int64), -1, net.seats,
+                             costs, extendable=False)
+            w = _RouteWork(arr, [empty], np.zeros(days, dtype=np.int64))
+            w.schedule = _refer_all(arr)
+            work[r] = w
+            continue
+        used = sorted(set(day_keys[r].tolist()))
+        local = {i: j for j, i in enumerate(used)}
+        w = _RouteWork(arr, [tables[i] for i in used], np.array([local[i] for i in day_keys[r].tolist()]))
+        w.planned = _planned_per_day(net, r)
+        work[r] = w
+    searched = [r for r in sorted(work) if work[r].schedule is None]
+    jobs = [(work[r].arrivals, work[r].tables, work[r].day_table, max_waiting, work[r].planned) for r in searched]
+    for r, sched in zip(searched, parallel_map(_schedule_job, jobs, workers), strict=True):
+        work[r].schedule = sched
+    return work
+
+
+def _schedule_job(job: tuple) -> RouteSchedule:
+    return schedule_route(*job)
+
+
+def parallel_map(fn, jobs: list, workers: int) -> list:
+    """fn over jobs, in worker processes when it pays (routes are independent); order kept."""
+    if workers <= 1 or len(jobs) < POOL_MIN_ROUTES or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(j) for j in jobs]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 16)))
+
+
+def default_workers() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
+
+
+def _refer_all(arr: np.ndarray) -> RouteSchedule:
+    """Every rider referred on their last day (what the search would do, without searching)."""
+    days, width = arr.shape
+    drops = np.zeros(days, dtype=np.int64)
+    for j in range(width):
+        drops[j:] += arr[: days - j, j]
+    return RouteSchedule(np.zeros(days, dtype=np.int64), drops, 0.0, int(arr.sum()))
+
+
+def _vehicles_needed(w: _RouteWork, k_types: int) -> np.ndarray:
+    need = np.zeros((len(w.day_table), k_types), dtype=np.int64)
+    for t in np.flatnonzero(w.schedule.loads):
+        need[t] = w.tables[w.day_table[t]].mix(int(w.schedule.loads[t]))
+    return need
+
+
+def _capped_tables(net: _Network, r: int, w: _RouteWork, avail: np.ndarray) -> tuple[list, np.ndarray]:
+    """Tables for a route planned under the coaches left: bounded where the caps can bind."""
+    n_max = _largest_gathering(w.arrivals)  # no day can carry more than the riders whose window holds it
+    reach = -(-n_max // net.min_load)  # coaches of each size the route could ever fill in a day
+    tables, day_table, cache = list(w.tables), w.day_table.copy(), {}
+    closed = MixTable(np.zeros(1), np.zeros((1, len(net.seats)), dtype=np.int64), -1, net.seats,
+                      np.full(len(net.seats), INF), extendable=False)
+    for t in range(len(day_table)):
+        if (avail[t] >= reach).all():
+            continue
+        key = tuple(avail[t])
+        if not any(key):
+            cache.setdefault(key, len(tables))
+            if cache[key] == len(tables):
+                tables.append(closed)
+            day_table[t] = cache[key]
+            continue
+        if key not in cache:
+            costs = np.where(avail[t] > 0, net.costs[r], INF)
+            cache[key] = len(tables)
+            tables.append(bounded_mix_table(costs, net.seats, net.min_load, avail[t], n_max))
+        day_table[t] = cache[key]
+    return tables, day_table
+
+
+def _allocate(net: _Network, work: dict[int, _RouteWork], max_waiting: int) -> list[Shortage]:
+    routes = net.riders.routes
+    cross = routes["cross_province"].to_numpy(dtype=bool)
+    route_ids = routes["route_id"].to_numpy()
+    labels = (routes["origin"] + "→" + routes["destination"]).to_numpy()
+    running = [r for r, w in work.items() if w.schedule.loads.any()]
+    order = sorted(running, key=lambda r: (not cross[r], -int(work[r].arrivals.sum()), route_ids[r]))
+    permit_left, other_left = net.supply_permit.copy(), net.supply_other.copy()
+    shortages: list[Shortage] = []
+    k_types = len(net.seats)
+    for r in order:
+        w = work[r]
+        lo, hi = net.spans[r]
+        avail = _usable(net, r, lo, hi, permit_left, other_left)
+        need = _vehicles_needed(w, k_types)
+        if (need > avail).any():
+            for t, k in zip(*np.nonzero(need > avail), strict=True):
+                day = net.riders.day0 + pd.Timedelta(days=int(lo + t))
+                shortages.append(Shortage(route_ids[r], labels[r], f"{day:%Y-%m-%d}", int(net.seats[k]),
+                                          int(need[t, k]), int(avail[t, k])))
+            if not _substitute(net, r, w, need, avail):
+                w.tables, w.day_table = _capped_tables(net, r, w, avail)
+                w.schedule = schedule_route(w.arrivals, w.tables, w.day_table, max_waiting, w.planned)
+            need = _vehicles_needed(w, k_types)
+        _take(need, lo, hi, permit_left, other_left, bool(cross[r]))
+    return shortages
+
+
+def _substitute(net: _Network, r: int, w: _RouteWork, need: np.ndarray, avail: np.ndarray) -> bool:
+    """Quick repair: keep every day's riders and swap in other sizes left that day (2×35 for a 53 …).
+
+    True when every short day could be covered so; otherwise nothing is changed and the route is
+    planned again under the caps (riders move to other days or are referred).
+    """
+    short_days = np.flatnonzero((need > avail).any(axis=1))
+    fixes = {}
+    for t in short_days.tolist():
+        load = int(w.schedule.loads[t])
+        costs = np.where(avail[t] > 0, net.costs[r], INF)
+        table = bounded_mix_table(costs, net.seats, net.min_load, avail[t], load)
+        if not np.isfinite(table.values[load]):
+            return False
+        fixes[t] = table
+    for t, table in fixes.items():
+        w.tables = [*w.tables, table]
+        w.day_table = w.day_table.copy()
+        w.day_table[t] = len(w.tables) - 1
+    loads = w.schedule.loads
+    w.schedule.cost = float(sum(w.tables[w.day_table[t]].lookup(np.array([loads[t]]))[0]
+                                for t in np.flatnonzero(loads)))
+    return True
+
+
+def _take(need, lo, hi, permit_left, other_left, cross: bool) -> None:
+    span = slice(lo, hi + 1)
+    if cross:
+        permit_left[span] -= need
+        return
+    from_other = np.minimum(need, other_left[span])  # keep permit holders for cross-province routes
+    other_left[span] -= from_other
+    permit_left[span] -= need - from_other
+
+
+def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
+         max_waiting: int = DEFAULT_MAX_WAITING, workers: int | None = None) -> Plan:
+    """Plan charter trips for `requests` (survey_worker rows asking for a charter) with `fleet`.
+
+    `workers` processes search routes in parallel (default: the CPUs available, at most 8); the
+    result does not depend on it.
+    """
+    workers = default_workers() if workers is None else workers
+    net, rejected = _network(requests, fleet, campaign)
+    work = _initial_work(net, max_waiting, workers)
+    uncapped = {r: w.schedule.referred for r, w in work.items()}
+    shortages = _allocate(net, work, max_waiting)
+    from chunnuan.planner.assign import assign_riders, build_summary
+
+    trips, assignments, route_stats = assign_riders(net, work, uncapped, net.fleet, campaign, workers)
+    route_stats = _with_bounds(net, work, route_stats, trips)
+    result = Plan(trips, assignments, route_stats, shortages, rejected)
+    result.summary = build_summary(result, net)
+    return result
+
+
+def _with_bounds(net: _Network, work: dict[int, _RouteWork], stats: pd.DataFrame,
+                 trips: pd.DataFrame) -> pd.DataFrame:
+    """Lower bound of each route for the riders it carries (all sizes offered, no caps, no min fill)."""
+    bounds = np.zeros(len(net.riders.routes))
+    carrying = [r for r, w in sorted(work.items()) if w.carried_arrivals is not None and w.carried_arrivals.any()]
+    if carrying:
+        most = max(int(work[r].carried_arrivals.sum()) for r in carrying)
+        cover, q_b, c_b = cover_tables(net.costs[carrying], net.seats, most)
+        bounds[carrying] = interval_bounds([work[r].carried_arrivals for r in carrying], cover, q_b, c_b)
+    stats = stats.copy()
+    stats["lower_bound"] = bounds[stats["route"].to_numpy()] if len(stats) else []
+    stats["ratio"] = np.where(stats["lower_bound"] > 0, stats["cost"] / stats["lower_bound"].replace(0, np.nan), 1.0)
+    return stats
+
+
+def min_riders(net: _Network) -> int:
+    return int(net.min_load.min()) if len(net.min_load) else 0

@@ -1,0 +1,188 @@
+"""Charter requests -> riders on routes with departure windows.
+
+Input columns (the `survey_worker` fields; the intake's normalised CSV uses the same names):
+    id_number, home_county_code, work_province, work_city, trip_type (返岗/返乡), travel_date,
+    flex_days, and optionally needs_charter (rows with 否/False are left out).
+返岗 goes from the home county to the work city; 返乡 the reverse. The work city is found in the
+division data (cities, then counties of the work province, by full or short name; a municipality
+is its own city) and gives the coordinates for the route distance.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from chunnuan import divisions
+from chunnuan.campaign import Campaign
+
+REQUIRED = ("id_number", "home_county_code", "work_province", "work_city", "trip_type", "travel_date",
+            "flex_days")
+EARTH_RADIUS_KM = 6371.0
+
+# Referral reasons decided before planning (Chinese: they go to the county clerk and the worker).
+REASON_UNKNOWN_PLACE = "务工地城市无法识别，无法安排包车，建议核实后集中购票"
+REASON_UNKNOWN_HOME = "户籍县(市、区)代码无法识别，无法安排包车，建议核实后集中购票"
+REASON_OUT_OF_WINDOW = "计划出行日期不在本次行动包车服务时段（{window}）内，建议集中购票"
+REASON_SAME_PLACE = "出发地与目的地相同，无需包车"
+
+
+class DemandError(ValueError):
+    """The request file cannot be used as a whole (missing columns); the message says what to fix."""
+
+
+@cache
+def work_place(province_name: str, city_name: str) -> divisions.Division | None:
+    """The division a worker names as work city (深圳市 / 深圳 / 昆山市 / 北京市)."""
+    try:
+        prov = divisions.province(str(province_name))
+    except LookupError:
+        return None
+    name = str(city_name).strip()
+    if not prov.cities:  # 北京、天津、上海、重庆: the municipality is the city
+        if name in (prov.name, divisions.short_name(prov.name)):
+            return prov.division
+    for pool in (prov.cities, prov.counties):
+        for d in pool.values():
+            if name in (d.name, divisions.short_name(d.name)):
+                return d
+    return None
+
+
+@cache
+def home_county(code: str) -> divisions.Division | None:
+    code = str(code)
+    if not code.isdigit() or len(code) != 6:
+        return None
+    try:  # the province's table fills in coordinates of lately re-designated counties
+        return divisions.province(code[:2] + "0000").counties.get(code)
+    except LookupError:
+        return None
+
+
+def road_km(a: divisions.Division, b: divisions.Division, factor: float) -> float:
+    """Great-circle distance between the two centres × the campaign's road factor."""
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return math.nan
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h)) * factor
+
+
+@dataclass
+class Riders:
+    """Planner input after resolution. Days are integers counted from the travel window's start."""
+
+    frame: pd.DataFrame  # one row per request: id_number, route (int, -1 if referred up front), start,
+    #                      deadline, planned (days), reason (pre-planning referral or "")
+    routes: pd.DataFrame  # one row per route: route_id, origin/destination code+name, km, cross_province
+    day0: dt.date
+    days: int
+
+
+def _truthy(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip().str.lower()
+    return text.isin(["是", "true", "1", "yes", "y"]) | (values.astype(object) == True)  # noqa: E712
+
+
+def _as_day(values: pd.Series, day0: dt.date) -> np.ndarray:
+    stamps = pd.to_datetime(values, errors="coerce")
+    return ((stamps - pd.Timestamp(day0)) // pd.Timedelta(days=1)).to_numpy(dtype="float64")
+
+
+def _places(frame: pd.DataFrame) -> pd.DataFrame:
+    """Resolve each distinct (home county, work province, work city) once."""
+    keys = frame[["home_county_code", "work_province", "work_city"]].drop_duplicates()
+    home = [home_county(c) for c in keys["home_county_code"]]
+    work = [work_place(p, c) for p, c in zip(keys["work_province"], keys["work_city"], strict=True)]
+    keys = keys.assign(_home=home, _work=work)
+    return keys
+
+
+def prepare(requests: pd.DataFrame, campaign: Campaign) -> Riders:
+    missing = [c for c in REQUIRED if c not in requests.columns]
+    if missing:
+        raise DemandError(f"包车需求数据缺少字段：{'、'.join(missing)}")
+    frame = requests.reset_index(drop=True)
+    if "needs_charter" in frame.columns:
+        frame = frame[_truthy(frame["needs_charter"])].reset_index(drop=True)
+    rules = campaign.transport
+    window = campaign.travel_window
+    day0, days = window.start, (window.end - window.start).days + 1
+
+    frame = frame.assign(
+        home_county_code=frame["home_county_code"].astype("string").str.strip(),
+        work_province=frame["work_province"].astype("string").str.strip(),
+        work_city=frame["work_city"].astype("string").str.strip(),
+    )
+    places = _places(frame)
+    frame = frame.merge(places, on=["home_county_code", "work_province", "work_city"], how="left", sort=False)
+
+    planned = _as_day(frame["travel_date"], day0)
+    flex = pd.to_numeric(frame["flex_days"], errors="coerce").fillna(0).clip(0, rules.max_shift_days).to_numpy()
+    reason = np.full(len(frame), "", dtype=object)
+    reason[frame["_work"].isna().to_numpy()] = REASON_UNKNOWN_PLACE
+    reason[frame["_home"].isna().to_numpy()] = REASON_UNKNOWN_HOME
+    outside = ~((planned >= 0) & (planned < days))
+    reason[(reason == "") & outside] = REASON_OUT_OF_WINDOW.format(window=window.label())
+
+    ok = reason == ""
+    home_code = np.array([d.code if d is not None else "" for d in frame["_home"]], dtype=object)
+    work_code = np.array([d.code if d is not None else "" for d in frame["_work"]], dtype=object)
+    same = ok & (home_code == work_code)
+    reason[same] = REASON_SAME_PLACE
+    ok &= ~same
+    returning = frame["trip_type"].astype("string").str.strip().to_numpy() == "返乡"
+    origin = np.where(returning, work_code, home_code)
+    destination = np.where(returning, home_code, work_code)
+    route_key = pd.Series(np.where(ok, origin + ">" + destination, ""), dtype="string")
+    codes, uniques = pd.factorize(route_key.where(ok), sort=True)
+
+    planned_i = np.where(ok, planned, 0).astype(np.int64)
+    flex_i = flex.astype(np.int64)
+    out = pd.DataFrame({
+        "id_number": frame["id_number"].astype("string").to_numpy(),
+        "route": np.where(ok, codes, -1),
+        "planned": planned_i,
+        "start": np.maximum(planned_i - flex_i, 0),
+        "deadline": np.minimum(planned_i + flex_i, days - 1),
+        "reason": reason,
+    })
+    routes = _route_table(list(uniques), frame, ok, codes, campaign)
+    return Riders(out, routes, day0, days)
+
+
+def _route_table(route_ids: list[str], frame: pd.DataFrame, ok: np.ndarray, codes: np.ndarray,
+                 campaign: Campaign) -> pd.DataFrame:
+    first = pd.Series(np.flatnonzero(ok)).groupby(codes[ok]).first()
+    rows = []
+    factor = campaign.transport.road_distance_factor
+    for r, rid in enumerate(route_ids):
+        origin_code, dest_code = rid.split(">")
+        i = int(first[r])
+        home, work = frame.at[i, "_home"], frame.at[i, "_work"]
+        origin, dest = (work, home) if origin_code == work.code else (home, work)
+        rows.append({
+            "route_id": rid,
+            "origin_code": origin.code,
+            "origin": _label(origin),
+            "destination_code": dest.code,
+            "destination": _label(dest),
+            "km": round(road_km(origin, dest, factor), 1),
+            "cross_province": origin.province_code != dest.province_code,
+        })
+    return pd.DataFrame(rows, columns=["route_id", "origin_code", "origin", "destination_code", "destination",
+                                       "km", "cross_province"])
+
+
+def _label(d: divisions.Division) -> str:
+    """平南县 is ambiguous nationally; a route label names the city too: 贵港市平南县 → 深圳市."""
+    if d.level != "county":
+        return d.name
+    city = divisions.all_divisions().get(d.city_code)
+    return d.name if city is None or city.code == d.code else city.name + d.name

@@ -1,0 +1,78 @@
+"""Files in and out for `chunnuan plan DEMAND FLEET --campaign ID --out DIR [--json]`.
+
+Demand file: the intake's normalised CSV (or XLSX) of charter requests, one row per worker, columns
+named as in `survey_worker` (id_number, home_county_code, work_province, work_city, trip_type,
+travel_date, flex_days[, needs_charter]); the official Chinese headers are accepted too.
+Outputs in DIR (UTF-8 with BOM so that Excel opens them):
+    trips.csv        trip_id, route, date, seats, carrier, passengers (+ class, contact, km, drivers, cost)
+    assignments.csv  id_number → trip or 集中购票 with the reason: the manifests (holds identity numbers)
+    shortages.csv    route, date, seats, needed, available (empty when every day had enough coaches)
+    summary.json     figures only, no personal data
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from chunnuan.planner.core import ASSIGNMENT_COLUMNS, TRIP_COLUMNS, Plan
+from chunnuan.survey_schema import HEADERS, canonical_header
+
+TRIP_HEADERS = {
+    "trip_id": "车次编号", "route_id": "线路编号", "route": "线路", "date": "发车日期", "seats": "座位数",
+    "vehicle_class": "车型", "carrier_uscc": "承运企业统一社会信用代码", "carrier": "承运企业",
+    "carrier_contact": "企业联系人", "carrier_phone": "企业联系电话", "passengers": "乘车人数", "km": "里程(公里)",
+    "drivers": "驾驶员人数", "cost": "费用(元)",
+}
+
+
+def read_demand(path: Path) -> pd.DataFrame:
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        frame = pd.read_excel(path, dtype=str, engine="calamine")
+    else:
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030")
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    rename = {}
+    for col in frame.columns:
+        field = HEADERS.lookup.get(canonical_header(col))
+        if field and field not in frame.columns:
+            rename[col] = field
+    return frame.rename(columns=rename)
+
+
+def write_outputs(result: Plan, out_dir: Path) -> dict[str, Path]:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {name: out_dir / f"{name}.csv" for name in ("trips", "assignments", "shortages")}
+    result.trips[TRIP_COLUMNS].to_csv(paths["trips"], index=False, encoding="utf-8-sig")
+    result.assignments[ASSIGNMENT_COLUMNS].to_csv(paths["assignments"], index=False, encoding="utf-8-sig")
+    shortages = pd.DataFrame([vars(s) for s in result.shortages],
+                             columns=["route_id", "route", "date", "seats", "needed", "available"])
+    shortages.to_csv(paths["shortages"], index=False, encoding="utf-8-sig")
+    paths["summary"] = out_dir / "summary.json"
+    paths["summary"].write_text(summary_json(result), encoding="utf-8")
+    return paths
+
+
+def plan_files(demand_path: Path, fleet_path: Path, campaign_id: str, out_dir: Path,
+               workers: int | None = None) -> Plan:
+    """What `chunnuan plan DEMAND FLEET --campaign ID --out DIR` does: read, plan, write the outputs."""
+    from chunnuan import campaign
+    from chunnuan.planner.core import plan
+    from chunnuan.planner.fleet import read_fleet
+
+    result = plan(read_demand(demand_path), read_fleet(fleet_path), campaign.load(campaign_id), workers=workers)
+    write_outputs(result, out_dir)
+    return result
+
+
+def summary_json(result: Plan) -> str:
+    return json.dumps(result.summary, ensure_ascii=False, indent=2, sort_keys=True)

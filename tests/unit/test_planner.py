@@ -1,0 +1,348 @@
+"""The charter planner: plan properties on random instances, optimality against CP-SAT, the bound,
+shortage reports, referral reasons, the fleet file and the outputs. No Airflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from chunnuan import campaign
+from chunnuan.planner import (
+    Carrier,
+    Fleet,
+    FleetError,
+    plan,
+    plan_files,
+    read_demand,
+    read_fleet,
+    summary_json,
+    write_fleet,
+    write_outputs,
+)
+from chunnuan.planner.assign import route_days
+from chunnuan.planner.demand import REASON_UNKNOWN_PLACE
+from chunnuan.planner.fleet import qualify
+from chunnuan.planner.mix import cover_tables, mix_tables
+from chunnuan.planner.route import interval_bound, schedule_route
+from chunnuan.planner.synthetic import uscc_for
+
+GX = campaign.load("guangxi-2024")
+PEAK = dt.date(2024, 2, 18)  # 正月初九, first working days after the holiday
+COUNTIES = ("450821", "450881", "450923")  # 平南县 桂平市 博白县
+CITIES = (("广东省", "深圳市"), ("广东省", "东莞市"), ("广西壮族自治区", "南宁市"))
+
+
+def _carrier(i: int, grade: str = "AAA", permit: bool = True, accident: dt.date | None = None) -> Carrier:
+    return Carrier(uscc_for("450800", i), f"贵港第{i}运输公司", grade, accident, f"调度{i}", f"0775-42000{i:02d}", permit)
+
+
+def _fleet(per_day: dict[int, int], carriers: int = 2, days: tuple[dt.date, dt.date] | None = None,
+           permit: bool = True) -> Fleet:
+    first, last = days or (GX.travel_window.start, GX.travel_window.end)
+    cs = [_carrier(i, permit=permit) for i in range(carriers)]
+    offers = [(c.uscc, seats, first, last, n) for c in cs for seats, n in per_day.items()]
+    return Fleet.build(cs, offers)
+
+
+def _requests(rng: np.random.Generator, n: int, spread: int = 5, flex_max: int = 4,
+              counties=COUNTIES, cities=CITIES) -> pd.DataFrame:
+    county = rng.integers(0, len(counties), n)
+    city = rng.integers(0, len(cities), n)
+    offset = np.clip(np.round(rng.normal(0, spread, n)), -10, 20).astype(int)
+    return pd.DataFrame({
+        "id_number": [f"45082119900101{i:04d}" for i in range(n)],
+        "home_county_code": np.array(counties)[county],
+        "work_province": [cities[c][0] for c in city],
+        "work_city": [cities[c][1] for c in city],
+        "trip_type": np.where(rng.random(n) < 0.8, "返岗", "返乡"),
+        "travel_date": [f"{PEAK + dt.timedelta(days=int(o)):%Y-%m-%d}" for o in offset],
+        "flex_days": rng.integers(0, flex_max + 1, n),
+        "needs_charter": "是",
+    })
+
+
+def _check_plan(result, requests: pd.DataFrame, fleet: Fleet) -> None:
+    rules = GX.transport
+    trips, a = result.trips, result.assignments
+    # Coverage: every request exactly once, chartered ones on a trip, referred ones with a reason.
+    assert sorted(a["id_number"]) == sorted(requests["id_number"])
+    charter = a[a["status"] == "包车"]
+    assert (charter["trip_id"] != "").all() and (a.loc[a["status"] == "集中购票", "reason"] != "").all()
+    assert charter["trip_id"].value_counts().reindex(trips["trip_id"]).fillna(0).tolist() == trips["passengers"].tolist()
+    # Capacity and minimum fill on every coach.
+    assert (trips["passengers"] <= trips["seats"]).all()
+    assert (trips["passengers"] >= np.ceil(rules.min_fill_ratio * trips["seats"] - 1e-9)).all()
+    # Windows: nobody moved further than they accepted or the campaign allows.
+    flex = requests.set_index("id_number")["flex_days"].astype(int).clip(upper=rules.max_shift_days)
+    assert (charter["shift_days"].abs().to_numpy() <= flex.reindex(charter["id_number"]).to_numpy()).all()
+    by_trip = trips.set_index("trip_id")
+    assert (charter["travel_date"] == charter["trip_id"].map(by_trip["date"])).all()
+    assert (charter["route_id"] == charter["trip_id"].map(by_trip["route_id"])).all()
+    # Carrier limits, qualification, permits for cross-province routes.
+    qualified = qualify(fleet, GX).fleet
+    offer = qualified.vehicles.assign(date=lambda v: v["date"].map(str)).set_index(["uscc", "date", "seats"])["count"]
+    assert (trips["carrier_uscc"] != "").all()
+    used = trips.groupby(["carrier_uscc", "date", "seats"]).size()
+    assert all(n <= offer.get(key, 0) for key, n in used.items())
+    permit = {c.uscc: c.interprovincial for c in fleet.carriers}
+    assert all(permit[c] for c in trips.loc[trips["cross"], "carrier_uscc"])
+    # Two-driver rule and price.
+    assert ((trips["drivers"] == 2) == (trips["km"] > rules.long_route_km)).all()
+    for row in trips.itertuples():
+        cls = rules.vehicle_class(row.seats)
+        extra = rules.second_driver_cost if row.km > rules.long_route_km else 0
+        assert row.cost == pytest.approx(round(cls.fixed_cost + cls.per_km_cost * row.km + extra), abs=1)
+    # The bound is a bound.
+    assert (result.routes["cost"] >= result.routes["lower_bound"] - 1e-6).all()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_plan_properties_on_random_instances(seed):
+    rng = np.random.default_rng(seed)
+    requests = _requests(rng, int(rng.integers(150, 900)), spread=int(rng.integers(2, 8)))
+    per_day = {19: int(rng.integers(0, 3)), 35: int(rng.integers(0, 3)), 53: int(rng.integers(1, 4))}
+    fleet = _fleet(per_day, permit=bool(seed % 2))
+    result = plan(requests, fleet, GX, workers=1)
+    _check_plan(result, requests, fleet)
+    assert result.summary["chartered"] + result.summary["referred"] == len(requests)
+
+
+def test_plan_is_deterministic_and_independent_of_workers():
+    rng = np.random.default_rng(7)
+    requests = _requests(rng, 600)
+    fleet = _fleet({19: 2, 35: 2, 53: 3})
+    one = plan(requests, fleet, GX, workers=1)
+    two = plan(requests, fleet, GX, workers=2)
+    pd.testing.assert_frame_equal(one.trips, two.trips)
+    pd.testing.assert_frame_equal(one.assignments, two.assignments)
+    shuffled = plan(requests.sample(frac=1, random_state=3), fleet, GX, workers=1)
+    pd.testing.assert_frame_equal(one.trips, shuffled.trips)  # seats per day do not depend on row order
+    assert one.summary == shuffled.summary
+
+
+def test_worker_processes_give_the_same_plan(monkeypatch):
+    from chunnuan.planner import core
+
+    rng = np.random.default_rng(8)
+    requests = _requests(rng, 500)
+    fleet = _fleet({19: 2, 35: 2, 53: 3})
+    one = plan(requests, fleet, GX, workers=1)
+    monkeypatch.setattr(core, "POOL_MIN_ROUTES", 1)
+    pd.testing.assert_frame_equal(one.assignments, plan(requests, fleet, GX, workers=2).assignments)
+
+
+def test_summary_has_no_identity_numbers(tmp_path):
+    rng = np.random.default_rng(3)
+    requests = _requests(rng, 300)
+    result = plan(requests, _fleet({35: 2, 53: 2}), GX, workers=1)
+    text = json.dumps(result.summary, ensure_ascii=False)
+    assert not any(i in text for i in requests["id_number"])
+    paths = write_outputs(result, tmp_path)
+    assert json.loads(paths["summary"].read_text(encoding="utf-8")) == result.summary
+    trips = pd.read_csv(paths["trips"], encoding="utf-8-sig")
+    assert {"trip_id", "route", "date", "seats", "carrier", "passengers"} <= set(trips.columns)
+    assignments = pd.read_csv(paths["assignments"], encoding="utf-8-sig", dtype=str)
+    assert len(assignments) == len(requests)
+
+
+# --- one route against an independent exact solver -------------------------------------------------
+
+def _instance(rng, days: int, riders: int, seats, costs, ratio: float):
+    planned = np.clip(np.round(rng.normal(days / 2, days / 4, riders)), 0, days - 1).astype(int)
+    flex = rng.choice(6, riders, p=[0.3, 0.2, 0.2, 0.15, 0.1, 0.05])
+    start, end = np.maximum(planned - flex, 0), np.minimum(planned + flex, days - 1)
+    arrivals = np.zeros((days, int((end - start).max()) + 1), dtype=np.int64)
+    np.add.at(arrivals, (start, end - start), 1)
+    seats = np.array(seats)
+    min_load = np.maximum(np.ceil(ratio * seats - 1e-9).astype(int), 1)
+    return arrivals, seats, min_load, np.array(costs, dtype=float)
+
+
+def _schedule(arrivals, seats, min_load, costs):
+    tables = mix_tables(costs[None, :], seats, min_load, 200)
+    return schedule_route(arrivals, tables, np.zeros(len(arrivals), dtype=np.int64))
+
+
+def _cp_sat(arrivals, seats, min_load, costs) -> tuple[int, int]:
+    """Exact (referred, cost) with OR-Tools CP-SAT: coaches per day and type, riders per window and day."""
+    cp_model = pytest.importorskip("ortools.sat.python.cp_model")
+    model = cp_model.CpModel()
+    days, k = len(arrivals), len(seats)
+    riders = int(arrivals.sum())
+    coaches = [[model.new_int_var(0, riders // int(min_load[j]) + 1, "") for j in range(k)] for _ in range(days)]
+    on_day = [[] for _ in range(days)]
+    referred = []
+    for s, w in zip(*np.nonzero(arrivals), strict=True):
+        n = int(arrivals[s, w])
+        go = [model.new_int_var(0, n, "") for _ in range(w + 1)]
+        skip = model.new_int_var(0, n, "")
+        model.add(sum(go) + skip == n)
+        referred.append(skip)
+        for i, v in enumerate(go):
+            on_day[s + i].append(v)
+    for t in range(days):
+        load = sum(on_day[t])
+        model.add(load <= sum(int(seats[j]) * coaches[t][j] for j in range(k)))
+        model.add(load >= sum(int(min_load[j]) * coaches[t][j] for j in range(k)))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 20
+    solver.parameters.num_workers = 8  # the portfolio proves these small models optimal in well under a second
+    model.minimize(sum(referred))  # first carry as many as possible, then least cost for that
+    assert solver.solve(model) == cp_model.OPTIMAL
+    fewest = round(solver.objective_value)
+    model.add(sum(referred) == fewest)
+    model.minimize(sum(int(costs[j]) * coaches[t][j] for t in range(days) for j in range(k)))
+    assert solver.solve(model) == cp_model.OPTIMAL
+    return fewest, round(solver.objective_value)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_several_sizes_match_cp_sat_on_small_routes(seed):
+    rng = np.random.default_rng(100 + seed)
+    km = rng.uniform(150, 900)
+    costs = [round(500 + 6.5 * km), round(800 + 10 * km), round(1000 + 13 * km)]
+    inst = _instance(rng, int(rng.integers(6, 13)), int(rng.integers(20, 160)), (19, 35, 53), costs, 0.75)
+    result = _schedule(*inst)
+    referred, cost = _cp_sat(*inst)
+    assert result.referred == referred
+    assert result.cost <= 1.01 * cost + 1e-6
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_one_size_without_fill_rule_equals_the_interval_bound(seed):
+    rng = np.random.default_rng(200 + seed)
+    arrivals, seats, _, costs = _instance(rng, int(rng.integers(5, 40)), int(rng.integers(1, 900)), (53,), (9000,), 0.0)
+    result = _schedule(arrivals, seats, np.array([1]), costs)
+    cover, q_b, c_b = cover_tables(costs[None, :], seats)
+    bound = interval_bound(arrivals, cover[0], int(q_b[0]), float(c_b[0]))
+    assert result.referred == 0
+    assert result.cost == bound  # vehicles == ⌈interval bound⌉, the exact optimum for one size
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_interval_bound_never_exceeds_the_cp_sat_optimum(seed):
+    rng = np.random.default_rng(300 + seed)
+    inst = _instance(rng, int(rng.integers(5, 10)), int(rng.integers(40, 120)), (19, 35, 53), (4000, 6500, 8200), 0.2)
+    referred, cost = _cp_sat(*inst)
+    if referred:
+        pytest.skip("bound compares carrying everyone")
+    cover, q_b, c_b = cover_tables(inst[3][None, :], inst[1])
+    assert interval_bound(inst[0], cover[0], int(q_b[0]), float(c_b[0])) <= cost + 1e-6
+
+
+def test_a_rider_due_for_referral_takes_a_seat_freed_along_the_windows():
+    # Day 0 runs a 19-seat coach with 15 riders, day 1 a full one. The rider who can only go on day 1
+    # gets a seat there because a day-1 rider who may also go on day 0 moves to its spare seat.
+    days = route_days(starts=np.array([1, 0, 0]), deadlines=np.array([1, 1, 1]), planned=np.array([1, 0, 1]),
+                      counts=np.array([1, 15, 19]), loads=np.array([15, 19, 0]), drops=np.array([0, 1, 0]),
+                      capacity=np.array([19, 19, 0]))
+    seated = {}
+    for group, day, n in days:
+        seated[(group, day)] = seated.get((group, day), 0) + n
+    assert seated == {(0, 1): 1, (1, 0): 15, (2, 0): 1, (2, 1): 18}
+
+
+# --- shortages, referrals, carriers -----------------------------------------------------------------
+
+def test_missing_vehicles_on_a_day_are_reported_by_route_day_and_size():
+    n = 120  # 平南县 → 深圳市 on 02-18, nobody can move
+    requests = pd.DataFrame({
+        "id_number": [f"45082119900101{i:04d}" for i in range(n)], "home_county_code": "450821",
+        "work_province": "广东省", "work_city": "深圳市", "trip_type": "返岗", "travel_date": "2024-02-18",
+        "flex_days": 0, "needs_charter": "是"})
+    cs = [_carrier(1)]
+    fleet = Fleet.build(cs, [(cs[0].uscc, 53, dt.date(2024, 2, 18), dt.date(2024, 2, 18), 1)])
+    result = plan(requests, fleet, GX, workers=1)
+    [short] = result.shortages
+    assert (short.date, short.seats, short.available) == ("2024-02-18", 53, 1) and short.needed >= 2
+    report = result.shortage_report()
+    assert "2024-02-18" in report and "贵港市平南县→深圳市" in report and "53座" in report and "缺" in report
+    assert result.summary["chartered"] == 53
+    reasons = result.assignments.loc[result.assignments["status"] == "集中购票", "reason"]
+    assert len(reasons) == n - 53 and reasons.str.contains("车辆不足").all()
+
+
+def test_small_groups_are_referred_with_a_chinese_reason():
+    rng = np.random.default_rng(11)
+    requests = _requests(rng, 6, counties=("450923",), cities=(("浙江省", "宁波市"),))
+    requests.loc[0, "work_city"] = "火星市"
+    result = plan(requests, _fleet({19: 3, 53: 3}), GX, workers=1)
+    a = result.assignments.set_index("id_number")
+    assert (a["status"] == "集中购票").all()
+    assert a.loc[requests.loc[0, "id_number"], "reason"] == REASON_UNKNOWN_PLACE
+    assert a["reason"].iloc[1:].str.contains("不足最低发车人数（≥15人）").all()
+
+
+def test_unqualified_carriers_are_never_used():
+    rng = np.random.default_rng(5)
+    requests = _requests(rng, 400, cities=(("广西壮族自治区", "南宁市"),), counties=("450821",))
+    good = _carrier(1)
+    weak = _carrier(2, grade="A")
+    crashed = _carrier(3, accident=dt.date(2023, 6, 1))
+    w = GX.travel_window
+    fleet = Fleet.build([good, weak, crashed], [(c.uscc, 53, w.start, w.end, 5) for c in (good, weak, crashed)])
+    result = plan(requests, fleet, GX, workers=1)
+    assert set(result.trips["carrier_uscc"]) == {good.uscc}
+    reasons = dict((code, why) for code, _, why in result.rejected_carriers)
+    assert "低于要求的 AA" in reasons[weak.uscc] and "较大及以上" in reasons[crashed.uscc]
+
+
+def test_cross_province_routes_need_the_interprovincial_permit():
+    rng = np.random.default_rng(9)
+    requests = _requests(rng, 300, cities=(("广东省", "深圳市"),))
+    result = plan(requests, _fleet({53: 5}, permit=False), GX, workers=1)
+    assert result.summary["chartered"] == 0
+    assert result.assignments["reason"].str.contains("无符合资质").all()
+
+
+# --- files -------------------------------------------------------------------------------------------
+
+def test_fleet_file_round_trip_and_bad_rows(tmp_path):
+    fleet = _fleet({19: 1, 53: 2}, days=(dt.date(2024, 2, 18), dt.date(2024, 2, 20)))
+    path = tmp_path / "fleet.csv"
+    write_fleet(fleet, path)
+    back = read_fleet(path)
+    assert back.carriers == fleet.carriers
+    pd.testing.assert_frame_equal(back.vehicles, fleet.vehicles)
+    table = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    table.loc[0, "统一社会信用代码"] = "91450800MA00000000"
+    table.loc[1, "质量信誉等级"] = "AAAA"
+    table.to_csv(path, index=False, encoding="gbk")
+    with pytest.raises(FleetError) as err:
+        read_fleet(path)
+    assert "第2行 统一社会信用代码" in str(err.value) and "第3行 质量信誉等级" in str(err.value)
+
+
+def test_demand_file_with_chinese_headers(tmp_path):
+    rng = np.random.default_rng(2)
+    requests = _requests(rng, 50)
+    chinese = requests.rename(columns={"id_number": "身份证号", "work_city": "务工地城市", "travel_date": "计划出行日期"})
+    path = tmp_path / "demand.csv"
+    chinese.to_csv(path, index=False, encoding="gbk")
+    frame = read_demand(path)
+    assert {"id_number", "work_city", "travel_date", "home_county_code"} <= set(frame.columns)
+    assert len(plan(frame, _fleet({53: 2}), GX, workers=1).assignments) == 50
+
+
+def test_plan_files_writes_what_the_cli_prints(tmp_path):
+    rng = np.random.default_rng(4)
+    _requests(rng, 200).to_csv(tmp_path / "demand.csv", index=False)
+    write_fleet(_fleet({35: 2, 53: 2}), tmp_path / "fleet.csv")
+    result = plan_files(tmp_path / "demand.csv", tmp_path / "fleet.csv", "guangxi-2024", tmp_path / "out", workers=1)
+    assert json.loads(summary_json(result)) == result.summary
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {"trips.csv", "assignments.csv", "shortages.csv",
+                                                               "summary.json"}
+
+
+def test_both_campaigns_carry_transport_rules():
+    for cid in ("guangxi-2024", "shandong-2024"):
+        rules = campaign.load(cid).transport
+        assert 0 < rules.min_fill_ratio <= 1 and rules.long_route_km == 400
+        assert rules.vehicle_class(53).name == "大型客车" and rules.vehicle_class(19).name == "小型客车"
+        assert rules.carriers.min_credit_grade == "AA"
+        assert math.isclose(rules.road_distance_factor, 1.3)
