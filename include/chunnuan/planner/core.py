@@ -249,9 +249,11 @@ def _schedule_job(job: tuple) -> RouteSchedule:
 
 def parallel_map(fn, jobs: list, workers: int) -> list:
     """fn over jobs, in worker processes when it pays (routes are independent); order kept."""
-    if workers <= 1 or len(jobs) < POOL_MIN_ROUTES or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or len(jobs) < POOL_MIN_ROUTES or "forkserver" not in multiprocessing.get_all_start_methods():
         return [fn(j) for j in jobs]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    # forkserver, not fork: inside Airflow tasks (and after Great Expectations) the process has threads,
+    # and a forked child can inherit a held lock and hang (seen in the test suite).
+    with multiprocessing.get_context("forkserver").Pool(workers) as pool:
         return pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 16)))
 
 
