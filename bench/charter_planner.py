@@ -78,11 +78,12 @@ def scale_run(gx, n: int, supply: float, workers: int, seed: int = 1) -> dict:
     requests = synthetic.requests(gx, n, seed=seed)
     fleet = synthetic.fleet(gx, n, supply=supply, seed=seed)
     result, took = timed(plan, requests, fleet, gx, workers=workers)
+    load = os.getloadavg()[0]  # other work on the machine shows up here (2 CPUs: above 2 = contended)
     s = result.summary
     routes = result.routes[result.routes["carried"] > 0]
     big = routes[routes["carried"] >= 1000]
     return {
-        "n": n, "supply": supply, "seconds": took, "summary": s, "routes_carrying": len(routes),
+        "n": n, "supply": supply, "seconds": took, "load": load, "summary": s, "routes_carrying": len(routes),
         "big_routes": len(big),
         "big_ratio_total": float(big["cost"].sum() / big["lower_bound"].sum()) if len(big) else None,
         "big_ratio_median": float(big["ratio"].median()) if len(big) else None,
@@ -251,14 +252,15 @@ def report(runs, tight_runs, naive, one_size, cp, workers: int, warm: float, big
         "## Scale (ample fleet)",
         "",
         f"Wall time of `plan()` from the request frame to trips, manifests (assignments) and summary, after a "
-        f"warm-up plan of 2,000 requests that loads the division data once per process ({warm:.1f} s).",
+        f"warm-up plan of 2,000 requests that loads the division data once per process ({warm:.1f} s). "
+        "Load avg: the 1-minute load average right after the run (2 CPUs; above 2 other work competed).",
         "",
-        "| requests | time (s) | chartered | referred | coaches | cost (元) | lower bound | cost/bound | shifted |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| requests | time (s) | load avg | chartered | referred | coaches | cost (元) | lower bound | cost/bound | shifted |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in runs:
         s = r["summary"]
-        lines.append(f"| {r['n']:,} | {r['seconds']:.1f} | {s['chartered']:,} | {s['referred']:,} | {s['trips']:,} | "
+        lines.append(f"| {r['n']:,} | {r['seconds']:.1f} | {r['load']:.1f} | {s['chartered']:,} | {s['referred']:,} | {s['trips']:,} | "
                      f"{s['cost']:,.0f} | {s['lower_bound']:,.0f} | {fmt(s['cost_to_bound'])} | {s['shifted']:,} |")
     lines += ["", "Referred riders are those on routes where too few travel within their windows to fill the "
               "smallest coach to 75% (集中购票 with the reason).", "",
@@ -288,12 +290,13 @@ def report(runs, tight_runs, naive, one_size, cp, workers: int, warm: float, big
                          f"{x['cp_cost']:,.0f}{' (optimal)' if x['optimal'] else ''} | {x['cp_bound']:,.0f} | "
                          f"{x['cost'] / x['cp_bound']:.4f} |")
     lines += ["", "## Tight fleet (shortages)", "",
-              "| requests | time (s) | chartered | referred for missing coaches | shortage entries | cost/bound |",
-              "|---:|---:|---:|---:|---:|---:|"]
+              "| requests | time (s) | load avg | chartered | referred for missing coaches | shortage entries | cost/bound |",
+              "|---:|---:|---:|---:|---:|---:|---:|"]
     for r in tight_runs:
         s = r["summary"]
         short = sum(v for k, v in s["referrals_by_reason"].items() if "车辆不足" in k)
-        lines.append(f"| {r['n']:,} | {r['seconds']:.1f} | {s['chartered']:,} | {short:,} | {s['shortage_entries']:,} | "
+        lines.append(f"| {r['n']:,} | {r['seconds']:.1f} | {r['load']:.1f} | {s['chartered']:,} | {short:,} | "
+                     f"{s['shortage_entries']:,} | "
                      f"{fmt(s['cost_to_bound'])} |")
     if tight_runs and tight_runs[0]["shortage_example"]:
         lines += ["", "Shortage report (first lines):", "", "```", *tight_runs[0]["shortage_example"], "```"]
