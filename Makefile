@@ -15,6 +15,7 @@ LOCAL_ENV = \
 	AIRFLOW__CORE__DEFAULT_TIMEZONE=Asia/Shanghai \
 	AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False \
 	AIRFLOW_CONN_CAMPAIGN_DB='{"conn_type": "generic", "extra": {"sqlalchemy_url": "sqlite:///$(CURDIR)/var/campaign.db"}}' \
+	AIRFLOW_CONN_CAMPAIGN_SMTP='{"conn_type": "generic", "host": "127.0.0.1", "port": 8025, "extra": {"from": "chunnuan@localhost"}}' \
 	CHUNNUAN_HOME=$(CURDIR)/var \
 	CHUNNUAN_CAMPAIGN=$(CAMPAIGN) \
 	GX_ANALYTICS_ENABLED=False \
@@ -48,7 +49,7 @@ demo: install
 
 airflow: install
 	$(LOCAL_ENV) $(BIN)/python scripts/demo.py --campaign $(CAMPAIGN) --prepare-only
-	$(LOCAL_ENV) $(BIN)/airflow standalone
+	$(BIN)/chunnuan smtp-sink --dir var/outbox --port 8025 & trap "kill $$!" EXIT; $(LOCAL_ENV) $(BIN)/airflow standalone
 
 bench: install postgres
 	$(BIN)/python bench/survey_intake.py

@@ -50,7 +50,7 @@ def province(workers: int, seed: int, root: Path) -> Path:
 
 def end_to_end(files: list[Path], url: str, home: Path) -> dict:
     from chunnuan import campaign, db
-    from chunnuan.survey_pipeline import load_validated, register_files, validate_batches
+    from chunnuan.pipeline import load_validated, register_files, validate_batches
 
     os.environ["CHUNNUAN_HOME"] = str(home)
     gx = campaign.load("guangxi-2024")
@@ -107,7 +107,7 @@ def gate_vs_pandas(files: list[Path]) -> dict:
 def _worker_rows(files: list[Path]):
     from chunnuan import campaign
     from chunnuan.intake import check_submissions
-    from chunnuan.survey_pipeline import WORKER_COLUMNS
+    from chunnuan.pipeline import WORKER_COLUMNS
 
     gx = campaign.load("guangxi-2024")
     import pandas as pd

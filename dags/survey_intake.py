@@ -1,9 +1,10 @@
 """
 ### 需求摸排（survey_intake）
 
-把各县（市、区）报来的农民工返乡返岗需求摸排表导入行动数据库：
+把各县（市、区）报来的农民工返乡返岗需求摸排表，以及运输企业报来的运力报表，导入行动数据库：
 读取收件目录中的新文件（XLSX / CSV，UTF-8 或 GBK）→ 逐个文件规范化并做质量检查 →
-有问题的行隔离并写明原因 → 同一人多次填报以最新填报为准 → 入库 → 核对行数守恒。
+有问题的行隔离并写明原因 → 同一人多次填报以最新填报为准（同一企业以最新一份运力报表为准）→
+入库 → 核对行数守恒。收件目录：`var/landing/<行动>/survey/`（需求摸排）和 `.../fleet/`（运力）。
 
 **每个文件一个检查任务**（任务名即文件名）。问题清单（问题清单.xlsx）写在
 `var/outputs/<行动>/feedback/`，可直接发回县里修改。
@@ -12,7 +13,7 @@
 - **某个文件的检查任务失败（红色）**：整批退回，不会重试，也没有任何一行入库。
   打开该任务日志看第一行中文说明（缺列、空文件、不是表格、不是本省、问题行超过上限），
   把问题清单发给填报单位，改好后放回收件目录即可；同样内容的文件不会重复导入。
-- **load_batches 失败**：数据库不可用或行数不守恒（程序缺陷）。数据库事务已回滚，修复后重跑该任务。
+- **入库 / 运力入库 失败**：数据库不可用或行数不守恒（程序缺陷）。数据库事务已回滚，修复后重跑该任务。
 - **summarise_run 失败**：只是汇总说明本次有文件被退回，其余文件已正常入库。
 """
 
@@ -22,7 +23,7 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
-from chunnuan_airflow.assets import SURVEY_DEMAND
+from chunnuan_airflow.assets import FLEET_SUPPLY, SURVEY_DEMAND
 from chunnuan_airflow.forms import campaign_param
 
 
@@ -44,7 +45,8 @@ from chunnuan_airflow.forms import campaign_param
             type="array",
             items={"type": "string"},
             title="指定文件",
-            description="留空：处理收件目录中的全部新文件。也可填写文件路径（相对路径按收件目录解析）。",
+            description="留空：处理收件目录中的全部新文件。也可填写文件路径：相对路径按需求摸排收件目录解析，"
+            "运力报表写 fleet/文件名。",
         ),
     },
 )
@@ -54,28 +56,35 @@ def survey_intake():
         from pathlib import Path
 
         from chunnuan import campaign, settings
-        from chunnuan.survey_pipeline import find_submissions, register_files
+        from chunnuan.pipeline import find_submissions, register_files
         from chunnuan_airflow.campaign_db import engine
 
         context = get_current_context()
         the_campaign = campaign.load(params["campaign"])
         landing = settings.landing_dir(the_campaign.id, "survey")
+        by_kind: dict[str, list[Path]] = {"survey": [], "fleet": []}
         if params["files"]:
-            paths = [p if p.is_absolute() else landing / p for p in map(Path, params["files"])]
-            missing = [str(p) for p in paths if not p.is_file()]
-            if missing:
-                raise AirflowFailException(f"找不到指定的文件：{'、'.join(missing)}")
+            for given in map(Path, params["files"]):
+                path = given if given.is_absolute() else landing / given
+                if not path.is_file() and not given.is_absolute():
+                    path = landing.parent / given  # fleet/运力.xlsx
+                if not path.is_file():
+                    raise AirflowFailException(f"找不到指定的文件：{given}")
+                by_kind["fleet" if path.parent.name == "fleet" else "survey"].append(path)
         else:
             if context["dag_run"].run_type == "scheduled":
                 today = context["logical_date"].in_timezone("Asia/Shanghai").date()
                 if today not in the_campaign.survey_window:
                     raise AirflowSkipException(f"{today} 不在摸排期（{the_campaign.survey_window.label()}）内")
-            paths = find_submissions(landing)
-        registered = register_files(engine(migrate=True), the_campaign, paths, run_id=context["run_id"])
-        for known in registered["known"]:
-            print(f"已处理过（内容相同）：{known['file']}，状态 {known['status']}")
-        print(f"收件目录 {landing}：新文件 {len(registered['new'])} 个")
-        return [{"batch_id": b.batch_id, "path": b.path, "file": Path(b.path).name} for b in registered["new"]]
+            by_kind = {kind: find_submissions(settings.landing_dir(the_campaign.id, kind)) for kind in by_kind}
+        new = []
+        for kind, paths in by_kind.items():
+            registered = register_files(engine(migrate=True), the_campaign, paths, run_id=context["run_id"], kind=kind)
+            for known in registered["known"]:
+                print(f"已处理过（内容相同）：{known['file']}，状态 {known['status']}")
+            print(f"收件目录 {settings.landing_dir(the_campaign.id, kind)}：新文件 {len(registered['new'])} 个")
+            new += registered["new"]
+        return [{"batch_id": b.batch_id, "path": b.path, "file": Path(b.path).name, "kind": b.kind} for b in new]
 
     @task(
         task_display_name="检查报表",
@@ -85,11 +94,12 @@ def survey_intake():
     )
     def validate_file(batch: dict, params=None) -> dict:
         from chunnuan import campaign
-        from chunnuan.survey_pipeline import BatchRejected, validate_batch
+        from chunnuan.pipeline import BatchRejected, validate_batch
         from chunnuan_airflow.campaign_db import engine
 
         try:
-            outcome = validate_batch(engine(), campaign.load(params["campaign"]), batch["batch_id"], batch["path"])
+            outcome = validate_batch(engine(), campaign.load(params["campaign"]), batch["batch_id"], batch["path"],
+                                     batch["kind"])
         except BatchRejected as exc:
             raise AirflowFailException(f"整批退回：{exc}") from exc
         print(f"{batch['file']}：{outcome}")
@@ -98,7 +108,7 @@ def survey_intake():
     @task(task_display_name="入库", trigger_rule="all_done", outlets=[SURVEY_DEMAND], multiple_outputs=False)
     def load_batches(params=None, outlet_events=None) -> dict:
         from chunnuan import campaign
-        from chunnuan.survey_pipeline import load_validated
+        from chunnuan.pipeline import load_validated
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign = campaign.load(params["campaign"])
@@ -113,6 +123,21 @@ def survey_intake():
         }
         print(f"入库 {len(loaded['batches'])} 个文件：{totals}，用时 {loaded['seconds']}")
         return {"campaign": the_campaign.id, **totals, "batches": loaded["batches"]}
+
+    @task(task_display_name="运力入库", trigger_rule="all_done", outlets=[FLEET_SUPPLY], multiple_outputs=False)
+    def load_fleet(params=None, outlet_events=None) -> dict:
+        from chunnuan import campaign
+        from chunnuan.pipeline import load_fleet as load
+        from chunnuan_airflow.campaign_db import engine
+
+        the_campaign = campaign.load(params["campaign"])
+        loaded = load(engine(), the_campaign)
+        if not loaded["batches"]:
+            raise AirflowSkipException("没有新的可入库运力报表")
+        outlet_events[FLEET_SUPPLY].extra = {"campaign": the_campaign.id, "batches": [b["id"] for b in loaded["batches"]],
+                                             "offers": loaded["loaded"], "replaced": loaded["merged"]}
+        print(f"运力入库 {len(loaded['batches'])} 个文件：{loaded['loaded']} 行，替换旧行 {loaded['merged']}")
+        return {"campaign": the_campaign.id, **loaded}
 
     @task(task_display_name="汇总本次运行", trigger_rule="all_done")
     def summarise_run(params=None) -> None:
@@ -138,8 +163,8 @@ def survey_intake():
 
     files = find_new_files()
     checked = validate_file.expand(batch=files)
-    loaded = load_batches()
-    checked >> loaded >> summarise_run()
+    summary = summarise_run()
+    checked >> [load_batches(), load_fleet()] >> summary
 
 
 survey_intake()

@@ -1,8 +1,9 @@
 """`make demo`: a whole province's county submissions through the real Airflow DAGs, on SQLite.
 
-Resets the demo campaign's data under var/, generates a synthetic province into the landing
-folder, runs each campaign DAG that exists with dag.test() against the Airflow home in var/airflow,
-then prints what happened and where everything is. `--prepare-only` sets up the same home for
+Resets the demo campaign's data under var/, generates a synthetic province (county surveys and
+carriers' fleet files) into the landing folders, starts a local SMTP sink (var/outbox, .eml files),
+runs each campaign DAG that exists with dag.test() against the Airflow home in var/airflow (the
+charter plan approved automatically), then prints what happened and where everything is. `--prepare-only` sets up the same home for
 `make airflow` without running anything.
 
 Expects the environment the Makefile sets (AIRFLOW_HOME, AIRFLOW_CONN_CAMPAIGN_DB, CHUNNUAN_HOME …).
@@ -38,9 +39,37 @@ def reset_campaign_data(campaign_id: str) -> None:
     if url().startswith("sqlite") and Path(database).exists():
         for suffix in ("", "-wal", "-shm"):
             Path(database + suffix).unlink(missing_ok=True)
-    for folder in (settings.landing_dir(campaign_id, "survey"), settings.staging_dir(campaign_id),
-                   settings.data_home() / "outputs" / campaign_id):
+    for folder in (settings.landing_dir(campaign_id, "survey"), settings.landing_dir(campaign_id, "fleet"),
+                   settings.staging_dir(campaign_id), settings.data_home() / "outputs" / campaign_id, outbox()):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def outbox() -> Path:
+    from chunnuan import settings
+
+    return settings.data_home() / "outbox"
+
+
+def start_mail_sink():
+    """The local mail server the DAGs send to (connection campaign_smtp → this port)."""
+    from chunnuan import smtp_sink
+
+    sink = smtp_sink.start(outbox())
+    os.environ["AIRFLOW_CONN_CAMPAIGN_SMTP"] = json.dumps(
+        {"conn_type": "generic", "host": "127.0.0.1", "port": sink.port, "extra": {"from": "chunnuan-demo@localhost"}})
+    return sink
+
+
+def write_demo_fleet(the_campaign, riders: int) -> Path:
+    from chunnuan import settings
+    from chunnuan.planner import write_fleet
+    from chunnuan.planner.synthetic import fleet
+
+    folder = settings.landing_dir(the_campaign.id, "fleet")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "运力报表-各市运输企业.csv"
+    write_fleet(fleet(the_campaign, riders, supply=1.5), path)
+    return path
 
 
 def run_dag(dag_id: str, conf: dict):
@@ -75,6 +104,21 @@ def survey_report(campaign_id: str) -> dict:
             "quarantine_codes": dict(codes.most_common())}
 
 
+def charter_report(campaign_id: str) -> dict | None:
+    from sqlalchemy import text
+
+    from chunnuan import db
+    from chunnuan.charter import outputs_dir
+    from chunnuan_airflow.campaign_db import url
+
+    with db.engine(url()).connect() as conn:
+        row = conn.execute(text("SELECT id, summary FROM charter_plan WHERE campaign_id = :c AND status = 'published' "
+                                "ORDER BY id DESC"), {"c": campaign_id}).first()
+    if row is None:
+        return None
+    return {"id": row.id, "summary": json.loads(row.summary), "outputs": outputs_dir(campaign_id, row.id)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--campaign", default="guangxi-2024")
@@ -99,9 +143,15 @@ def main() -> int:
     landing = settings.landing_dir(args.campaign, "survey")
     synth = generate(the_campaign, args.workers, args.seed, landing)
     print(f"已生成模拟报表：{synth['files']} 个文件，{synth['rows']} 行 → {landing}")
+    fleet_file = write_demo_fleet(the_campaign, args.workers)
+    print(f"已生成模拟运力报表：{fleet_file}")
+    sink = start_mail_sink()
 
     run, states = run_dag("survey_intake", {"campaign": args.campaign})
     survey = survey_report(args.campaign)
+    charter_run, charter_states = run_dag("charter_bus_planning", {"campaign": args.campaign, "auto_approve": True})
+    sink.stop()
+    plan = charter_report(args.campaign)
 
     print("\n" + "=" * 72)
     print(f"春暖 · {the_campaign.province} · {the_campaign.name}")
@@ -113,12 +163,27 @@ def main() -> int:
     print(f"  模拟数据中注入的错误（答案）：{landing / '_truth' / 'injected.csv'}")
     for name, error in survey["rejected"]:
         print(f"  整批退回 {name}：{error}")
+    print(f"\n点对点包车 charter_bus_planning：运行状态 {charter_run.state}（任务 {dict(charter_states)}）")
+    if plan:
+        s = plan["summary"]
+        print(f"  方案第 {plan['id']} 版：包车需求 {s['requests']} 人，安排包车 {s['chartered']} 人，{s['trips']} 车次，"
+              f"费用 {s['cost']:,.0f} 元（下界 {s['lower_bound']:,.0f}，比值 {s['cost_to_bound']}），"
+              f"转集中购票 {s['referred']} 人")
+    emails = sorted(outbox().glob("*.eml"))
     print("\n输出位置：")
     print(f"  行动数据库      {url()}")
     print(f"  问题清单        {settings.data_home() / 'outputs' / args.campaign / 'feedback'}")
+    if plan:
+        print(f"  包车名单 XLSX   {plan['outputs']}（carriers/ 按承运企业，counties/ 按县）")
+    print(f"  邮件 (.eml)     {outbox()}（{len(emails)} 封）")
+    for path in emails[:3]:
+        print(f"                  {path}")
+    if len(emails) > 3:
+        print(f"                  … 共 {len(emails)} 封")
     print(f"  Airflow 主目录  {os.environ['AIRFLOW_HOME']}（make airflow 打开界面查看同一份数据）")
     ok = survey["rows_read"] == survey["rows_loaded"] + survey["rows_quarantined"] + survey["rows_merged"]
-    print(f"\n行数守恒：{'成立' if ok else '不成立！'}")
+    ok = ok and run.state == "success" and charter_run.state == "success"
+    print(f"\n行数守恒、各 DAG 成功：{'是' if ok else '否！'}")
     return 0 if ok else 1
 
 

@@ -145,6 +145,8 @@ class Campaign(_Strict):
     survey_window: DateRange  # when scheduled intake runs look for new submissions
     travel_window: DateRange
     report: Report
+    # Each county's 人社局 mailbox for plan notices; "{code}" is the county's 6-digit code.
+    county_mail: str = Field(pattern=r"^[^@\s]*\{code\}[^@\s]*@[^@\s]+$")
     lead_contact: Contact
     departments: list[Department] = Field(min_length=1)
     service_items: list[ServiceItem] = Field(min_length=1)
@@ -166,6 +168,9 @@ class Campaign(_Strict):
     @property
     def province_code(self) -> str:
         return divisions.province(self.province).code
+
+    def county_mailbox(self, county_code: str) -> str:
+        return self.county_mail.format(code=county_code)
 
 
 def _describe(error: ValidationError) -> str:

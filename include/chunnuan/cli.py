@@ -1,10 +1,12 @@
 """`chunnuan` command: the domain code without Airflow (templates, demo data, offline checks, intake).
 
-    chunnuan template survey OUT.xlsx [--campaign ID]
+    chunnuan template survey|fleet OUT.xlsx [--campaign ID]
     chunnuan synth --campaign ID --workers N --seed S --out DIR [--formats mixed|csv]
-    chunnuan check FILE --campaign ID [--json]
+    chunnuan check FILE --campaign ID [--kind survey|fleet] [--json]
     chunnuan db upgrade [--url URL]
     chunnuan intake --campaign ID [--folder DIR | FILE ...] [--url URL]
+    chunnuan plan DEMAND FLEET --campaign ID --out DIR [--json] [--workers N]
+    chunnuan smtp-sink --dir DIR [--port 8025]
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ def cmd_synth(args) -> int:
 
 def cmd_check(args) -> int:
     from chunnuan.intake import check_submission
+    from chunnuan.pipeline import KINDS
 
-    result = check_submission(Path(args.file), _campaign(args))
+    result = check_submission(Path(args.file), _campaign(args), kind=KINDS[args.kind])
     summary = result.summary()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -70,7 +73,7 @@ def cmd_db(args) -> int:
 def cmd_intake(args) -> int:
     """The whole intake without Airflow (used by the benchmark; the DAG runs the same steps)."""
     from chunnuan import db
-    from chunnuan.survey_pipeline import find_submissions, load_validated, register_files, validate_batches
+    from chunnuan.pipeline import find_submissions, load_validated, register_files, validate_batches
 
     campaign = _campaign(args)
     url = args.url or settings.default_db_url()
@@ -87,12 +90,44 @@ def cmd_intake(args) -> int:
     return 1 if rejected else 0
 
 
+def cmd_plan(args) -> int:
+    """The charter planner from files: trips.csv, assignments.csv, shortages.csv, summary.json in --out."""
+    from chunnuan.planner import plan_files, summary_json
+
+    result = plan_files(Path(args.demand), Path(args.fleet), args.campaign, Path(args.out), workers=args.workers)
+    if args.json:
+        print(summary_json(result))
+    else:
+        s = result.summary
+        print(f"包车需求 {s['requests']} 人：安排包车 {s['chartered']} 人，{s['trips']} 车次，费用 {s['cost']:,.0f} 元"
+              f"（下界 {s['lower_bound']:,.0f} 元，比值 {s['cost_to_bound']}）；转集中购票 {s['referred']} 人。")
+        print(result.shortage_report())
+        print(f"结果已写入 {args.out}")
+    return 0
+
+
+def cmd_smtp_sink(args) -> int:
+    """A local mail server that keeps each message as an .eml file (for `make airflow`)."""
+    import time
+
+    from chunnuan import smtp_sink
+
+    sink = smtp_sink.start(Path(args.dir), port=args.port)
+    print(f"SMTP 收件服务运行中：127.0.0.1:{sink.port}，邮件保存到 {args.dir}（Ctrl-C 结束）", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        sink.stop()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chunnuan", description="春暖农民工服务行动：模板、演示数据、离线检查")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("template", help="生成县级填报用的官方 Excel 模板")
-    p.add_argument("kind", help="模板种类，如 survey（需求摸排）")
+    p.add_argument("kind", help="模板种类：survey（需求摸排表）或 fleet（运力报表）")
     p.add_argument("out")
     p.add_argument("--campaign", help="行动配置（用于下拉列表和填表说明）")
     p.set_defaults(func=cmd_template)
@@ -108,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="提交前离线检查一个报表文件")
     p.add_argument("file")
     p.add_argument("--campaign", required=True)
+    p.add_argument("--kind", choices=["survey", "fleet"], default="survey", help="报表种类（默认 survey）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_check)
 
@@ -122,6 +158,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--folder")
     p.add_argument("--url")
     p.set_defaults(func=cmd_intake)
+
+    p = sub.add_parser("plan", help="“点对点”包车方案：由包车需求和运力文件生成车次与名单")
+    p.add_argument("demand", help="包车需求（需求摸排入库后的规范化 CSV，或同列名的 XLSX）")
+    p.add_argument("fleet", help="运力报表（chunnuan template fleet 的格式）")
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--json", action="store_true", help="以 JSON 输出汇总")
+    p.add_argument("--workers", type=int, help="线路搜索的进程数（默认按 CPU）")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("smtp-sink", help="本地 SMTP 收件服务：每封邮件存为 .eml 文件")
+    p.add_argument("--dir", required=True)
+    p.add_argument("--port", type=int, default=8025)
+    p.set_defaults(func=cmd_smtp_sink)
     return parser
 
 

@@ -1,16 +1,19 @@
-"""Check demand-survey submissions: read, normalise, gate. No database, no Airflow.
+"""Check submissions (demand survey, carrier fleet …): read, normalise, gate. No database, no Airflow.
 
 `check_submission(s)` is what both the `chunnuan check` command and the `survey_intake` DAG run, so
-a clerk who checks a file before sending it sees exactly what the gate will say.
+a clerk who checks a file before sending it sees exactly what the gate will say. A `Kind` bundles
+what differs between submission kinds: columns, normalisation, checks, and the key of a duplicate.
 
 Conservation inside one file: rows == valid + quarantined + duplicates, where duplicates are
-earlier rows of a worker (same ID number) that a later row of the same file replaces.
+earlier rows of the same key (a worker's ID number, a carrier's coach offer) that a later row of
+the same file replaces.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +26,29 @@ from chunnuan.masking import mask
 from chunnuan.normalise import cell_text
 from chunnuan.readers import ROW_NO, SubmissionError, read_submission
 from chunnuan.survey_checks import Prepared, foreign_provinces, prepare, survey_checks
-from chunnuan.survey_schema import BY_FIELD
+from chunnuan.survey_schema import SURVEY, Schema
 
 WRONG_PROVINCE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the gate needs to know about one kind of submission."""
+
+    schema: Schema
+    prepare: Callable[[pd.DataFrame, Campaign], Prepared]
+    checks: Callable[[Campaign], list[quality.Check]]
+    key: tuple[str, ...]  # clean columns naming one entity: a later row with the same key replaces an earlier one
+    order: tuple[str, ...] = ()  # clean columns deciding which report is later, before row order
+    foreign: Callable[[Prepared, Campaign], pd.Series] | None = None  # rows belonging to another province
+
+    @property
+    def name(self) -> str:
+        return self.schema.kind
+
+
+SURVEY_KIND = Kind(SURVEY, prepare, survey_checks, key=("id_number",), order=("reported_on",),
+                   foreign=foreign_provinces)
 
 
 @dataclass
@@ -36,7 +59,7 @@ class GateResult:
     valid: pd.DataFrame | None = None  # clean rows to load, one per worker
     problems: pd.DataFrame | None = None  # row, field, column, value (masked), code, reason
     quarantined: pd.DataFrame | None = None  # source_row, codes, reasons (one line per row)
-    duplicates: pd.DataFrame | None = None  # source_row, id_number, kept_row
+    duplicates: pd.DataFrame | None = None  # source_row, kept_row (the row that replaces it)
     error: str | None = None  # batch-level problem: nothing of this file may be loaded
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -84,7 +107,8 @@ class _RowView:
     __getitem__ = get
 
 
-def _problems(prepared: Prepared, checks: list[quality.Check], failing: dict[str, np.ndarray]) -> pd.DataFrame:
+def _problems(prepared: Prepared, checks: list[quality.Check], failing: dict[str, np.ndarray],
+              schema: Schema) -> pd.DataFrame:
     """One line per failing (row, check): the spreadsheet row, column, masked value and Chinese reason."""
     parts = []
     raw, clean = prepared.raw, prepared.clean
@@ -97,7 +121,7 @@ def _problems(prepared: Prepared, checks: list[quality.Check], failing: dict[str
             "position": positions,
             "row": raw[ROW_NO].to_numpy()[positions],
             "field": check.field,
-            "column": BY_FIELD[check.field].header,
+            "column": schema.by_field[check.field].header,
             "value": shown,
             "code": check.code,
             "reason": [check.reason(v, _RowView(clean, p)) for v, p in zip(shown, positions, strict=True)],
@@ -106,14 +130,14 @@ def _problems(prepared: Prepared, checks: list[quality.Check], failing: dict[str
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     frame = pd.concat(parts, ignore_index=True)
-    order = frame["field"].map({f: i for i, f in enumerate(BY_FIELD)})
+    order = frame["field"].map({f: i for i, f in enumerate(schema.by_field)})
     return frame.assign(_order=order).sort_values(["position", "_order"], kind="stable").drop(columns="_order")
 
 
-def _failing_rows(checked: pd.DataFrame, campaign: Campaign, engine: str) -> dict[str, np.ndarray]:
-    checks = survey_checks(campaign)
+def _failing_rows(checked: pd.DataFrame, checks: list[quality.Check], suite_name: str,
+                  engine: str) -> dict[str, np.ndarray]:
     if engine == "gx":
-        return quality.failing_rows_gx(checked, checks, suite_name=f"survey_{campaign.id}")
+        return quality.failing_rows_gx(checked, checks, suite_name=suite_name)
     return quality.failing_rows_pandas(checked, checks)
 
 
@@ -134,10 +158,12 @@ def _quarantined_rows(problems: pd.DataFrame) -> pd.DataFrame:
         columns="position").reset_index(drop=True)[["_file", "source_row", "codes", "reasons"]]
 
 
-def _batch_errors(file_of: np.ndarray, sizes: np.ndarray, bad_positions: np.ndarray, foreign: pd.Series,
+def _batch_errors(file_of: np.ndarray, sizes: np.ndarray, bad_positions: np.ndarray, foreign: pd.Series | None,
                   campaign: Campaign) -> dict[int, str]:
     """Files to send back whole: mostly another province's counties, or too many bad rows."""
     errors = {}
+    if foreign is None:
+        foreign = pd.Series(pd.NA, index=range(len(file_of)), dtype="string")
     foreign_per_file = np.bincount(file_of[foreign.notna().to_numpy()], minlength=len(sizes))
     bad_per_file = np.bincount(file_of[bad_positions], minlength=len(sizes))
     for i, size in enumerate(sizes):
@@ -151,23 +177,25 @@ def _batch_errors(file_of: np.ndarray, sizes: np.ndarray, bad_positions: np.ndar
     return errors
 
 
-def _split_duplicates(good: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The same worker twice in one file: the later report (填报日期, then row order) replaces the earlier."""
-    repeated = good["id_number"].duplicated(keep=False)  # cheap first cut on one column
-    repeated[repeated] = good[repeated].duplicated(["_file", "id_number"], keep=False)
+def _split_duplicates(good: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same key twice in one file: the later report (kind.order, e.g. 填报日期, then row order)
+    replaces the earlier."""
+    key = ["_file", *kind.key]
+    repeated = good[kind.key[0]].duplicated(keep=False)  # cheap first cut on one column
+    repeated[repeated] = good[repeated].duplicated(key, keep=False)
     if not repeated.any():
-        return good, good.iloc[:0].assign(kept_row=pd.Series(dtype="int64"))[["_file", "source_row", "id_number",
-                                                                              "kept_row"]]
-    ordered = good[repeated].sort_values(["_file", "reported_on", "source_row"], kind="stable")
-    later = ordered.duplicated(["_file", "id_number"], keep="last")
-    kept = ordered.drop_duplicates(["_file", "id_number"], keep="last").set_index(["_file", "id_number"])["source_row"]
+        return good, good.iloc[:0].assign(kept_row=pd.Series(dtype="int64"))[["_file", "source_row", "kept_row"]]
+    ordered = good[repeated].sort_values(["_file", *kind.order, "source_row"], kind="stable")
+    later = ordered.duplicated(key, keep="last")
+    kept = ordered.drop_duplicates(key, keep="last").set_index(key)["source_row"]
     dropped = ordered[later]
-    keys = pd.MultiIndex.from_frame(dropped[["_file", "id_number"]])
-    duplicates = dropped[["_file", "source_row", "id_number"]].assign(kept_row=kept.reindex(keys).to_numpy())
+    keys = pd.MultiIndex.from_frame(dropped[key])
+    duplicates = dropped[["_file", "source_row"]].assign(kept_row=kept.reindex(keys).to_numpy())
     return good.drop(index=dropped.index), duplicates
 
 
-def check_submissions(paths: list[Path], campaign: Campaign, engine: str = "gx") -> list[GateResult]:
+def check_submissions(paths: list[Path], campaign: Campaign, engine: str = "gx",
+                      kind: Kind = SURVEY_KIND) -> list[GateResult]:
     """What the gate decides about each file. Never raises for bad content: see each result's `.error`.
 
     The files are normalised and validated together, vectorised (Great Expectations has a fixed cost of
@@ -180,7 +208,7 @@ def check_submissions(paths: list[Path], campaign: Campaign, engine: str = "gx")
         result = GateResult(path=path, sha256=file_sha256(path) if path.is_file() else "")
         results.append(result)
         try:
-            raw = read_submission(path)
+            raw = read_submission(path, kind.schema)
         except SubmissionError as exc:
             result.error = str(exc)
             continue
@@ -192,21 +220,23 @@ def check_submissions(paths: list[Path], campaign: Campaign, engine: str = "gx")
     read_at = time.perf_counter()
     sizes = np.array([len(frame) for _, frame in raws])
     file_of = np.repeat(np.arange(len(raws)), sizes)
-    prepared = prepare(pd.concat([frame for _, frame in raws], ignore_index=True), campaign)
+    prepared = kind.prepare(pd.concat([frame for _, frame in raws], ignore_index=True), campaign)
     prepared_at = time.perf_counter()
-    failing = _failing_rows(prepared.checked, campaign, engine)
+    checks = kind.checks(campaign)
+    failing = _failing_rows(prepared.checked, checks, f"{kind.name}_{campaign.id}", engine)
     checked_at = time.perf_counter()
 
-    problems = _problems(prepared, survey_checks(campaign), failing)
+    problems = _problems(prepared, checks, failing, kind.schema)
     bad_positions = np.unique(problems["position"].to_numpy().astype(np.int64))
-    errors = _batch_errors(file_of, sizes, bad_positions, foreign_provinces(prepared, campaign), campaign)
+    foreign = kind.foreign(prepared, campaign) if kind.foreign else None
+    errors = _batch_errors(file_of, sizes, bad_positions, foreign, campaign)
     problems["_file"] = file_of[problems["position"].to_numpy().astype(np.int64)]
     quarantined = _quarantined_rows(problems)
     keep = np.ones(len(file_of), dtype=bool)
     keep[bad_positions] = False
     keep &= ~np.isin(file_of, list(errors))
     good = prepared.clean[keep].assign(_file=file_of[keep])
-    valid, duplicates = _split_duplicates(good)
+    valid, duplicates = _split_duplicates(good, kind)
 
     by_file = {name: dict(tuple(frame.groupby("_file", sort=False))) for name, frame in
                (("problems", problems), ("quarantined", quarantined), ("valid", valid), ("duplicates", duplicates))}
@@ -233,6 +263,6 @@ def check_submissions(paths: list[Path], campaign: Campaign, engine: str = "gx")
     return results
 
 
-def check_submission(path: Path, campaign: Campaign, engine: str = "gx") -> GateResult:
+def check_submission(path: Path, campaign: Campaign, engine: str = "gx", kind: Kind = SURVEY_KIND) -> GateResult:
     """Everything the gate decides about one file. Never raises for bad content: see `.error`."""
-    return check_submissions([path], campaign, engine)[0]
+    return check_submissions([path], campaign, engine, kind)[0]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chunnuan.survey_schema import BY_FIELD, COLUMNS, HEADERS, canonical_header
+from chunnuan.survey_schema import SURVEY, Schema, canonical_header
 
 HEADER_SEARCH_ROWS = 10
 ROW_NO = "_row"
@@ -34,19 +34,19 @@ class RawSubmission:
     sheet: str | None = None
 
 
-def _header_score(cells: list[object]) -> int:
-    return sum(1 for c in cells if c is not None and canonical_header(c) in HEADERS.lookup)
+def _header_score(cells: list[object], schema: Schema) -> int:
+    return sum(1 for c in cells if c is not None and canonical_header(c) in schema.headers.lookup)
 
 
-def _find_header(rows: list[list[object]]) -> int:
+def _find_header(rows: list[list[object]], schema: Schema) -> int:
     best, best_score = -1, 0
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = _header_score(row)
+        score = _header_score(row, schema)
         if score > best_score:
             best, best_score = i, score
     if best_score < 3:
         raise SubmissionError(
-            f"在前 {HEADER_SEARCH_ROWS} 行中找不到表头（如“姓名”“身份证号”“联系电话”）。"
+            f"在前 {HEADER_SEARCH_ROWS} 行中找不到表头（{schema.title}的表头如{schema.header_hint}）。"
             "请使用官方模板填写，不要删除或改动表头行。"
         )
     return best
@@ -71,13 +71,13 @@ def _decode(data: bytes) -> str:
     raise SubmissionError("无法识别 CSV 文件的文字编码（应为 UTF-8 或 GBK），请用 Excel 另存为 .xlsx 后重新提交。")
 
 
-def _frame_from_header(header: list[object], data: pd.DataFrame, first_row_no: int) -> RawSubmission:
+def _frame_from_header(header: list[object], data: pd.DataFrame, first_row_no: int, schema: Schema) -> RawSubmission:
     fields: list[str | None] = []
     unknown: list[str] = []
     seen: set[str] = set()
     for cell in header:
         key = canonical_header(cell) if cell is not None else ""
-        name = HEADERS.lookup.get(key)
+        name = schema.headers.lookup.get(key)
         if name is None or name in seen:  # repeated header: keep the first column of that name
             if key:
                 unknown.append(str(cell))
@@ -89,7 +89,7 @@ def _frame_from_header(header: list[object], data: pd.DataFrame, first_row_no: i
     frame = data.iloc[:, keep].copy()
     frame.columns = [fields[i] for i in keep]
     frame[ROW_NO] = range(first_row_no, first_row_no + len(frame))
-    missing = [c.field for c in COLUMNS if c.field not in frame.columns]
+    missing = [c.field for c in schema.columns if c.field not in frame.columns]
     return RawSubmission(frame.reset_index(drop=True), unknown, missing)
 
 
@@ -97,9 +97,10 @@ def _blank(cells: pd.Series) -> pd.Series:
     return cells.isna() | (cells.astype("string").str.strip() == "")
 
 
-def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+def _drop_blank_rows(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
     """Drop rows with no cell filled (Excel keeps formatted empty rows below the data)."""
-    candidates = _blank(frame["name"]) & _blank(frame["id_number"])  # cheap pre-filter for big files
+    first, second = (c.field for c in schema.columns[:2])
+    candidates = _blank(frame[first]) & _blank(frame[second])  # cheap pre-filter for big files
     if not candidates.any():
         return frame
     cells = frame.loc[candidates].drop(columns=[ROW_NO])
@@ -107,13 +108,13 @@ def _drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.drop(index=blank[blank].index).reset_index(drop=True)
 
 
-def _read_csv(data: bytes) -> RawSubmission:
+def _read_csv(data: bytes, schema: Schema) -> RawSubmission:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     text = _decode(data)
     head_rows = list(csv.reader(text[: 1 << 16].splitlines()[:HEADER_SEARCH_ROWS]))
-    header_at = _find_header(head_rows)
+    header_at = _find_header(head_rows, schema)
     names = [str(i) for i in range(max(len(head_rows[header_at]), 1))]
     if "\n\n" in text or "\n\r\n" in text:
         # An empty line is still a spreadsheet row: make it a row of empty cells so that numbering
@@ -130,10 +131,10 @@ def _read_csv(data: bytes) -> RawSubmission:
     )
     body = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     # Spreadsheet row numbers are 1-based and the header sits on row header_at + 1.
-    return _frame_from_header(head_rows[header_at], body, header_at + 2)
+    return _frame_from_header(head_rows[header_at], body, header_at + 2, schema)
 
 
-def _read_workbook(path: Path) -> RawSubmission:
+def _read_workbook(path: Path, schema: Schema) -> RawSubmission:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -144,19 +145,19 @@ def _read_workbook(path: Path) -> RawSubmission:
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
         rows = [[None if c == "" else c for c in row] for row in rows]
         try:
-            header_at = _find_header(rows)
+            header_at = _find_header(rows, schema)
         except SubmissionError:
             continue
         body = pd.DataFrame(rows[header_at + 1 :], columns=range(len(rows[header_at])), dtype=object)
-        raw = _frame_from_header(rows[header_at], body, header_at + 2)
+        raw = _frame_from_header(rows[header_at], body, header_at + 2, schema)
         raw.sheet = name
         return raw
     raise SubmissionError(
-        "工作簿中没有一个工作表含有表头（如“姓名”“身份证号”“联系电话”）。请使用官方模板填写，不要改动表头行。"
+        f"工作簿中没有一个工作表含有{schema.title}的表头（如{schema.header_hint}）。请使用官方模板填写，不要改动表头行。"
     )
 
 
-def read_submission(path: Path) -> RawSubmission:
+def read_submission(path: Path, schema: Schema = SURVEY) -> RawSubmission:
     """Read one file; raises SubmissionError for anything that makes the whole file unusable."""
     try:
         with path.open("rb") as fh:
@@ -167,16 +168,16 @@ def read_submission(path: Path) -> RawSubmission:
         raise SubmissionError("文件是空的（0 字节），请确认上传了填好的表格。")
     kind = _sniff_kind(head)
     try:
-        raw = _read_workbook(path) if kind in ("xlsx", "xls") else _read_csv(path.read_bytes())
+        raw = _read_workbook(path, schema) if kind in ("xlsx", "xls") else _read_csv(path.read_bytes(), schema)
     except (csv.Error, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
         # The parser quotes the offending line, which may hold an ID number: never pass it on.
         counts = re.search(r"Expected (\d+) columns, got (\d+)", str(exc))
         detail = f"有一行有 {counts[2]} 列，表头只有 {counts[1]} 列" if counts else "无法按 CSV 读取"
         raise SubmissionError(f"CSV 文件格式有误（{detail}，可能是单元格里有逗号）。请用 Excel 另存为 .xlsx 后重新提交。") from None
     if raw.missing_fields:
-        names = "、".join(BY_FIELD[f].header for f in raw.missing_fields)
-        raise SubmissionError(f"缺少必需的列：{names}。请使用官方模板（chunnuan template survey）填写，不要删除列。")
-    raw.frame = _drop_blank_rows(raw.frame)
+        names = "、".join(schema.by_field[f].header for f in raw.missing_fields)
+        raise SubmissionError(f"缺少必需的列：{names}。请使用官方模板（chunnuan template {schema.kind}）填写，不要删除列。")
+    raw.frame = _drop_blank_rows(raw.frame, schema)
     if raw.frame.empty:
         raise SubmissionError("文件中只有表头，没有数据行。")
     return raw

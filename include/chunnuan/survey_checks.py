@@ -37,7 +37,7 @@ EPOCH = pd.Timestamp("1970-01-01")
 
 
 @cache
-def _mobile_regex() -> str:
+def mobile_regex() -> str:
     """Mainland mobile numbers as Google's libphonenumber metadata defines them (number ranges in use)."""
     import phonenumbers
 
@@ -192,7 +192,7 @@ def survey_checks(campaign: Campaign) -> list[Check]:
         Check("underage", "id_number", "_age_ok", "true",
               _fixed(f"按身份证号计算未满{campaign.intake.min_worker_age}周岁，不属于务工人员服务对象，请核对")),
         Check("phone_invalid", "phone", "phone", "regex",
-              lambda v, r: f"联系电话应为11位手机号码，实际为「{v}」", {"regex": _mobile_regex()}),
+              lambda v, r: f"联系电话应为11位手机号码，实际为「{v}」", {"regex": mobile_regex()}),
         Check("county_unknown", "home_county", "_county_ok", "true", _county_reason(province_name)),
     ]
     for f, allowed in (("poverty_status", POVERTY_STATUSES), ("trip_type", TRIP_TYPES),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,34 @@ class HeaderIndex:
     lookup: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def build(cls) -> HeaderIndex:
+    def build(cls, columns: tuple[Column, ...] = COLUMNS) -> HeaderIndex:
         lookup = {}
-        for col in COLUMNS:
+        for col in columns:
             for text in (col.header, *col.aliases):
                 lookup[canonical_header(text)] = col.field
         return cls(lookup)
 
 
-HEADERS = HeaderIndex.build()
+@dataclass(frozen=True)
+class Schema:
+    """One submission kind's columns (survey, fleet …): the reader finds headers and missing columns by it."""
+
+    kind: str  # also the landing folder and `chunnuan template KIND`
+    title: str  # what the clerk calls the form
+    columns: tuple[Column, ...]
+
+    @cached_property
+    def by_field(self) -> dict[str, Column]:
+        return {c.field: c for c in self.columns}
+
+    @cached_property
+    def headers(self) -> HeaderIndex:
+        return HeaderIndex.build(self.columns)
+
+    @property
+    def header_hint(self) -> str:
+        return "".join(f"“{c.header}”" for c in self.columns[:3])
+
+
+SURVEY = Schema("survey", "需求摸排表", COLUMNS)
+HEADERS = SURVEY.headers

@@ -5,7 +5,7 @@ values and rules the clerk sees are the ones the gate checks (every drop-down va
 validation is a convenience for the clerk only: the gate re-checks everything, because pasted
 cells skip Excel validation and CSVs never had it.
 
-`KINDS` is the registry: one entry per submission kind ("survey" now; fleets, openings … later).
+`KINDS` is the registry: one entry per submission kind (survey 需求摸排表, fleet 运力报表; openings … later).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from chunnuan import divisions
 from chunnuan.campaign import Campaign
+from chunnuan.fleet_intake import FLEET, MAX_PER_DAY
 from chunnuan.survey_schema import COLUMNS, MAX_FLEX_DAYS, Column
 
 # Rows formatted ahead of the clerk: a large county reports a few thousand workers.
@@ -44,8 +45,8 @@ OPTIONS_SHEET = "选项"
 TEXT_FORMAT = "@"  # Excel keeps an 18-digit ID as typed instead of 4.50102E+17
 DATE_FORMAT = "yyyy-mm-dd"
 # Typed digits that Excel must not turn into numbers; dates that should be real date cells.
-SURVEY_TEXT_FIELDS = ("id_number", "phone")
-SURVEY_DATE_FIELDS = ("travel_date", "reported_on")
+TEXT_FIELDS = ("id_number", "phone", "uscc", "contact_phone")
+DATE_FIELDS = ("travel_date", "reported_on", "last_serious_incident", "date_from", "date_to")
 
 # Fixed document timestamps: the same inputs give the same bytes (diffable, cacheable downloads).
 FIXED_TIMESTAMP = dt.datetime(2024, 1, 1)
@@ -154,9 +155,9 @@ def _format_data_cells(sheet: Worksheet, columns: Sequence[Column]) -> None:
 
 
 def _number_format(column: Column) -> str | None:
-    if column.field in SURVEY_TEXT_FIELDS:
+    if column.field in TEXT_FIELDS:
         return TEXT_FORMAT
-    if column.field in SURVEY_DATE_FIELDS:
+    if column.field in DATE_FIELDS:
         return DATE_FORMAT
     return None
 
@@ -456,6 +457,86 @@ def _deterministic_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+# --- the fleet template (运力报表, filled by transport companies) ------------------------------------
+
+FLEET_SHEET = "运力报表"
+
+
+def build_fleet_workbook(campaign: Campaign | None) -> Workbook:
+    workbook = Workbook()
+    _fix_properties(workbook, "“点对点”包车运力报表", campaign)
+    sheet = workbook.active
+    sheet.title = FLEET_SHEET
+    columns = FLEET.columns
+    _write_header(sheet, columns)
+    _format_data_cells(sheet, columns)
+    for column in columns:
+        validation = _fleet_validation(column, campaign)
+        if validation is not None:
+            validation.add(_data_range(column, columns))
+            sheet.add_data_validation(validation)
+    _write_fleet_instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), campaign)
+    workbook.active = 0
+    return workbook
+
+
+def _fleet_validation(column: Column, campaign: Campaign | None) -> DataValidation | None:
+    if column.choices:
+        return _list_validation(column, '"' + ",".join(column.choices) + '"',
+                                f"只能填 {' / '.join(column.choices)}，请从下拉列表中选择。")
+    if column.field in ("date_from", "date_to"):
+        return _date_validation(column, campaign, style="stop")
+    if column.field == "last_serious_incident":
+        return _date_validation(column, None, style="stop")
+    if column.field == "per_day":
+        validation = DataValidation(type="whole", operator="between", formula1="0", formula2=str(MAX_PER_DAY),
+                                    allow_blank=True)
+        return _explained(validation, column, f"应为 0 至 {MAX_PER_DAY} 的整数。")
+    if column.field == "seats" and campaign is not None:
+        classes = campaign.transport.vehicle_classes
+        low, high = min(c.min_seats for c in classes), max(c.max_seats for c in classes)
+        validation = DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high),
+                                    allow_blank=True)
+        return _explained(validation, column, f"本次行动使用的车型：{_vehicle_classes(campaign)}。")
+    return None
+
+
+def _vehicle_classes(campaign: Campaign) -> str:
+    return "、".join(f"{c.name}（{c.min_seats}-{c.max_seats}座）" for c in campaign.transport.vehicle_classes)
+
+
+def _write_fleet_instructions(sheet: Worksheet, campaign: Campaign | None) -> None:
+    for letter, width in _INSTRUCTION_WIDTHS.items():
+        sheet.column_dimensions[letter].width = width
+    writer = _InstructionWriter(sheet)
+    writer.title(f"{campaign.name}　“点对点”包车运力报表　填表说明" if campaign else "“点对点”包车运力报表　填表说明")
+    if campaign is not None:
+        writer.paragraph(f"依据：{campaign.source.document}；包车服务时段 {campaign.travel_window.label()}。")
+        writer.paragraph(f"联系人：{_contact_text(campaign)}")
+    writer.heading("一、各列填写要求（表头为红色字的列为必填）")
+    writer.table_row(("列名", "必填/选填", "可填的值", "填写说明"), bold=True)
+    for column in FLEET.columns:
+        allowed = " / ".join(column.choices) + "（下拉选择）" if column.choices else (
+            _vehicle_classes(campaign) if column.field == "seats" and campaign else "—")
+        writer.table_row((column.header, "必填" if column.required else "选填", allowed, column.help or "—"))
+    writer.heading("二、审核与选用规则")
+    rules = [
+        "每个企业的每种座位数、每段日期填一行；同一企业各行的企业信息（名称、等级、事故日期、联系人、许可）须一致。",
+        "统一社会信用代码须为18位且校验正确（与营业执照一致）。",
+        "开始、结束日期之间的每一天，都可派出「每日可派车辆数」辆该座位数的车；不同日期车辆数不同时分行填写。",
+        "同一企业再次报送时，以最新一份为准（原报送的全部行被替换）。",
+    ]
+    if campaign is not None:
+        carriers = campaign.transport.carriers
+        rules.append(f"行动只选用质量信誉等级不低于 {carriers.min_credit_grade}、近{carriers.no_serious_incident_years}年内"
+                     "未发生较大及以上道路交通责任事故的企业；跨省线路只安排持省际包车许可的企业。")
+    rules.append("任何车辆不超员：每车乘车人数不超过核定座位数。")
+    for number, rule in enumerate(rules, start=1):
+        writer.paragraph(f"{number}. {rule}")
+    sheet.sheet_view.showGridLines = False
+
+
 KINDS: dict[str, TemplateKind] = {
     "survey": TemplateKind("survey", "需求摸排表", build_survey_workbook),
+    "fleet": TemplateKind("fleet", "运力报表", build_fleet_workbook),
 }

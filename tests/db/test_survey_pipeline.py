@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from chunnuan import campaign, db
-from chunnuan.survey_pipeline import BatchRejected, load_validated, register_files, validate_batch
+from chunnuan.pipeline import BatchRejected, load_validated, register_files, validate_batch
 from tests.support.rows import make_id, valid_row, write_csv
 
 GX = campaign.load("guangxi-2024")

@@ -306,7 +306,7 @@ def test_fleet_file_round_trip_and_bad_rows(tmp_path):
     fleet = _fleet({19: 1, 53: 2}, days=(dt.date(2024, 2, 18), dt.date(2024, 2, 20)))
     path = tmp_path / "fleet.csv"
     write_fleet(fleet, path)
-    back = read_fleet(path)
+    back = read_fleet(path, GX)
     assert back.carriers == fleet.carriers
     pd.testing.assert_frame_equal(back.vehicles, fleet.vehicles)
     table = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
@@ -314,8 +314,10 @@ def test_fleet_file_round_trip_and_bad_rows(tmp_path):
     table.loc[1, "质量信誉等级"] = "AAAA"
     table.to_csv(path, index=False, encoding="gbk")
     with pytest.raises(FleetError) as err:
-        read_fleet(path)
-    assert "第2行 统一社会信用代码" in str(err.value) and "第3行 质量信誉等级" in str(err.value)
+        read_fleet(path, GX)
+    assert "第2行 统一社会信用代码" in str(err.value) and "第3行 「质量信誉等级」只能填" in str(err.value)
+    blamed = [line for line in str(err.value).splitlines() if "不一致" in line]
+    assert all(line.startswith("  - 第3行") for line in blamed)  # the carrier's other rows are not blamed
 
 
 def test_demand_file_with_chinese_headers(tmp_path):

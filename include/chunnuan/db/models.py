@@ -110,3 +110,101 @@ class MergedRow(Base):
     source_row: Mapped[int] = mapped_column(Integer, primary_key=True)
     kept_batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
     kept_row: Mapped[int] = mapped_column(Integer)
+
+
+class Carrier(Base):
+    """A transport company that offered coaches (latest fleet submission wins)."""
+
+    __tablename__ = "carrier"
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    name: Mapped[str] = mapped_column(Text)
+    credit_grade: Mapped[str] = mapped_column(String(3))
+    last_serious_incident: Mapped[dt.date | None] = mapped_column(Date)
+    contact_name: Mapped[str] = mapped_column(Text)
+    contact_phone: Mapped[str] = mapped_column(String(20))
+    interprovincial: Mapped[bool] = mapped_column(Boolean)
+
+
+class FleetOffer(Base):
+    """Coaches of one size a carrier can send on each day of a date range (one fleet submission row).
+    A carrier's later submission replaces all its earlier rows (they move to merged_row)."""
+
+    __tablename__ = "fleet_offer"
+    __table_args__ = (Index("ix_fleet_offer_batch", "batch_id"),)
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
+    seats: Mapped[int] = mapped_column(Integer, primary_key=True)
+    date_from: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    date_to: Mapped[dt.date] = mapped_column(Date)
+    per_day: Mapped[int] = mapped_column(Integer)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    source_row: Mapped[int] = mapped_column(Integer)
+
+
+class CharterPlan(Base):
+    """One approved "点对点" plan. Figures only (no personal data): the summary the coordinator approved."""
+
+    __tablename__ = "charter_plan"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    campaign_id: Mapped[str] = mapped_column(String(40))
+    run_id: Mapped[str] = mapped_column(String(250))
+    # approved -> published (manifests written, counties notified)
+    status: Mapped[str] = mapped_column(String(20))
+    approved_by: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[str] = mapped_column(Text)  # JSON
+    __table_args__ = (UniqueConstraint("campaign_id", "run_id"),)
+
+
+class CharterTrip(Base):
+    """A coach on a route and day. trip_id is stable across re-plans while the trip is kept."""
+
+    __tablename__ = "charter_trip"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("charter_plan.id"), primary_key=True)
+    trip_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    route_id: Mapped[str] = mapped_column(String(20))
+    route: Mapped[str] = mapped_column(Text)
+    travel_date: Mapped[dt.date] = mapped_column(Date)
+    seats: Mapped[int] = mapped_column(Integer)
+    vehicle_class: Mapped[str] = mapped_column(Text)
+    carrier_uscc: Mapped[str] = mapped_column(String(18))
+    passengers: Mapped[int] = mapped_column(Integer)
+    km: Mapped[float] = mapped_column()
+    drivers: Mapped[int] = mapped_column(Integer)
+    cost: Mapped[float] = mapped_column()
+
+
+class CharterAssignment(Base):
+    """Each charter request of a plan: on a trip, or referred to 集中购票 with the reason."""
+
+    __tablename__ = "charter_assignment"
+    __table_args__ = (Index("ix_charter_assignment_trip", "plan_id", "trip_id"),)
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("charter_plan.id"), primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), primary_key=True)
+    status: Mapped[str] = mapped_column(String(10))
+    route_id: Mapped[str | None] = mapped_column(String(20))
+    planned_date: Mapped[dt.date | None] = mapped_column(Date)
+    travel_date: Mapped[dt.date | None] = mapped_column(Date)
+    shift_days: Mapped[int | None] = mapped_column(Integer)
+    trip_id: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class SentEmail(Base):
+    """One sent message, by its key (e.g. charter-plan-3-county-450802): never sent twice."""
+
+    __tablename__ = "sent_email"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(String(40))
+    recipients: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -1,18 +1,8 @@
 """Carriers and the coaches they can send each day; the campaign's qualification rules.
 
-Fleet file (CSV in UTF-8/GBK, or XLSX; first sheet; one row per carrier × seat count × date range):
-
-    统一社会信用代码   18 characters, checked with stdnum.cn.uscc
-    企业名称
-    质量信誉等级       AAA / AA / A / B (道路运输企业质量信誉考核)
-    最近较大及以上责任事故日期   blank if none
-    联系人, 联系电话
-    省际包车许可       是 / 否 (省际包车客运经营许可)
-    座位数             核定座位数 of these coaches (a class in the campaign's vehicle_classes)
-    开始日期, 结束日期  the days these coaches are offered (inclusive)
-    每日可派车辆数      coaches of this size the carrier can send on each of those days
-
-The carrier columns repeat on each of its rows and must agree.
+A fleet comes from carrier submissions (运力报表, `chunnuan template fleet`), checked by the same
+intake as the survey (`chunnuan.fleet_intake`): from a file (`read_fleet`, for `chunnuan plan`) or
+from the campaign database's `fleet_offer` rows (`Fleet.from_rows`, for the DAG).
 """
 
 from __future__ import annotations
@@ -22,27 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from stdnum.cn import uscc
-from stdnum.exceptions import ValidationError
 
 from chunnuan.campaign import Campaign
-
-GRADES = ("AAA", "AA", "A", "B")  # best first
-HEADERS = {
-    "统一社会信用代码": "uscc",
-    "企业名称": "name",
-    "质量信誉等级": "credit_grade",
-    "最近较大及以上责任事故日期": "last_serious_incident",
-    "联系人": "contact_name",
-    "联系电话": "contact_phone",
-    "省际包车许可": "interprovincial",
-    "座位数": "seats",
-    "开始日期": "date_from",
-    "结束日期": "date_to",
-    "每日可派车辆数": "per_day",
-}
-CARRIER_FIELDS = ("name", "credit_grade", "last_serious_incident", "contact_name", "contact_phone",
-                  "interprovincial")
+from chunnuan.fleet_intake import FLEET, FLEET_KIND, GRADES
 
 
 class FleetError(ValueError):
@@ -73,6 +45,20 @@ class Fleet:
 
     def carrier(self, code: str) -> Carrier:
         return next(c for c in self.carriers if c.uscc == code)
+
+    @classmethod
+    def from_rows(cls, offers: pd.DataFrame) -> Fleet:
+        """From checked fleet rows (intake's clean frame or `fleet_offer` rows): carrier columns, seats,
+        date_from, date_to, per_day. The last row of a carrier gives its facts."""
+        carriers = {}
+        for rec in offers.to_dict("records"):
+            incident = rec["last_serious_incident"]
+            carriers[rec["uscc"]] = Carrier(
+                rec["uscc"], rec["name"], rec["credit_grade"], None if pd.isna(incident) else pd.Timestamp(incident).date(),
+                rec["contact_name"], rec["contact_phone"], bool(rec["interprovincial"]))
+        spans = [(r["uscc"], int(r["seats"]), pd.Timestamp(r["date_from"]).date(), pd.Timestamp(r["date_to"]).date(),
+                  int(r["per_day"])) for r in offers.to_dict("records")]
+        return cls.build(list(carriers.values()), spans)
 
     @classmethod
     def build(cls, carriers: list[Carrier], offers: list[tuple[str, int, dt.date, dt.date, int]]) -> Fleet:
@@ -115,108 +101,39 @@ def qualify(fleet: Fleet, campaign: Campaign) -> Qualification:
     return Qualification(Fleet(tuple(kept), vehicles[priced].reset_index(drop=True)), tuple(rejected))
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    if path.suffix.lower() in (".xlsx", ".xls"):
-        return pd.read_excel(path, dtype=str, engine="calamine").fillna("")
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise FleetError(f"{path.name}: 无法识别文字编码（应为 UTF-8 或 GBK）")
-    import io
+def read_fleet(path: Path, campaign: Campaign) -> Fleet:
+    """A fleet file through the intake's checks; for planning from files every row must pass."""
+    from chunnuan.intake import check_submission
 
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-
-
-def _date(text: str, row: int, header: str, problems: list[str], blank_ok: bool = False) -> dt.date | None:
-    text = str(text).strip()
-    if not text:
-        if not blank_ok:
-            problems.append(f"第{row}行 {header} 为空")
-        return None
-    stamp = pd.to_datetime(text.replace("年", "-").replace("月", "-").replace("日", ""), errors="coerce")
-    if pd.isna(stamp):
-        problems.append(f"第{row}行 {header}「{text}」不是有效日期")
-        return None
-    return stamp.date()
-
-
-def _int(text: str, row: int, header: str, problems: list[str], low: int) -> int | None:
-    try:
-        value = int(str(text).strip())
-    except ValueError:
-        problems.append(f"第{row}行 {header}「{text}」应为整数")
-        return None
-    if value < low:
-        problems.append(f"第{row}行 {header} 应不小于 {low}")
-        return None
-    return value
-
-
-def read_fleet(path: Path) -> Fleet:
-    """Read a fleet file; any bad row fails the whole file with every problem listed."""
-    table = _read_table(Path(path))
-    table.columns = [str(c).strip() for c in table.columns]
-    missing = [h for h in HEADERS if h not in table.columns]
-    if missing:
-        raise FleetError(f"{Path(path).name}: 缺少列 {'、'.join(missing)}")
-    table = table.rename(columns=HEADERS)
-    problems: list[str] = []
-    carriers: dict[str, Carrier] = {}
-    offers = []
-    for i, rec in enumerate(table.to_dict("records")):
-        row = i + 2  # header is row 1
-        code = str(rec["uscc"]).strip().upper()
-        try:
-            code = uscc.validate(code)
-        except ValidationError:
-            problems.append(f"第{row}行 统一社会信用代码「{code}」校验不通过")
-            continue
-        grade = str(rec["credit_grade"]).strip().upper()
-        if grade not in GRADES:
-            problems.append(f"第{row}行 质量信誉等级「{grade}」应为 {'/'.join(GRADES)}")
-            continue
-        permit = str(rec["interprovincial"]).strip()
-        if permit not in ("是", "否"):
-            problems.append(f"第{row}行 省际包车许可应填「是」或「否」")
-            continue
-        carrier = Carrier(code, str(rec["name"]).strip(), grade,
-                          _date(rec["last_serious_incident"], row, "最近较大及以上责任事故日期", problems, True),
-                          str(rec["contact_name"]).strip(), str(rec["contact_phone"]).strip(), permit == "是")
-        if code in carriers and carriers[code] != carrier:
-            problems.append(f"第{row}行 企业 {code} 的企业信息与前面的行不一致")
-            continue
-        carriers[code] = carrier
-        seats = _int(rec["seats"], row, "座位数", problems, 1)
-        per_day = _int(rec["per_day"], row, "每日可派车辆数", problems, 0)
-        first = _date(rec["date_from"], row, "开始日期", problems)
-        last = _date(rec["date_to"], row, "结束日期", problems)
-        if None in (seats, per_day, first, last):
-            continue
-        if last < first:
-            problems.append(f"第{row}行 结束日期早于开始日期")
-            continue
-        offers.append((code, seats, first, last, per_day))
-    if problems:
-        raise FleetError(f"{Path(path).name} 有误：\n" + "\n".join(f"  - {p}" for p in problems))
-    return Fleet.build(list(carriers.values()), offers)
+    path = Path(path)
+    result = check_submission(path, campaign, engine="pandas", kind=FLEET_KIND)
+    lines = [f"  - 第{p.row}行 {p.reason}" for p in result.problems.itertuples()] if result.problems is not None else []
+    if result.error or lines:
+        raise FleetError(f"{path.name} 有误：{result.error or ''}\n" + "\n".join(lines))
+    return Fleet.from_rows(result.valid)
 
 
 def write_fleet(fleet: Fleet, path: Path) -> None:
-    """The same file format (one row per carrier × seats × day); used by tests and the benchmark."""
+    """The submission format, consecutive days with the same count as one date range; used by tests,
+    the demo and the benchmark."""
     by_code = {c.uscc: c for c in fleet.carriers}
+    v = fleet.vehicles.sort_values(["uscc", "seats", "date"]).reset_index(drop=True)
+    day = pd.to_datetime(v["date"])
+    same_run = ((v["uscc"] == v["uscc"].shift()) & (v["seats"] == v["seats"].shift())
+                & (v["count"] == v["count"].shift()) & (day - day.shift() == pd.Timedelta(days=1)))
+    runs = v.assign(run=(~same_run).cumsum()).groupby("run").agg(
+        uscc=("uscc", "first"), seats=("seats", "first"), first=("date", "first"), last=("date", "last"),
+        count=("count", "first"))
     rows = []
-    for rec in fleet.vehicles.sort_values(["uscc", "seats", "date"]).to_dict("records"):
+    for rec in runs.to_dict("records"):
         c = by_code[rec["uscc"]]
         rows.append({
-            "统一社会信用代码": c.uscc, "企业名称": c.name, "质量信誉等级": c.credit_grade,
-            "最近较大及以上责任事故日期": f"{c.last_serious_incident:%Y-%m-%d}" if c.last_serious_incident else "",
-            "联系人": c.contact_name, "联系电话": c.contact_phone, "省际包车许可": "是" if c.interprovincial else "否",
-            "座位数": rec["seats"], "开始日期": f"{rec['date']:%Y-%m-%d}", "结束日期": f"{rec['date']:%Y-%m-%d}",
-            "每日可派车辆数": rec["count"],
+            "uscc": c.uscc, "name": c.name, "credit_grade": c.credit_grade,
+            "last_serious_incident": f"{c.last_serious_incident:%Y-%m-%d}" if c.last_serious_incident else "",
+            "contact_name": c.contact_name, "contact_phone": c.contact_phone,
+            "interprovincial": "是" if c.interprovincial else "否",
+            "seats": rec["seats"], "date_from": f"{rec['first']:%Y-%m-%d}", "date_to": f"{rec['last']:%Y-%m-%d}",
+            "per_day": rec["count"],
         })
-    pd.DataFrame(rows, columns=list(HEADERS)).to_csv(path, index=False, encoding="utf-8-sig")
+    frame = pd.DataFrame(rows, columns=[c.field for c in FLEET.columns])
+    frame.rename(columns={c.field: c.header for c in FLEET.columns}).to_csv(path, index=False, encoding="utf-8-sig")

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chunnuan.planner.core import ASSIGNMENT_COLUMNS, TRIP_COLUMNS, Plan
+from chunnuan.planner.core import ASSIGNMENT_COLUMNS, TRIP_COLUMNS, Plan, Shortage
 from chunnuan.survey_schema import HEADERS, canonical_header
 
 TRIP_HEADERS = {
@@ -69,10 +69,36 @@ def plan_files(demand_path: Path, fleet_path: Path, campaign_id: str, out_dir: P
     from chunnuan.planner.core import plan
     from chunnuan.planner.fleet import read_fleet
 
-    result = plan(read_demand(demand_path), read_fleet(fleet_path), campaign.load(campaign_id), workers=workers)
+    the_campaign = campaign.load(campaign_id)
+    result = plan(read_demand(demand_path), read_fleet(fleet_path, the_campaign), the_campaign, workers=workers)
     write_outputs(result, out_dir)
     return result
 
 
 def summary_json(result: Plan) -> str:
     return json.dumps(result.summary, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def save_plan(result: Plan, folder: Path) -> None:
+    """The whole plan as parquet + JSON, for the next task of the DAG (holds identity numbers: staging only)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    result.trips[TRIP_COLUMNS].to_parquet(folder / "trips.parquet", index=False)
+    result.assignments[ASSIGNMENT_COLUMNS].to_parquet(folder / "assignments.parquet", index=False)
+    result.routes.to_parquet(folder / "routes.parquet", index=False)
+    pd.DataFrame([vars(s) for s in result.shortages], columns=list(Shortage.__dataclass_fields__)).to_parquet(
+        folder / "shortages.parquet", index=False)
+    (folder / "summary.json").write_text(summary_json(result), encoding="utf-8")
+
+
+def load_plan(folder: Path) -> Plan:
+    folder = Path(folder)
+    shortages = pd.read_parquet(folder / "shortages.parquet")
+    return Plan(
+        trips=pd.read_parquet(folder / "trips.parquet"),
+        assignments=pd.read_parquet(folder / "assignments.parquet"),
+        routes=pd.read_parquet(folder / "routes.parquet"),
+        shortages=[Shortage(**r) for r in shortages.to_dict("records")],
+        rejected_carriers=(),
+        summary=json.loads((folder / "summary.json").read_text(encoding="utf-8")),
+    )

@@ -1,12 +1,13 @@
-"""The survey intake as three idempotent steps, each a transaction on the campaign database.
+"""The intake as three idempotent steps, each a transaction on the campaign database.
 
     register_files  -> one submission_batch per new file (known by content hash; the same bytes twice
                        are skipped), in arrival order so later submissions get larger batch ids
-    validate_batches -> gate files (several at once share one normalisation and one suite run):
-                       quarantine bad rows, stage the valid rows; a batch-level problem marks that
-                       batch rejected (validate_batch, for one file, raises BatchRejected)
-    load_validated  -> de-duplicate across submissions (latest 填报日期, then latest batch wins),
-                       upsert, record merged rows, then assert conservation per batch in SQL
+    validate_batches -> gate files (several of a kind at once share one normalisation and one suite
+                       run): quarantine bad rows, stage the valid rows; a batch-level problem marks
+                       that batch rejected (validate_batch, for one file, raises BatchRejected)
+    load_validated  -> survey: de-duplicate across submissions (latest 填报日期, then latest batch
+                       wins), upsert, record merged rows, then assert conservation per batch in SQL
+    load_fleet      -> fleet: a carrier's newer submission replaces all its earlier offers
 
 The DAG maps validate_batch over the files (one task per file, as coordinators watch them); the
 `chunnuan intake` command and the benchmark validate a whole landing folder in one call.
@@ -26,12 +27,13 @@ from sqlalchemy import Engine, select, text, update
 from chunnuan import settings, sql
 from chunnuan.campaign import Campaign
 from chunnuan.db import bulk
-from chunnuan.db.models import QuarantinedRow, SubmissionBatch, SurveyWorker
+from chunnuan.db.models import Carrier, FleetOffer, QuarantinedRow, SubmissionBatch, SurveyWorker
 from chunnuan.feedback import write_feedback
-from chunnuan.intake import check_submissions, file_sha256
+from chunnuan.fleet_intake import FLEET_KIND
+from chunnuan.intake import SURVEY_KIND, check_submissions, file_sha256
 
 log = logging.getLogger(__name__)
-KIND = "survey"
+KINDS = {k.name: k for k in (SURVEY_KIND, FLEET_KIND)}
 SUBMISSION_SUFFIXES = {".xlsx", ".xls", ".csv"}
 
 
@@ -47,6 +49,7 @@ class ConservationError(AssertionError):
 class NewBatch:
     batch_id: int
     path: str
+    kind: str = "survey"
 
 
 def find_submissions(folder: Path) -> list[Path]:
@@ -57,7 +60,8 @@ def find_submissions(folder: Path) -> list[Path]:
     return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
-def register_files(engine: Engine, campaign: Campaign, paths: list[Path], run_id: str | None = None) -> dict:
+def register_files(engine: Engine, campaign: Campaign, paths: list[Path], run_id: str | None = None,
+                   kind: str = "survey") -> dict:
     """Create a batch for each file not seen before; report the ones already known and their fate."""
     new, known = [], []
     with engine.begin() as conn:
@@ -66,7 +70,7 @@ def register_files(engine: Engine, campaign: Campaign, paths: list[Path], run_id
             existing = conn.execute(
                 select(SubmissionBatch.id, SubmissionBatch.status, SubmissionBatch.file_name).where(
                     SubmissionBatch.campaign_id == campaign.id,
-                    SubmissionBatch.kind == KIND,
+                    SubmissionBatch.kind == kind,
                     SubmissionBatch.sha256 == digest,
                 )
             ).first()
@@ -76,13 +80,13 @@ def register_files(engine: Engine, campaign: Campaign, paths: list[Path], run_id
             if existing is None:
                 batch_id = conn.execute(
                     SubmissionBatch.__table__.insert().values(
-                        campaign_id=campaign.id, kind=KIND, file_name=path.name, sha256=digest,
+                        campaign_id=campaign.id, kind=kind, file_name=path.name, sha256=digest,
                         received_at=dt.datetime.now(dt.UTC), status="received", run_id=run_id,
                     )
                 ).inserted_primary_key[0]
             else:  # registered by a run that stopped before validating it: take it up again
                 batch_id = existing.id
-            new.append(NewBatch(batch_id, str(path)))
+            new.append(NewBatch(batch_id, str(path), kind))
     return {"new": new, "known": known}
 
 
@@ -132,8 +136,12 @@ def validate_batches(engine: Engine, campaign: Campaign, batches: list[NewBatch]
         else:
             outcomes[b.batch_id] = {"batch_id": b.batch_id, "file": row.file_name, "status": row.status,
                                     "rows": row.rows_read, "error": row.error}
-    results = check_submissions([Path(b.path) for b in todo], campaign)
-    for b, result in zip(todo, results, strict=True):
+    results = []
+    for kind in dict.fromkeys(b.kind for b in todo):  # one gate run per kind, in arrival order
+        of_kind = [b for b in todo if b.kind == kind]
+        results += zip(of_kind, check_submissions([Path(b.path) for b in of_kind], campaign, kind=KINDS[kind]),
+                       strict=True)
+    for b, result in results:
         name = rows[b.batch_id].file_name
         feedback = write_feedback(campaign.id, name, result) if result.error or len(result.problems) else None
         if result.error:
@@ -148,9 +156,9 @@ def validate_batches(engine: Engine, campaign: Campaign, batches: list[NewBatch]
     return [outcomes[b.batch_id] for b in batches]
 
 
-def validate_batch(engine: Engine, campaign: Campaign, batch_id: int, path: Path) -> dict:
+def validate_batch(engine: Engine, campaign: Campaign, batch_id: int, path: Path, kind: str = "survey") -> dict:
     """Gate one file; a batch-level problem (now or in an earlier run) raises BatchRejected."""
-    [outcome] = validate_batches(engine, campaign, [NewBatch(batch_id, str(path))])
+    [outcome] = validate_batches(engine, campaign, [NewBatch(batch_id, str(path), kind)])
     if outcome["status"] == "rejected":
         raise BatchRejected(f"{outcome['file']}：{outcome['error']}")
     return outcome
@@ -188,7 +196,7 @@ def load_validated(engine: Engine, campaign: Campaign) -> dict:
     with engine.connect() as conn:
         batch_ids = conn.execute(
             select(SubmissionBatch.id).where(
-                SubmissionBatch.campaign_id == campaign.id, SubmissionBatch.kind == KIND,
+                SubmissionBatch.campaign_id == campaign.id, SubmissionBatch.kind == "survey",
                 SubmissionBatch.status == "validated",
             ).order_by(SubmissionBatch.id)
         ).scalars().all()
@@ -227,9 +235,7 @@ def load_validated(engine: Engine, campaign: Campaign) -> dict:
         conn.execute(
             update(SubmissionBatch).where(SubmissionBatch.id.in_(batch_ids)).values(status="loaded")
         )
-        broken = conn.execute(text(sql.load("batch_conservation.sql")), {"campaign_id": campaign.id}).all()
-        if broken:
-            raise ConservationError(f"conservation broken (batch, read, loaded, quarantined, merged): {broken}")
+        _assert_conserved(conn, campaign)
         per_batch = conn.execute(
             select(SubmissionBatch.id, SubmissionBatch.file_name, SubmissionBatch.rows_read,
                    SubmissionBatch.rows_loaded, SubmissionBatch.rows_quarantined, SubmissionBatch.rows_merged)
@@ -242,3 +248,63 @@ def load_validated(engine: Engine, campaign: Campaign) -> dict:
         "merged": int(len(merged)),
         "seconds": {"read_staged": read_at - started, "write": written_at - read_at},
     }
+
+
+def _assert_conserved(conn, campaign: Campaign) -> None:
+    broken = conn.execute(text(sql.load("batch_conservation.sql")), {"campaign_id": campaign.id}).all()
+    if broken:
+        raise ConservationError(f"conservation broken (batch, read, loaded, quarantined, merged): {broken}")
+
+
+CARRIER_COLUMNS = [c.name for c in Carrier.__table__.columns]
+OFFER_COLUMNS = [c.name for c in FleetOffer.__table__.columns]
+
+
+def load_fleet(engine: Engine, campaign: Campaign) -> dict:
+    """Load validated fleet batches in arrival order, one transaction. A carrier's submission is its
+    whole current offer: its earlier offer rows move to merged_row (kept = its first row in the new file)."""
+    with engine.connect() as conn:
+        batch_ids = conn.execute(
+            select(SubmissionBatch.id).where(
+                SubmissionBatch.campaign_id == campaign.id, SubmissionBatch.kind == "fleet",
+                SubmissionBatch.status == "validated",
+            ).order_by(SubmissionBatch.id)
+        ).scalars().all()
+    if not batch_ids:
+        return {"batches": [], "loaded": 0, "merged": 0}
+    loaded = merged = 0
+    with engine.begin() as conn:
+        for b in batch_ids:
+            rows = pd.read_parquet(_stage_path(campaign.id, b, "valid")).assign(campaign_id=campaign.id, batch_id=b)
+            dups = pd.read_parquet(_stage_path(campaign.id, b, "duplicates")).assign(batch_id=b, kept_batch_id=b)
+            first_row = rows.groupby("uscc")["source_row"].min()
+            old = pd.read_sql(select(FleetOffer.uscc, FleetOffer.batch_id, FleetOffer.source_row).where(
+                FleetOffer.campaign_id == campaign.id, FleetOffer.uscc.in_(first_row.index.tolist())), conn)
+            replaced = old.assign(kept_batch_id=b, kept_row=old["uscc"].map(first_row))
+            conn.execute(FleetOffer.__table__.delete().where(
+                FleetOffer.campaign_id == campaign.id, FleetOffer.uscc.in_(first_row.index.tolist())))
+            bulk.insert(conn, "fleet_offer", rows[OFFER_COLUMNS])
+            carriers = rows.drop_duplicates("uscc", keep="last")[CARRIER_COLUMNS]
+            bulk.upsert(conn, "carrier", carriers, key=["campaign_id", "uscc"])
+            moved = pd.concat([replaced, dups], ignore_index=True)[["batch_id", "source_row", "kept_batch_id", "kept_row"]]
+            bulk.insert(conn, "merged_row", moved.astype("int64"))
+            affected = sorted({b, *old["batch_id"].tolist()})
+            conn.execute(text(sql.load("refresh_batch_counts.sql")), [{"batch_id": a} for a in affected])
+            conn.execute(update(SubmissionBatch).where(SubmissionBatch.id == b).values(status="loaded"))
+            loaded, merged = loaded + len(rows), merged + len(moved)
+        _assert_conserved(conn, campaign)
+        per_batch = conn.execute(
+            select(SubmissionBatch.id, SubmissionBatch.file_name, SubmissionBatch.rows_read,
+                   SubmissionBatch.rows_loaded, SubmissionBatch.rows_quarantined, SubmissionBatch.rows_merged)
+            .where(SubmissionBatch.id.in_(batch_ids)).order_by(SubmissionBatch.id)
+        ).all()
+    return {"batches": [dict(r._mapping) for r in per_batch], "loaded": loaded, "merged": merged}
+
+
+def current_fleet(engine: Engine, campaign: Campaign) -> pd.DataFrame:
+    """Every carrier's current offer rows joined with its facts: what `planner.Fleet.from_rows` takes."""
+    with engine.connect() as conn:
+        offers = pd.read_sql(select(FleetOffer).where(FleetOffer.campaign_id == campaign.id), conn)
+        carriers = pd.read_sql(select(Carrier).where(Carrier.campaign_id == campaign.id), conn)
+    return offers.drop(columns=["batch_id", "source_row"]).merge(
+        carriers.drop(columns=["batch_id"]), on=["campaign_id", "uscc"], how="inner")

@@ -1,0 +1,134 @@
+"""
+### 点对点包车（charter_bus_planning）
+
+按需求摸排中“需要点对点包车”的务工人员和运输企业报送的运力，编制“点对点”包车方案：
+提取需求与运力 → 编制方案（按线路与可出行日期成团，选车型，不超员、达最低满载率，只用合格企业，
+长途配两名驾驶员）→ 方案质量闸门 → **协调员在界面上审批** → 发布（入库、承运企业和各县名单
+XLSX、给各县发通知邮件，邮件不含身份证号和电话）。
+
+需求摸排或运力报表入库后自动运行，也可手动运行。手动运行时可勾选“自动批准”（演示、测试用）。
+审批：打开本次运行的“审批方案”任务（Required actions / 待办），阅读方案摘要后选择 Approve（批准）
+或 Reject（驳回，不发布）。
+
+#### 出错时怎么办（Triage）
+- **提取需求与运力 跳过（粉色）**：还没有包车需求或还没有运力报表，先运行需求摸排。
+- **方案质量闸门 失败（红色）**：方案违反规则（超员、低于满载率、超出企业可派车辆、人数不守恒等），
+  日志逐条列出；这是程序缺陷或运力数据有误，请勿发布，联系开发人员。
+- **发布 失败**：数据库或邮件服务器不可用。修复后重跑该任务：方案只入库一次，已发出的邮件不会重发。
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+from chunnuan_airflow.approval import PlanApprovalOperator
+from chunnuan_airflow.assets import CHARTER_PLAN, FLEET_SUPPLY, SURVEY_DEMAND
+from chunnuan_airflow.forms import campaign_param
+
+
+def _folder(params) -> str:
+    from chunnuan.charter import run_folder
+
+    return str(run_folder(params["campaign"], get_current_context()["run_id"]))
+
+
+@dag(
+    dag_id="charter_bus_planning",
+    dag_display_name="点对点包车",
+    description="“点对点”包车：编制方案、质量闸门、审批、发布名单并通知各县",
+    doc_md=__doc__,
+    schedule=(SURVEY_DEMAND | FLEET_SUPPLY),
+    start_date=pendulum.datetime(2023, 12, 1, tz="Asia/Shanghai"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["春暖", "点对点包车"],
+    default_args={"retries": 1, "retry_delay": pendulum.duration(minutes=1)},
+    params={
+        "campaign": campaign_param(),
+        "auto_approve": Param(False, type="boolean", title="自动批准",
+                              description="演示和测试用：不等待协调员审批，方案通过质量闸门后直接发布。"),
+    },
+)
+def charter_bus_planning():
+    @task(task_display_name="提取需求与运力", multiple_outputs=False)
+    def extract(params=None) -> dict:
+        from pathlib import Path
+
+        from chunnuan import campaign
+        from chunnuan.charter import NothingToPlan
+        from chunnuan.charter import extract as extract_inputs
+        from chunnuan_airflow.campaign_db import engine
+
+        try:
+            counts = extract_inputs(engine(migrate=True), campaign.load(params["campaign"]), Path(_folder(params)))
+        except NothingToPlan as exc:
+            raise AirflowSkipException(str(exc)) from exc
+        print(f"包车需求 {counts['requests']} 人，运输企业 {counts['carriers']} 家")
+        return counts
+
+    @task(task_display_name="编制方案", multiple_outputs=False)
+    def make_plan(counts: dict, params=None) -> dict:
+        from pathlib import Path
+
+        from chunnuan import campaign
+        from chunnuan.charter import make_plan as plan_trips
+
+        summary = plan_trips(campaign.load(params["campaign"]), Path(_folder(params)))
+        print({k: summary[k] for k in ("requests", "chartered", "referred", "trips", "cost", "cost_to_bound")})
+        return {k: summary[k] for k in ("requests", "chartered", "referred", "trips", "cost", "lower_bound",
+                                        "cost_to_bound")}
+
+    @task(task_display_name="方案质量闸门", retries=0)
+    def check_plan(summary: dict, params=None) -> str:
+        from pathlib import Path
+
+        from chunnuan import campaign
+        from chunnuan.charter import gate
+
+        problems, markdown = gate(campaign.load(params["campaign"]), Path(_folder(params)))
+        if problems:
+            raise AirflowFailException("方案未通过质量检查，不能发布：\n" + "\n".join(f"- {p}" for p in problems))
+        print(markdown)
+        return markdown
+
+    approve = PlanApprovalOperator(
+        task_id="approve_plan",
+        task_display_name="审批方案",
+        subject="“点对点”包车方案待审批",
+        body="{{ ti.xcom_pull(task_ids='check_plan') }}",
+        response_timeout=pendulum.duration(days=3),
+    )
+
+    @task(task_display_name="发布方案", outlets=[CHARTER_PLAN], multiple_outputs=False)
+    def publish(params=None, outlet_events=None) -> dict:
+        from pathlib import Path
+
+        from airflow.sdk.exceptions import AirflowNotFoundException
+
+        from chunnuan import campaign
+        from chunnuan.charter import publish as publish_plan
+        from chunnuan_airflow import campaign_smtp
+        from chunnuan_airflow.campaign_db import engine
+
+        context = get_current_context()
+        decision = context["ti"].xcom_pull(task_ids="approve_plan") or {}
+        approver = (decision.get("responded_by_user") or {}).get("name", "")
+        try:
+            smtp = campaign_smtp.settings()
+        except AirflowNotFoundException:
+            print("未配置连接 campaign_smtp：本次不发送邮件（名单照常发布）")
+            smtp = None
+        the_campaign = campaign.load(params["campaign"])
+        outcome = publish_plan(engine(), the_campaign, Path(_folder(params)), context["run_id"], approver, smtp)
+        outlet_events[CHARTER_PLAN].extra = {"campaign": the_campaign.id, "plan_id": outcome["plan_id"],
+                                             "trips": outcome["trips"], "chartered": outcome["chartered"]}
+        print(f"已发布：{outcome}")
+        return outcome
+
+    checked = check_plan(make_plan(extract()))
+    checked >> approve >> publish()
+
+
+charter_bus_planning()

@@ -1,0 +1,150 @@
+"""The "点对点" charter steps the `charter_bus_planning` DAG runs, one function per task, no Airflow.
+
+    extract   -> the campaign's charter requests (survey_worker, needs_charter) and current fleet,
+                 staged as parquet in the run's folder (identity numbers stay out of XComs and logs)
+    make_plan -> the planner on the staged inputs; the plan staged in the same folder
+    gate      -> check_plan's broken rules (empty = fine) and the Markdown summary for approval
+    publish   -> the approved plan into the database (once per run), XLSX manifests per carrier and
+                 county, one notice email per county (once per plan and county)
+
+Every step can be re-run: staged files are rewritten, the plan is stored once per (campaign, run),
+emails are keyed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, select, update
+
+from chunnuan import settings
+from chunnuan.campaign import Campaign
+from chunnuan.db import bulk
+from chunnuan.db.models import CharterPlan, SurveyWorker
+
+DEMAND_COLUMNS = ["id_number", "name", "phone", "home_county_code", "work_province", "work_city", "trip_type",
+                  "travel_date", "flex_days", "needs_charter"]
+
+
+class NothingToPlan(Exception):
+    """No charter requests or no fleet yet: a reason to skip, in Chinese."""
+
+
+def run_folder(campaign_id: str, run_id: str) -> Path:
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_id)
+    return settings.staging_dir(campaign_id) / "charter" / safe
+
+
+def outputs_dir(campaign_id: str, plan_id: int) -> Path:
+    return settings.data_home() / "outputs" / campaign_id / "charter" / f"plan-{plan_id}"
+
+
+def extract(engine: Engine, campaign: Campaign, folder: Path) -> dict:
+    from chunnuan.pipeline import current_fleet
+
+    with engine.connect() as conn:
+        demand = pd.read_sql(
+            select(*(getattr(SurveyWorker, c) for c in DEMAND_COLUMNS)).where(
+                SurveyWorker.campaign_id == campaign.id, SurveyWorker.needs_charter.is_(True)),
+            conn,
+        )
+    fleet = current_fleet(engine, campaign)
+    if demand.empty:
+        raise NothingToPlan("数据库中还没有需要“点对点”包车的务工人员（需求摸排未入库或均不需要包车）")
+    if fleet.empty:
+        raise NothingToPlan("还没有运输企业报送运力（运力报表放入收件目录 fleet/ 后运行需求摸排）")
+    folder.mkdir(parents=True, exist_ok=True)
+    demand.to_parquet(folder / "demand.parquet", index=False)
+    fleet.to_parquet(folder / "fleet.parquet", index=False)
+    return {"requests": len(demand), "carriers": int(fleet["uscc"].nunique()), "offers": len(fleet)}
+
+
+def _inputs(folder: Path):
+    from chunnuan.planner import Fleet
+
+    demand = pd.read_parquet(folder / "demand.parquet")
+    return demand, Fleet.from_rows(pd.read_parquet(folder / "fleet.parquet"))
+
+
+def make_plan(campaign: Campaign, folder: Path, workers: int | None = None) -> dict:
+    from chunnuan.planner import plan
+    from chunnuan.planner.io import save_plan
+
+    demand, fleet = _inputs(folder)
+    result = plan(demand, fleet, campaign, workers=workers)
+    save_plan(result, folder / "plan")
+    return result.summary
+
+
+def gate(campaign: Campaign, folder: Path) -> tuple[list[str], str]:
+    from chunnuan.planner.gate import check_plan, plan_markdown
+    from chunnuan.planner.io import load_plan
+
+    demand, fleet = _inputs(folder)
+    result = load_plan(folder / "plan")
+    return check_plan(demand, fleet, result, campaign), plan_markdown(result, campaign)
+
+
+def _store(engine: Engine, campaign: Campaign, run_id: str, result, approved_by: str) -> tuple[int, bool]:
+    """The plan, its trips and assignments, once per (campaign, run). Returns (plan id, newly stored)."""
+    with engine.begin() as conn:
+        existing = conn.execute(select(CharterPlan.id).where(
+            CharterPlan.campaign_id == campaign.id, CharterPlan.run_id == run_id)).scalar()
+        if existing is not None:
+            return existing, False
+        plan_id = conn.execute(CharterPlan.__table__.insert().values(
+            campaign_id=campaign.id, run_id=run_id, status="approved", approved_by=approved_by,
+            created_at=dt.datetime.now(dt.UTC), summary=json.dumps(result.summary, ensure_ascii=False),
+        )).inserted_primary_key[0]
+        trips = result.trips.rename(columns={"date": "travel_date"}).assign(plan_id=plan_id)
+        trips["travel_date"] = pd.to_datetime(trips["travel_date"])
+        bulk.insert(conn, "charter_trip", trips[["plan_id", "trip_id", "route_id", "route", "travel_date", "seats",
+                                                 "vehicle_class", "carrier_uscc", "passengers", "km", "drivers",
+                                                 "cost"]])
+        a = result.assignments.assign(plan_id=plan_id)
+        for column in ("planned_date", "travel_date"):
+            a[column] = pd.to_datetime(a[column].replace("", None))
+        for column in ("route_id", "trip_id", "reason"):
+            a[column] = a[column].replace("", None)
+        bulk.insert(conn, "charter_assignment", a[["plan_id", "id_number", "status", "route_id", "planned_date",
+                                                   "travel_date", "shift_days", "trip_id", "reason"]])
+    return plan_id, True
+
+
+def publish(engine: Engine, campaign: Campaign, folder: Path, run_id: str, approved_by: str, smtp) -> dict:
+    """Store, write manifests, notify each county once. `smtp` is a mail.SmtpSettings (None: no email)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from chunnuan import mail
+    from chunnuan.manifests import county_figures, write_manifests
+    from chunnuan.planner.io import load_plan
+
+    result = load_plan(folder / "plan")
+    demand = pd.read_parquet(folder / "demand.parquet")
+    plan_id, new = _store(engine, campaign, run_id, result, approved_by)
+    out = outputs_dir(campaign.id, plan_id)
+    written = write_manifests(result, demand, out)
+
+    env = Environment(loader=FileSystemLoader(settings.REPO_ROOT / "include" / "templates"),
+                      autoescape=select_autoescape(["html", "j2"]))
+    template = env.get_template("charter_county_email.html.j2")
+    sent = 0
+    for figures in county_figures(result, demand):
+        if smtp is None:
+            break
+        html = template.render(**figures, plan_id=plan_id, campaign_name=campaign.name,
+                               manifest=f"outputs/{campaign.id}/charter/plan-{plan_id}/counties/",
+                               office=f"{campaign.province}春暖行动领导小组办公室",
+                               today=dt.date.today().isoformat())
+        subject = f"【{campaign.name}】“点对点”包车方案（第{plan_id}版）：{figures['county']}"
+        sent += mail.send_once(engine, smtp, f"charter-plan-{plan_id}-county-{figures['county_code']}", campaign.id,
+                               [campaign.county_mailbox(figures["county_code"])], subject, html)
+    with engine.begin() as conn:
+        conn.execute(update(CharterPlan).where(CharterPlan.id == plan_id, CharterPlan.status == "approved")
+                     .values(status="published", published_at=dt.datetime.now(dt.UTC)))
+    return {"plan_id": plan_id, "stored_now": new, "emails_sent": sent, "outputs": str(out),
+            "carrier_manifests": len(written["carriers"]), "county_manifests": len(written["counties"]),
+            **{k: result.summary[k] for k in ("requests", "chartered", "referred", "trips", "cost")}}

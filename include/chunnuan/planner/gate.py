@@ -1,0 +1,136 @@
+"""The plan gate: checks a plan against its inputs independently of how the planner built it.
+
+`check_plan` returns the broken rules (Chinese, one line each, no personal data); an empty list
+means the plan may go to the coordinator. `plan_markdown` is the summary the coordinator approves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from chunnuan.campaign import Campaign
+from chunnuan.planner.core import Plan
+from chunnuan.planner.demand import _truthy
+from chunnuan.planner.fleet import Fleet, qualify
+
+STATUS_CHARTER = "包车"
+STATUS_REFERRED = "集中购票"
+SHOWN = 5  # examples per broken rule
+
+
+def _some(values) -> str:
+    values = list(values)
+    more = f" 等 {len(values)} 个" if len(values) > SHOWN else ""
+    return "、".join(map(str, values[:SHOWN])) + more
+
+
+def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Campaign) -> list[str]:
+    rules = campaign.transport
+    problems: list[str] = []
+    wanted = requests[_truthy(requests["needs_charter"])] if "needs_charter" in requests else requests
+    a, t = result.assignments, result.trips
+
+    # Conservation: every charter request exactly once, chartered or referred.
+    if len(a) != len(wanted) or set(a["id_number"]) != set(wanted["id_number"].astype(str)):
+        problems.append(f"人数不守恒：包车需求 {len(wanted)} 人，方案中 {len(a)} 人")
+    if a["id_number"].duplicated().any():
+        problems.append(f"有 {int(a['id_number'].duplicated().sum())} 人在方案中出现多次")
+    status_ok = a["status"].isin([STATUS_CHARTER, STATUS_REFERRED])
+    if not status_ok.all():
+        problems.append(f"{int((~status_ok).sum())} 人既未安排包车也未转集中购票")
+    referred = a[a["status"] == STATUS_REFERRED]
+    if (referred["reason"].fillna("") == "").any() or (referred["trip_id"].fillna("") != "").any():
+        problems.append("转集中购票的人须写明原因且不在任何车次上")
+
+    # Each chartered worker on one existing trip, on a day inside their window.
+    on = a[a["status"] == STATUS_CHARTER]
+    trips = t.set_index("trip_id")
+    unknown = on.loc[~on["trip_id"].isin(trips.index), "trip_id"]
+    if len(unknown):
+        problems.append(f"安排到不存在的车次：{_some(unknown.unique())}")
+    on = on[on["trip_id"].isin(trips.index)]
+    wrong_day = on["travel_date"].astype(str).to_numpy() != trips.loc[on["trip_id"], "date"].astype(str).to_numpy()
+    if wrong_day.any():
+        problems.append(f"{int(wrong_day.sum())} 人的出行日期与所乘车次日期不同")
+    flex = wanted.set_index(wanted["id_number"].astype(str))["flex_days"].astype(int).clip(0, rules.max_shift_days)
+    shift = on["shift_days"].abs().to_numpy()
+    allowed = flex.reindex(on["id_number"]).fillna(0).to_numpy()
+    if (shift > allowed).any():
+        problems.append(f"{int((shift > allowed).sum())} 人被调整的天数超过本人可接受的天数")
+
+    # Seats, minimum fill, drivers.
+    riders = on.groupby("trip_id").size().reindex(t["trip_id"], fill_value=0).to_numpy()
+    if (riders != t["passengers"].to_numpy()).any():
+        problems.append("车次乘车人数与名单人数不一致")
+    over = t[t["passengers"] > t["seats"]]
+    if len(over):
+        problems.append(f"超员车次（乘车人数多于座位数）：{_some(over['trip_id'])}")
+    minimum = np.ceil(rules.min_fill_ratio * t["seats"].to_numpy() - 1e-9)
+    under = t[t["passengers"].to_numpy() < np.maximum(minimum, 1)]
+    if len(under):
+        problems.append(f"低于最低满载率 {rules.min_fill_ratio:.0%} 的车次：{_some(under['trip_id'])}")
+    long_route = t["km"] > rules.long_route_km
+    if (t.loc[long_route, "drivers"] < 2).any():
+        problems.append(f"单程超过 {rules.long_route_km:g} 公里的车次须配两名驾驶员")
+
+    # Carriers: qualified, permit for cross-province routes, daily limits.
+    qualified = qualify(fleet, campaign).fleet
+    permitted = {c.uscc: c.interprovincial for c in qualified.carriers}
+    bad = t.loc[~t["carrier_uscc"].isin(permitted.keys()), "carrier"]
+    if len(bad):
+        problems.append(f"使用了不符合资质要求的企业：{_some(bad.unique())}")
+    ends = t["route_id"].str.split(">", expand=True) if len(t) else pd.DataFrame({0: [], 1: []})
+    needs_permit = ends[0].str[:2] != ends[1].str[:2]  # route ids are "origin code>destination code"
+    no_permit = t[needs_permit.to_numpy() & ~t["carrier_uscc"].map(permitted).fillna(False).astype(bool).to_numpy()]
+    if len(no_permit):
+        problems.append(f"跨省车次由无省际包车许可的企业承运：{_some(no_permit['trip_id'])}")
+    used = t.groupby(["carrier_uscc", "seats", "date"]).size().rename("used").reset_index()
+    supply = qualified.vehicles.assign(date=qualified.vehicles["date"].astype(str))
+    used = used.assign(date=used["date"].astype(str)).merge(supply, left_on=["carrier_uscc", "seats", "date"],
+                                                             right_on=["uscc", "seats", "date"], how="left")
+    beyond = used[used["used"] > used["count"].fillna(0)]
+    if len(beyond):
+        examples = [f"{r.carrier_uscc} {r.date} {r.seats}座 用{r.used}辆/可派{int(0 if pd.isna(r.count) else r.count)}辆"
+                    for r in beyond.itertuples()]
+        problems.append(f"超出企业每日可派车辆数：{_some(examples)}")
+    return problems
+
+
+def plan_markdown(result: Plan, campaign: Campaign, busiest: int = 5) -> str:
+    """What the coordinator reads before approving: figures only, no personal data."""
+    s = result.summary
+    ratio = f"{s['cost_to_bound']:.3f}" if s.get("cost_to_bound") else "—"
+    by_seats = "、".join(f"{k}座 {v} 辆" for k, v in sorted(s["vehicles_by_seats"].items(), key=lambda kv: int(kv[0])))
+    lines = [
+        f"## {campaign.name}：“点对点”包车方案待审批",
+        "",
+        "| 项目 | 数值 |", "|---|---:|",
+        f"| 包车需求（人） | {s['requests']:,} |",
+        f"| 安排包车（人） | {s['chartered']:,} |",
+        f"| 转集中购票（人） | {s['referred']:,} |",
+        f"| 车次 | {s['trips']:,} |",
+        f"| 费用（元） | {s['cost']:,.0f} |",
+        f"| 费用下界（元） | {s['lower_bound']:,.0f} |",
+        f"| 费用 / 下界 | {ratio} |",
+        f"| 调整出行日期（人） | {s['shifted']:,} |",
+        "",
+        f"**车型**：{by_seats or '无'}",
+        "",
+    ]
+    routes = result.routes.sort_values("carried", ascending=False).head(busiest)
+    if len(routes) and routes["carried"].iloc[0] > 0:
+        lines += ["**最繁忙线路**", "", "| 线路 | 乘车人数 | 车次 | 费用（元） |", "|---|---:|---:|---:|"]
+        lines += [f"| {r.route_label} | {int(r.carried):,} | {int(r.vehicles):,} | {r.cost:,.0f} |"
+                  for r in routes.itertuples() if r.carried > 0]
+        lines.append("")
+    if s["referrals_by_reason"]:
+        lines += ["**转集中购票原因**", ""]
+        lines += [f"- {reason}：{n:,} 人" for reason, n in sorted(s["referrals_by_reason"].items(), key=lambda kv: -kv[1])]
+        lines.append("")
+    if s["shortage_entries"]:
+        lines += [f"**车辆不足**（{s['shortage_entries']} 条，前几条）", ""] + [f"- {x}" for x in s["shortages"]] + [""]
+    if s["rejected_carriers"]:
+        lines += ["**未选用的企业**", ""] + [f"- {x}" for x in s["rejected_carriers"]] + [""]
+    lines.append("批准后将发布车次与名单，并向各县（市、区）发送通知邮件。")
+    return "\n".join(lines)

@@ -1,0 +1,152 @@
+"""charter_bus_planning end to end: survey + fleet through survey_intake, then plan → gate → approval
+(auto) → publish, on a real SQLite file and a real PostgreSQL, mail to a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import text
+
+from chunnuan import campaign, db, settings, smtp_sink
+from chunnuan.planner import Carrier, Fleet, write_fleet
+from chunnuan.planner.synthetic import uscc_for
+from tests.support.rows import make_id, valid_row, write_csv
+
+pytestmark = pytest.mark.slow
+GX = campaign.load("guangxi-2024")
+PINGNAN, GUIPING = "450821", "450881"
+
+
+@pytest.fixture
+def dags(airflow_db):
+    from airflow.dag_processing.dagbag import DagBag
+
+    bag = DagBag(dag_folder=str(settings.REPO_ROOT / "dags"))
+    return bag.get_dag("survey_intake"), bag.get_dag("charter_bus_planning")
+
+
+@pytest.fixture
+def outbox(tmp_path, monkeypatch):
+    folder = tmp_path / "outbox"
+    sink = smtp_sink.start(folder)
+    monkeypatch.setenv("AIRFLOW_CONN_CAMPAIGN_SMTP", json.dumps(
+        {"conn_type": "generic", "host": "127.0.0.1", "port": sink.port,
+         "extra": {"from": "office@chunnuan.example.gov.cn"}}))
+    yield folder
+    sink.stop()
+
+
+@pytest.fixture
+def campaign_conn(db_url, monkeypatch):
+    monkeypatch.setenv("AIRFLOW_CONN_CAMPAIGN_DB",
+                       json.dumps({"conn_type": "generic", "extra": {"sqlalchemy_url": db_url}}))
+    return db_url
+
+
+def query(url, sql):
+    with db.engine(url).connect() as conn:
+        return conn.execute(text(sql)).all()
+
+
+def survey_rows() -> list[dict]:
+    rows, seq = [], 0
+    for county, label, city, n in ((PINGNAN, "贵港市平南县", "深圳市", 70), (GUIPING, "贵港市桂平市", "广州市", 40),
+                                   (PINGNAN, "贵港市平南县", "杭州市", 3)):
+        for i in range(n):
+            seq += 1
+            province = "浙江省" if city == "杭州市" else "广东省"
+            rows.append(valid_row(seq, 姓名=f"工人{seq}", **{
+                "身份证号": make_id(county=county, seq=seq), "户籍县(市、区)": label, "务工地省份": province,
+                "务工地城市": city, "计划出行日期": f"2024-02-{18 + i % 3}", "可提前或推迟天数": str(i % 3)}))
+    return rows
+
+
+def fleet() -> Fleet:
+    good = Carrier(uscc_for("450800", 1), "贵港市安达汽车运输有限公司", "AAA", None, "李调度", "0775-4200001", True)
+    weak = Carrier(uscc_for("450800", 2), "贵港市平安客运有限公司", "B", None, "王调度", "0775-4200002", True)
+    window = (GX.travel_window.start, GX.travel_window.end)
+    return Fleet.build([good, weak], [(good.uscc, 53, *window, 3), (good.uscc, 35, *window, 2),
+                                      (weak.uscc, 53, *window, 5)])
+
+
+def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaign_conn, chunnuan_home, outbox):
+    intake, charter = dags
+    survey_dir, fleet_dir = (settings.landing_dir(GX.id, k) for k in ("survey", "fleet"))
+    survey_dir.mkdir(parents=True)
+    fleet_dir.mkdir(parents=True)
+    rows = survey_rows()
+    write_csv(survey_dir / "贵港市.csv", rows)
+    write_fleet(fleet(), fleet_dir / "运力.csv")
+
+    assert intake.test(run_conf={"campaign": GX.id}).state == "success"
+    assert query(campaign_conn, "SELECT COUNT(*) FROM fleet_offer") == [(3,)]
+
+    run = charter.test(run_conf={"campaign": GX.id, "auto_approve": True})
+
+    got = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    assert run.state == "success", got
+    [(plan_id, status)] = query(campaign_conn, "SELECT id, status FROM charter_plan")
+    assert status == "published"
+    trips = query(campaign_conn, "SELECT trip_id, seats, passengers, carrier_uscc FROM charter_trip")
+    assert trips and all(p <= s and p >= 0.75 * s for _, s, p, _ in trips)
+    good, weak = sorted(fleet().carriers, key=lambda c: c.grade_rank)
+    assert {c for *_, c in trips} == {good.uscc}  # grade B is never used, though it has the most coaches
+    statuses = dict(query(campaign_conn, "SELECT status, COUNT(*) FROM charter_assignment GROUP BY status"))
+    assert sum(statuses.values()) == len(rows)  # every request exactly once
+    assert statuses["包车"] == sum(p for _, _, p, _ in trips)
+    referred = query(campaign_conn, "SELECT reason FROM charter_assignment WHERE status = '集中购票'")
+    assert len(referred) >= 3 and all(r for (r,) in referred)
+
+    # Manifests: one per carrier used, one per county, the right rows.
+    out = chunnuan_home / "outputs" / GX.id / "charter" / f"plan-{plan_id}"
+    [carrier_file] = (out / "carriers").iterdir()
+    riders = list(load_workbook(carrier_file, read_only=True)["乘车名单"].iter_rows(min_row=2, values_only=True))
+    assert len(riders) == statuses["包车"]
+    ids = {r["身份证号"] for r in rows}
+    assert {r[5] for r in riders} <= ids  # 身份证号 column: the carrier needs it to check passengers
+    county_files = sorted(p.name for p in (out / "counties").iterdir())
+    assert [n[:6] for n in county_files] == [PINGNAN, GUIPING]
+    pingnan = load_workbook(out / "counties" / county_files[0], read_only=True)
+    chartered_pn = query(campaign_conn, "SELECT COUNT(*) FROM charter_assignment WHERE status='包车' AND "
+                                        f"id_number LIKE '{PINGNAN}%'")[0][0]
+    assert pingnan["包车名单"].max_row - 1 == chartered_pn
+    assert pingnan["集中购票"].max_row - 1 >= 3
+
+    # One email per county, to the county's mailbox, with figures and no personal numbers.
+    messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(outbox.iterdir())]
+    assert sorted(m["To"] for m in messages) == sorted(GX.county_mailbox(c) for c in (PINGNAN, GUIPING))
+    for m in messages:
+        raw = m.as_string()
+        body = m.get_body(("html",)).get_content()
+        assert "包车" in body and "车次" in body
+        for r in rows:
+            assert r["身份证号"] not in raw and r["联系电话"] not in raw and r["身份证号"] not in body
+
+    # Publishing again (a re-run of the task) stores nothing twice and sends nothing.
+    from chunnuan.charter import publish, run_folder
+    from chunnuan.mail import SmtpSettings
+
+    again = publish(db.engine(campaign_conn), GX, run_folder(GX.id, run.run_id), run.run_id, "测试",
+                    SmtpSettings("127.0.0.1", 1, "x@example.org"))
+    assert again["plan_id"] == plan_id and not again["stored_now"] and again["emails_sent"] == 0
+    assert len(list(outbox.iterdir())) == 2
+    assert query(campaign_conn, "SELECT COUNT(*) FROM charter_plan") == [(1,)]
+
+
+def test_without_fleet_the_plan_is_skipped_with_a_reason(dags, campaign_conn, chunnuan_home, outbox):
+    intake, charter = dags
+    survey_dir = settings.landing_dir(GX.id, "survey")
+    survey_dir.mkdir(parents=True)
+    write_csv(survey_dir / "a.csv", survey_rows()[:5])
+    intake.test(run_conf={"campaign": GX.id})
+
+    run = charter.test(run_conf={"campaign": GX.id, "auto_approve": True})
+
+    got = {ti.task_id: ti.state for ti in run.get_task_instances()}
+    assert got["extract"] == "skipped" and got["publish"] == "skipped"
+    assert query(campaign_conn, "SELECT COUNT(*) FROM charter_plan") == [(0,)]
+    assert not outbox.exists() or not list(outbox.iterdir())
