@@ -236,18 +236,23 @@ def load_validated(engine: Engine, campaign: Campaign) -> dict:
             update(SubmissionBatch).where(SubmissionBatch.id.in_(batch_ids)).values(status="loaded")
         )
         _assert_conserved(conn, campaign)
-        per_batch = conn.execute(
-            select(SubmissionBatch.id, SubmissionBatch.file_name, SubmissionBatch.rows_read,
-                   SubmissionBatch.rows_loaded, SubmissionBatch.rows_quarantined, SubmissionBatch.rows_merged)
-            .where(SubmissionBatch.id.in_(batch_ids)).order_by(SubmissionBatch.id)
-        ).all()
+        per_batch = _batch_counts(conn, batch_ids)
     written_at = time.perf_counter()
     return {
-        "batches": [dict(r._mapping) for r in per_batch],
+        "batches": per_batch,
         "loaded": int(len(rows)),
         "merged": int(len(merged)),
         "seconds": {"read_staged": read_at - started, "write": written_at - read_at},
     }
+
+
+def _batch_counts(conn, batch_ids: list[int]) -> list[dict]:
+    rows = conn.execute(
+        select(SubmissionBatch.id, SubmissionBatch.file_name, SubmissionBatch.rows_read,
+               SubmissionBatch.rows_loaded, SubmissionBatch.rows_quarantined, SubmissionBatch.rows_merged)
+        .where(SubmissionBatch.id.in_(batch_ids)).order_by(SubmissionBatch.id)
+    ).all()
+    return [dict(r._mapping) for r in rows]
 
 
 def _assert_conserved(conn, campaign: Campaign) -> None:
@@ -293,12 +298,8 @@ def load_fleet(engine: Engine, campaign: Campaign) -> dict:
             conn.execute(update(SubmissionBatch).where(SubmissionBatch.id == b).values(status="loaded"))
             loaded, merged = loaded + len(rows), merged + len(moved)
         _assert_conserved(conn, campaign)
-        per_batch = conn.execute(
-            select(SubmissionBatch.id, SubmissionBatch.file_name, SubmissionBatch.rows_read,
-                   SubmissionBatch.rows_loaded, SubmissionBatch.rows_quarantined, SubmissionBatch.rows_merged)
-            .where(SubmissionBatch.id.in_(batch_ids)).order_by(SubmissionBatch.id)
-        ).all()
-    return {"batches": [dict(r._mapping) for r in per_batch], "loaded": loaded, "merged": merged}
+        per_batch = _batch_counts(conn, batch_ids)
+    return {"batches": per_batch, "loaded": loaded, "merged": merged}
 
 
 def current_fleet(engine: Engine, campaign: Campaign) -> pd.DataFrame:

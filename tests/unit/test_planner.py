@@ -3,6 +3,7 @@ shortage reports, referral reasons, the fleet file and the outputs. No Airflow."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -21,6 +22,7 @@ from chunnuan.planner import (
     read_demand,
     read_fleet,
     summary_json,
+    synthetic,
     write_fleet,
     write_outputs,
 )
@@ -348,3 +350,22 @@ def test_both_campaigns_carry_transport_rules():
         assert rules.vehicle_class(53).name == "大型客车" and rules.vehicle_class(19).name == "小型客车"
         assert rules.carriers.min_credit_grade == "AA"
         assert math.isclose(rules.road_distance_factor, 1.3)
+
+
+def test_gate_passes_a_plan_and_names_each_broken_rule():
+    from chunnuan.planner.gate import check_plan, plan_markdown
+
+    requests = synthetic.requests(GX, 20_000, seed=8)
+    fleet = synthetic.fleet(GX, 20_000, seed=8)
+    result = plan(requests, fleet, GX, workers=1)
+    assert result.summary["trips"] > 0 and check_plan(requests, fleet, result, GX) == []
+    assert "费用 / 下界" in plan_markdown(result, GX)
+
+    trips = result.trips.copy()
+    trips.loc[0, "passengers"] = trips.loc[0, "seats"] + 1
+    a = result.assignments.copy()
+    a.loc[a.index[-1], "status"] = "未定"
+    broken = dataclasses.replace(result, trips=trips, assignments=a)
+    problems = "\n".join(check_plan(requests, fleet, broken, GX))
+    assert "超员车次" in problems and "既未安排包车也未转集中购票" in problems
+    assert "与名单人数不一致" in problems
