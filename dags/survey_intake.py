@@ -77,9 +77,9 @@ def survey_intake():
                 if today not in the_campaign.survey_window:
                     raise AirflowSkipException(f"{today} 不在摸排期（{the_campaign.survey_window.label()}）内")
             by_kind = {kind: find_submissions(settings.landing_dir(the_campaign.id, kind)) for kind in by_kind}
-        new = []
+        new, db = [], engine(migrate=True)
         for kind, paths in by_kind.items():
-            registered = register_files(engine(migrate=True), the_campaign, paths, run_id=context["run_id"], kind=kind)
+            registered = register_files(db, the_campaign, paths, run_id=context["run_id"], kind=kind)
             for known in registered["known"]:
                 print(f"已处理过（内容相同）：{known['file']}，状态 {known['status']}")
             print(f"收件目录 {settings.landing_dir(the_campaign.id, kind)}：新文件 {len(registered['new'])} 个")

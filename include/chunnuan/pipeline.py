@@ -190,16 +190,21 @@ def _losers(run: pd.DataFrame, existing: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def _validated_batches(conn, campaign: Campaign, kind: str) -> list[int]:
+    """Batches of a kind waiting to be loaded, in arrival order."""
+    return conn.execute(
+        select(SubmissionBatch.id).where(
+            SubmissionBatch.campaign_id == campaign.id, SubmissionBatch.kind == kind,
+            SubmissionBatch.status == "validated",
+        ).order_by(SubmissionBatch.id)
+    ).scalars().all()
+
+
 def load_validated(engine: Engine, campaign: Campaign) -> dict:
     """Load every validated batch of the campaign in one transaction; idempotent (nothing left = no-op)."""
     started = time.perf_counter()
     with engine.connect() as conn:
-        batch_ids = conn.execute(
-            select(SubmissionBatch.id).where(
-                SubmissionBatch.campaign_id == campaign.id, SubmissionBatch.kind == "survey",
-                SubmissionBatch.status == "validated",
-            ).order_by(SubmissionBatch.id)
-        ).scalars().all()
+        batch_ids = _validated_batches(conn, campaign, "survey")
         if not batch_ids:
             return {"batches": [], "loaded": 0, "merged": 0, "seconds": 0.0}
         existing = pd.read_sql(
@@ -269,12 +274,7 @@ def load_fleet(engine: Engine, campaign: Campaign) -> dict:
     """Load validated fleet batches in arrival order, one transaction. A carrier's submission is its
     whole current offer: its earlier offer rows move to merged_row (kept = its first row in the new file)."""
     with engine.connect() as conn:
-        batch_ids = conn.execute(
-            select(SubmissionBatch.id).where(
-                SubmissionBatch.campaign_id == campaign.id, SubmissionBatch.kind == "fleet",
-                SubmissionBatch.status == "validated",
-            ).order_by(SubmissionBatch.id)
-        ).scalars().all()
+        batch_ids = _validated_batches(conn, campaign, "fleet")
     if not batch_ids:
         return {"batches": [], "loaded": 0, "merged": 0}
     loaded = merged = 0
