@@ -1,10 +1,11 @@
 """
 ### 需求摸排（survey_intake）
 
-把各县（市、区）报来的农民工返乡返岗需求摸排表，以及运输企业报来的运力报表，导入行动数据库：
+把各县（市、区）报来的农民工返乡返岗需求摸排表、培训班报表，以及运输企业报来的运力报表，导入行动数据库：
 读取收件目录中的新文件（XLSX / CSV，UTF-8 或 GBK）→ 逐个文件规范化并做质量检查 →
-有问题的行隔离并写明原因 → 同一人多次填报以最新填报为准（同一企业以最新一份运力报表为准）→
-入库 → 核对行数守恒。收件目录：`var/landing/<行动>/survey/`（需求摸排）和 `.../fleet/`（运力）。
+有问题的行隔离并写明原因 → 同一人多次填报以最新填报为准（同一企业以最新一份运力报表为准，
+同一县以最新一份培训班报表为准）→ 入库 → 核对行数守恒。收件目录：`var/landing/<行动>/survey/`（需求摸排）、
+`.../fleet/`（运力）和 `.../training/`（培训班）。
 
 **每个文件一个检查任务**（任务名即文件名）。问题清单（问题清单.xlsx）写在
 `var/outputs/<行动>/feedback/`，可直接发回县里修改。
@@ -13,7 +14,7 @@
 - **某个文件的检查任务失败（红色）**：整批退回，不会重试，也没有任何一行入库。
   打开该任务日志看第一行中文说明（缺列、空文件、不是表格、不是本省、问题行超过上限），
   把问题清单发给填报单位，改好后放回收件目录即可；同样内容的文件不会重复导入。
-- **入库 / 运力入库 失败**：数据库不可用或行数不守恒（程序缺陷）。数据库事务已回滚，修复后重跑该任务。
+- **入库 / 运力入库 / 培训班入库 失败**：数据库不可用或行数不守恒（程序缺陷）。数据库事务已回滚，修复后重跑该任务。
 - **summarise_run 失败**：只是汇总说明本次有文件被退回，其余文件已正常入库。
 """
 
@@ -23,7 +24,7 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
-from chunnuan_airflow.assets import FLEET_SUPPLY, SURVEY_DEMAND
+from chunnuan_airflow.assets import FLEET_SUPPLY, SURVEY_DEMAND, TRAINING_CLASSES
 from chunnuan_airflow.forms import campaign_param
 
 
@@ -46,7 +47,7 @@ from chunnuan_airflow.forms import campaign_param
             items={"type": "string"},
             title="指定文件",
             description="留空：处理收件目录中的全部新文件。也可填写文件路径：相对路径按需求摸排收件目录解析，"
-            "运力报表写 fleet/文件名。",
+            "运力报表写 fleet/文件名，培训班报表写 training/文件名。",
         ),
     },
 )
@@ -62,15 +63,15 @@ def survey_intake():
         context = get_current_context()
         the_campaign = campaign.load(params["campaign"])
         landing = settings.landing_dir(the_campaign.id, "survey")
-        by_kind: dict[str, list[Path]] = {"survey": [], "fleet": []}
+        by_kind: dict[str, list[Path]] = {"survey": [], "fleet": [], "training": []}
         if params["files"]:
             for given in map(Path, params["files"]):
                 path = given if given.is_absolute() else landing / given
                 if not path.is_file() and not given.is_absolute():
-                    path = landing.parent / given  # fleet/运力.xlsx
+                    path = landing.parent / given  # fleet/运力.xlsx, training/平南县.xlsx
                 if not path.is_file():
                     raise AirflowFailException(f"找不到指定的文件：{given}")
-                by_kind["fleet" if path.parent.name == "fleet" else "survey"].append(path)
+                by_kind[path.parent.name if path.parent.name in by_kind else "survey"].append(path)
         else:
             if context["dag_run"].run_type == "scheduled":
                 today = context["logical_date"].in_timezone("Asia/Shanghai").date()
@@ -124,20 +125,26 @@ def survey_intake():
         print(f"入库 {len(loaded['batches'])} 个文件：{totals}，用时 {loaded['seconds']}")
         return {"campaign": the_campaign.id, **totals, "batches": loaded["batches"]}
 
-    @task(task_display_name="运力入库", trigger_rule="all_done", outlets=[FLEET_SUPPLY], multiple_outputs=False)
-    def load_fleet(params=None, outlet_events=None) -> dict:
-        from chunnuan import campaign
-        from chunnuan.pipeline import load_fleet as load
-        from chunnuan_airflow.campaign_db import engine
+    def load_replacing(kind: str, display: str, asset):
+        """运力 / 培训班: a newer submission replaces its owner's (carrier's, county's) earlier rows."""
 
-        the_campaign = campaign.load(params["campaign"])
-        loaded = load(engine(), the_campaign)
-        if not loaded["batches"]:
-            raise AirflowSkipException("没有新的可入库运力报表")
-        outlet_events[FLEET_SUPPLY].extra = {"campaign": the_campaign.id, "batches": [b["id"] for b in loaded["batches"]],
-                                             "offers": loaded["loaded"], "replaced": loaded["merged"]}
-        print(f"运力入库 {len(loaded['batches'])} 个文件：{loaded['loaded']} 行，替换旧行 {loaded['merged']}")
-        return {"campaign": the_campaign.id, **loaded}
+        @task(task_id=f"load_{kind}", task_display_name=display, trigger_rule="all_done", outlets=[asset],
+              multiple_outputs=False)
+        def load(params=None, outlet_events=None) -> dict:
+            from chunnuan import campaign
+            from chunnuan.pipeline import load_replacing as load_kind
+            from chunnuan_airflow.campaign_db import engine
+
+            the_campaign = campaign.load(params["campaign"])
+            loaded = load_kind(engine(), the_campaign, kind)
+            if not loaded["batches"]:
+                raise AirflowSkipException(f"没有新的可{display}的报表")
+            outlet_events[asset].extra = {"campaign": the_campaign.id, "batches": [b["id"] for b in loaded["batches"]],
+                                          "rows": loaded["loaded"], "replaced": loaded["merged"]}
+            print(f"{display} {len(loaded['batches'])} 个文件：{loaded['loaded']} 行，替换旧行 {loaded['merged']}")
+            return {"campaign": the_campaign.id, **loaded}
+
+        return load()
 
     @task(task_display_name="汇总本次运行", trigger_rule="all_done")
     def summarise_run(params=None) -> None:
@@ -164,7 +171,9 @@ def survey_intake():
     files = find_new_files()
     checked = validate_file.expand(batch=files)
     summary = summarise_run()
-    checked >> [load_batches(), load_fleet()] >> summary
+    loads = [load_batches(), load_replacing("fleet", "运力入库", FLEET_SUPPLY),
+             load_replacing("training", "培训班入库", TRAINING_CLASSES)]
+    checked >> loads >> summary
 
 
 survey_intake()

@@ -3,8 +3,9 @@
 Resets the demo campaign's data under var/, generates a synthetic province (county surveys and
 carriers' fleet files) into the landing folders, starts a local SMTP sink (var/outbox, .eml files),
 runs each campaign DAG that exists with dag.test() against the Airflow home in var/airflow (the
-charter plan approved automatically), then prints what happened and where everything is. `--prepare-only` sets up the same home for
-`make airflow` without running anything.
+charter plan approved automatically; the counties' training classes, shaped by the loaded survey,
+arrive in a second intake run), then prints what happened and where everything is.
+`--prepare-only` sets up the same home for `make airflow` without running anything.
 
 Expects the environment the Makefile sets (AIRFLOW_HOME, AIRFLOW_CONN_CAMPAIGN_DB, CHUNNUAN_HOME …).
 """
@@ -12,6 +13,7 @@ Expects the environment the Makefile sets (AIRFLOW_HOME, AIRFLOW_CONN_CAMPAIGN_D
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import shutil
@@ -39,8 +41,9 @@ def reset_campaign_data(campaign_id: str) -> None:
     if url().startswith("sqlite") and Path(database).exists():
         for suffix in ("", "-wal", "-shm"):
             Path(database + suffix).unlink(missing_ok=True)
-    for folder in (settings.landing_dir(campaign_id, "survey"), settings.landing_dir(campaign_id, "fleet"),
-                   settings.staging_dir(campaign_id), settings.data_home() / "outputs" / campaign_id, outbox()):
+    landings = [settings.landing_dir(campaign_id, kind) for kind in ("survey", "fleet", "training")]
+    for folder in (*landings, settings.staging_dir(campaign_id), settings.data_home() / "outputs" / campaign_id,
+                   outbox()):
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -70,6 +73,37 @@ def write_demo_fleet(the_campaign, riders: int) -> Path:
     path = folder / "运力报表-各市运输企业.csv"
     write_fleet(fleet(the_campaign, riders, supply=1.5), path)
     return path
+
+
+def write_demo_classes(the_campaign, seed: int) -> list[Path]:
+    """Training classes per city, shaped by the training demand the survey intake loaded."""
+    import pandas as pd
+    from sqlalchemy import text
+
+    from chunnuan import db, settings, sql
+    from chunnuan.training_synth import synthetic_classes, write_class_files
+    from chunnuan_airflow.campaign_db import url
+
+    with db.engine(url()).connect() as conn:
+        demand = pd.read_sql(text(sql.load("training_demand.sql")), conn,
+                             params={"campaign_id": the_campaign.id, "yes": True})
+    classes = synthetic_classes(the_campaign, demand, seed)
+    return write_class_files(the_campaign, classes, settings.landing_dir(the_campaign.id, "training"))
+
+
+def training_report(campaign_id: str) -> dict:
+    from sqlalchemy import text
+
+    from chunnuan import db, settings
+    from chunnuan_airflow.campaign_db import url
+
+    with db.engine(url()).connect() as conn:
+        statuses = dict(conn.execute(text(
+            "SELECT status, COUNT(*) FROM training_compliance WHERE campaign_id = :c AND run_id = "
+            "(SELECT MAX(run_id) FROM training_compliance WHERE campaign_id = :c) GROUP BY status"),
+            {"c": campaign_id}).all())
+    books = sorted(settings.outputs_dir(campaign_id, "training").glob("*.xlsx"))
+    return {"statuses": statuses, "workbook": books[-1] if books else None}
 
 
 def run_dag(dag_id: str, conf: dict):
@@ -148,10 +182,19 @@ def main() -> int:
     sink = start_mail_sink()
 
     run, states = run_dag("survey_intake", {"campaign": args.campaign})
+    class_files = write_demo_classes(the_campaign, args.seed)
+    print(f"已生成模拟培训班报表：{len(class_files)} 个文件 → {class_files[0].parent}")
+    training_intake_run, _ = run_dag("survey_intake", {"campaign": args.campaign})
     survey = survey_report(args.campaign)
     charter_run, charter_states = run_dag("charter_bus_planning", {"campaign": args.campaign, "auto_approve": True})
+    charter_emails = len(list(outbox().glob("*.eml")))
+    # Checked on the Monday two weeks after the campaign starts, as the weekly schedule would.
+    as_of = the_campaign.window.start + dt.timedelta(days=14 - the_campaign.window.start.weekday())
+    training_run, training_states = run_dag("training_class_checks",
+                                            {"campaign": args.campaign, "as_of": as_of.isoformat()})
     sink.stop()
     plan = charter_report(args.campaign)
+    training = training_report(args.campaign)
 
     print("\n" + "=" * 72)
     print(f"春暖 · {the_campaign.province} · {the_campaign.name}")
@@ -169,12 +212,18 @@ def main() -> int:
         print(f"  方案第 {plan['id']} 版：包车需求 {s['requests']} 人，安排包车 {s['chartered']} 人，{s['trips']} 车次，"
               f"费用 {s['cost']:,.0f} 元（下界 {s['lower_bound']:,.0f}，比值 {s['cost_to_bound']}），"
               f"转集中购票 {s['referred']} 人")
+    print(f"\n培训班核查 training_class_checks（核查日期 {as_of}）：运行状态 {training_run.state}"
+          f"（任务 {dict(training_states)}）")
+    print(f"  各县核查结果：{json.dumps(training['statuses'], ensure_ascii=False)}；"
+          f"提醒邮件 {len(list(outbox().glob('*.eml'))) - charter_emails} 封")
     emails = sorted(outbox().glob("*.eml"))
     print("\n输出位置：")
     print(f"  行动数据库      {url()}")
     print(f"  问题清单        {settings.data_home() / 'outputs' / args.campaign / 'feedback'}")
     if plan:
         print(f"  包车名单 XLSX   {plan['outputs']}（carriers/ 按承运企业，counties/ 按县）")
+    if training["workbook"]:
+        print(f"  培训班核查 XLSX {training['workbook']}")
     print(f"  邮件 (.eml)     {outbox()}（{len(emails)} 封）")
     for path in emails[:3]:
         print(f"                  {path}")
@@ -182,7 +231,7 @@ def main() -> int:
         print(f"                  … 共 {len(emails)} 封")
     print(f"  Airflow 主目录  {os.environ['AIRFLOW_HOME']}（make airflow 打开界面查看同一份数据）")
     ok = survey["rows_read"] == survey["rows_loaded"] + survey["rows_quarantined"] + survey["rows_merged"]
-    ok = ok and run.state == "success" and charter_run.state == "success"
+    ok = ok and all(r.state == "success" for r in (run, training_intake_run, charter_run, training_run))
     print(f"\n行数守恒、各 DAG 成功：{'是' if ok else '否！'}")
     return 0 if ok else 1
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, model_validator
@@ -77,9 +78,27 @@ class IntakeRules(_Strict):
     min_worker_age: int = Field(ge=14, le=20)
 
 
+TRAINING_RULES = ("pre_dispatch_class", "before_dispatch_peak", "places_cover_demand", "records_consistent")
+
+
 class TrainingRules(_Strict):
-    # Guangxi: 每个县（市、区）至少开展一期送工前技能培训班. Zero means the campaign sets no such rule.
+    """Which training-class rules apply (chunnuan.training_rules) and their parameters."""
+
+    rules: list[Literal[TRAINING_RULES]] = Field(min_length=1)  # type: ignore[valid-type]
+    # Guangxi: 每个县（市、区）至少开展一期送工前技能培训班 (rule pre_dispatch_class).
     min_pre_dispatch_classes_per_county: int = Field(ge=0)
+    lead_days: int = Field(ge=0, le=30)  # a pre-dispatch class starts at least this many days before the peak
+    enrolment_tolerance: float = Field(ge=0, le=1)  # enrolled may exceed planned places by this share
+    min_trade_demand: int = Field(ge=1)  # a county's trade with fewer people asking is served by city classes
+    window: DateRange  # class start and end dates fall inside it
+    trades: list[str] = Field(min_length=1)  # known trades (工种)
+    brands: list[str] = []  # labour brands (劳务品牌); a class names one or none
+
+    @model_validator(mode="after")
+    def _pre_dispatch_count(self) -> TrainingRules:
+        if "pre_dispatch_class" in self.rules and self.min_pre_dispatch_classes_per_county < 1:
+            raise ValueError("启用 pre_dispatch_class 时 min_pre_dispatch_classes_per_county 至少为 1")
+        return self
 
 
 class VehicleClass(_Strict):

@@ -34,12 +34,11 @@ class NothingToPlan(Exception):
 
 
 def run_folder(campaign_id: str, run_id: str) -> Path:
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_id)
-    return settings.staging_dir(campaign_id) / "charter" / safe
+    return settings.run_dir(campaign_id, "charter", run_id)
 
 
 def outputs_dir(campaign_id: str, plan_id: int) -> Path:
-    return settings.data_home() / "outputs" / campaign_id / "charter" / f"plan-{plan_id}"
+    return settings.outputs_dir(campaign_id, "charter") / f"plan-{plan_id}"
 
 
 def extract(engine: Engine, campaign: Campaign, folder: Path) -> dict:
@@ -116,8 +115,6 @@ def _store(engine: Engine, campaign: Campaign, run_id: str, result, approved_by:
 
 def publish(engine: Engine, campaign: Campaign, folder: Path, run_id: str, approved_by: str, smtp) -> dict:
     """Store, write manifests, notify each county once. `smtp` is a mail.SmtpSettings (None: no email)."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
     from chunnuan import mail
     from chunnuan.manifests import county_figures, write_manifests
     from chunnuan.planner.io import load_plan
@@ -128,17 +125,13 @@ def publish(engine: Engine, campaign: Campaign, folder: Path, run_id: str, appro
     out = outputs_dir(campaign.id, plan_id)
     written = write_manifests(result, demand, out)
 
-    env = Environment(loader=FileSystemLoader(settings.REPO_ROOT / "include" / "templates"),
-                      autoescape=select_autoescape(["html", "j2"]))
-    template = env.get_template("charter_county_email.html.j2")
     sent = 0
     for figures in county_figures(result, demand):
         if smtp is None:
             break
-        html = template.render(**figures, plan_id=plan_id, campaign_name=campaign.name,
-                               manifest=f"outputs/{campaign.id}/charter/plan-{plan_id}/counties/",
-                               office=f"{campaign.province}春暖行动领导小组办公室",
-                               today=dt.date.today().isoformat())
+        html = mail.render("charter_county_email.html.j2", **figures, plan_id=plan_id, campaign_name=campaign.name,
+                           manifest=f"outputs/{campaign.id}/charter/plan-{plan_id}/counties/",
+                           office=f"{campaign.province}春暖行动领导小组办公室", today=dt.date.today().isoformat())
         subject = f"【{campaign.name}】“点对点”包车方案（第{plan_id}版）：{figures['county']}"
         sent += mail.send_once(engine, smtp, f"charter-plan-{plan_id}-county-{figures['county_code']}", campaign.id,
                                [campaign.county_mailbox(figures["county_code"])], subject, html)

@@ -8,7 +8,7 @@ from chunnuan import settings
 
 
 def feedback_path(campaign_id: str, file_name: str) -> Path:
-    return settings.data_home() / "outputs" / campaign_id / "feedback" / f"{Path(file_name).stem}-问题清单.xlsx"
+    return settings.outputs_dir(campaign_id, "feedback") / f"{Path(file_name).stem}-问题清单.xlsx"
 
 
 def write_feedback(campaign_id: str, file_name: str, result) -> Path:

@@ -17,7 +17,7 @@ import pandas as pd
 from chunnuan import normalise
 from chunnuan.campaign import Campaign
 from chunnuan.intake import Kind
-from chunnuan.quality import Check
+from chunnuan.quality import Check, date_check, fixed, required_checks
 from chunnuan.readers import ROW_NO
 from chunnuan.survey_checks import Prepared, mobile_regex
 from chunnuan.survey_schema import YES_NO, Column, Schema
@@ -107,14 +107,9 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
     return Prepared(clean=clean, checked=checked, raw=raw)
 
 
-def _fixed(text: str):
-    return lambda value, row: text
-
-
 def fleet_checks(campaign: Campaign) -> list[Check]:
     classes = "、".join(f"{c.name}（{c.min_seats}-{c.max_seats}座）" for c in campaign.transport.vehicle_classes)
-    checks = [Check("missing", c.field, c.field, "not_null", _fixed(f"「{c.header}」未填写"))
-              for c in FLEET.columns if c.required]
+    checks = required_checks(FLEET.columns)
     checks += [
         Check("uscc_invalid", "uscc", "_uscc_ok", "true",
               lambda v, r: f"统一社会信用代码「{v}」校验不通过，请与营业执照逐位核对"),
@@ -128,16 +123,14 @@ def fleet_checks(campaign: Campaign) -> list[Check]:
               lambda v, r: f"「省际包车许可」只能填 是 / 否，实际为「{v}」", {"value_set": YES_NO}),
         Check("seats_invalid", "seats", "_seats_ok", "true",
               lambda v, r: f"座位数「{v}」不属于本次行动使用的车型：{classes}"),
-        Check("date_invalid", "date_from", "_date_from_ok", "true",
-              lambda v, r: f"「开始日期」无法识别：「{v}」，请写成 2024-02-17 这样的日期"),
-        Check("date_invalid", "date_to", "_date_to_ok", "true",
-              lambda v, r: f"「结束日期」无法识别：「{v}」，请写成 2024-02-25 这样的日期"),
-        Check("date_order", "date_to", "_dates_ordered", "true", _fixed("「结束日期」早于「开始日期」")),
+        date_check("date_from", "_date_from_ok", "开始日期", "2024-02-17"),
+        date_check("date_to", "_date_to_ok", "结束日期", "2024-02-25"),
+        Check("date_order", "date_to", "_dates_ordered", "true", fixed("「结束日期」早于「开始日期」")),
         Check("count_invalid", "per_day", "_per_day", "between",
               lambda v, r: f"「每日可派车辆数」应为 0 至 {MAX_PER_DAY} 的整数，实际为「{v}」",
               {"min_value": 0, "max_value": MAX_PER_DAY}),
         Check("carrier_inconsistent", "name", "_carrier_same", "true",
-              _fixed("企业信息（名称、等级、事故日期、联系人、电话、许可）与该企业其他行不一致，请统一")),
+              fixed("企业信息（名称、等级、事故日期、联系人、电话、许可）与该企业其他行不一致，请统一")),
     ]
     return checks
 

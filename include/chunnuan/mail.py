@@ -39,6 +39,17 @@ def assert_no_pii(*texts: str) -> None:
             raise PiiInMessage("邮件内容含有身份证号或手机号样式的数字，已拒绝发送（请检查邮件模板）")
 
 
+def render(template: str, **values) -> str:
+    """An HTML body from include/templates (Jinja2, autoescaped)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from chunnuan.settings import REPO_ROOT
+
+    env = Environment(loader=FileSystemLoader(REPO_ROOT / "include" / "templates"),
+                      autoescape=select_autoescape(["html", "j2"]))
+    return env.get_template(template).render(**values)
+
+
 def _send(smtp: SmtpSettings, to: list[str], subject: str, html: str) -> None:
     import yagmail
 

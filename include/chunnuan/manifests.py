@@ -28,7 +28,7 @@ def _safe(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name)
 
 
-def _sheet(book: Workbook, title: str, frame: pd.DataFrame, headers: dict[str, str]) -> None:
+def write_sheet(book: Workbook, title: str, frame: pd.DataFrame, headers: dict[str, str]) -> None:
     sheet = book.create_sheet(title)
     sheet.append(list(headers.values()))
     for cell in sheet[1]:
@@ -60,8 +60,8 @@ def write_manifests(result, demand: pd.DataFrame, out_dir: Path) -> dict[str, li
     for (code, name), carrier_trips in trips.groupby(["carrier_uscc", "carrier"], sort=True):
         book = Workbook()
         book.remove(book.active)
-        _sheet(book, "车次", carrier_trips.sort_values(["date", "trip_id"]), TRIP_SHEET_COLUMNS)
-        _sheet(book, "乘车名单", on_trip[on_trip["carrier_uscc"] == code], RIDER_COLUMNS)
+        write_sheet(book, "车次", carrier_trips.sort_values(["date", "trip_id"]), TRIP_SHEET_COLUMNS)
+        write_sheet(book, "乘车名单", on_trip[on_trip["carrier_uscc"] == code], RIDER_COLUMNS)
         path = out_dir / "carriers" / f"{_safe(name)}_{code}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
         book.save(path)
@@ -71,8 +71,8 @@ def write_manifests(result, demand: pd.DataFrame, out_dir: Path) -> dict[str, li
         book = Workbook()
         book.remove(book.active)
         chartered = on_trip[on_trip["home_county_code"] == code].sort_values(["travel_date", "trip_id", "seat_no"])
-        _sheet(book, "包车名单", chartered, COUNTY_CHARTER_COLUMNS)
-        _sheet(book, "集中购票", county[county["trip_id"].fillna("") == ""], COUNTY_REFERRAL_COLUMNS)
+        write_sheet(book, "包车名单", chartered, COUNTY_CHARTER_COLUMNS)
+        write_sheet(book, "集中购票", county[county["trip_id"].fillna("") == ""], COUNTY_REFERRAL_COLUMNS)
         label = county["home_county"].iloc[0] or code
         path = out_dir / "counties" / f"{code}_{_safe(label)}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)

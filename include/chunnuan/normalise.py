@@ -122,9 +122,9 @@ def dates(cells: pd.Series) -> pd.Series:
     return _by_unique(text(cells), _parse_date_text, "datetime64[s]")
 
 
-def small_int(cells: pd.Series, default: int) -> pd.Series:
-    """Integers such as 可提前或推迟天数: '3', '3天', '３'; empty -> default; unreadable -> -1."""
-    s = text(cells).str.removesuffix("天").str.strip()
+def small_int(cells: pd.Series, default: int, unit: str = "天") -> pd.Series:
+    """Integers such as 可提前或推迟天数 or 报名人数: '3', '3天', '40人', '３'; empty -> default; unreadable -> -1."""
+    s = text(cells).str.removesuffix(unit).str.strip()
     values = pd.to_numeric(s, errors="coerce")
     whole = values.where(values == values.round())
     out = whole.fillna(-1).astype("int64")

@@ -7,7 +7,8 @@
                        that batch rejected (validate_batch, for one file, raises BatchRejected)
     load_validated  -> survey: de-duplicate across submissions (latest 填报日期, then latest batch
                        wins), upsert, record merged rows, then assert conservation per batch in SQL
-    load_fleet      -> fleet: a carrier's newer submission replaces all its earlier offers
+    load_replacing  -> fleet, training: a carrier's (a county's) newer submission replaces all its earlier
+                       offers (classes)
 
 The DAG maps validate_batch over the files (one task per file, as coordinators watch them); the
 `chunnuan intake` command and the benchmark validate a whole landing folder in one call.
@@ -27,13 +28,21 @@ from sqlalchemy import Engine, select, text, update
 from chunnuan import settings, sql
 from chunnuan.campaign import Campaign
 from chunnuan.db import bulk
-from chunnuan.db.models import Carrier, FleetOffer, QuarantinedRow, SubmissionBatch, SurveyWorker
+from chunnuan.db.models import (
+    Carrier,
+    FleetOffer,
+    QuarantinedRow,
+    SubmissionBatch,
+    SurveyWorker,
+    TrainingClass,
+)
 from chunnuan.feedback import write_feedback
 from chunnuan.fleet_intake import FLEET_KIND
 from chunnuan.intake import SURVEY_KIND, check_submissions, file_sha256
+from chunnuan.training_intake import TRAINING_KIND
 
 log = logging.getLogger(__name__)
-KINDS = {k.name: k for k in (SURVEY_KIND, FLEET_KIND)}
+KINDS = {k.name: k for k in (SURVEY_KIND, FLEET_KIND, TRAINING_KIND)}
 SUBMISSION_SUFFIXES = {".xlsx", ".xls", ".csv"}
 
 
@@ -267,30 +276,44 @@ def _assert_conserved(conn, campaign: Campaign) -> None:
 
 
 CARRIER_COLUMNS = [c.name for c in Carrier.__table__.columns]
-OFFER_COLUMNS = [c.name for c in FleetOffer.__table__.columns]
 
 
-def load_fleet(engine: Engine, campaign: Campaign) -> dict:
-    """Load validated fleet batches in arrival order, one transaction. A carrier's submission is its
-    whole current offer: its earlier offer rows move to merged_row (kept = its first row in the new file)."""
+def _upsert_carriers(conn, rows: pd.DataFrame) -> None:
+    bulk.upsert(conn, "carrier", rows.drop_duplicates("uscc", keep="last")[CARRIER_COLUMNS], key=["campaign_id", "uscc"])
+
+
+# Kinds whose newer submission is its owner's whole current list: (table, owner column, side-table update).
+REPLACING = {
+    "fleet": (FleetOffer, "uscc", _upsert_carriers),  # a carrier's coach offers
+    "training": (TrainingClass, "county_code", None),  # a county's training classes
+}
+
+
+def load_replacing(engine: Engine, campaign: Campaign, kind: str) -> dict:
+    """Load validated batches of a REPLACING kind in arrival order, one transaction. A submission is its
+    owner's whole current list (a carrier's offers, a county's classes): the owner's earlier rows move to
+    merged_row, kept = the owner's first row in the new file."""
+    model, owner, after = REPLACING[kind]
     with engine.connect() as conn:
-        batch_ids = _validated_batches(conn, campaign, "fleet")
+        batch_ids = _validated_batches(conn, campaign, kind)
     if not batch_ids:
         return {"batches": [], "loaded": 0, "merged": 0}
+    table, key = model.__table__, getattr(model, owner)
+    columns = [c.name for c in table.columns]
     loaded = merged = 0
     with engine.begin() as conn:
         for b in batch_ids:
             rows = pd.read_parquet(_stage_path(campaign.id, b, "valid")).assign(campaign_id=campaign.id, batch_id=b)
             dups = pd.read_parquet(_stage_path(campaign.id, b, "duplicates")).assign(batch_id=b, kept_batch_id=b)
-            first_row = rows.groupby("uscc")["source_row"].min()
-            old = pd.read_sql(select(FleetOffer.uscc, FleetOffer.batch_id, FleetOffer.source_row).where(
-                FleetOffer.campaign_id == campaign.id, FleetOffer.uscc.in_(first_row.index.tolist())), conn)
-            replaced = old.assign(kept_batch_id=b, kept_row=old["uscc"].map(first_row))
-            conn.execute(FleetOffer.__table__.delete().where(
-                FleetOffer.campaign_id == campaign.id, FleetOffer.uscc.in_(first_row.index.tolist())))
-            bulk.insert(conn, "fleet_offer", rows[OFFER_COLUMNS])
-            carriers = rows.drop_duplicates("uscc", keep="last")[CARRIER_COLUMNS]
-            bulk.upsert(conn, "carrier", carriers, key=["campaign_id", "uscc"])
+            first_row = rows.groupby(owner)["source_row"].min()
+            owners = first_row.index.tolist()
+            old = pd.read_sql(select(key, model.batch_id, model.source_row).where(
+                model.campaign_id == campaign.id, key.in_(owners)), conn)
+            replaced = old.assign(kept_batch_id=b, kept_row=old[owner].map(first_row))
+            conn.execute(table.delete().where(model.campaign_id == campaign.id, key.in_(owners)))
+            bulk.insert(conn, table.name, rows[columns])
+            if after is not None:
+                after(conn, rows)
             moved = pd.concat([replaced, dups], ignore_index=True)[["batch_id", "source_row", "kept_batch_id", "kept_row"]]
             bulk.insert(conn, "merged_row", moved.astype("int64"))
             affected = sorted({b, *old["batch_id"].tolist()})

@@ -34,6 +34,23 @@ class Check:
         return f"{self.code}:{self.column}"
 
 
+def fixed(text: str) -> Reason:
+    """A reason that does not depend on the value."""
+    return lambda value, row: text
+
+
+def date_check(field: str, column: str, header: str, example: str) -> Check:
+    """「header」无法识别 for a date the reader could not read (column: a boolean "read ok" column)."""
+    return Check("date_invalid", field, column, "true",
+                 lambda v, r: f"「{header}」无法识别：「{v}」，请写成 {example} 这样的日期")
+
+
+def required_checks(columns, skip: tuple[str, ...] = ()) -> list[Check]:
+    """「…」未填写 for each required submission column (survey_schema.Column) not in skip."""
+    return [Check("missing", c.field, c.field, "not_null", fixed(f"「{c.header}」未填写"))
+            for c in columns if c.required and c.field not in skip]
+
+
 def _violations(frame: pd.DataFrame, check: Check) -> pd.Series:
     """Plain-pandas meaning of each kind; like Great Expectations, missing values pass except not_null."""
     s = frame[check.column]

@@ -26,6 +26,17 @@ def staging_dir(campaign_id: str) -> Path:
     return data_home() / "staging" / campaign_id
 
 
+def run_dir(campaign_id: str, step: str, run_id: str) -> Path:
+    """Files one DAG run stages for its next tasks (personal data stays out of XComs)."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in run_id)
+    return staging_dir(campaign_id) / step / safe
+
+
+def outputs_dir(campaign_id: str, step: str) -> Path:
+    """What a step publishes for people: manifests, compliance tables, reports."""
+    return data_home() / "outputs" / campaign_id / step
+
+
 def default_db_url() -> str:
     """The campaign DB outside Airflow: CHUNNUAN_DB_URL, else a SQLite file under data_home()."""
     return os.environ.get("CHUNNUAN_DB_URL") or f"sqlite:///{data_home() / 'campaign.db'}"

@@ -15,7 +15,7 @@ import pandas as pd
 
 from chunnuan import divisions, normalise
 from chunnuan.campaign import Campaign
-from chunnuan.quality import Check
+from chunnuan.quality import Check, date_check, fixed, required_checks
 from chunnuan.readers import ROW_NO
 from chunnuan.survey_schema import (
     BY_FIELD,
@@ -55,7 +55,7 @@ class Prepared:
     raw: pd.DataFrame
 
 
-def _county_status(values: pd.Series, province: divisions.Province) -> tuple[pd.Series, pd.Series]:
+def county_status(values: pd.Series, province: divisions.Province) -> tuple[pd.Series, pd.Series]:
     """County code where the name resolves inside the province; status 'ok'/'ambiguous'/'elsewhere'/'unknown'."""
     names = values.str.replace(" ", "", regex=False)
     code = names.map(province.county_names)
@@ -85,7 +85,7 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
     travel = normalise.dates(raw["travel_date"])
     reported = normalise.dates(raw["reported_on"])
     flex = normalise.small_int(raw["flex_days"], default=0)
-    county_code, county_status = _county_status(t["home_county"], province)
+    county_code, county_state = county_status(t["home_county"], province)
 
     birth = normalise.id_birth_dates(ids_checked)
     min_birth = pd.Timestamp(campaign.window.start) - pd.DateOffset(years=campaign.intake.min_worker_age)
@@ -113,7 +113,7 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
                 ~ids_checked.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)
             ),
             "_age_ok": (birth <= min_birth).astype("boolean").mask(birth.isna()),
-            "_county_ok": (county_status == "ok").astype("boolean").mask(county_status.isna()),
+            "_county_ok": (county_state == "ok").astype("boolean").mask(county_state.isna()),
             "_travel_date_ok": travel.notna().astype("boolean").mask(t["travel_date"].isna()),
             "_travel_day": ((travel - EPOCH).dt.days).astype("Int64"),
             "_reported_on_ok": reported.notna().astype("boolean").mask(t["reported_on"].isna()),
@@ -151,20 +151,17 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
     return Prepared(clean=clean, checked=checked, raw=raw)
 
 
-def _fixed(text: str):
-    return lambda value, row: text
-
-
-def _county_reason(province_name: str):
+def county_reason(province_name: str, label: str = "户籍县"):
+    """Why a county name did not resolve: ambiguous inside the province, another province's, or unknown."""
     def reason(value, row) -> str:
         name = str(value).strip()
         bare = name.removeprefix(province_name)
         if bare in divisions.province(province_name).ambiguous_county_names:
-            return f"户籍县「{name}」在{province_name}有重名，请写明所属市，如「某某市{bare}」"
+            return f"{label}「{name}」在{province_name}有重名，请写明所属市，如「某某市{bare}」"
         elsewhere = divisions.county_province_names().get(bare)
         if elsewhere:
-            return f"户籍县「{name}」是{elsewhere}的县(市、区)，不是{province_name}的"
-        return f"户籍县「{name}」不是{province_name}的县(市、区)，请按行政区划全称填写，如「贵港市平南县」"
+            return f"{label}「{name}」是{elsewhere}的县(市、区)，不是{province_name}的"
+        return f"{label}「{name}」不是{province_name}的县(市、区)，请按行政区划全称填写，如「贵港市平南县」"
 
     return reason
 
@@ -176,24 +173,20 @@ def _city_reason(value, row) -> str:
 def survey_checks(campaign: Campaign) -> list[Check]:
     province_name = divisions.province(campaign.province_code).name
     window = campaign.travel_window
-    checks = [
-        Check("missing", c.field, c.field, "not_null", _fixed(f"「{c.header}」未填写"))
-        for c in COLUMNS
-        if c.required and c.field != "id_number"
-    ]
-    checks.append(Check("missing", "id_number", "_id_not_number", "not_null", _fixed("「身份证号」未填写")))
+    checks = required_checks(COLUMNS, skip=("id_number",))
+    checks.append(Check("missing", "id_number", "_id_not_number", "not_null", fixed("「身份证号」未填写")))
     checks += [
         Check("id_excel_number", "id_number", "_id_not_number", "true",
-              _fixed("身份证号被 Excel 存成了数字，末几位已丢失；请把该列设为“文本”格式后按证件重新录入")),
+              fixed("身份证号被 Excel 存成了数字，末几位已丢失；请把该列设为“文本”格式后按证件重新录入")),
         Check("id_format", "id_number", "id_number", "regex",
               lambda v, r: f"身份证号应为18位（前17位数字，末位数字或X），实际为「{v}」", {"regex": r"\d{17}[\dX]"}),
-        Check("id_checksum", "id_number", "_id_checksum", "true", _fixed("身份证号校验位不对，请与身份证原件逐位核对")),
-        Check("id_birth_date", "id_number", "_id_birth_ok", "true", _fixed("身份证号中的出生日期不存在，请与身份证原件核对")),
+        Check("id_checksum", "id_number", "_id_checksum", "true", fixed("身份证号校验位不对，请与身份证原件逐位核对")),
+        Check("id_birth_date", "id_number", "_id_birth_ok", "true", fixed("身份证号中的出生日期不存在，请与身份证原件核对")),
         Check("underage", "id_number", "_age_ok", "true",
-              _fixed(f"按身份证号计算未满{campaign.intake.min_worker_age}周岁，不属于务工人员服务对象，请核对")),
+              fixed(f"按身份证号计算未满{campaign.intake.min_worker_age}周岁，不属于务工人员服务对象，请核对")),
         Check("phone_invalid", "phone", "phone", "regex",
               lambda v, r: f"联系电话应为11位手机号码，实际为「{v}」", {"regex": mobile_regex()}),
-        Check("county_unknown", "home_county", "_county_ok", "true", _county_reason(province_name)),
+        Check("county_unknown", "home_county", "_county_ok", "true", county_reason(province_name)),
     ]
     for f, allowed in (("poverty_status", POVERTY_STATUSES), ("trip_type", TRIP_TYPES),
                        ("needs_charter", YES_NO), ("job_need", JOB_NEEDS), ("needs_training", YES_NO)):
@@ -202,8 +195,7 @@ def survey_checks(campaign: Campaign) -> list[Check]:
                             lambda v, r, h=header, a=allowed: f"「{h}」只能填 {' / '.join(a)}，实际为「{v}」",
                             {"value_set": allowed}))
     checks += [
-        Check("date_invalid", "travel_date", "_travel_date_ok", "true",
-              lambda v, r: f"「计划出行日期」无法识别：「{v}」，请写成 2024-02-18 这样的日期"),
+        date_check("travel_date", "_travel_date_ok", "计划出行日期", "2024-02-18"),
         Check("date_out_of_window", "travel_date", "_travel_day", "between",
               lambda v, r: f"计划出行日期「{v}」不在本次行动的出行时段（{window.label()}）内",
               {"min_value": _day_number(window.start), "max_value": _day_number(window.end)}),
@@ -213,19 +205,19 @@ def survey_checks(campaign: Campaign) -> list[Check]:
         Check("province_unknown", "work_province", "_work_province_ok", "true",
               lambda v, r: f"务工地省份「{v}」无法识别，请写省份全称，如「广东省」"),
         Check("city_unknown", "work_city", "_work_city_ok", "true", _city_reason),
-        Check("date_invalid", "reported_on", "_reported_on_ok", "true",
-              lambda v, r: f"「填报日期」无法识别：「{v}」，请写成 2024-01-25 这样的日期"),
+        date_check("reported_on", "_reported_on_ok", "填报日期", "2024-01-25"),
         Check("trade_missing", "desired_trade", "_desired_trade_ok", "true",
-              _fixed("就业需求为「本地就业」或「外出务工」时，请填写「意向工种」")),
+              fixed("就业需求为「本地就业」或「外出务工」时，请填写「意向工种」")),
         Check("trade_missing", "training_trade", "_training_trade_ok", "true",
-              _fixed("需要技能培训时，请填写「培训意向工种」")),
+              fixed("需要技能培训时，请填写「培训意向工种」")),
     ]
     return checks
 
 
-def foreign_provinces(prepared: Prepared, campaign: Campaign) -> pd.Series:
-    """Per row: the province(s) of a home county that exists only outside the campaign's province, else <NA>."""
-    names = prepared.checked["home_county"]
+def foreign_provinces(prepared: Prepared, campaign: Campaign, column: str = "home_county") -> pd.Series:
+    """Per row: the province(s) of a county (checked[column], resolved in _county_ok) that exists only
+    outside the campaign's province, else <NA>."""
+    names = prepared.checked[column]
     failed = prepared.checked["_county_ok"].eq(False).fillna(False).to_numpy(dtype=bool)
     provinces = pd.Series(pd.NA, index=names.index, dtype="string")
     elsewhere = names[failed].map(divisions.county_province_names()).astype("string")

@@ -5,7 +5,7 @@ values and rules the clerk sees are the ones the gate checks (every drop-down va
 validation is a convenience for the clerk only: the gate re-checks everything, because pasted
 cells skip Excel validation and CSVs never had it.
 
-`KINDS` is the registry: one entry per submission kind (survey 需求摸排表, fleet 运力报表; openings … later).
+`KINDS` is the registry: one entry per submission kind (survey 需求摸排表, fleet 运力报表, training 培训班报表).
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from chunnuan import divisions
-from chunnuan.campaign import Campaign
+from chunnuan.campaign import Campaign, DateRange
 from chunnuan.fleet_intake import FLEET, MAX_PER_DAY
 from chunnuan.survey_schema import COLUMNS, MAX_FLEX_DAYS, Column
+from chunnuan.training_intake import COUNT_FIELDS, MAX_PEOPLE, TRAINING
 
 # Rows formatted ahead of the clerk: a large county reports a few thousand workers.
 PREFORMATTED_ROWS = 5000
@@ -46,7 +47,8 @@ TEXT_FORMAT = "@"  # Excel keeps an 18-digit ID as typed instead of 4.50102E+17
 DATE_FORMAT = "yyyy-mm-dd"
 # Typed digits that Excel must not turn into numbers; dates that should be real date cells.
 TEXT_FIELDS = ("id_number", "phone", "uscc", "contact_phone")
-DATE_FIELDS = ("travel_date", "reported_on", "last_serious_incident", "date_from", "date_to")
+DATE_FIELDS = ("travel_date", "reported_on", "last_serious_incident", "date_from", "date_to", "start_date",
+               "end_date")
 
 # Fixed document timestamps: the same inputs give the same bytes (diffable, cacheable downloads).
 FIXED_TIMESTAMP = dt.datetime(2024, 1, 1)
@@ -93,7 +95,7 @@ def build_survey_workbook(campaign: Campaign | None) -> Workbook:
     instructions = workbook.create_sheet(INSTRUCTIONS_SHEET)
     options = workbook.create_sheet(OPTIONS_SHEET)
 
-    option_refs = _write_options(options, campaign)
+    option_refs = _write_options(options, _survey_lists(campaign))
     _write_header(survey, COLUMNS)
     _format_data_cells(survey, COLUMNS)
     for column in COLUMNS:
@@ -183,15 +185,20 @@ def province_full_names() -> list[str]:
     return [found[code] for code in sorted(found)]
 
 
-def _write_options(sheet: Worksheet, campaign: Campaign | None) -> dict[str, str]:
-    """Fill the hidden list sheet; returns field -> absolute range reference for list validations.
-
-    Long lists live on a sheet because an inline Excel list is limited to 255 characters.
-    Its headers are deliberately not survey headers, so the reader never mistakes it for data.
-    """
+def _survey_lists(campaign: Campaign | None) -> dict[str, tuple[str, list[str]]]:
     lists = {"work_province": ("务工地省份选项", province_full_names())}
     if campaign is not None:
         lists["home_county"] = ("户籍县选项", county_labels(campaign))
+    return lists
+
+
+def _write_options(sheet: Worksheet, lists: dict[str, tuple[str, list[str]]]) -> dict[str, str]:
+    """Fill the hidden list sheet with field -> (title, values); returns field -> absolute range
+    reference for list validations.
+
+    Long lists live on a sheet because an inline Excel list is limited to 255 characters.
+    Its titles are deliberately not submission headers, so the reader never mistakes it for data.
+    """
     refs = {}
     for index, (field, (title, values)) in enumerate(lists.items(), start=1):
         letter = get_column_letter(index)
@@ -239,13 +246,16 @@ def _list_validation(column: Column, source: str, error: str) -> DataValidation:
     return _explained(validation, column, error)
 
 
-def _date_validation(column: Column, campaign: Campaign | None, style: str) -> DataValidation:
-    if campaign is None:
+def _date_validation(column: Column, campaign: Campaign | None, style: str, window: DateRange | None = None,
+                     window_name: str = "出行时段") -> DataValidation:
+    """A date inside `window` (default: the campaign's travel window; no campaign: any date)."""
+    window = window or (campaign.travel_window if campaign is not None else None)
+    if window is None:
         start, end = _ANY_DATE
         error = "请输入日期，如 2024-02-18。"
     else:
-        start, end = campaign.travel_window.start, campaign.travel_window.end
-        error = f"日期应在本次行动的出行时段（{campaign.travel_window.label()}）内，如 {start:%Y-%m-%d}。"
+        start, end = window.start, window.end
+        error = f"日期应在本次行动的{window_name}（{window.label()}）内，如 {start:%Y-%m-%d}。"
     validation = DataValidation(type="date", operator="between", formula1=str(_excel_serial(start)),
                                 formula2=str(_excel_serial(end)), allow_blank=True)
     validation.errorStyle = style
@@ -462,22 +472,33 @@ def _deterministic_bytes(workbook: Workbook) -> bytes:
 FLEET_SHEET = "运力报表"
 
 
-def build_fleet_workbook(campaign: Campaign | None) -> Workbook:
+def _form_workbook(title: str, sheet_name: str, columns: Sequence[Column], campaign: Campaign | None,
+                   validation: Callable[[Column, dict[str, str]], DataValidation | None],
+                   instructions: Callable[[Worksheet], None],
+                   lists: dict[str, tuple[str, list[str]]] | None = None) -> Workbook:
+    """A one-sheet form (fleet, training …): header, formats, Excel checks, the 填表说明 sheet, and the
+    hidden 选项 sheet when drop-downs are too long to write inline."""
     workbook = Workbook()
-    _fix_properties(workbook, "“点对点”包车运力报表", campaign)
+    _fix_properties(workbook, title, campaign)
     sheet = workbook.active
-    sheet.title = FLEET_SHEET
-    columns = FLEET.columns
+    sheet.title = sheet_name
     _write_header(sheet, columns)
     _format_data_cells(sheet, columns)
+    instructions(workbook.create_sheet(INSTRUCTIONS_SHEET))
+    refs = _write_options(workbook.create_sheet(OPTIONS_SHEET), lists) if lists else {}
     for column in columns:
-        validation = _fleet_validation(column, campaign)
-        if validation is not None:
-            validation.add(_data_range(column, columns))
-            sheet.add_data_validation(validation)
-    _write_fleet_instructions(workbook.create_sheet(INSTRUCTIONS_SHEET), campaign)
+        check = validation(column, refs)
+        if check is not None:
+            check.add(_data_range(column, columns))
+            sheet.add_data_validation(check)
     workbook.active = 0
     return workbook
+
+
+def build_fleet_workbook(campaign: Campaign | None) -> Workbook:
+    return _form_workbook("“点对点”包车运力报表", FLEET_SHEET, FLEET.columns, campaign,
+                          lambda column, refs: _fleet_validation(column, campaign),
+                          lambda sheet: _write_fleet_instructions(sheet, campaign))
 
 
 def _fleet_validation(column: Column, campaign: Campaign | None) -> DataValidation | None:
@@ -505,21 +526,29 @@ def _vehicle_classes(campaign: Campaign) -> str:
     return "、".join(f"{c.name}（{c.min_seats}-{c.max_seats}座）" for c in campaign.transport.vehicle_classes)
 
 
-def _write_fleet_instructions(sheet: Worksheet, campaign: Campaign | None) -> None:
+def _write_form_instructions(sheet: Worksheet, campaign: Campaign | None, form: str, period: str,
+                             columns: Sequence[Column], allowed: Callable[[Column], str], heading: str,
+                             rules: list[str]) -> None:
+    """填表说明 of a one-sheet form: title, basis and contact, a line per column, the numbered rules."""
     for letter, width in _INSTRUCTION_WIDTHS.items():
         sheet.column_dimensions[letter].width = width
     writer = _InstructionWriter(sheet)
-    writer.title(f"{campaign.name}　“点对点”包车运力报表　填表说明" if campaign else "“点对点”包车运力报表　填表说明")
+    writer.title(f"{campaign.name}　{form}　填表说明" if campaign else f"{form}　填表说明")
     if campaign is not None:
-        writer.paragraph(f"依据：{campaign.source.document}；包车服务时段 {campaign.travel_window.label()}。")
+        writer.paragraph(f"依据：{campaign.source.document}；{period}。")
         writer.paragraph(f"联系人：{_contact_text(campaign)}")
     writer.heading("一、各列填写要求（表头为红色字的列为必填）")
     writer.table_row(("列名", "必填/选填", "可填的值", "填写说明"), bold=True)
-    for column in FLEET.columns:
-        allowed = " / ".join(column.choices) + "（下拉选择）" if column.choices else (
-            _vehicle_classes(campaign) if column.field == "seats" and campaign else "—")
-        writer.table_row((column.header, "必填" if column.required else "选填", allowed, column.help or "—"))
-    writer.heading("二、审核与选用规则")
+    for column in columns:
+        shown = " / ".join(column.choices) + "（下拉选择）" if column.choices else allowed(column)
+        writer.table_row((column.header, "必填" if column.required else "选填", shown, column.help or "—"))
+    writer.heading(heading)
+    for number, rule in enumerate(rules, start=1):
+        writer.paragraph(f"{number}. {rule}")
+    sheet.sheet_view.showGridLines = False
+
+
+def _write_fleet_instructions(sheet: Worksheet, campaign: Campaign | None) -> None:
     rules = [
         "每个企业的每种座位数、每段日期填一行；同一企业各行的企业信息（名称、等级、事故日期、联系人、许可）须一致。",
         "统一社会信用代码须为18位且校验正确（与营业执照一致）。",
@@ -531,12 +560,71 @@ def _write_fleet_instructions(sheet: Worksheet, campaign: Campaign | None) -> No
         rules.append(f"行动只选用质量信誉等级不低于 {carriers.min_credit_grade}、近{carriers.no_serious_incident_years}年内"
                      "未发生较大及以上道路交通责任事故的企业；跨省线路只安排持省际包车许可的企业。")
     rules.append("任何车辆不超员：每车乘车人数不超过核定座位数。")
-    for number, rule in enumerate(rules, start=1):
-        writer.paragraph(f"{number}. {rule}")
-    sheet.sheet_view.showGridLines = False
+    _write_form_instructions(
+        sheet, campaign, "“点对点”包车运力报表", f"包车服务时段 {campaign.travel_window.label()}" if campaign else "",
+        FLEET.columns, lambda c: _vehicle_classes(campaign) if c.field == "seats" and campaign else "—",
+        "二、审核与选用规则", rules)
+
+
+# --- the training-class template --------------------------------------------------------------------
+
+TRAINING_SHEET = "培训班报表"
+
+
+def build_training_workbook(campaign: Campaign | None) -> Workbook:
+    lists = None
+    if campaign is not None:
+        lists = {"county": ("县(市、区)选项", county_labels(campaign)),
+                 "trade": ("工种选项", list(campaign.training.trades)),
+                 "brand": ("劳务品牌选项", list(campaign.training.brands))}
+    return _form_workbook("技能培训班报表", TRAINING_SHEET, TRAINING.columns, campaign,
+                          lambda column, refs: _training_validation(column, campaign, refs),
+                          lambda sheet: _write_training_instructions(sheet, campaign), lists)
+
+
+def _training_validation(column: Column, campaign: Campaign | None, refs: dict[str, str]) -> DataValidation | None:
+    if column.choices:
+        return _list_validation(column, '"' + ",".join(column.choices) + '"',
+                                f"只能填 {' / '.join(column.choices)}，请从下拉列表中选择。")
+    if column.field in refs and (campaign is None or column.field != "brand" or campaign.training.brands):
+        return _list_validation(column, refs[column.field], f"请从下拉列表中选择「{column.header}」。")
+    if column.field in ("start_date", "end_date"):
+        window = campaign.training.window if campaign is not None else None
+        return _date_validation(column, campaign, style="stop", window=window, window_name="培训班核查时段")
+    if column.field == "reported_on":
+        return _date_validation(column, None, style="warning")
+    if column.field in COUNT_FIELDS:
+        low = 1 if column.field == "places" else 0
+        validation = DataValidation(type="whole", operator="between", formula1=str(low),
+                                    formula2=str(MAX_PEOPLE), allow_blank=True)
+        return _explained(validation, column, f"应为 {low} 至 {MAX_PEOPLE} 的整数。")
+    return None
+
+
+def _write_training_instructions(sheet: Worksheet, campaign: Campaign | None) -> None:
+    rules = [
+        "每期培训班填一行；县(市、区)再次报送时，以最新一份为准（该县原报送的全部培训班被替换），请每次报送本县全部培训班。",
+        "同一县内培训班名称不重名；同一班级在同一份表中重复出现时，以填报日期最新的一行为准。",
+        "结业人数不超过报名人数，取证人数不超过结业人数，其中脱贫人口不超过报名人数。",
+    ]
+    if campaign is not None:
+        t = campaign.training
+        rules.append(f"报名人数可超出计划名额不超过 {t.enrolment_tolerance:.0%}；开班、结业日期应在 {t.window.label()} 内。")
+        if "pre_dispatch_class" in t.rules:
+            rules.append(f"每个县（市、区）至少开展 {t.min_pre_dispatch_classes_per_county} 期送工前技能培训班。")
+        if "before_dispatch_peak" in t.rules:
+            rules.append(f"送工前培训班须在本县送工高峰（返岗出行人数最多的一天）前至少 {t.lead_days} 天开班。")
+        if "places_cover_demand" in t.rules:
+            rules.append(f"各工种培训名额应覆盖需求摸排中本县务工人员的培训需求（本县不足 {t.min_trade_demand} 人的工种"
+                         "可到市级或邻县培训班参训）；名额不足的工种会被列出并提醒。")
+    lists = ("county", "trade", "brand") if campaign is not None else ()
+    _write_form_instructions(
+        sheet, campaign, "技能培训班报表", f"培训班核查时段 {campaign.training.window.label()}" if campaign else "",
+        TRAINING.columns, lambda c: "下拉选择" if c.field in lists else "—", "二、审核与核查规则", rules)
 
 
 KINDS: dict[str, TemplateKind] = {
     "survey": TemplateKind("survey", "需求摸排表", build_survey_workbook),
     "fleet": TemplateKind("fleet", "运力报表", build_fleet_workbook),
+    "training": TemplateKind("training", "培训班报表", build_training_workbook),
 }

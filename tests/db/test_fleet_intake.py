@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy import text
 
 from chunnuan import campaign, db
-from chunnuan.pipeline import current_fleet, load_fleet, register_files, validate_batches
+from chunnuan.pipeline import current_fleet, load_replacing, register_files, validate_batches
 from chunnuan.planner import Fleet, write_fleet
 from chunnuan.planner.synthetic import fleet as synthetic_fleet
 
@@ -17,7 +17,7 @@ def submit(url, path) -> dict:
     engine = db.engine(url)
     registered = register_files(engine, GX, [path], kind="fleet")
     [outcome] = validate_batches(engine, GX, registered["new"])
-    return outcome | {"load": load_fleet(engine, GX)}
+    return outcome | {"load": load_replacing(engine, GX, "fleet")}
 
 
 def scalar(url, sql, **params):

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import email
 import email.policy
-import json
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from chunnuan import campaign, db, settings, smtp_sink
+from chunnuan import campaign, db, settings
 from chunnuan.planner import Carrier, Fleet, write_fleet
 from chunnuan.planner.synthetic import uscc_for
 from tests.support.rows import make_id, valid_row, write_csv
@@ -22,29 +21,8 @@ PINGNAN, GUIPING = "450821", "450881"
 
 
 @pytest.fixture
-def dags(airflow_db):
-    from airflow.dag_processing.dagbag import DagBag
-
-    bag = DagBag(dag_folder=str(settings.REPO_ROOT / "dags"))
-    return bag.get_dag("survey_intake"), bag.get_dag("charter_bus_planning")
-
-
-@pytest.fixture
-def outbox(tmp_path, monkeypatch):
-    folder = tmp_path / "outbox"
-    sink = smtp_sink.start(folder)
-    monkeypatch.setenv("AIRFLOW_CONN_CAMPAIGN_SMTP", json.dumps(
-        {"conn_type": "generic", "host": "127.0.0.1", "port": sink.port,
-         "extra": {"from": "office@chunnuan.example.gov.cn"}}))
-    yield folder
-    sink.stop()
-
-
-@pytest.fixture
-def campaign_conn(db_url, monkeypatch):
-    monkeypatch.setenv("AIRFLOW_CONN_CAMPAIGN_DB",
-                       json.dumps({"conn_type": "generic", "extra": {"sqlalchemy_url": db_url}}))
-    return db_url
+def dags(dagbag):
+    return dagbag.get_dag("survey_intake"), dagbag.get_dag("charter_bus_planning")
 
 
 def query(url, sql):

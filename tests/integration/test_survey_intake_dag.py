@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from sqlalchemy import text
 
 from chunnuan import db, settings
+from tests.support.airflow_meta import asset_events
 from tests.support.rows import valid_row, write_csv
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def intake_dag(airflow_db):
-    from airflow.dag_processing.dagbag import DagBag
-
-    return DagBag(dag_folder=str(settings.REPO_ROOT / "dags")).get_dag("survey_intake")
-
-
-@pytest.fixture
-def campaign_conn(db_url, monkeypatch):
-    monkeypatch.setenv("AIRFLOW_CONN_CAMPAIGN_DB",
-                       json.dumps({"conn_type": "generic", "extra": {"sqlalchemy_url": db_url}}))
-    return db_url
+def intake_dag(dagbag):
+    return dagbag.get_dag("survey_intake")
 
 
 def states(dagrun) -> dict[str, str]:
@@ -35,15 +25,6 @@ def states(dagrun) -> dict[str, str]:
 def query(url, sql):
     with db.engine(url).connect() as conn:
         return conn.execute(text(sql)).all()
-
-
-def asset_events():
-    from airflow.models.asset import AssetEvent
-    from airflow.utils.session import create_session
-    from sqlalchemy import select
-
-    with create_session() as session:
-        return [e.extra for e in session.scalars(select(AssetEvent).order_by(AssetEvent.id))]
 
 
 def test_good_and_bad_files_each_get_their_outcome(intake_dag, campaign_conn, chunnuan_home):

@@ -30,6 +30,7 @@ def test_shandong_follows_its_notice():
     assert all(i.name.startswith("暖心") for i in sd.service_items)
     assert len(sd.departments) == 10 and all(d.contact and d.contact.phone for d in sd.departments)
     assert sd.window.start == dt.date(2024, 1, 1) and sd.window.end == dt.date(2024, 3, 31)
+    assert "pre_dispatch_class" not in sd.training.rules  # 山东通知未规定每县开班数
 
 
 def _write(tmp_path: Path, data: dict, name: str = "guangxi-2024") -> Path:
@@ -51,6 +52,8 @@ def _base() -> dict:
         (lambda d: d["report"].update(to=["not-an-email"]), "report.to"),
         (lambda d: d.update(extra_field=1), "extra_field"),
         (lambda d: d["service_items"].append(d["service_items"][0]), "重复"),
+        (lambda d: d["training"]["rules"].append("every_class_has_a_teacher"), "training.rules"),
+        (lambda d: d["training"].update(min_pre_dispatch_classes_per_county=0), "pre_dispatch_class"),
     ],
 )
 def test_bad_file_is_refused_with_the_field_named(tmp_path, change, words):

@@ -208,3 +208,63 @@ class SentEmail(Base):
     recipients: Mapped[str] = mapped_column(Text)
     subject: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TrainingClass(Base):
+    """A skills-training class a county reported (a county's latest submission is its whole class list)."""
+
+    __tablename__ = "training_class"
+    __table_args__ = (Index("ix_training_class_batch", "batch_id"),)
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    class_name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    start_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(6))
+    class_type: Mapped[str] = mapped_column(String(10))  # 送工前 | 其他
+    trade: Mapped[str] = mapped_column(Text)
+    brand: Mapped[str | None] = mapped_column(Text)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    places: Mapped[int] = mapped_column(Integer)
+    enrolled: Mapped[int] = mapped_column(Integer)
+    enrolled_poor: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int] = mapped_column(Integer)
+    certified: Mapped[int] = mapped_column(Integer)
+    organiser: Mapped[str | None] = mapped_column(Text)
+    reporting_unit: Mapped[str] = mapped_column(Text)
+    reported_on: Mapped[dt.date] = mapped_column(Date)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    source_row: Mapped[int] = mapped_column(Integer)
+
+
+class TrainingCompliance(Base):
+    """One county's training compliance as one check run found it (达标 / 未开班 / 开班晚于送工高峰 / 名额不足)."""
+
+    __tablename__ = "training_compliance"
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    run_id: Mapped[str] = mapped_column(String(250), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(6))
+    checked_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20))
+    classes: Mapped[int] = mapped_column(Integer)
+    pre_dispatch_classes: Mapped[int] = mapped_column(Integer)
+    places: Mapped[int] = mapped_column(Integer)
+    enrolled: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int] = mapped_column(Integer)
+    demand: Mapped[int] = mapped_column(Integer)
+    dispatch_peak: Mapped[dt.date | None] = mapped_column(Date)
+    findings: Mapped[str] = mapped_column(Text)  # JSON list of {rule, key, text, due}
+
+
+class RemindedFinding(Base):
+    """A training-check finding a county was reminded of, and by which email: never reminded twice."""
+
+    __tablename__ = "reminded_finding"
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    finding_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    email_key: Mapped[str] = mapped_column(ForeignKey("sent_email.key"))
+    reminded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
