@@ -4,7 +4,8 @@ Resets the demo campaign's data under var/, generates a synthetic province (coun
 carriers' fleet files) into the landing folders, starts a local SMTP sink (var/outbox, .eml files),
 runs each campaign DAG that exists with dag.test() against the Airflow home in var/airflow (the
 charter plan approved automatically; the counties' training classes, shaped by the loaded survey,
-arrive in a second intake run), then prints what happened and where everything is.
+arrive in a second intake run; the final report goes to the leadership office), then prints what
+happened and where everything is, ending with the final report's .eml and its attachment.
 `--prepare-only` sets up the same home for `make airflow` without running anything.
 
 Expects the environment the Makefile sets (AIRFLOW_HOME, AIRFLOW_CONN_CAMPAIGN_DB, CHUNNUAN_HOME …).
@@ -192,6 +193,10 @@ def main() -> int:
     as_of = the_campaign.window.start + dt.timedelta(days=14 - the_campaign.window.start.weekday())
     training_run, training_states = run_dag("training_class_checks",
                                             {"campaign": args.campaign, "as_of": as_of.isoformat()})
+    before_report = set(outbox().glob("*.eml"))
+    # The final summary, as the office receives it on the deadline.
+    report_run, report_states = run_dag("campaign_report",
+                                        {"campaign": args.campaign, "as_of": the_campaign.report.deadline.isoformat()})
     sink.stop()
     plan = charter_report(args.campaign)
     training = training_report(args.campaign)
@@ -216,6 +221,9 @@ def main() -> int:
           f"（任务 {dict(training_states)}）")
     print(f"  各县核查结果：{json.dumps(training['statuses'], ensure_ascii=False)}；"
           f"提醒邮件 {len(list(outbox().glob('*.eml'))) - charter_emails} 封")
+    report_emails = sorted(set(outbox().glob("*.eml")) - before_report)
+    print(f"\n行动总结 campaign_report（工作总结，截至 {the_campaign.report.deadline}）：运行状态 {report_run.state}"
+          f"（任务 {dict(report_states)}）")
     emails = sorted(outbox().glob("*.eml"))
     print("\n输出位置：")
     print(f"  行动数据库      {url()}")
@@ -230,8 +238,13 @@ def main() -> int:
     if len(emails) > 3:
         print(f"                  … 共 {len(emails)} 封")
     print(f"  Airflow 主目录  {os.environ['AIRFLOW_HOME']}（make airflow 打开界面查看同一份数据）")
+    report_dir = settings.outputs_dir(args.campaign, "report") / "final"
+    for path in report_emails:
+        print(f"\n工作总结邮件 (.eml)：{path}")
+    for path in sorted(report_dir.glob("*")):
+        print(f"工作总结附件/正文：{path}")
     ok = survey["rows_read"] == survey["rows_loaded"] + survey["rows_quarantined"] + survey["rows_merged"]
-    ok = ok and all(r.state == "success" for r in (run, training_intake_run, charter_run, training_run))
+    ok = ok and all(r.state == "success" for r in (run, training_intake_run, charter_run, training_run, report_run))
     print(f"\n行数守恒、各 DAG 成功：{'是' if ok else '否！'}")
     return 0 if ok else 1
 

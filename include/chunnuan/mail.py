@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 
@@ -50,7 +51,8 @@ def render(template: str, **values) -> str:
     return env.get_template(template).render(**values)
 
 
-def _send(smtp: SmtpSettings, to: list[str], subject: str, html: str) -> None:
+def _send(smtp: SmtpSettings, to: list[str], subject: str, html: str, cc: list[str] | None = None,
+          attachments: list[Path] | None = None, images: list[Path] | None = None) -> None:
     import yagmail
 
     client = yagmail.SMTP(
@@ -60,21 +62,29 @@ def _send(smtp: SmtpSettings, to: list[str], subject: str, html: str) -> None:
     )
     try:
         # yagmail turns newlines into <br>; our bodies are rendered HTML already
-        client.send(to=to, subject=subject, contents=[html.replace("\n", "")], prettify_html=False)
+        inline = [yagmail.inline(str(p)) for p in images or []]  # shown in the body, after the HTML
+        client.send(to=to, cc=cc or None, subject=subject, contents=[html.replace("\n", ""), *inline],
+                    attachments=[str(a) for a in attachments or []] or None, prettify_html=False)
     finally:
         client.close()
 
 
-def send_once(engine: Engine, smtp: SmtpSettings, key: str, campaign_id: str, to: list[str], subject: str,
-              html: str) -> bool:
-    """Send unless a message with this key was sent before; True if sent now."""
-    assert_no_pii(subject, html)
+def already_sent(engine: Engine, key: str) -> bool:
     with engine.connect() as conn:
-        if conn.execute(select(SentEmail.key).where(SentEmail.key == key)).first() is not None:
-            return False
-    _send(smtp, to, subject, html)
+        return conn.execute(select(SentEmail.key).where(SentEmail.key == key)).first() is not None
+
+
+def send_once(engine: Engine, smtp: SmtpSettings, key: str, campaign_id: str, to: list[str], subject: str,
+              html: str, cc: list[str] | None = None, attachments: list[Path] | None = None,
+              images: list[Path] | None = None) -> bool:
+    """Send unless a message with this key was sent before; True if sent now. Attachments are the
+    caller's to keep free of personal data (reports: figures only)."""
+    assert_no_pii(subject, html)
+    if already_sent(engine, key):
+        return False
+    _send(smtp, to, subject, html, cc, attachments, images)
     with engine.begin() as conn:
         conn.execute(SentEmail.__table__.insert().values(
-            key=key, campaign_id=campaign_id, recipients=",".join(to), subject=subject,
+            key=key, campaign_id=campaign_id, recipients=",".join([*to, *(cc or [])]), subject=subject,
             sent_at=dt.datetime.now(dt.UTC)))
     return True

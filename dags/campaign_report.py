@@ -1,0 +1,122 @@
+"""
+### 行动总结（campaign_report）
+
+把需求摸排、“点对点”包车、培训班和数据质量的数字汇总到县、市、全省，核对无误后发给领导小组办公室
+（行动配置 `report.to`），抄送牵头处室和各部门联系人。行动期间每周五 17:00 自动发送进展周报；
+截止日期（`report.deadline`）前一周起发送的是工作总结。每个版本（每周一版、总结一版）只发一次，
+重跑不会重发；确需重发时在触发表单中勾选“重新发送”。
+
+汇总与核对 → 发送报告 → 截止检查。报告 HTML 和统计表 XLSX 保存在 `var/outputs/<行动>/report/<版本>/`。
+
+#### 出错时怎么办（Triage）
+- **汇总与核对 失败（红色）**：数字对不上（全省合计与各市、各县之和不一致，运送人数超过需求，结业超过报名等），
+  日志和发给协调员的提醒邮件逐条写明哪个数字不一致；报告不会发出。查明原因（多为数据被改动或程序缺陷）后重跑。
+- **发送报告 失败**：邮件服务器不可用，已自动重试；修复连接 `campaign_smtp` 后重跑该任务，不会重复发送。
+- **截止检查 失败**：已过报送截止日期，工作总结仍未发出，请尽快处理。
+"""
+
+from __future__ import annotations
+
+import pendulum
+from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+from chunnuan_airflow.forms import campaign_param
+
+
+def _as_of(params):
+    """The report date: the form's 截至日期, else the run's date in Asia/Shanghai."""
+    import datetime as dt
+
+    if params.get("as_of"):
+        return dt.date.fromisoformat(params["as_of"])
+    return get_current_context()["logical_date"].in_timezone("Asia/Shanghai").date()
+
+
+def _smtp():
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    from chunnuan_airflow import campaign_smtp
+
+    try:
+        return campaign_smtp.settings()
+    except AirflowNotFoundException:
+        return None
+
+
+@dag(
+    dag_id="campaign_report",
+    dag_display_name="行动总结",
+    description="汇总、核对数字，每周向领导小组办公室发送进展周报，截止日期前发送工作总结",
+    doc_md=__doc__,
+    schedule="0 17 * * 5",  # Fridays 17:00 during the campaign window; manual runs any time
+    start_date=pendulum.datetime(2023, 12, 1, tz="Asia/Shanghai"),
+    catchup=False,
+    max_active_runs=1,
+    tags=["春暖", "行动总结"],
+    default_args={"retries": 3, "retry_delay": pendulum.duration(minutes=5)},
+    params={
+        "campaign": campaign_param(),
+        "as_of": Param(None, type=["null", "string"], format="date", title="截至日期",
+                       description="留空：按运行当天。截止日期前一周起为工作总结，此前为当周进展周报。"),
+        "resend": Param(False, type="boolean", title="重新发送",
+                        description="本版本已发送过时仍再发一次（例如领导要求补发）。"),
+    },
+)
+def campaign_report():
+    @task(task_display_name="汇总与核对", retries=0, multiple_outputs=False)
+    def prepare(params=None) -> dict:
+        from chunnuan import campaign
+        from chunnuan.report import alert_coordinators
+        from chunnuan.report import prepare as prepare_report
+        from chunnuan_airflow.campaign_db import engine
+
+        the_campaign, as_of = campaign.load(params["campaign"]), _as_of(params)
+        if get_current_context()["dag_run"].run_type == "scheduled" and as_of not in the_campaign.window:
+            raise AirflowSkipException(f"{as_of} 不在行动时间（{the_campaign.window.label()}）内")
+        db = engine(migrate=True)
+        prepared, problems = prepare_report(db, the_campaign, as_of)
+        if problems:
+            smtp = _smtp()
+            if smtp is not None:
+                alert_coordinators(db, the_campaign, smtp, f"report-gate-{prepared['version']}-{as_of}",
+                                   f"{prepared['version']} 数字核对未通过，报告未发送", problems)
+            raise AirflowFailException("数字核对未通过，报告不发送：\n" + "\n".join(f"- {p}" for p in problems))
+        print(prepared)
+        return prepared
+
+    @task(task_display_name="发送报告", multiple_outputs=False)
+    def send(prepared: dict, params=None) -> dict:
+        from chunnuan import campaign
+        from chunnuan.report import send as send_report
+        from chunnuan_airflow.campaign_db import engine
+
+        smtp = _smtp()
+        if smtp is None:
+            raise AirflowFailException("未配置连接 campaign_smtp，报告无法发送（报告文件已生成："
+                                       f"{prepared['html']}）")
+        resend_tag = get_current_context()["run_id"] if params["resend"] else None
+        sent = send_report(engine(), campaign.load(params["campaign"]), prepared, smtp, resend_tag)
+        print(f"{prepared['title']}：{'已发送' if sent else '此前已发送，本次不重复发送'}")
+        return {"version": prepared["version"], "sent_now": sent}
+
+    @task(task_display_name="截止检查", trigger_rule="all_done", retries=0)
+    def deadline_check(params=None) -> None:
+        from chunnuan import campaign, mail
+        from chunnuan.report import alert_coordinators
+        from chunnuan_airflow.campaign_db import engine
+
+        the_campaign, as_of = campaign.load(params["campaign"]), _as_of(params)
+        if as_of <= the_campaign.report.deadline or mail.already_sent(engine(), f"report-{the_campaign.id}-final"):
+            return
+        line = f"已过报送截止日期 {the_campaign.report.deadline}，行动工作总结仍未发送"
+        smtp = _smtp()
+        if smtp is not None:
+            alert_coordinators(engine(), the_campaign, smtp, f"report-deadline-{the_campaign.id}", "工作总结逾期未发送",
+                               [line])
+        raise AirflowFailException(line)
+
+    send(prepare()) >> deadline_check()
+
+
+campaign_report()

@@ -1,0 +1,55 @@
+-- The report's figures per home county (rows only for counties with data; the report adds the others
+-- as 未报送). Survey demand, the latest published charter plan (plan_id -1: none), training classes.
+-- Each figure is also split by poverty status where it applies (_poor: 脱贫人口 or 监测对象).
+WITH survey AS (
+    SELECT home_county_code AS county_code,
+           COUNT(*) AS workers,
+           SUM(CASE WHEN poverty_status <> '否' THEN 1 ELSE 0 END) AS workers_poor,
+           SUM(CASE WHEN trip_type = '返乡' THEN 1 ELSE 0 END) AS returning_home,
+           SUM(CASE WHEN trip_type = '返岗' THEN 1 ELSE 0 END) AS returning_to_work,
+           SUM(CASE WHEN needs_charter = :yes THEN 1 ELSE 0 END) AS charter_requests,
+           SUM(CASE WHEN needs_charter = :yes AND poverty_status <> '否' THEN 1 ELSE 0 END) AS charter_requests_poor,
+           SUM(CASE WHEN job_need <> '无' THEN 1 ELSE 0 END) AS job_seekers,
+           SUM(CASE WHEN needs_training = :yes THEN 1 ELSE 0 END) AS training_demand
+    FROM survey_worker
+    WHERE campaign_id = :campaign_id
+    GROUP BY home_county_code
+), transport AS (
+    SELECT w.home_county_code AS county_code,
+           SUM(CASE WHEN a.status = '包车' THEN 1 ELSE 0 END) AS chartered,
+           SUM(CASE WHEN a.status = '包车' AND w.poverty_status <> '否' THEN 1 ELSE 0 END) AS chartered_poor,
+           SUM(CASE WHEN a.status <> '包车' THEN 1 ELSE 0 END) AS referred
+    FROM charter_assignment a
+    JOIN survey_worker w ON w.campaign_id = :campaign_id AND w.id_number = a.id_number
+    WHERE a.plan_id = :plan_id
+    GROUP BY w.home_county_code
+), training AS (
+    SELECT county_code,
+           COUNT(*) AS classes,
+           SUM(CASE WHEN class_type = '送工前' THEN 1 ELSE 0 END) AS pre_dispatch_classes,
+           SUM(places) AS places, SUM(enrolled) AS enrolled, SUM(enrolled_poor) AS enrolled_poor,
+           SUM(completed) AS completed, SUM(certified) AS certified
+    FROM training_class
+    WHERE campaign_id = :campaign_id
+    GROUP BY county_code
+), codes AS (
+    SELECT county_code FROM survey
+    UNION SELECT county_code FROM transport
+    UNION SELECT county_code FROM training
+)
+SELECT c.county_code,
+       COALESCE(s.workers, 0) AS workers, COALESCE(s.workers_poor, 0) AS workers_poor,
+       COALESCE(s.returning_home, 0) AS returning_home, COALESCE(s.returning_to_work, 0) AS returning_to_work,
+       COALESCE(s.charter_requests, 0) AS charter_requests,
+       COALESCE(s.charter_requests_poor, 0) AS charter_requests_poor,
+       COALESCE(t.chartered, 0) AS chartered, COALESCE(t.chartered_poor, 0) AS chartered_poor,
+       COALESCE(t.referred, 0) AS referred,
+       COALESCE(s.job_seekers, 0) AS job_seekers, COALESCE(s.training_demand, 0) AS training_demand,
+       COALESCE(g.classes, 0) AS classes, COALESCE(g.pre_dispatch_classes, 0) AS pre_dispatch_classes,
+       COALESCE(g.places, 0) AS places, COALESCE(g.enrolled, 0) AS enrolled,
+       COALESCE(g.enrolled_poor, 0) AS enrolled_poor, COALESCE(g.completed, 0) AS completed,
+       COALESCE(g.certified, 0) AS certified
+FROM codes c
+LEFT JOIN survey s ON s.county_code = c.county_code
+LEFT JOIN transport t ON t.county_code = c.county_code
+LEFT JOIN training g ON g.county_code = c.county_code

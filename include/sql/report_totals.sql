@@ -1,0 +1,15 @@
+-- Province totals straight from the row tables, without any grouping by area: the report gate compares
+-- them with the sums of the county rows, so a row whose county is missing or wrong cannot go unnoticed.
+SELECT
+    (SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :campaign_id) AS workers,
+    (SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :campaign_id AND trip_type = '返乡') AS returning_home,
+    (SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :campaign_id AND trip_type = '返岗') AS returning_to_work,
+    (SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :campaign_id AND needs_charter = :yes) AS charter_requests,
+    (SELECT COUNT(*) FROM charter_assignment WHERE plan_id = :plan_id AND status = '包车') AS chartered,
+    (SELECT COUNT(*) FROM charter_assignment WHERE plan_id = :plan_id AND status <> '包车') AS referred,
+    (SELECT COALESCE(SUM(passengers), 0) FROM charter_trip WHERE plan_id = :plan_id) AS trip_passengers,
+    (SELECT COUNT(*) FROM charter_trip WHERE plan_id = :plan_id) AS trips,
+    (SELECT COALESCE(SUM(cost), 0) FROM charter_trip WHERE plan_id = :plan_id) AS trip_cost,
+    (SELECT COUNT(*) FROM training_class WHERE campaign_id = :campaign_id) AS classes,
+    (SELECT COALESCE(SUM(enrolled), 0) FROM training_class WHERE campaign_id = :campaign_id) AS enrolled,
+    (SELECT COALESCE(SUM(completed), 0) FROM training_class WHERE campaign_id = :campaign_id) AS completed
