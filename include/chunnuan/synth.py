@@ -10,6 +10,10 @@ tests can hold the gate to it. The truth sits in a subfolder so a landing-folder
 ID numbers carry the county code in force in the holder's birth year (python-stdnum's history of codes),
 so they pass stdnum.cn.ric.is_valid; younger workers and unchanged counties carry today's code.
 
+Workers asking for a 点对点 charter bus (about 30%) travel the way counties organise charters: on a
+few routes per county to the province's largest destinations and on a few peak days, within their
+flex days, so that most of them can fill coaches when the charter planner runs on the survey.
+
 The same (campaign, workers, seed, formats) gives byte-identical files, and the files' mtimes fix the
 arrival order. Everything is built column-wise with numpy; only files are looped over, so a million
 rows take seconds.
@@ -97,6 +101,13 @@ DESTINATIONS = {
         ("山东省", "潍坊市", 3), ("山东省", "临沂市", 3), ("广东省", "深圳市", 3), ("广东省", "广州市", 2),
     ),
 }
+# 点对点 charter requests (see _organise_charters): counties organise coaches on a few routes and peak days.
+CHARTER_CITIES = 4  # to the province's largest destinations (Guangxi: 深圳 东莞 广州 佛山)
+ROUTE_TARGET = 150  # a county adds a city per ~150 requests of a trip type (three coaches' worth)
+DEPARTURE_TARGET = 100  # a route adds a departure day per ~100 requests (two 53-seat coaches)
+CHARTER_DAY_POWER = 2  # departure days: the trip's travel-day weights squared (half the spread around the peak)
+CHARTER_SHIFT = {0: 55, -1: 15, 1: 15, -2: 7.5, 2: 7.5}  # a requester's date - his departure's (within his flex)
+CHARTER_LONE_SHARE = 0.15  # requests on no organised route: own city and day, the planner refers most
 POVERTY_SHARES = {"450000": (0.20, 0.02), "370000": (0.08, 0.01)}  # (脱贫人口, 监测对象)
 DEFAULT_POVERTY_SHARES = (0.10, 0.01)
 NEIGHBOURS = {  # 湖南 广东 贵州 云南 / 河南 河北 江苏 安徽
@@ -528,6 +539,74 @@ def _births(campaign: Campaign, province: divisions.Province, counties: Counties
     return birth, np.where(region > 0, region, counties.codes[county])
 
 
+def _charter_day_weights(campaign: Campaign, trip: str) -> tuple[np.ndarray, np.ndarray]:
+    """Departure days of organised charters: the trip's travel days, sharper around the peak.
+
+    Counties send their coaches on the busiest days (返岗: the first days after the holiday): the
+    weights are the trip's travel-day weights to the power CHARTER_DAY_POWER, over the same days.
+    """
+    days, p = _travel_day_weights(campaign, trip)
+    return days, p**CHARTER_DAY_POWER / (p**CHARTER_DAY_POWER).sum()
+
+
+def _organise_charters(campaign: Campaign, n_counties: int, county: np.ndarray, trip: np.ndarray,
+                       charter: np.ndarray, flex: np.ndarray, place: np.ndarray, travel: np.ndarray,
+                       shares: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Work city and travel day of the workers asking for a charter, the way counties organise charters.
+
+    Drawn independently, requests spread over every county × city × day and almost none fill a coach.
+    Counties instead run 点对点 coaches on a few routes to the province's CHARTER_CITIES largest
+    destinations (each county has its own order of them, drawn by their shares), one more city per
+    about ROUTE_TARGET requests of a trip type, and on a few peak days (_charter_day_weights), one
+    more departure per about DEPARTURE_TARGET requests of a route. A requester signs up for one of
+    them: his date is the departure's or one near it (CHARTER_SHIFT), never further than his flex days,
+    so his window covers the departure. CHARTER_LONE_SHARE of the requests keep their own city and
+    day (no organised route; the planner refers most of them). Returns new (place, travel); rows that
+    do not ask for a charter keep theirs. Vectorised: one pass over the requests, no loop per county.
+    """
+    rng = _rng(seed, "charter-routes")
+    k = min(CHARTER_CITIES, len(shares))
+    pool = np.argsort(-shares, kind="stable")[:k]
+    keys = np.log(shares[pool]) + rng.gumbel(size=(n_counties, k))  # Gumbel top-k: each county's order
+    preference = pool[np.argsort(-keys, axis=1, kind="stable")]  # (county, rank) -> place
+
+    rows = np.flatnonzero(charter & (rng.random(len(charter)) >= CHARTER_LONE_SHARE))
+    home = county[rows]
+    returning = trip[rows] == "返乡"
+    group = home * 2 + returning  # (county, trip type)
+    routes = np.clip(np.rint(np.bincount(group, minlength=2 * n_counties) / ROUTE_TARGET), 1, k).astype(np.int64)
+    weight = shares[preference[home]] * (np.arange(k) < routes[group][:, None])
+    cumulative = weight.cumsum(axis=1)
+    rank = (cumulative < (rng.random(len(rows)) * cumulative[:, -1])[:, None]).sum(axis=1)
+    rank = np.minimum(rank, routes[group] - 1)
+
+    route = group * k + rank  # (county, trip type, city)
+    route_size = np.bincount(route, minlength=2 * n_counties * k)
+    batches = np.maximum(1, np.rint(route_size / DEPARTURE_TARGET)).astype(np.int64)
+    batch = _rank_within(route, rng.random(len(rows))) * batches[route] // route_size[route]
+    batch_returning = np.repeat(np.arange(len(batches)) // k % 2 == 1, batches)
+    departure = np.empty(len(batch_returning), dtype=np.int64)
+    allowed = np.zeros(len(rows), dtype=bool)
+    shifted = np.clip(_pick(rng, CHARTER_SHIFT, len(rows)).astype(np.int64), -flex[rows], flex[rows])
+    day = np.empty(len(rows), dtype=np.int64)
+    for kind, is_returning in (("返乡", True), ("返岗", False)):
+        days, p = _charter_day_weights(campaign, kind)
+        in_kind = batch_returning == is_returning
+        departure[in_kind] = rng.choice(days, int(in_kind.sum()), p=p)
+        at = returning == is_returning
+        day[at] = departure[np.r_[0, np.cumsum(batches)[:-1]][route[at]] + batch[at]]
+        index = day[at] + shifted[at] - days[0]
+        ok = (index >= 0) & (index < len(days))
+        ok[ok] = p[index[ok]] > 0
+        allowed[at] = ok
+    day = np.where(allowed, day + shifted, day)  # a shift off the trip's travel days keeps the departure's
+
+    place, travel = place.copy(), travel.copy()
+    place[rows] = preference[home, rank]
+    travel[rows] = day
+    return place, travel
+
+
 def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Counties, workers: int,
                   seed: int) -> dict[str, np.ndarray]:
     rng = _rng(seed, "workers")
@@ -545,14 +624,12 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
         days, p = _travel_day_weights(campaign, kind)
         travel[rows] = rng.choice(days, len(rows), p=p)
     window_start = _day(campaign.window.start)
-    reported = np.minimum(np.maximum(travel - rng.integers(1, 21, n), window_start), travel)
+    report_lag = rng.integers(1, 21, n)
 
     poor, monitored = POVERTY_SHARES.get(province.code, DEFAULT_POVERTY_SHARES)
     places = _destinations(province)
-    place = rng.choice(len(places), n, p=np.array([w for *_, w in places]) / sum(w for *_, w in places))
-    work_province = _pool(p for p, _, _ in places)[place]
-    work_city = _pool(c for _, c, _ in places)[place]
-    short_city = _pool(divisions.short_name(c) for _, c, _ in places)[place]
+    shares = np.array([w for *_, w in places], dtype=float)
+    place = rng.choice(len(places), n, p=shares / shares.sum())
 
     returning = trip == "返乡"
     job_need = np.where(
@@ -561,37 +638,51 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
         _pick(rng, {"无": 65, "本地就业": 5, "外出务工": 30}, n),
     )
     training = np.where(rng.random(n) < 0.18, "是", "否").astype(object)
-    employer = (
-        short_city
-        + _pool(BRANDS)[rng.integers(0, len(BRANDS), n)]
+    company = (
+        _pool(BRANDS)[rng.integers(0, len(BRANDS), n)]
         + _pool(INDUSTRIES)[rng.integers(0, len(INDUSTRIES), n)]
         + _pool(COMPANY_FORMS)[rng.integers(0, len(COMPANY_FORMS), n)]
     )
     township = counties.township_start[county] + np.floor(
         rng.random(n) ** 1.6 * counties.township_count[county]
     ).astype(np.int64)
+    # Every draw of this stream comes in the order it always had and the charter routes have their own
+    # stream: reorganising charter requests changes where and when they travel, nothing else.
+    name = _names(male, province.code, rng)
+    phone = _phones(n, rng)
+    poverty = _pick(rng, {"否": 1 - poor - monitored, "脱贫人口": poor, "监测对象": monitored}, n)
+    flex = rng.choice(8, n, p=[0.3, 0.15, 0.15, 0.15, 0.08, 0.07, 0.05, 0.05])
+    has_employer = rng.random(n) < 0.75
+    charter = rng.random(n) < np.where(returning, 0.12, 0.45)
+    trade = np.where(job_need == "无", "", _pool(TRADES)[rng.integers(0, len(TRADES), n)])
+    training_trade = np.where(
+        training == "是", _pool(TRAINING_TRADES)[rng.integers(0, len(TRAINING_TRADES), n)], ""
+    )
+
+    place, travel = _organise_charters(campaign, len(counties.codes), county, trip, charter, flex, place,
+                                       travel, shares, seed)
+    reported = np.minimum(np.maximum(travel - report_lag, window_start), travel)
+    short_city = _pool(divisions.short_name(c) for _, c, _ in places)[place]
     return {
         "home": county,
         "id": id_numbers(region, birth, sequence),
-        "name": _names(male, province.code, rng),
-        "phone": _phones(n, rng),
+        "name": name,
+        "phone": phone,
         "township": township,
-        "poverty": _pick(rng, {"否": 1 - poor - monitored, "脱贫人口": poor, "监测对象": monitored}, n),
+        "poverty": poverty,
         "trip": trip,
         "travel_day": travel,
-        "flex": rng.choice(8, n, p=[0.3, 0.15, 0.15, 0.15, 0.08, 0.07, 0.05, 0.05]),
-        "work_province": work_province,
+        "flex": flex,
+        "work_province": _pool(p for p, _, _ in places)[place],
         "work_province_short": _pool(divisions.short_name(p) for p, _, _ in places)[place],
-        "work_city": work_city,
+        "work_city": _pool(c for _, c, _ in places)[place],
         "work_city_short": short_city,
-        "employer": np.where(rng.random(n) < 0.75, employer, ""),
-        "charter": np.where(rng.random(n) < np.where(returning, 0.12, 0.45), "是", "否").astype(object),
+        "employer": np.where(has_employer, short_city + company, ""),
+        "charter": np.where(charter, "是", "否").astype(object),
         "job_need": job_need,
-        "trade": np.where(job_need == "无", "", _pool(TRADES)[rng.integers(0, len(TRADES), n)]),
+        "trade": trade,
         "training": training,
-        "training_trade": np.where(
-            training == "是", _pool(TRAINING_TRADES)[rng.integers(0, len(TRAINING_TRADES), n)], ""
-        ),
+        "training_trade": training_trade,
         "reported_day": reported,
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from pathlib import Path
 
@@ -286,6 +287,54 @@ def test_guangxi_workers_go_mostly_to_guangdong(gated):
     assert 0.15 <= share["脱贫人口"] <= 0.25
     assert valid["work_province"].value_counts(normalize=True).idxmax() == "广东省"
     assert {"浙江省", "福建省", "广西壮族自治区"} <= set(valid["work_province"])
+
+
+def charter_requests(campaign_id: str, workers: int, seed: int) -> pd.DataFrame:
+    """The workers asking for a charter as the generator draws them: home county, work city, trip, day."""
+    campaign = campaigns.load(campaign_id)
+    province = divisions.province(campaign.province_code)
+    rows = synth._draw_workers(campaign, province, synth._counties(province, seed), workers, seed)
+    fields = {"county": "home", "city": "work_city", "trip": "trip", "day": "travel_day"}
+    frame = pd.DataFrame({name: rows[field] for name, field in fields.items()})
+    return frame[rows["charter"] == "是"].reset_index(drop=True)
+
+
+def travelling_together(requests: pd.DataFrame, days: int) -> np.ndarray:
+    """For each request: the requests of its (county, city, trip type) dated at most `days` days away."""
+    route = requests.groupby(["county", "city", "trip"]).ngroup().to_numpy()
+    day = requests["day"].to_numpy() - requests["day"].min()
+    per_day = np.zeros((route.max() + 1, day.max() + 2 * days + 2), dtype=np.int64)
+    np.add.at(per_day, (route, day + days + 1), 1)
+    cumulative = per_day.cumsum(axis=1)
+    return cumulative[route, day + 2 * days + 1] - cumulative[route, day]
+
+
+@pytest.mark.parametrize("campaign_id", CAMPAIGNS)
+def test_charter_requests_gather_on_routes_and_days_that_fill_coaches(campaign_id):
+    """Counties organise 点对点 charters on a few routes and peak days: most requests share their county,
+    work city, trip type and dates within ±3 days with enough others to fill a 53-seat coach to the
+    campaign's minimum (40). Requests drawn independently of each other, as the generator once did,
+    spread over every county × city × day: at this size under a tenth of them would."""
+    campaign = campaigns.load(campaign_id)
+    requests = charter_requests(campaign_id, 100_000, SEED)
+    coach = math.ceil(campaign.transport.min_fill_ratio * 53)
+
+    assert coach == 40
+    assert (travelling_together(requests, 3) >= coach).mean() > 0.7
+    places = synth._destinations(divisions.province(campaign.province_code))
+    largest = [city for _, city, _ in sorted(places, key=lambda p: -p[2])[: synth.CHARTER_CITIES]]
+    assert requests["city"].isin(largest).mean() > 0.8
+    _, last = synth.spring_festival_holiday(campaign.travel_window.start.year)
+    after = requests.loc[requests["trip"] == "返岗", "day"] - synth._day(last)
+    assert after.between(-1, 10).mean() > 0.85  # 返岗 coaches leave in the days right after the holiday
+
+
+def test_charter_requests_at_demo_size_mostly_fit_a_coach():
+    """At `make demo` size (20,000 workers) a county has only a few dozen requests, yet most still share
+    route and dates (±3 days) with enough others for a 35-seat coach at the minimum fill (27)."""
+    requests = charter_requests("guangxi-2024", 20_000, SEED)
+
+    assert (travelling_together(requests, 3) >= math.ceil(0.75 * 35)).mean() > 0.5
 
 
 def test_shandong_bare_name_shared_by_two_districts_is_never_used(province_files, gated):
