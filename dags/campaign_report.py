@@ -21,27 +21,8 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
+from chunnuan_airflow import campaign_smtp, run_date
 from chunnuan_airflow.forms import campaign_param
-
-
-def _as_of(params):
-    """The report date: the form's 截至日期, else the run's date in Asia/Shanghai."""
-    import datetime as dt
-
-    if params.get("as_of"):
-        return dt.date.fromisoformat(params["as_of"])
-    return get_current_context()["logical_date"].in_timezone("Asia/Shanghai").date()
-
-
-def _smtp():
-    from airflow.sdk.exceptions import AirflowNotFoundException
-
-    from chunnuan_airflow import campaign_smtp
-
-    try:
-        return campaign_smtp.settings()
-    except AirflowNotFoundException:
-        return None
 
 
 @dag(
@@ -71,13 +52,13 @@ def campaign_report():
         from chunnuan.report import prepare as prepare_report
         from chunnuan_airflow.campaign_db import engine
 
-        the_campaign, as_of = campaign.load(params["campaign"]), _as_of(params)
+        the_campaign, as_of = campaign.load(params["campaign"]), run_date.as_of(params)
         if get_current_context()["dag_run"].run_type == "scheduled" and as_of not in the_campaign.window:
             raise AirflowSkipException(f"{as_of} 不在行动时间（{the_campaign.window.label()}）内")
         db = engine(migrate=True)
         prepared, problems = prepare_report(db, the_campaign, as_of)
         if problems:
-            smtp = _smtp()
+            smtp = campaign_smtp.settings_or_none()
             if smtp is not None:
                 alert_coordinators(db, the_campaign, smtp, f"report-gate-{prepared['version']}-{as_of}",
                                    f"{prepared['version']} 数字核对未通过，报告未发送", problems)
@@ -91,7 +72,7 @@ def campaign_report():
         from chunnuan.report import send as send_report
         from chunnuan_airflow.campaign_db import engine
 
-        smtp = _smtp()
+        smtp = campaign_smtp.settings_or_none()
         if smtp is None:
             raise AirflowFailException("未配置连接 campaign_smtp，报告无法发送（报告文件已生成："
                                        f"{prepared['html']}）")
@@ -106,11 +87,11 @@ def campaign_report():
         from chunnuan.report import alert_coordinators
         from chunnuan_airflow.campaign_db import engine
 
-        the_campaign, as_of = campaign.load(params["campaign"]), _as_of(params)
+        the_campaign, as_of = campaign.load(params["campaign"]), run_date.as_of(params)
         if as_of <= the_campaign.report.deadline or mail.already_sent(engine(), f"report-{the_campaign.id}-final"):
             return
         line = f"已过报送截止日期 {the_campaign.report.deadline}，行动工作总结仍未发送"
-        smtp = _smtp()
+        smtp = campaign_smtp.settings_or_none()
         if smtp is not None:
             alert_coordinators(engine(), the_campaign, smtp, f"report-deadline-{the_campaign.id}", "工作总结逾期未发送",
                                [line])

@@ -105,8 +105,6 @@ def charter_bus_planning():
     def publish(params=None, outlet_events=None) -> dict:
         from pathlib import Path
 
-        from airflow.sdk.exceptions import AirflowNotFoundException
-
         from chunnuan import campaign
         from chunnuan.charter import publish as publish_plan
         from chunnuan_airflow import campaign_smtp
@@ -115,11 +113,9 @@ def charter_bus_planning():
         context = get_current_context()
         decision = context["ti"].xcom_pull(task_ids="approve_plan") or {}
         approver = (decision.get("responded_by_user") or {}).get("name", "")
-        try:
-            smtp = campaign_smtp.settings()
-        except AirflowNotFoundException:
+        smtp = campaign_smtp.settings_or_none()
+        if smtp is None:
             print("未配置连接 campaign_smtp：本次不发送邮件（名单照常发布）")
-            smtp = None
         the_campaign = campaign.load(params["campaign"])
         outcome = publish_plan(engine(), the_campaign, Path(_folder(params)), context["run_id"], approver, smtp)
         outlet_events[CHARTER_PLAN].extra = {"campaign": the_campaign.id, "plan_id": outcome["plan_id"],

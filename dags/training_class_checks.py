@@ -25,6 +25,7 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
+from chunnuan_airflow import run_date
 from chunnuan_airflow.assets import TRAINING_COMPLIANCE
 from chunnuan_airflow.forms import campaign_param
 
@@ -33,15 +34,6 @@ def _folder(params) -> str:
     from chunnuan.training import run_folder
 
     return str(run_folder(params["campaign"], get_current_context()["run_id"]))
-
-
-def _as_of(params):
-    """The check date: the form's 核查日期, else the run's date in Asia/Shanghai."""
-    import datetime as dt
-
-    if params.get("as_of"):
-        return dt.date.fromisoformat(params["as_of"])
-    return get_current_context()["logical_date"].in_timezone("Asia/Shanghai").date()
 
 
 @dag(
@@ -73,8 +65,8 @@ def training_class_checks():
 
         the_campaign = campaign.load(params["campaign"])
         context = get_current_context()
-        if context["dag_run"].run_type == "scheduled" and _as_of(params) not in the_campaign.window:
-            raise AirflowSkipException(f"{_as_of(params)} 不在行动时间（{the_campaign.window.label()}）内")
+        if context["dag_run"].run_type == "scheduled" and run_date.as_of(params) not in the_campaign.window:
+            raise AirflowSkipException(f"{run_date.as_of(params)} 不在行动时间（{the_campaign.window.label()}）内")
         try:
             counts = extract_inputs(engine(migrate=True), the_campaign, Path(_folder(params)))
         except NothingToCheck as exc:
@@ -104,7 +96,7 @@ def training_class_checks():
         from chunnuan_airflow.campaign_db import engine
 
         figures = evaluate_counties(engine(), campaign.load(params["campaign"]), Path(_folder(params)),
-                                    get_current_context()["run_id"], _as_of(params))
+                                    get_current_context()["run_id"], run_date.as_of(params))
         print(figures)
         return figures
 
@@ -112,19 +104,15 @@ def training_class_checks():
     def send_reminders(figures: dict, params=None, outlet_events=None) -> dict:
         from pathlib import Path
 
-        from airflow.sdk.exceptions import AirflowNotFoundException
-
         from chunnuan import campaign
         from chunnuan.training import remind
         from chunnuan_airflow import campaign_smtp
         from chunnuan_airflow.campaign_db import engine
 
-        try:
-            smtp = campaign_smtp.settings()
-        except AirflowNotFoundException:
+        smtp = campaign_smtp.settings_or_none()
+        if smtp is None:
             print("未配置连接 campaign_smtp：本次不发送提醒（核查结果照常发布）")
-            smtp = None
-        sent = remind(engine(), campaign.load(params["campaign"]), Path(_folder(params)), smtp, _as_of(params))
+        sent = remind(engine(), campaign.load(params["campaign"]), Path(_folder(params)), smtp, run_date.as_of(params))
         outlet_events[TRAINING_COMPLIANCE].extra = {**{k: v for k, v in figures.items() if k != "workbook"}, **sent}
         print(f"提醒：{sent}")
         return sent

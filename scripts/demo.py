@@ -140,18 +140,15 @@ def survey_report(campaign_id: str) -> dict:
 
 
 def charter_report(campaign_id: str) -> dict | None:
-    from sqlalchemy import text
-
     from chunnuan import db
-    from chunnuan.charter import outputs_dir
+    from chunnuan.charter import latest_published, outputs_dir
     from chunnuan_airflow.campaign_db import url
 
     with db.engine(url()).connect() as conn:
-        row = conn.execute(text("SELECT id, summary FROM charter_plan WHERE campaign_id = :c AND status = 'published' "
-                                "ORDER BY id DESC"), {"c": campaign_id}).first()
-    if row is None:
+        plan_id, summary = latest_published(conn, campaign_id)
+    if summary is None:
         return None
-    return {"id": row.id, "summary": json.loads(row.summary), "outputs": outputs_dir(campaign_id, row.id)}
+    return {"id": plan_id, "summary": summary, "outputs": outputs_dir(campaign_id, plan_id)}
 
 
 def main() -> int:

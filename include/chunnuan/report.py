@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, text
 
 from chunnuan import divisions, settings, sql
 from chunnuan.campaign import Campaign
-from chunnuan.db.models import CharterPlan
+from chunnuan.charter import latest_published
 
 # Figure code -> Chinese header, in report order. _poor: 脱贫人口（含监测对象）.
 COUNTY_FIGURES = {
@@ -78,20 +78,10 @@ class Figures:
             "counties": len(self.counties), "reporting": int(self.counties["reporting"].sum())}
 
 
-def _latest_plan(conn, campaign: Campaign) -> tuple[int, dict | None]:
-    import json
-
-    row = conn.execute(select(CharterPlan.id, CharterPlan.summary).where(
-        CharterPlan.campaign_id == campaign.id, CharterPlan.status == "published",
-        CharterPlan.id == select(func.max(CharterPlan.id)).where(
-            CharterPlan.campaign_id == campaign.id, CharterPlan.status == "published").scalar_subquery())).first()
-    return (-1, None) if row is None else (row.id, json.loads(row.summary))
-
-
 def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
     province = divisions.province(campaign.province_code)
     with engine.connect() as conn:
-        plan_id, plan = _latest_plan(conn, campaign)
+        plan_id, plan = latest_published(conn, campaign.id)
         params = {"campaign_id": campaign.id, "plan_id": plan_id, "yes": True}
         by_county = pd.read_sql(text(sql.load("report_by_county.sql")), conn, params=params)
         totals = {k: (float(v) if k == "trip_cost" else int(v)) for k, v in

@@ -23,8 +23,9 @@ from sqlalchemy import Engine, delete, func, select, text
 
 from chunnuan import divisions, settings, sql
 from chunnuan.campaign import Campaign
+from chunnuan.charter import latest_published
 from chunnuan.db import bulk
-from chunnuan.db.models import CharterPlan, RemindedFinding, SurveyWorker, TrainingClass, TrainingCompliance
+from chunnuan.db.models import RemindedFinding, SurveyWorker, TrainingClass, TrainingCompliance
 from chunnuan.training_intake import enrolment_limit
 from chunnuan.training_rules import COMPLIANT, STATUS_ORDER, Finding, compliance, dispatch_peaks, trade_gaps
 
@@ -44,19 +45,13 @@ def run_folder(campaign_id: str, run_id: str) -> Path:
     return settings.run_dir(campaign_id, "training", run_id)
 
 
-def _latest_plan(conn, campaign: Campaign) -> int:
-    plan = conn.execute(select(func.max(CharterPlan.id)).where(
-        CharterPlan.campaign_id == campaign.id, CharterPlan.status == "published")).scalar()
-    return -1 if plan is None else int(plan)
-
-
 def extract(engine: Engine, campaign: Campaign, folder: Path) -> dict:
     with engine.connect() as conn:
         classes = pd.read_sql(select(TrainingClass).where(TrainingClass.campaign_id == campaign.id), conn)
         workers = conn.execute(select(func.count()).where(SurveyWorker.campaign_id == campaign.id)).scalar()
         demand = pd.read_sql(text(sql.load("training_demand.sql")), conn,
                              params={"campaign_id": campaign.id, "yes": True})
-        plan_id = _latest_plan(conn, campaign)
+        plan_id, _ = latest_published(conn, campaign.id)
         days = pd.read_sql(text(sql.load("dispatch_days.sql")), conn,
                            params={"campaign_id": campaign.id, "plan_id": plan_id})
     if classes.empty and not workers:
@@ -115,7 +110,7 @@ def evaluate(engine: Engine, campaign: Campaign, folder: Path, run_id: str, as_o
 
     stored = table.assign(
         campaign_id=campaign.id, run_id=run_id, checked_on=pd.Timestamp(as_of),
-        city_code=table["county_code"].map(lambda c: divisions.province(campaign.province_code).city_of(c).code),
+        city_code=table["county_code"].str[:4] + "00",
         dispatch_peak=pd.to_datetime(table["dispatch_peak"]),
         findings=[json.dumps([f.as_dict() for f in fs], ensure_ascii=False) for fs in table["findings"]])
     with engine.begin() as conn:

@@ -20,3 +20,13 @@ def settings():
         password=conn.password or None, starttls=bool(extra.get("starttls", False)),
         ssl=bool(extra.get("ssl", False)), sender=extra.get("from") or conn.login or DEFAULT_SENDER,
     )
+
+
+def settings_or_none():
+    """`settings()`, or None when `campaign_smtp` is not configured (the caller says what it skips)."""
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        return settings()
+    except AirflowNotFoundException:
+        return None

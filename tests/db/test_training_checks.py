@@ -84,6 +84,15 @@ def test_peak_from_survey_then_from_published_plan_and_reminders_once(db_url, ch
     evaluate(engine, GX, folder, "run-1", dt.date(2024, 2, 5))  # a retried task replaces its own rows
     assert query(db_url, "SELECT COUNT(*) FROM training_compliance") == [(111,)]
 
+    # The gate re-checks the loaded table itself: a class changed behind the intake's back is named.
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE training_class SET completed = enrolled + 1"))
+    broken = run_folder(GX.id, "run-broken")
+    extract(engine, GX, broken)
+    assert gate(engine, GX, broken) == [f"{PINGNAN} 平南县2024年送工前电工培训班(第1期)：结业人数多于报名人数"]
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE training_class SET completed = enrolled"))
+
     # A published plan moves Pingnan's 30 travellers of 02-18 to coaches on 02-20: the peak moves with them.
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO charter_plan (campaign_id, run_id, status, created_at, summary) "

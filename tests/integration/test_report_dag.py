@@ -32,7 +32,7 @@ def messages(outbox) -> list:
 
 
 def report_messages(outbox) -> list:
-    return [m for m in messages(outbox) if "周报" in m["Subject"] or "工作总结" in m["Subject"]]
+    return [m for m in messages(outbox) if "（截至" in m["Subject"]]  # reports, not alerts to coordinators
 
 
 @pytest.fixture
@@ -95,12 +95,15 @@ def test_figures_that_do_not_reconcile_block_the_send_and_alert_the_coordinators
         conn.execute(text("UPDATE training_class SET completed = enrolled + 5"))
     before = len(messages(outbox))
 
-    run = dagbag.get_dag("campaign_report").test(run_conf={"campaign": GX.id, "as_of": "2024-03-04"})
+    # Two days past the deadline: the final summary is due, the gate stops it, the deadline check fires.
+    run = dagbag.get_dag("campaign_report").test(run_conf={"campaign": GX.id, "as_of": "2024-03-10"})
 
     states = {ti.task_id: ti.state for ti in run.get_task_instances()}
     assert states["prepare"] == "failed" and states["send"] == "upstream_failed"
+    assert states["deadline_check"] == "failed"
     assert report_messages(outbox) == []
-    [alert] = messages(outbox)[before:]
-    assert alert["To"] == str(GX.lead_contact.email) and "核对未通过" in alert["Subject"]
-    assert "「培训结业」" in alert.get_body(("html",)).get_content()
+    gate_alert, deadline_alert = messages(outbox)[before:]
+    assert gate_alert["To"] == str(GX.lead_contact.email) and "核对未通过" in gate_alert["Subject"]
+    assert "「培训结业」" in gate_alert.get_body(("html",)).get_content()
+    assert "逾期未发送" in deadline_alert["Subject"] and "2024-03-08" in deadline_alert.get_body(("html",)).get_content()
     assert not (settings.outputs_dir(GX.id, "report") / "final").exists()
