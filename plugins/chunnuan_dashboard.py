@@ -1,0 +1,141 @@
+"""春暖看板: the campaign dashboard inside the Airflow UI, served by the api-server.
+
+    GET /chunnuan/ and /chunnuan/dashboard  -> the Chinese HTML page (?campaign=…&as_of=YYYY-MM-DD)
+    GET /chunnuan/api/summary               -> the same figures as JSON (chunnuan.dashboard.snapshot)
+
+`campaign` defaults to env CHUNNUAN_CAMPAIGN, else the first configured campaign; `as_of` to today in
+Asia/Shanghai. The nav entry "春暖看板" (Browse menu) shows the page inside the UI. The page is read-only
+and holds figures only; the DAGs keep the database migrated, the dashboard never writes to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from functools import cache
+
+from airflow.plugins_manager import AirflowPlugin
+
+log = logging.getLogger(__name__)
+
+URL_PREFIX = "/chunnuan"
+NOT_READY = "行动数据库暂时无法读取（未建表、版本较旧或连接不上）。请确认连接 campaign_db，并先运行一次任一春暖 DAG（会自动升级数据库）。"
+
+
+def _today() -> dt.date:
+    from zoneinfo import ZoneInfo
+
+    from chunnuan.settings import TIMEZONE
+
+    return dt.datetime.now(ZoneInfo(TIMEZONE)).date()
+
+
+def _campaign(campaign_id: str | None):
+    """The campaign asked for, the default one, or None when no such campaign is configured. Only ids in
+    campaign.available() are looked up, so a query parameter never names a file outside the folder."""
+    from chunnuan import campaign
+
+    known = campaign.available()
+    wanted = campaign_id or os.environ.get("CHUNNUAN_CAMPAIGN") or (known[0] if known else None)
+    return campaign.load(wanted) if wanted in known else None
+
+
+def _not_found(campaign_id: str | None) -> str:
+    from chunnuan import campaign
+
+    return f"没有行动「{campaign_id or ''}」。可用的行动：{'、'.join(campaign.available()) or '（无）'}"
+
+
+def _choices() -> dict[str, str]:
+    from chunnuan import campaign
+
+    try:
+        return campaign.display_names()
+    except campaign.CampaignConfigError:  # one broken file must not take the picker down
+        return {cid: cid for cid in campaign.available()}
+
+
+class DatabaseNotReady(RuntimeError):
+    """The campaign database cannot be read (missing tables, old schema, unreachable)."""
+
+
+def _snapshot(the_campaign, as_of: dt.date) -> dict:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from chunnuan import dashboard, db
+    from chunnuan_airflow import campaign_db
+
+    # campaign_db.url() reads the Airflow connection through airflow.sdk.Connection.get. Outside a task that
+    # works here: the api-server's entry module (airflow.api_fastapi.main) sets _AIRFLOW_PROCESS_CONTEXT=server,
+    # so the SDK searches the server chain (AIRFLOW_CONN_* environment variables, then connections stored in the
+    # metadata DB through the UI). Elsewhere (tests, a bare Python process) only environment variables and
+    # configured secrets backends are searched; without the connection the default SQLite file is used.
+    try:
+        return dashboard.snapshot(db.engine(campaign_db.url()), the_campaign, as_of)
+    except SQLAlchemyError as exc:
+        log.exception("春暖看板：读取行动数据库失败")
+        raise DatabaseNotReady(NOT_READY) from exc
+
+
+def _error_page(message: str) -> str:
+    from html import escape
+
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>春暖看板</title></head>'
+            f'<body style="font-family: sans-serif; padding: 24px;"><h1 style="font-size: 18px;">春暖看板</h1>'
+            f"<p>{escape(message)}</p></body></html>")
+
+
+@cache
+def dashboard_app():
+    """The FastAPI app mounted at URL_PREFIX; built once, on first use (only the api-server asks)."""
+    from fastapi import FastAPI, HTTPException
+    from fastapi.responses import HTMLResponse
+
+    app = FastAPI(title="春暖看板", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/", response_class=HTMLResponse)
+    @app.get("/dashboard", response_class=HTMLResponse)
+    def page(campaign: str | None = None, as_of: dt.date | None = None):
+        from chunnuan import dashboard
+
+        the_campaign = _campaign(campaign)
+        if the_campaign is None:
+            return HTMLResponse(_error_page(_not_found(campaign)), status_code=404)
+        try:
+            snap = _snapshot(the_campaign, as_of or _today())
+        except DatabaseNotReady as exc:
+            return HTMLResponse(_error_page(str(exc)), status_code=503)
+        return HTMLResponse(dashboard.render(snap, _choices()))
+
+    @app.get("/api/summary")
+    def summary(campaign: str | None = None, as_of: dt.date | None = None) -> dict:
+        the_campaign = _campaign(campaign)
+        if the_campaign is None:
+            raise HTTPException(status_code=404, detail=_not_found(campaign))
+        try:
+            return _snapshot(the_campaign, as_of or _today())
+        except DatabaseNotReady as exc:
+            raise HTTPException(status_code=503, detail=str(exc)) from exc
+
+    return app
+
+
+class ChunnuanDashboardPlugin(AirflowPlugin):
+    name = "chunnuan_dashboard"
+    # destination "nav" + category "browse": an entry in the Browse menu (3.3 groups nav entries by the
+    # categories browse, admin, docs, user; any other category is a top-level button). With url_route the UI
+    # shows href in an iframe at /plugin/chunnuan-dashboard, keeping Airflow's navigation around it.
+    external_views = [{
+        "name": "春暖看板",
+        "href": f"{URL_PREFIX}/dashboard",
+        "destination": "nav",
+        "category": "browse",
+        "url_route": "chunnuan-dashboard",
+    }]
+
+    @property
+    def fastapi_apps(self) -> list[dict]:
+        # A property, not a class attribute: every Airflow process (workers, scheduler, dag-processor) imports
+        # this plugin, only the api-server reads fastapi_apps, so only it pays for importing FastAPI.
+        return [{"app": dashboard_app(), "url_prefix": URL_PREFIX, "name": "春暖看板"}]
