@@ -53,6 +53,8 @@ airflow: install
 
 bench: install postgres
 	$(BIN)/python bench/survey_intake.py
+	$(BIN)/python bench/charter_planner.py
+	$(BIN)/python bench/job_matching.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -1,7 +1,7 @@
 """
 ### 行动总结（campaign_report）
 
-把需求摸排、“点对点”包车、培训班和数据质量的数字汇总到县、市、全省，核对无误后发给领导小组办公室
+把需求摸排、“点对点”包车、培训班、招聘会、各服务项目进展和数据质量的数字汇总到县、市、全省，核对无误后发给领导小组办公室
 （行动配置 `report.to`），抄送牵头处室和各部门联系人。行动期间每周五 17:00 自动发送进展周报；
 截止日期（`report.deadline`）前一周起发送的是工作总结。每个版本（每周一版、总结一版）只发一次，
 重跑不会重发；确需重发时在触发表单中勾选“重新发送”。
@@ -11,7 +11,8 @@
 #### 出错时怎么办（Triage）
 - **汇总与核对 失败（红色）**：数字对不上（全省合计与各市、各县之和不一致，运送人数超过需求，结业超过报名等），
   日志和发给协调员的提醒邮件逐条写明哪个数字不一致；报告不会发出。查明原因（多为数据被改动或程序缺陷）后重跑。
-- **发送报告 失败**：邮件服务器不可用，已自动重试；修复连接 `campaign_smtp` 后重跑该任务，不会重复发送。
+- **发送报告 失败**：邮件服务器不可用，已自动重试 3 次，并已给协调员发告警邮件（经连接 `campaign_alert_smtp`，
+  未配置时经 `campaign_smtp`）；修复连接 `campaign_smtp` 后重跑该任务，不会重复发送。
 - **截止检查 失败**：已过报送截止日期，工作总结仍未发出，请尽快处理。
 """
 
@@ -22,6 +23,7 @@ from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from chunnuan_airflow import campaign_smtp, run_date
+from chunnuan_airflow.alerts import report_not_sent
 from chunnuan_airflow.forms import campaign_param
 
 
@@ -66,7 +68,7 @@ def campaign_report():
         print(prepared)
         return prepared
 
-    @task(task_display_name="发送报告", multiple_outputs=False)
+    @task(task_display_name="发送报告", multiple_outputs=False, on_failure_callback=report_not_sent)
     def send(prepared: dict, params=None) -> dict:
         from chunnuan import campaign
         from chunnuan.report import send as send_report

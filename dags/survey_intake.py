@@ -1,11 +1,14 @@
 """
 ### 需求摸排（survey_intake）
 
-把各县（市、区）报来的农民工返乡返岗需求摸排表、培训班报表，以及运输企业报来的运力报表，导入行动数据库：
+把各县（市、区）报来的农民工返乡返岗需求摸排表、培训班报表、岗位信息归集表、招聘会成效报表，
+各部门报来的服务项目进展表，以及运输企业报来的运力报表，导入行动数据库：
 读取收件目录中的新文件（XLSX / CSV，UTF-8 或 GBK）→ 逐个文件规范化并做质量检查 →
-有问题的行隔离并写明原因 → 同一人多次填报以最新填报为准（同一企业以最新一份运力报表为准，
-同一县以最新一份培训班报表为准）→ 入库 → 核对行数守恒。收件目录：`var/landing/<行动>/survey/`（需求摸排）、
-`.../fleet/`（运力）和 `.../training/`（培训班）。
+有问题的行隔离并写明原因 → 同一人多次填报以最新填报为准（同一运输企业以最新一份运力报表为准，
+同一县以最新一份培训班报表、招聘会成效报表为准，同一招聘企业以最新一份岗位表为准，同一地区同一服务项目
+同一截至日期以最新一份为准）→ 入库 → 核对行数守恒。收件目录：`var/landing/<行动>/survey/`（需求摸排）、
+`.../fleet/`（运力）、`.../training/`（培训班）、`.../openings/`（岗位）、`.../fair_results/`（招聘会成效）、
+`.../progress/`（服务项目进展）。
 
 **每个文件一个检查任务**（任务名即文件名）。问题清单（问题清单.xlsx）写在
 `var/outputs/<行动>/feedback/`，可直接发回县里修改。
@@ -14,7 +17,7 @@
 - **某个文件的检查任务失败（红色）**：整批退回，不会重试，也没有任何一行入库。
   打开该任务日志看第一行中文说明（缺列、空文件、不是表格、不是本省、问题行超过上限），
   把问题清单发给填报单位，改好后放回收件目录即可；同样内容的文件不会重复导入。
-- **入库 / 运力入库 / 培训班入库 失败**：数据库不可用或行数不守恒（程序缺陷）。数据库事务已回滚，修复后重跑该任务。
+- **入库 / 运力入库 / 培训班入库 / 岗位入库 / 招聘会成效入库 / 服务进展入库 失败**：数据库不可用或行数不守恒（程序缺陷）。数据库事务已回滚，修复后重跑该任务。
 - **summarise_run 失败**：只是汇总说明本次有文件被退回，其余文件已正常入库。
 """
 
@@ -24,8 +27,24 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
-from chunnuan_airflow.assets import FLEET_SUPPLY, SURVEY_DEMAND, TRAINING_CLASSES
+from chunnuan_airflow.assets import (
+    FAIR_RESULTS,
+    FLEET_SUPPLY,
+    JOB_OPENINGS,
+    SERVICE_PROGRESS,
+    SURVEY_DEMAND,
+    TRAINING_CLASSES,
+)
 from chunnuan_airflow.forms import campaign_param
+
+# Submission kinds other than the survey: (kind = landing sub-folder, task display name, asset emitted).
+REPLACING_KINDS = (
+    ("fleet", "运力入库", FLEET_SUPPLY),
+    ("training", "培训班入库", TRAINING_CLASSES),
+    ("openings", "岗位入库", JOB_OPENINGS),
+    ("fair_results", "招聘会成效入库", FAIR_RESULTS),
+    ("progress", "服务进展入库", SERVICE_PROGRESS),
+)
 
 
 @dag(
@@ -47,7 +66,8 @@ from chunnuan_airflow.forms import campaign_param
             items={"type": "string"},
             title="指定文件",
             description="留空：处理收件目录中的全部新文件。也可填写文件路径：相对路径按需求摸排收件目录解析，"
-            "运力报表写 fleet/文件名，培训班报表写 training/文件名。",
+            "其他报表写子目录/文件名：fleet（运力）、training（培训班）、openings（岗位）、"
+            "fair_results（招聘会成效）、progress（服务项目进展），如 training/平南县.xlsx。",
         ),
     },
 )
@@ -63,7 +83,7 @@ def survey_intake():
         context = get_current_context()
         the_campaign = campaign.load(params["campaign"])
         landing = settings.landing_dir(the_campaign.id, "survey")
-        by_kind: dict[str, list[Path]] = {"survey": [], "fleet": [], "training": []}
+        by_kind: dict[str, list[Path]] = {"survey": [], **{kind: [] for kind, _, _ in REPLACING_KINDS}}
         if params["files"]:
             for given in map(Path, params["files"]):
                 path = given if given.is_absolute() else landing / given
@@ -126,7 +146,7 @@ def survey_intake():
         return {"campaign": the_campaign.id, **totals, "batches": loaded["batches"]}
 
     def load_replacing(kind: str, display: str, asset):
-        """运力 / 培训班: a newer submission replaces its owner's (carrier's, county's) earlier rows."""
+        """A newer submission replaces its owner's (carrier's, county's, enterprise's …) earlier rows."""
 
         @task(task_id=f"load_{kind}", task_display_name=display, trigger_rule="all_done", outlets=[asset],
               multiple_outputs=False)
@@ -171,8 +191,7 @@ def survey_intake():
     files = find_new_files()
     checked = validate_file.expand(batch=files)
     summary = summarise_run()
-    loads = [load_batches(), load_replacing("fleet", "运力入库", FLEET_SUPPLY),
-             load_replacing("training", "培训班入库", TRAINING_CLASSES)]
+    loads = [load_batches(), *(load_replacing(*kind) for kind in REPLACING_KINDS)]
     checked >> loads >> summary
 
 

@@ -36,13 +36,14 @@ def prepare(campaign_id: str) -> None:
 def reset_campaign_data(campaign_id: str) -> None:
     """The demo owns var/: start from an empty campaign database and empty folders each time."""
     from chunnuan import settings
+    from chunnuan.pipeline import KINDS
     from chunnuan_airflow.campaign_db import url
 
     database = url().removeprefix("sqlite:///")
     if url().startswith("sqlite") and Path(database).exists():
         for suffix in ("", "-wal", "-shm"):
             Path(database + suffix).unlink(missing_ok=True)
-    landings = [settings.landing_dir(campaign_id, kind) for kind in ("survey", "fleet", "training")]
+    landings = [settings.landing_dir(campaign_id, kind) for kind in KINDS]
     for folder in (*landings, settings.staging_dir(campaign_id), settings.data_home() / "outputs" / campaign_id,
                    outbox()):
         shutil.rmtree(folder, ignore_errors=True)
@@ -90,6 +91,57 @@ def write_demo_classes(the_campaign, seed: int) -> list[Path]:
                              params={"campaign_id": the_campaign.id, "yes": True})
     classes = synthetic_classes(the_campaign, demand, seed)
     return write_class_files(the_campaign, classes, settings.landing_dir(the_campaign.id, "training"))
+
+
+def write_demo_openings(the_campaign, workers: int, seed: int) -> Path:
+    from chunnuan import settings
+    from chunnuan.activity_synth import opening_rows
+    from chunnuan.opening_synth import openings
+
+    folder = settings.landing_dir(the_campaign.id, "openings")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "岗位信息归集表-全省.csv"
+    opening_rows(the_campaign, openings(the_campaign, max(200, workers // 10), seed)).to_csv(
+        path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def write_demo_activity(the_campaign, seed: int) -> list[Path]:
+    """Fair results of the published rollout held by the deadline, and weekly service-item progress."""
+    import pandas as pd
+    from sqlalchemy import select
+
+    from chunnuan import db, settings
+    from chunnuan.activity_synth import fair_results, service_progress
+    from chunnuan.charter import latest_published
+    from chunnuan.db.models import JobFair, JobFairPlan
+    from chunnuan_airflow.campaign_db import url
+
+    with db.engine(url()).connect() as conn:
+        plan_id, _ = latest_published(conn, the_campaign.id, JobFairPlan)
+        fairs = pd.read_sql(select(JobFair).where(JobFair.plan_id == plan_id), conn)
+    deadline = the_campaign.report.deadline
+    weeks = [deadline - dt.timedelta(days=7 * k) for k in range(3, -1, -1)]
+    paths = []
+    for kind, name, frame in (("fair_results", "招聘会成效报表-全省.csv", fair_results(the_campaign, fairs, deadline, seed)),
+                              ("progress", "服务项目进展表-全省.csv", service_progress(the_campaign, weeks, seed))):
+        folder = settings.landing_dir(the_campaign.id, kind)
+        folder.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(folder / name, index=False, encoding="utf-8-sig")
+        paths.append(folder / name)
+    return paths
+
+
+def job_fair_report(campaign_id: str) -> dict | None:
+    from chunnuan import db
+    from chunnuan.charter import latest_published
+    from chunnuan.db.models import JobFairPlan
+    from chunnuan.job_fairs import outputs_dir
+    from chunnuan_airflow.campaign_db import url
+
+    with db.engine(url()).connect() as conn:
+        plan_id, summary = latest_published(conn, campaign_id, JobFairPlan)
+    return None if summary is None else {"id": plan_id, "summary": summary, "outputs": outputs_dir(campaign_id, plan_id)}
 
 
 def training_report(campaign_id: str) -> dict:
@@ -177,6 +229,8 @@ def main() -> int:
     print(f"已生成模拟报表：{synth['files']} 个文件，{synth['rows']} 行 → {landing}")
     fleet_file = write_demo_fleet(the_campaign, args.workers)
     print(f"已生成模拟运力报表：{fleet_file}")
+    openings_file = write_demo_openings(the_campaign, args.workers, args.seed)
+    print(f"已生成模拟岗位信息归集表：{openings_file}")
     sink = start_mail_sink()
 
     run, states = run_dag("survey_intake", {"campaign": args.campaign})
@@ -190,6 +244,15 @@ def main() -> int:
     as_of = the_campaign.window.start + dt.timedelta(days=14 - the_campaign.window.start.weekday())
     training_run, training_states = run_dag("training_class_checks",
                                             {"campaign": args.campaign, "as_of": as_of.isoformat()})
+    before_fairs = len(list(outbox().glob("*.eml")))
+    fair_start = the_campaign.job_fairs.window.start
+    fair_run, fair_states = run_dag("job_fair_rollout", {"campaign": args.campaign, "as_of": fair_start.isoformat()})
+    fair_emails = len(list(outbox().glob("*.eml"))) - before_fairs
+    activity_files = write_demo_activity(the_campaign, args.seed)
+    print(f"已生成模拟招聘会成效、服务项目进展报表：{', '.join(str(p) for p in activity_files)}")
+    activity_intake_run, _ = run_dag("survey_intake", {"campaign": args.campaign})
+    tally_run, _ = run_dag("job_fair_rollout", {"campaign": args.campaign,
+                                                "as_of": the_campaign.report.deadline.isoformat()})
     before_report = set(outbox().glob("*.eml"))
     # The final summary, as the office receives it on the deadline.
     report_run, report_states = run_dag("campaign_report",
@@ -197,6 +260,7 @@ def main() -> int:
     sink.stop()
     plan = charter_report(args.campaign)
     training = training_report(args.campaign)
+    fairs = job_fair_report(args.campaign)
 
     print("\n" + "=" * 72)
     print(f"春暖 · {the_campaign.province} · {the_campaign.name}")
@@ -218,6 +282,12 @@ def main() -> int:
           f"（任务 {dict(training_states)}）")
     print(f"  各县核查结果：{json.dumps(training['statuses'], ensure_ascii=False)}；"
           f"提醒邮件 {len(list(outbox().glob('*.eml'))) - charter_emails} 封")
+    print(f"\n招聘会 job_fair_rollout（规划日期 {fair_start}）：运行状态 {fair_run.state}（任务 {dict(fair_states)}）")
+    if fairs:
+        s = fairs["summary"]
+        print(f"  方案第 {fairs['id']} 版：{s['counties']} 个县 {s['fairs']} 场（{json.dumps(s['sessions'], ensure_ascii=False)}）；"
+              f"求职者 {s['seekers']} 人，推荐到岗位 {s['matched']} 人（首选 {json.dumps(s['by_tier'], ensure_ascii=False)}），"
+              f"未匹配 {s['unmatched']} 人；岗位 {s['openings']} 个 {s['places']} 名；通知各县邮件 {fair_emails} 封")
     report_emails = sorted(set(outbox().glob("*.eml")) - before_report)
     print(f"\n行动总结 campaign_report（工作总结，截至 {the_campaign.report.deadline}）：运行状态 {report_run.state}"
           f"（任务 {dict(report_states)}）")
@@ -229,6 +299,8 @@ def main() -> int:
         print(f"  包车名单 XLSX   {plan['outputs']}（carriers/ 按承运企业，counties/ 按县）")
     if training["workbook"]:
         print(f"  培训班核查 XLSX {training['workbook']}")
+    if fairs:
+        print(f"  招聘会安排 XLSX {fairs['outputs']}（counties/ 按县：安排与邀请企业、求职者推荐岗位）")
     print(f"  邮件 (.eml)     {outbox()}（{len(emails)} 封）")
     for path in emails[:3]:
         print(f"                  {path}")
@@ -241,7 +313,8 @@ def main() -> int:
     for path in sorted(report_dir.glob("*")):
         print(f"工作总结附件/正文：{path}")
     ok = survey["rows_read"] == survey["rows_loaded"] + survey["rows_quarantined"] + survey["rows_merged"]
-    ok = ok and all(r.state == "success" for r in (run, training_intake_run, charter_run, training_run, report_run))
+    runs = (run, training_intake_run, charter_run, training_run, fair_run, activity_intake_run, tally_run, report_run)
+    ok = ok and all(r.state == "success" for r in runs)
     print(f"\n行数守恒、各 DAG 成功：{'是' if ok else '否！'}")
     return 0 if ok else 1
 

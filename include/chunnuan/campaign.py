@@ -101,6 +101,32 @@ class TrainingRules(_Strict):
         return self
 
 
+class Matching(_Strict):
+    """How job seekers are matched to openings (chunnuan.matching)."""
+
+    list_length: int = Field(ge=1, le=20)  # openings recommended to each seeker, best first
+    candidates_per_place: int = Field(ge=1, le=10)  # an opening is listed for at most headcount × this many seekers
+    invite_per_fair: int = Field(ge=1, le=200)  # employers invited to one fair at most
+
+
+class JobFairRules(_Strict):
+    """The job-fair rollout (春风行动 专场招聘会 / 直播带岗) the planner follows (chunnuan.fair_plan)."""
+
+    window: DateRange  # fairs are held inside it, never on the Spring Festival break
+    min_fairs_per_county: int = Field(ge=1)
+    seekers_per_extra_fair: int = Field(ge=1)  # one more on-site fair per this many local job seekers
+    max_fairs_per_county: int = Field(ge=1)
+    poverty_session_min_seekers: int = Field(ge=1)  # 脱贫劳动力专场 where this many poor seekers live
+    livestream_min_away: int = Field(ge=1)  # 直播带岗 where this many seekers are still away
+    matching: Matching
+
+    @model_validator(mode="after")
+    def _counts(self) -> JobFairRules:
+        if self.max_fairs_per_county < self.min_fairs_per_county:
+            raise ValueError("max_fairs_per_county 小于 min_fairs_per_county")
+        return self
+
+
 class VehicleClass(_Strict):
     """A class of coach by seat count and its charter price: fixed part per trip plus a rate per road km."""
 
@@ -172,6 +198,7 @@ class Campaign(_Strict):
     priority_groups: list[str] = Field(min_length=1)
     intake: IntakeRules
     training: TrainingRules
+    job_fairs: JobFairRules
     transport: TransportRules
 
     @model_validator(mode="after")

@@ -37,12 +37,12 @@ def run_folder(campaign_id: str, run_id: str) -> Path:
     return settings.run_dir(campaign_id, "charter", run_id)
 
 
-def latest_published(conn, campaign_id: str) -> tuple[int, dict | None]:
-    """(id, summary) of the campaign's newest published plan; (-1, None) when there is none (-1 matches
-    no plan in SQL, so queries joining charter_* on it count nothing)."""
-    row = conn.execute(select(CharterPlan.id, CharterPlan.summary).where(
-        CharterPlan.campaign_id == campaign_id, CharterPlan.status == "published")
-        .order_by(CharterPlan.id.desc()).limit(1)).first()
+def latest_published(conn, campaign_id: str, model=CharterPlan) -> tuple[int, dict | None]:
+    """(id, summary) of the campaign's newest published plan (charter, or job-fair with model=JobFairPlan);
+    (-1, None) when there is none (-1 matches no plan in SQL, so queries joining on it count nothing)."""
+    row = conn.execute(select(model.id, model.summary).where(
+        model.campaign_id == campaign_id, model.status == "published")
+        .order_by(model.id.desc()).limit(1)).first()
     return (-1, None) if row is None else (row.id, json.loads(row.summary))
 
 

@@ -1,8 +1,8 @@
 """`chunnuan` command: the domain code without Airflow (templates, demo data, offline checks, intake).
 
-    chunnuan template survey|fleet|training OUT.xlsx [--campaign ID]
+    chunnuan template survey|fleet|training|openings|fair_results|progress OUT.xlsx [--campaign ID]
     chunnuan synth --campaign ID --workers N --seed S --out DIR [--formats mixed|csv]
-    chunnuan check FILE --campaign ID [--kind survey|fleet|training] [--json]
+    chunnuan check FILE --campaign ID [--kind survey|fleet|training|openings|fair_results|progress] [--json]
     chunnuan db upgrade [--url URL]
     chunnuan intake --campaign ID [--folder DIR | FILE ...] [--url URL]
     chunnuan plan DEMAND FLEET --campaign ID --out DIR [--json] [--workers N]
@@ -127,7 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("template", help="生成县级填报用的官方 Excel 模板")
-    p.add_argument("kind", help="模板种类：survey（需求摸排表）、fleet（运力报表）或 training（培训班报表）")
+    p.add_argument("kind", help="模板种类：survey（需求摸排表）、fleet（运力报表）、training（培训班报表）、"
+                   "openings（岗位信息归集表）、fair_results（招聘会成效报表）或 progress（服务项目进展表）")
     p.add_argument("out")
     p.add_argument("--campaign", help="行动配置（用于下拉列表和填表说明）")
     p.set_defaults(func=cmd_template)
@@ -143,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="提交前离线检查一个报表文件")
     p.add_argument("file")
     p.add_argument("--campaign", required=True)
-    p.add_argument("--kind", choices=["survey", "fleet", "training"], default="survey", help="报表种类（默认 survey）")
+    p.add_argument("--kind", choices=["survey", "fleet", "training", "openings", "fair_results", "progress"],
+                   default="survey", help="报表种类（默认 survey）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_check)
 

@@ -7,8 +7,9 @@
                        that batch rejected (validate_batch, for one file, raises BatchRejected)
     load_validated  -> survey: de-duplicate across submissions (latest 填报日期, then latest batch
                        wins), upsert, record merged rows, then assert conservation per batch in SQL
-    load_replacing  -> fleet, training: a carrier's (a county's) newer submission replaces all its earlier
-                       offers (classes)
+    load_replacing  -> the other kinds: an owner's newer submission replaces all its earlier rows (a
+                       carrier's offers, a county's classes or fair results, an enterprise's openings,
+                       an area's figures of one item and date)
 
 The DAG maps validate_batch over the files (one task per file, as coordinators watch them); the
 `chunnuan intake` command and the benchmark validate a whole landing folder in one call.
@@ -30,19 +31,25 @@ from chunnuan.campaign import Campaign
 from chunnuan.db import bulk
 from chunnuan.db.models import (
     Carrier,
+    FairResult,
     FleetOffer,
+    JobOpening,
     QuarantinedRow,
+    ServiceProgress,
     SubmissionBatch,
     SurveyWorker,
     TrainingClass,
 )
+from chunnuan.fair_result_intake import FAIR_RESULT_KIND
 from chunnuan.feedback import write_feedback
 from chunnuan.fleet_intake import FLEET_KIND
 from chunnuan.intake import SURVEY_KIND, check_submissions, file_sha256
+from chunnuan.opening_intake import OPENING_KIND
+from chunnuan.progress_intake import PROGRESS_KIND
 from chunnuan.training_intake import TRAINING_KIND
 
 log = logging.getLogger(__name__)
-KINDS = {k.name: k for k in (SURVEY_KIND, FLEET_KIND, TRAINING_KIND)}
+KINDS = {k.name: k for k in (SURVEY_KIND, FLEET_KIND, TRAINING_KIND, OPENING_KIND, FAIR_RESULT_KIND, PROGRESS_KIND)}
 SUBMISSION_SUFFIXES = {".xlsx", ".xls", ".csv"}
 
 
@@ -286,6 +293,9 @@ def _upsert_carriers(conn, rows: pd.DataFrame) -> None:
 REPLACING = {
     "fleet": (FleetOffer, "uscc", _upsert_carriers),  # a carrier's coach offers
     "training": (TrainingClass, "county_code", None),  # a county's training classes
+    "openings": (JobOpening, "uscc", None),  # an enterprise's openings
+    "fair_results": (FairResult, "county_code", None),  # a county's fairs held so far
+    "progress": (ServiceProgress, "entry", None),  # an area's figures of one service item on one date
 }
 
 

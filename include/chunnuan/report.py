@@ -26,6 +26,7 @@ from sqlalchemy import Engine, text
 from chunnuan import divisions, settings, sql
 from chunnuan.campaign import Campaign
 from chunnuan.charter import latest_published
+from chunnuan.db.models import JobFairPlan
 
 # Figure code -> Chinese header, in report order. _poor: 脱贫人口（含监测对象）.
 COUNTY_FIGURES = {
@@ -34,9 +35,16 @@ COUNTY_FIGURES = {
     "chartered_poor": "其中脱贫人口", "referred": "转集中购票", "job_seekers": "有就业需求", "training_demand": "培训需求",
     "classes": "培训班(期)", "pre_dispatch_classes": "其中送工前(期)", "places": "培训名额", "enrolled": "培训报名",
     "enrolled_poor": "其中脱贫人口", "completed": "培训结业", "certified": "取证", "compliant": "培训达标县",
+    "fairs_planned": "计划招聘会(场)", "fairs_held": "已办招聘会(场)", "fair_employers": "参会企业",
+    "fair_positions": "提供岗位", "fair_attendance": "进场人数", "fair_attendance_poor": "其中脱贫人口",
+    "fair_intentions": "达成就业意向", "fair_intentions_poor": "其中脱贫人口",
 }
 TOTALS_CHECKED = ("workers", "returning_home", "returning_to_work", "charter_requests", "chartered", "referred",
-                  "classes", "enrolled", "completed")
+                  "classes", "enrolled", "completed", "fairs_planned", "fairs_held", "fair_attendance", "fair_intentions")
+# (part, whole): a part larger than its whole at any level means a figure is wrong.
+PARTS = (("chartered", "charter_requests"), ("completed", "enrolled"), ("certified", "completed"),
+         ("enrolled_poor", "enrolled"), ("workers_poor", "workers"), ("fair_intentions", "fair_attendance"),
+         ("fair_attendance_poor", "fair_attendance"), ("fair_intentions_poor", "fair_intentions"))
 PROBLEM_LABELS = {
     "missing": "必填项未填", "id_excel_number": "身份证号被存成数字", "id_format": "身份证号位数不对",
     "id_checksum": "身份证号校验位错误", "id_birth_date": "身份证号出生日期不存在", "underage": "未满务工年龄",
@@ -46,9 +54,16 @@ PROBLEM_LABELS = {
     "trade_missing": "未填工种", "uscc_invalid": "统一社会信用代码错误", "seats_invalid": "座位数不属于行动车型",
     "count_invalid": "人数或数量无效", "carrier_inconsistent": "企业信息前后不一致", "trade_unknown": "工种不在清单中",
     "brand_unknown": "劳务品牌不在清单中", "over_enrolled": "报名超出计划名额", "count_inconsistent": "人数前后矛盾",
+    "wage_invalid": "月薪无效", "wage_order": "月薪上限低于下限", "closed_before_campaign": "岗位已过期",
+    "fair_no_invalid": "招聘会编号格式不对", "fair_no_county": "招聘会编号与县不符", "area_unknown": "地区无法识别",
+    "item_unknown": "服务项目不在清单中", "figure_unknown": "统计指标不属于该项目", "value_invalid": "数值无效",
+    "value_not_whole": "数值应为整数",
 }
-KIND_LABELS = {"survey": "需求摸排表", "fleet": "运力报表", "training": "培训班报表"}
+KIND_LABELS = {"survey": "需求摸排表", "fleet": "运力报表", "training": "培训班报表", "openings": "岗位信息归集表",
+               "fair_results": "招聘会成效报表", "progress": "服务项目进展表"}
 NOT_REPORTING = "未报送"
+SERVICE_HEADERS = {"item_name": "服务项目", "figure_name": "统计指标", "unit": "单位", "total": "全省累计",
+                   "areas": "报送地区数", "latest": "最新截至日期"}
 
 
 @dataclass
@@ -61,6 +76,7 @@ class Figures:
     problems: pd.DataFrame  # kind, code, label, rows
     plan: dict | None  # the latest published charter plan's summary
     foreign: pd.DataFrame  # county rows whose code is not the province's: the gate names them
+    services: pd.DataFrame  # one row per configured service figure: province total, per city, areas reporting
     missing_parts: list[str] = field(default_factory=list)  # parts with no data yet, in Chinese
 
     @property
@@ -82,13 +98,16 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
     province = divisions.province(campaign.province_code)
     with engine.connect() as conn:
         plan_id, plan = latest_published(conn, campaign.id)
-        params = {"campaign_id": campaign.id, "plan_id": plan_id, "yes": True}
+        fair_plan_id, _ = latest_published(conn, campaign.id, JobFairPlan)
+        params = {"campaign_id": campaign.id, "plan_id": plan_id, "fair_plan_id": fair_plan_id, "yes": True,
+                  "as_of": as_of}
         by_county = pd.read_sql(text(sql.load("report_by_county.sql")), conn, params=params)
         totals = {k: (float(v) if k == "trip_cost" else int(v)) for k, v in
                   conn.execute(text(sql.load("report_totals.sql")), params).one()._mapping.items()}
         compliance = pd.read_sql(text(sql.load("report_compliance.sql")), conn, params=params)
         quality = pd.read_sql(text(sql.load("report_quality.sql")), conn, params=params)
         codes = pd.read_sql(text(sql.load("report_quarantine_codes.sql")), conn, params=params)
+        progress = pd.read_sql(text(sql.load("report_service_progress.sql")), conn, params=params)
 
     codes_all = sorted(province.counties)
     counties = pd.DataFrame({"county_code": codes_all})
@@ -109,10 +128,33 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
                       for code in joined.split(","))
     problems = pd.DataFrame([{"kind": k, "code": c, "label": PROBLEM_LABELS.get(c, c), "rows": n}
                              for (k, c), n in counted.most_common()], columns=["kind", "code", "label", "rows"])
+    services = service_figures(campaign, progress)
     missing = [part for part, empty in (
         ("需求摸排", totals["workers"] == 0), ("点对点包车方案", plan is None), ("培训班", totals["classes"] == 0),
-        ("培训班核查", compliance.empty), ("招聘会", True), ("服务事项进展", True)) if empty]
-    return Figures(campaign, as_of, counties, totals, quality, problems, plan, foreign, missing)
+        ("培训班核查", compliance.empty), ("招聘会安排", totals["fairs_planned"] == 0),
+        ("招聘会成效", totals["fairs_held"] == 0), ("服务项目进展", progress.empty)) if empty]
+    return Figures(campaign, as_of, counties, totals, quality, problems, plan, foreign, services, missing)
+
+
+def service_figures(campaign: Campaign, progress: pd.DataFrame) -> pd.DataFrame:
+    """Every configured service figure with the province total, the total per city (省本级 apart) and how
+    many areas reported it; figures nobody reported yet stay, with no total (shown as 未报送)."""
+    from chunnuan.progress_intake import figure_table
+
+    province = divisions.province(campaign.province_code)
+    table = figure_table(campaign)
+    progress = progress.assign(city=progress["city_code"].map(
+        {code: city.name for code, city in province.cities.items()} | {province.code: "省本级"}))
+    keys = ["item_code", "figure_code"]
+    totals = progress.groupby(keys).agg(total=("value", "sum"), areas=("area_code", "nunique"),
+                                        latest=("as_of", "max")).reset_index()
+    by_city = (progress.pivot_table(index=keys, columns="city", values="value", aggfunc="sum").reset_index()
+               if len(progress) else pd.DataFrame(columns=keys))
+    out = table.merge(totals, on=keys, how="left").merge(by_city, on=keys, how="left")
+    out["areas"] = out["areas"].fillna(0).astype("int64")
+    unknown = progress.merge(table, on=keys, how="left", indicator=True).query("_merge == 'left_only'")
+    out.attrs["unknown"] = sorted(set(unknown["item_code"] + "/" + unknown["figure_code"]))
+    return out
 
 
 def gate(figures: Figures) -> list[str]:
@@ -130,13 +172,16 @@ def gate(figures: Figures) -> list[str]:
     if figures.totals["trip_passengers"] != figures.totals["chartered"]:
         problems.append(f"包车车次载客合计 {figures.totals['trip_passengers']} ≠ 安排包车人数 {figures.totals['chartered']}")
     for level, frame, name in (("县", figures.counties, "county"), ("市", cities, "city")):
-        for a, b in (("chartered", "charter_requests"), ("completed", "enrolled"), ("certified", "completed"),
-                     ("enrolled_poor", "enrolled"), ("workers_poor", "workers")):
+        for a, b in PARTS:
             for row in frame[frame[a] > frame[b]].itertuples():
                 problems.append(f"{getattr(row, name)}（{level}）「{COUNTY_FIGURES[a]}」{getattr(row, a)} 大于"
                                 f"「{COUNTY_FIGURES[b]}」{getattr(row, b)}")
     negative = [k for k in COUNTY_FIGURES if (figures.counties[k] < 0).any()]
     problems += [f"「{COUNTY_FIGURES[k]}」出现负数" for k in negative]
+    services = figures.services
+    problems += [f"服务项目「{r.item_name}」的「{r.figure_name}」出现负数" for r in services[services["total"] < 0].itertuples()]
+    problems += [f"服务项目进展中有行动配置之外的指标 {code}（配置改过？请核对 service_items）"
+                 for code in services.attrs.get("unknown", [])]
     return problems
 
 
@@ -170,6 +215,8 @@ def write_workbook(figures: Figures, path: Path) -> Path:
     write_sheet(book, "各市", figures.cities, {"city": "市", "counties": "县(市、区)数", "reporting": "已报送县数",
                                              **COUNTY_FIGURES})
     write_sheet(book, "各县", counties, headers)
+    cities = [c for c in figures.services.columns if c not in SERVICE_HEADERS and c not in ("item_code", "figure_code")]
+    write_sheet(book, "服务项目", figures.services, SERVICE_HEADERS | {c: c for c in cities})
     quality = figures.quality.assign(kind=figures.quality["kind"].map(KIND_LABELS).fillna(figures.quality["kind"]))
     write_sheet(book, "数据质量", quality, {"kind": "报表", "files": "文件数", "files_rejected": "整批退回",
                                          "rows_read": "读取行数", "rows_loaded": "入库", "rows_quarantined": "隔离",
@@ -189,7 +236,7 @@ def render(figures: Figures, kind: str) -> str:
                        province=figures.province, totals=figures.totals, plan=figures.plan,
                        cities=figures.cities.to_dict(orient="records"), quality=figures.quality.to_dict(orient="records"),
                        problems=figures.problems.head(10).to_dict(orient="records"), kind_labels=KIND_LABELS,
-                       missing_parts=figures.missing_parts,
+                       missing_parts=figures.missing_parts, services=figures.services.to_dict(orient="records"),
                        not_reporting=figures.counties.loc[~figures.counties["reporting"], "county"].tolist(),
                        office=f"{c.province}春暖行动工作专班（系统自动生成）", today=figures.as_of.isoformat())
 

@@ -29,7 +29,11 @@ from openpyxl.writer.excel import ExcelWriter
 
 from chunnuan import divisions
 from chunnuan.campaign import Campaign, DateRange
+from chunnuan.fair_result_intake import COUNT_FIELDS as FAIR_COUNT_FIELDS
+from chunnuan.fair_result_intake import FAIR_RESULTS, MAX_COUNT
 from chunnuan.fleet_intake import FLEET, MAX_PER_DAY
+from chunnuan.opening_intake import MAX_HEADCOUNT, MAX_WAGE, OPENINGS
+from chunnuan.progress_intake import PROGRESS, figure_table
 from chunnuan.survey_schema import COLUMNS, MAX_FLEX_DAYS, Column
 from chunnuan.training_intake import COUNT_FIELDS, MAX_PEOPLE, TRAINING
 
@@ -48,7 +52,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 # Typed digits that Excel must not turn into numbers; dates that should be real date cells.
 TEXT_FIELDS = ("id_number", "phone", "uscc", "contact_phone")
 DATE_FIELDS = ("travel_date", "reported_on", "last_serious_incident", "date_from", "date_to", "start_date",
-               "end_date")
+               "end_date", "closing_date", "fair_date", "as_of")
 
 # Fixed document timestamps: the same inputs give the same bytes (diffable, cacheable downloads).
 FIXED_TIMESTAMP = dt.datetime(2024, 1, 1)
@@ -623,8 +627,105 @@ def _write_training_instructions(sheet: Worksheet, campaign: Campaign | None) ->
         TRAINING.columns, lambda c: "下拉选择" if c.field in lists else "—", "二、审核与核查规则", rules)
 
 
+# --- openings, fair results, service progress: drop-downs, dates and whole numbers ----------------------
+
+
+def _plain_validation(column: Column, campaign: Campaign | None, refs: dict[str, str],
+                      windows: dict[str, tuple[DateRange | None, str]],
+                      whole: dict[str, tuple[int, int]]) -> DataValidation | None:
+    """The Excel check of a column of the simpler forms: a list, a date (in a window), or a whole number."""
+    if column.choices:
+        return _list_validation(column, '"' + ",".join(column.choices) + '"',
+                                f"只能填 {' / '.join(column.choices)}，请从下拉列表中选择。")
+    if column.field in refs:
+        return _list_validation(column, refs[column.field], f"请从下拉列表中选择「{column.header}」。")
+    if column.field in windows:
+        window, name = windows[column.field]
+        return _date_validation(column, None, style="stop" if window else "warning", window=window, window_name=name)
+    if column.field in whole:
+        low, high = whole[column.field]
+        validation = DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high),
+                                    allow_blank=True)
+        return _explained(validation, column, f"应为 {low} 至 {high} 的整数。")
+    return None
+
+
+def build_openings_workbook(campaign: Campaign | None) -> Workbook:
+    lists = {"province": ("省份选项", province_full_names())}
+    if campaign is not None:
+        lists.update({"county": ("县(市、区)选项", county_labels(campaign)),
+                      "trade": ("工种选项", list(campaign.training.trades))})
+    window = campaign.job_fairs.window if campaign is not None else None
+    windows = {"closing_date": (None, ""), "reported_on": (None, "")}
+    whole = {"headcount": (1, MAX_HEADCOUNT), "wage_min": (1, MAX_WAGE), "wage_max": (1, MAX_WAGE)}
+    rules = [
+        "每家企业在每个工作地点、每个招聘工种填一行；同一企业再次报送时，以最新一份为准（原报送的全部岗位被替换）。",
+        "统一社会信用代码须为18位且校验正确（与营业执照一致）。",
+        "省内岗位的工作地点从下拉列表选择；省外岗位（劳务协作）先填「岗位所在省份」，再写该省的县(市、区)全称。",
+        "月薪按元/月填写，上限不低于下限；招聘截止日期已过的岗位不再推荐。",
+        "招聘工种与技能培训工种名称一致时，才能与农民工的意向工种对上；下拉列表之外的工种也可填写，但可能无人匹配。",
+    ]
+    if window is not None:
+        rules.append(f"春风行动招聘会时段：{window.label()}。")
+    return _form_workbook("岗位信息归集表", "岗位信息", OPENINGS.columns, campaign,
+                          lambda column, refs: _plain_validation(column, campaign, refs, windows, whole),
+                          lambda sheet: _write_form_instructions(
+                              sheet, campaign, "岗位信息归集表", f"春风行动招聘会时段 {window.label()}" if window else "",
+                              OPENINGS.columns, lambda c: "下拉选择" if c.field in lists else "—",
+                              "二、审核与匹配规则", rules), lists)
+
+
+def build_fair_results_workbook(campaign: Campaign | None) -> Workbook:
+    lists = {"county": ("县(市、区)选项", county_labels(campaign))} if campaign is not None else {}
+    window = campaign.job_fairs.window if campaign is not None else None
+    windows = {"fair_date": (window, "春风行动招聘会时段"), "reported_on": (None, "")}
+    whole = dict.fromkeys(FAIR_COUNT_FIELDS, (0, MAX_COUNT))
+    rules = [
+        "每场招聘会填一行；县(市、区)再次报送时，以最新一份为准（该县原报送的全部行被替换），请每次报送本县已举办的全部招聘会。",
+        "招聘会安排表中的招聘会请填写其编号（如 450821-01）；计划外加办的招聘会编号留空。",
+        "提供岗位数不少于参会企业数；达成意向人数不超过进场人数；其中脱贫人口不超过对应总数。",
+        "直播带岗、线上招聘会的「进场人数」填观看或登录人次。",
+    ]
+    return _form_workbook("招聘会成效报表", "招聘会成效", FAIR_RESULTS.columns, campaign,
+                          lambda column, refs: _plain_validation(column, campaign, refs, windows, whole),
+                          lambda sheet: _write_form_instructions(
+                              sheet, campaign, "招聘会成效报表", f"春风行动招聘会时段 {window.label()}" if window else "",
+                              FAIR_RESULTS.columns, lambda c: "下拉选择" if c.field in lists else "—",
+                              "二、审核规则", rules), lists)
+
+
+def build_progress_workbook(campaign: Campaign | None) -> Workbook:
+    lists = {}
+    if campaign is not None:
+        province = divisions.province(campaign.province_code)
+        figures = figure_table(campaign)
+        lists = {"area": ("地区选项", [province.name, *(c.name for c in province.cities.values()),
+                                       *county_labels(campaign)]),
+                 "item": ("服务项目选项", list(dict.fromkeys(figures["item_name"]))),
+                 "figure": ("统计指标选项", list(dict.fromkeys(figures["figure_name"])))}
+    windows = {"as_of": (campaign.window if campaign is not None else None, "行动时段"), "reported_on": (None, "")}
+    rules = [
+        "每个地区、每个服务项目、每个统计指标填一行，数值为截至日期的累计数。",
+        "地区：县(市、区)填全称；市本级（不含所辖县区）填市名；省本级填省名。县区与市本级相加即全市，各市与省本级相加即全省。",
+        "同一地区、同一服务项目、同一截至日期再次报送时，以最新一份为准（原报送的该项目各指标被替换）；以前各截至日期的数保留。",
+        "人数、场次、件数为整数；金额以万元计，可带小数。",
+    ]
+    if campaign is not None:
+        rules.append("各服务项目的统计指标：" + "；".join(
+            f"{i.name}：{'、'.join(f'{f.name}（{f.unit}）' for f in i.figures)}" for i in campaign.service_items))
+    return _form_workbook("服务项目进展表", "服务项目进展", PROGRESS.columns, campaign,
+                          lambda column, refs: _plain_validation(column, campaign, refs, windows, {}),
+                          lambda sheet: _write_form_instructions(
+                              sheet, campaign, "服务项目进展表", f"行动时段 {campaign.window.label()}" if campaign else "",
+                              PROGRESS.columns, lambda c: "下拉选择" if c.field in lists else "—",
+                              "二、填报与审核规则", rules), lists)
+
+
 KINDS: dict[str, TemplateKind] = {
     "survey": TemplateKind("survey", "需求摸排表", build_survey_workbook),
     "fleet": TemplateKind("fleet", "运力报表", build_fleet_workbook),
     "training": TemplateKind("training", "培训班报表", build_training_workbook),
+    "openings": TemplateKind("openings", "岗位信息归集表", build_openings_workbook),
+    "fair_results": TemplateKind("fair_results", "招聘会成效报表", build_fair_results_workbook),
+    "progress": TemplateKind("progress", "服务项目进展表", build_progress_workbook),
 }

@@ -13,3 +13,11 @@ TRAINING_CLASSES = Asset(name="training_classes", uri="chunnuan://campaign_db/tr
 # Emitted by training_class_checks with the compliance figures (per status, places, demand) for the report.
 TRAINING_COMPLIANCE = Asset(name="training_compliance", uri="chunnuan://campaign_db/training_compliance",
                             group="chunnuan")
+# Emitted by survey_intake when enterprises' openings (岗位信息归集表) are loaded; job_fair_rollout uses them.
+JOB_OPENINGS = Asset(name="job_openings", uri="chunnuan://campaign_db/job_opening", group="chunnuan")
+# Emitted by survey_intake when counties' job-fair results are loaded; job_fair_rollout updates the figures.
+FAIR_RESULTS = Asset(name="fair_results", uri="chunnuan://campaign_db/fair_result", group="chunnuan")
+# Emitted by survey_intake when departments' service-item progress is loaded (for the report).
+SERVICE_PROGRESS = Asset(name="service_progress", uri="chunnuan://campaign_db/service_progress", group="chunnuan")
+# Emitted by job_fair_rollout when a rollout is published (schedule, invitations, county emails).
+JOB_FAIR_PLAN = Asset(name="job_fair_plan", uri="chunnuan://campaign_db/job_fair_plan", group="chunnuan")

@@ -1,5 +1,6 @@
 -- The report's figures per home county (rows only for counties with data; the report adds the others
--- as 未报送). Survey demand, the latest published charter plan (plan_id -1: none), training classes.
+-- as 未报送). Survey demand, the latest published charter plan (plan_id -1: none), training classes,
+-- the latest published job-fair rollout (fair_plan_id -1: none) and the fairs counties reported held.
 -- Each figure is also split by poverty status where it applies (_poor: 脱贫人口 or 监测对象).
 WITH survey AS (
     SELECT home_county_code AS county_code,
@@ -32,10 +33,25 @@ WITH survey AS (
     FROM training_class
     WHERE campaign_id = :campaign_id
     GROUP BY county_code
+), planned AS (
+    SELECT county_code, COUNT(*) AS fairs_planned
+    FROM job_fair
+    WHERE plan_id = :fair_plan_id
+    GROUP BY county_code
+), fairs AS (
+    SELECT county_code,
+           COUNT(*) AS fairs_held, SUM(employers) AS fair_employers, SUM(positions) AS fair_positions,
+           SUM(attendance) AS fair_attendance, SUM(attendance_poor) AS fair_attendance_poor,
+           SUM(intentions) AS fair_intentions, SUM(intentions_poor) AS fair_intentions_poor
+    FROM fair_result
+    WHERE campaign_id = :campaign_id
+    GROUP BY county_code
 ), codes AS (
     SELECT county_code FROM survey
     UNION SELECT county_code FROM transport
     UNION SELECT county_code FROM training
+    UNION SELECT county_code FROM planned
+    UNION SELECT county_code FROM fairs
 )
 SELECT c.county_code,
        COALESCE(s.workers, 0) AS workers, COALESCE(s.workers_poor, 0) AS workers_poor,
@@ -48,8 +64,14 @@ SELECT c.county_code,
        COALESCE(g.classes, 0) AS classes, COALESCE(g.pre_dispatch_classes, 0) AS pre_dispatch_classes,
        COALESCE(g.places, 0) AS places, COALESCE(g.enrolled, 0) AS enrolled,
        COALESCE(g.enrolled_poor, 0) AS enrolled_poor, COALESCE(g.completed, 0) AS completed,
-       COALESCE(g.certified, 0) AS certified
+       COALESCE(g.certified, 0) AS certified,
+       COALESCE(p.fairs_planned, 0) AS fairs_planned, COALESCE(f.fairs_held, 0) AS fairs_held,
+       COALESCE(f.fair_employers, 0) AS fair_employers, COALESCE(f.fair_positions, 0) AS fair_positions,
+       COALESCE(f.fair_attendance, 0) AS fair_attendance, COALESCE(f.fair_attendance_poor, 0) AS fair_attendance_poor,
+       COALESCE(f.fair_intentions, 0) AS fair_intentions, COALESCE(f.fair_intentions_poor, 0) AS fair_intentions_poor
 FROM codes c
 LEFT JOIN survey s ON s.county_code = c.county_code
 LEFT JOIN transport t ON t.county_code = c.county_code
 LEFT JOIN training g ON g.county_code = c.county_code
+LEFT JOIN planned p ON p.county_code = c.county_code
+LEFT JOIN fairs f ON f.county_code = c.county_code

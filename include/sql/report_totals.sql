@@ -12,4 +12,8 @@ SELECT
     (SELECT COALESCE(SUM(cost), 0) FROM charter_trip WHERE plan_id = :plan_id) AS trip_cost,
     (SELECT COUNT(*) FROM training_class WHERE campaign_id = :campaign_id) AS classes,
     (SELECT COALESCE(SUM(enrolled), 0) FROM training_class WHERE campaign_id = :campaign_id) AS enrolled,
-    (SELECT COALESCE(SUM(completed), 0) FROM training_class WHERE campaign_id = :campaign_id) AS completed
+    (SELECT COALESCE(SUM(completed), 0) FROM training_class WHERE campaign_id = :campaign_id) AS completed,
+    (SELECT COUNT(*) FROM job_fair WHERE plan_id = :fair_plan_id) AS fairs_planned,
+    (SELECT COUNT(*) FROM fair_result WHERE campaign_id = :campaign_id) AS fairs_held,
+    (SELECT COALESCE(SUM(attendance), 0) FROM fair_result WHERE campaign_id = :campaign_id) AS fair_attendance,
+    (SELECT COALESCE(SUM(intentions), 0) FROM fair_result WHERE campaign_id = :campaign_id) AS fair_intentions

@@ -15,6 +15,7 @@ from chunnuan import campaign, db, settings, smtp_sink
 from chunnuan.mail import SmtpSettings
 from chunnuan.pipeline import load_replacing, load_validated, register_files, validate_batches
 from chunnuan.training import evaluate, extract, gate, remind, run_folder
+from tests.support.campaign_db import query
 from tests.support.rows import make_id, valid_row, write_csv
 from tests.support.training import class_row, write_classes
 
@@ -27,11 +28,6 @@ def submit(url, path, kind):
     registered = register_files(engine, GX, [path], kind=kind)
     validate_batches(engine, GX, registered["new"])
     return load_replacing(engine, GX, kind) if kind == "training" else load_validated(engine, GX)
-
-
-def query(url, sql, **params):
-    with db.engine(url).connect() as conn:
-        return conn.execute(text(sql), params).all()
 
 
 def survey(tmp_path):

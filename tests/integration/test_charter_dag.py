@@ -8,11 +8,11 @@ import email.policy
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import text
 
 from chunnuan import campaign, db, settings
 from chunnuan.planner import Carrier, Fleet, write_fleet
 from chunnuan.planner.synthetic import uscc_for
+from tests.support.campaign_db import query
 from tests.support.rows import make_id, valid_row, write_csv
 
 pytestmark = pytest.mark.slow
@@ -23,11 +23,6 @@ PINGNAN, GUIPING = "450821", "450881"
 @pytest.fixture
 def dags(dagbag):
     return dagbag.get_dag("survey_intake"), dagbag.get_dag("charter_bus_planning")
-
-
-def query(url, sql):
-    with db.engine(url).connect() as conn:
-        return conn.execute(text(sql)).all()
 
 
 def survey_rows() -> list[dict]:

@@ -4,31 +4,29 @@ database, sent once; a reconciliation failure blocks the send and alerts the coo
 
 from __future__ import annotations
 
-import email
-import email.policy
+import datetime as dt
 import io
+import json
+import os
+import socket
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
 from chunnuan import campaign, db, settings
+from chunnuan.fair_result_intake import FAIR_RESULTS
+from chunnuan.opening_intake import OPENINGS
 from chunnuan.planner import write_fleet
+from chunnuan.progress_intake import PROGRESS
 from tests.integration.test_charter_dag import fleet, survey_rows
+from tests.support.campaign_db import messages, query
+from tests.support.jobs import fair_result_row, opening_row, progress_row, write_rows
 from tests.support.rows import write_csv
 from tests.support.training import class_row, write_classes
 
 pytestmark = pytest.mark.slow
 GX = campaign.load("guangxi-2024")
-
-
-def query(url, sql):
-    with db.engine(url).connect() as conn:
-        return conn.execute(text(sql)).all()
-
-
-def messages(outbox) -> list:
-    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(outbox.iterdir())]
 
 
 def report_messages(outbox) -> list:
@@ -37,17 +35,31 @@ def report_messages(outbox) -> list:
 
 @pytest.fixture
 def province(dagbag, campaign_conn, chunnuan_home, outbox):
-    """Every other DAG's output present: survey, published charter plan, training classes and checks."""
-    for kind in ("survey", "fleet"):
+    """Every other DAG's output present: survey, published charter plan, training classes and checks,
+    openings and a published job-fair rollout, fair results, service-item progress."""
+    for kind in ("survey", "fleet", "openings", "fair_results", "progress"):
         settings.landing_dir(GX.id, kind).mkdir(parents=True)
     rows = survey_rows()
+    for n, row in enumerate(rows[:20]):  # some seekers for the fairs
+        row.update({"就业需求": "本地就业", "意向工种": "电工", "脱贫人口类别": "脱贫人口" if n < 5 else "否"})
     write_csv(settings.landing_dir(GX.id, "survey") / "贵港市.csv", rows)
     write_fleet(fleet(), settings.landing_dir(GX.id, "fleet") / "运力.csv")
     write_classes(settings.landing_dir(GX.id, "training") / "贵港市培训班.csv", [class_row(1)])
+    write_rows(settings.landing_dir(GX.id, "openings") / "岗位.csv", OPENINGS, [opening_row(n) for n in range(1, 4)])
+    write_rows(settings.landing_dir(GX.id, "fair_results") / "平南.csv", FAIR_RESULTS,
+               [fair_result_row(1), fair_result_row(2, 形式="直播带岗", 进场人数="5000", 其中脱贫人口="400")])
+    write_rows(settings.landing_dir(GX.id, "progress") / "进展.csv", PROGRESS, [
+        progress_row(截至日期="2024-02-02", 累计数值="100"), progress_row(截至日期="2024-02-09", 累计数值="320"),
+        progress_row(地区="贵港市桂平市", 累计数值="80", 截至日期="2024-02-09"),
+        progress_row(地区="贵港市", 累计数值="15", 截至日期="2024-02-09"),  # 市本级
+        progress_row(截至日期="2024-02-23", 累计数值="999"),  # after the report date: not counted yet
+        progress_row(服务项目="送劳动权益保障", 统计指标="追回欠薪金额", 累计数值="12.5", 截至日期="2024-02-09")])
     assert dagbag.get_dag("survey_intake").test(run_conf={"campaign": GX.id}).state == "success"
     assert dagbag.get_dag("charter_bus_planning").test(
         run_conf={"campaign": GX.id, "auto_approve": True}).state == "success"
     assert dagbag.get_dag("training_class_checks").test(
+        run_conf={"campaign": GX.id, "as_of": "2024-02-05"}).state == "success"
+    assert dagbag.get_dag("job_fair_rollout").test(
         run_conf={"campaign": GX.id, "as_of": "2024-02-05"}).state == "success"
     return rows
 
@@ -65,17 +77,24 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
     workers = query(campaign_conn, "SELECT COUNT(*) FROM survey_worker")[0][0]
     chartered = query(campaign_conn, "SELECT COUNT(*) FROM charter_assignment WHERE status = '包车'")[0][0]
     assert f"需求摸排：{workers} 人" in body and f"运送 {chartered} 人" in body and "贵港市" in body
-    assert "尚无数据的部分：招聘会、服务事项进展" in body
+    assert "尚无数据的部分" not in body
+    assert "已举办 2 场" in body and "进场 5900 人次（其中脱贫人口 550 人次）" in body
+    assert "走访慰问</td><td align=\"right\">415 人" in body  # 320 + 80 + 市本级 15; the 02-23 figure not yet
+    assert "追回欠薪金额</td><td align=\"right\">12.50 万元" in body and "送健康服务" in body and "未报送" in body
     charts = [part for part in message.walk() if part.get_content_type() == "image/png"]
     assert len(charts) == 2 and all(part.get_content().startswith(b"\x89PNG") for part in charts)
     [attachment] = [a for a in message.iter_attachments() if a.get_content_type() != "image/png"]
     assert attachment.get_filename().endswith(".xlsx")
     book = load_workbook(io.BytesIO(attachment.get_content()), read_only=True)
-    assert book.sheetnames == ["全省", "各市", "各县", "数据质量", "隔离原因"]
+    assert book.sheetnames == ["全省", "各市", "各县", "服务项目", "数据质量", "隔离原因"]
     header, total = list(book["全省"].iter_rows(values_only=True))[:2]
     figures = dict(zip(header, total, strict=True))
     assert figures["摸排人数"] == workers and figures["点对点包车运送"] == chartered
     assert figures["培训班(期)"] == query(campaign_conn, "SELECT COUNT(*) FROM training_class")[0][0]
+    assert figures["计划招聘会(场)"] == query(campaign_conn, "SELECT COUNT(*) FROM job_fair")[0][0]
+    assert figures["达成就业意向"] == query(campaign_conn, "SELECT SUM(intentions) FROM fair_result")[0][0]
+    services = {r[1]: r for r in book["服务项目"].iter_rows(min_row=2, values_only=True)}
+    assert services["走访慰问"][3] == 415 and services["走访慰问"][4] == 3
     counties = list(book["各县"].iter_rows(min_row=2, values_only=True))
     assert len(counties) == 111 and sum(1 for c in counties if "未报送" in c[2]) == 109
     raw = message.as_string()
@@ -107,3 +126,27 @@ def test_figures_that_do_not_reconcile_block_the_send_and_alert_the_coordinators
     assert "「培训结业」" in gate_alert.get_body(("html",)).get_content()
     assert "逾期未发送" in deadline_alert["Subject"] and "2024-03-08" in deadline_alert.get_body(("html",)).get_content()
     assert not (settings.outputs_dir(GX.id, "report") / "final").exists()
+
+
+def test_smtp_down_retries_then_notifies_the_coordinators(dagbag, province, campaign_conn, outbox, monkeypatch):
+    """The server that sends reports is down (nothing listens on its port); after the retries, the alert
+    reaches the coordinators over campaign_alert_smtp (the loopback sink)."""
+    sink = json.loads(os.environ["AIRFLOW_CONN_CAMPAIGN_SMTP"])
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setenv("AIRFLOW_CONN_CAMPAIGN_ALERT_SMTP", json.dumps(sink))
+    monkeypatch.setenv("AIRFLOW_CONN_CAMPAIGN_SMTP", json.dumps({**sink, "port": closed_port}))
+    report = dagbag.get_dag("campaign_report")
+    monkeypatch.setattr(report.get_task("send"), "retry_delay", dt.timedelta(0))
+    before = len(messages(outbox))
+
+    run = report.test(run_conf={"campaign": GX.id, "as_of": "2024-02-09"})
+
+    send = next(ti for ti in run.get_task_instances() if ti.task_id == "send")
+    assert send.state == "failed" and send.try_number == report.get_task("send").retries + 1
+    assert report_messages(outbox) == []
+    [alert] = messages(outbox)[before:]
+    assert alert["To"] == str(GX.lead_contact.email) and "行动总结发送失败" in alert["Subject"]
+    assert f"已尝试 {send.try_number} 次" in alert.get_body(("html",)).get_content()
+    assert query(campaign_conn, "SELECT COUNT(*) FROM sent_email WHERE key LIKE 'report-guangxi-2024-weekly%'")[0][0] == 0

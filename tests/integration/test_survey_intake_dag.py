@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
 
-from chunnuan import db, settings
+from chunnuan import settings
 from tests.support.airflow_meta import asset_events
+from tests.support.campaign_db import query
 from tests.support.rows import valid_row, write_csv
 
 pytestmark = pytest.mark.slow
@@ -20,11 +20,6 @@ def intake_dag(dagbag):
 def states(dagrun) -> dict[str, str]:
     return {(ti.task_id if ti.map_index < 0 else f"{ti.task_id}[{ti.rendered_map_index}]"): ti.state
             for ti in dagrun.get_task_instances()}
-
-
-def query(url, sql):
-    with db.engine(url).connect() as conn:
-        return conn.execute(text(sql)).all()
 
 
 def test_good_and_bad_files_each_get_their_outcome(intake_dag, campaign_conn, chunnuan_home):

@@ -3,30 +3,18 @@ the compliance table, reminders received by a real SMTP server on loopback, and 
 
 from __future__ import annotations
 
-import email
-import email.policy
-
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import text
 
-from chunnuan import campaign, db, settings
+from chunnuan import campaign, settings
 from tests.support.airflow_meta import asset_events
+from tests.support.campaign_db import messages, query
 from tests.support.rows import make_id, valid_row, write_csv
 from tests.support.training import class_row, write_classes
 
 pytestmark = pytest.mark.slow
 GX = campaign.load("guangxi-2024")
 PINGNAN, GUIPING = "450821", "450881"
-
-
-def query(url, sql):
-    with db.engine(url).connect() as conn:
-        return conn.execute(text(sql)).all()
-
-
-def messages(outbox) -> list:
-    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(outbox.iterdir())]
 
 
 def test_checks_remind_non_compliant_counties_once(dagbag, campaign_conn, chunnuan_home, outbox):

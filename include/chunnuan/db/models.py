@@ -268,3 +268,121 @@ class RemindedFinding(Base):
     finding_key: Mapped[str] = mapped_column(String(200), primary_key=True)
     email_key: Mapped[str] = mapped_column(ForeignKey("sent_email.key"))
     reminded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class JobOpening(Base):
+    """An enterprise's current opening at one place for one trade (its latest submission is its whole list)."""
+
+    __tablename__ = "job_opening"
+    __table_args__ = (Index("ix_job_opening_batch", "batch_id"),)
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    trade: Mapped[str] = mapped_column(String(100), primary_key=True)
+    enterprise: Mapped[str] = mapped_column(Text)
+    city_code: Mapped[str] = mapped_column(String(6))
+    province_code: Mapped[str] = mapped_column(String(6))
+    industry: Mapped[str] = mapped_column(Text)
+    headcount: Mapped[int] = mapped_column(Integer)
+    wage_min: Mapped[int] = mapped_column(Integer)
+    wage_max: Mapped[int] = mapped_column(Integer)
+    closing_date: Mapped[dt.date] = mapped_column(Date)
+    key_enterprise: Mapped[bool] = mapped_column(Boolean)
+    reporting_unit: Mapped[str] = mapped_column(Text)
+    reported_on: Mapped[dt.date] = mapped_column(Date)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    source_row: Mapped[int] = mapped_column(Integer)
+
+
+class FairResult(Base):
+    """What one held job fair achieved, as its county reported it (a county's latest submission is its list)."""
+
+    __tablename__ = "fair_result"
+    __table_args__ = (Index("ix_fair_result_batch", "batch_id"),)
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    fair_name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fair_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(6))
+    fair_no: Mapped[str | None] = mapped_column(String(9))
+    mode: Mapped[str] = mapped_column(String(10))  # 现场 | 直播带岗 | 线上
+    employers: Mapped[int] = mapped_column(Integer)
+    positions: Mapped[int] = mapped_column(Integer)
+    attendance: Mapped[int] = mapped_column(Integer)
+    attendance_poor: Mapped[int] = mapped_column(Integer)
+    intentions: Mapped[int] = mapped_column(Integer)
+    intentions_poor: Mapped[int] = mapped_column(Integer)
+    reporting_unit: Mapped[str] = mapped_column(Text)
+    reported_on: Mapped[dt.date] = mapped_column(Date)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    source_row: Mapped[int] = mapped_column(Integer)
+
+
+class ServiceProgress(Base):
+    """A service-item figure of one area (county, 市本级 or 省本级) as a cumulative total up to as_of."""
+
+    __tablename__ = "service_progress"
+    __table_args__ = (Index("ix_service_progress_batch", "batch_id"), Index("ix_service_progress_entry", "entry"))
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    item_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    figure_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    as_of: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    entry: Mapped[str] = mapped_column(String(60))  # area|item|as_of: what a newer submission replaces
+    city_code: Mapped[str] = mapped_column(String(6))
+    value: Mapped[float] = mapped_column()
+    department: Mapped[str] = mapped_column(Text)
+    reported_on: Mapped[dt.date] = mapped_column(Date)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    source_row: Mapped[int] = mapped_column(Integer)
+
+
+class JobFairPlan(Base):
+    """One published job-fair rollout: figures only (no personal data) in the summary."""
+
+    __tablename__ = "job_fair_plan"
+    __table_args__ = (UniqueConstraint("campaign_id", "run_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    campaign_id: Mapped[str] = mapped_column(String(40))
+    run_id: Mapped[str] = mapped_column(String(250))
+    status: Mapped[str] = mapped_column(String(20))  # planned -> published
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[str] = mapped_column(Text)  # JSON
+
+
+class JobFair(Base):
+    """A scheduled fair of a plan."""
+
+    __tablename__ = "job_fair"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("job_fair_plan.id"), primary_key=True)
+    fair_no: Mapped[str] = mapped_column(String(9), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6))
+    city_code: Mapped[str] = mapped_column(String(6))
+    fair_date: Mapped[dt.date] = mapped_column(Date)
+    mode: Mapped[str] = mapped_column(String(10))
+    session: Mapped[str] = mapped_column(String(20))
+    venue: Mapped[str] = mapped_column(Text)
+    expected_seekers: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+
+
+class JobRecommendation(Base):
+    """A seeker's ranked openings in a plan (rank ≥ 1), or rank 0 with the reason none was found."""
+
+    __tablename__ = "job_recommendation"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("job_fair_plan.id"), primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, primary_key=True)
+    home_county_code: Mapped[str] = mapped_column(String(6))
+    uscc: Mapped[str | None] = mapped_column(String(18))
+    county_code: Mapped[str | None] = mapped_column(String(6))
+    trade: Mapped[str | None] = mapped_column(String(100))
+    tier: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)

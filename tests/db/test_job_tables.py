@@ -1,0 +1,60 @@
+"""Openings, fair results and service progress loaded on real SQLite and PostgreSQL: an owner's newer
+submission replaces its earlier rows (enterprise / county / area-item-date) and rows stay conserved."""
+
+from __future__ import annotations
+
+from chunnuan import campaign, db
+from chunnuan.pipeline import KINDS, load_replacing, register_files, validate_batches
+from tests.support.campaign_db import query
+from tests.support.jobs import fair_result_row, opening_row, progress_row, uscc, write_rows
+
+GX = campaign.load("guangxi-2024")
+
+
+def submit(url, path, kind):
+    engine = db.engine(url)
+    registered = register_files(engine, GX, [path], kind=kind)
+    validate_batches(engine, GX, registered["new"])
+    return load_replacing(engine, GX, kind)
+
+
+def conserved(url):
+    rows = query(url, "SELECT rows_read, rows_loaded, rows_quarantined, rows_merged FROM submission_batch")
+    return all(read == got + quarantined + merged for read, got, quarantined, merged in rows)
+
+
+def test_enterprise_resubmission_replaces_its_openings(db_url, chunnuan_home, tmp_path):
+    first = [opening_row(1, 招聘工种=t) for t in ("电工", "焊工", "叉车司机")] + [opening_row(n) for n in range(2, 6)]
+    first.append(opening_row(9, 招聘人数="0"))  # quarantined
+    assert submit(db_url, write_rows(tmp_path / "岗位1.csv", KINDS["openings"].schema, first), "openings")["loaded"] == 7
+
+    second = [opening_row(1, 招聘工种="电工", 招聘人数="60"), opening_row(6)]
+    loaded = submit(db_url, write_rows(tmp_path / "岗位2.csv", KINDS["openings"].schema, second), "openings")
+
+    assert loaded["merged"] == 3  # enterprise 1's three earlier openings
+    assert query(db_url, f"SELECT trade, headcount FROM job_opening WHERE uscc = '{uscc(1)}'") == [("电工", 60)]
+    assert query(db_url, "SELECT COUNT(*) FROM job_opening")[0][0] == 6
+    assert conserved(db_url)
+
+
+def test_county_fair_results_and_area_progress_replace_by_owner(db_url, chunnuan_home, tmp_path):
+    results = KINDS["fair_results"].schema
+    submit(db_url, write_rows(tmp_path / "成效1.csv", results, [fair_result_row(n) for n in range(1, 7)]), "fair_results")
+    loaded = submit(db_url, write_rows(tmp_path / "成效2.csv", results,
+                                       [fair_result_row(n, 达成意向人数="350") for n in range(1, 9)]), "fair_results")
+    assert loaded["merged"] == 6
+    assert query(db_url, "SELECT COUNT(*), SUM(intentions) FROM fair_result")[0] == (8, 8 * 350)
+
+    progress = KINDS["progress"].schema
+    week1 = [progress_row(截至日期="2024-02-16", 累计数值="100"), progress_row(截至日期="2024-02-16", 地区="贵港市桂平市"),
+             *(progress_row(截至日期="2024-02-16", 地区=a) for a in ("贵港市港北区", "贵港市港南区", "贵港市覃塘区", "贵港市"))]
+    submit(db_url, write_rows(tmp_path / "进展1.csv", progress, week1), "progress")
+    week2 = [progress_row(截至日期="2024-02-23", 累计数值="250"), progress_row(截至日期="2024-02-16", 累计数值="120"),
+             *(progress_row(截至日期="2024-02-23", 地区=a) for a in ("贵港市港北区", "贵港市港南区", "贵港市覃塘区", "贵港市"))]
+    loaded = submit(db_url, write_rows(tmp_path / "进展2.csv", progress, week2), "progress")
+
+    assert loaded["merged"] == 1  # only Pingnan's 02-16 entry was reported again; other areas' 02-16 rows stay
+    pingnan = query(db_url, "SELECT as_of, value FROM service_progress WHERE area_code = '450821' ORDER BY as_of")
+    assert [(str(day), value) for day, value in pingnan] == [("2024-02-16", 120.0), ("2024-02-23", 250.0)]
+    assert query(db_url, "SELECT COUNT(*) FROM service_progress")[0][0] == 11
+    assert conserved(db_url)
