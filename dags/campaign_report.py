@@ -2,8 +2,9 @@
 ### 行动总结（campaign_report）
 
 把需求摸排、“点对点”包车、培训班、招聘会、各服务项目进展和数据质量的数字汇总到县、市、全省，核对无误后发给领导小组办公室
-（行动配置 `report.to`），抄送牵头处室和各部门联系人。行动期间每周五 17:00 自动发送进展周报；
-截止日期（`report.deadline`）前一周起发送的是工作总结。每个版本（每周一版、总结一版）只发一次，
+（行动配置 `report.to`），抄送牵头处室和各部门联系人。每天 17:00 运行：行动期间每周的报送日（`report.weekly_on`，
+如周五）发送进展周报，截止日期（`report.deadline`）前一周起发送的是工作总结，截止日当天也会运行，
+保证工作总结按时发出；其余日子跳过。截止日之后工作总结仍未发出，“截止检查”每天失败并提醒协调员（提醒邮件只发一次）。每个版本（每周一版、总结一版）只发一次，
 重跑不会重发；确需重发时在触发表单中勾选“重新发送”。
 
 汇总与核对 → 发送报告 → 截止检查。报告 HTML 和统计表 XLSX 保存在 `var/outputs/<行动>/report/<版本>/`。
@@ -32,7 +33,7 @@ from chunnuan_airflow.forms import campaign_param
     dag_display_name="行动总结",
     description="汇总、核对数字，每周向领导小组办公室发送进展周报，截止日期前发送工作总结",
     doc_md=__doc__,
-    schedule="0 17 * * 5",  # Fridays 17:00 during the campaign window; manual runs any time
+    schedule="0 17 * * *",  # daily 17:00; sends on the weekly day in the window and on the deadline (report.due)
     start_date=pendulum.datetime(2023, 12, 1, tz="Asia/Shanghai"),
     catchup=False,
     max_active_runs=1,
@@ -50,13 +51,14 @@ def campaign_report():
     @task(task_display_name="汇总与核对", retries=0, multiple_outputs=False)
     def prepare(params=None) -> dict:
         from chunnuan import campaign
-        from chunnuan.report import alert_coordinators
+        from chunnuan.report import WEEKDAY_LABELS, alert_coordinators, due
         from chunnuan.report import prepare as prepare_report
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign, as_of = campaign.load(params["campaign"]), run_date.as_of(params)
-        if get_current_context()["dag_run"].run_type == "scheduled" and as_of not in the_campaign.window:
-            raise AirflowSkipException(f"{as_of} 不在行动时间（{the_campaign.window.label()}）内")
+        if get_current_context()["dag_run"].run_type == "scheduled" and not due(the_campaign, as_of):
+            raise AirflowSkipException(f"{as_of} 不是报送日（行动期间每{WEEKDAY_LABELS[the_campaign.report.weekly_on]}，"
+                                       f"以及截止日 {the_campaign.report.deadline}）")
         db = engine(migrate=True)
         prepared, problems = prepare_report(db, the_campaign, as_of)
         if problems:

@@ -62,6 +62,7 @@ PROBLEM_LABELS = {
 KIND_LABELS = {"survey": "需求摸排表", "fleet": "运力报表", "training": "培训班报表", "openings": "岗位信息归集表",
                "fair_results": "招聘会成效报表", "progress": "服务项目进展表"}
 NOT_REPORTING = "未报送"
+COUNTY_QUALITY = {"files": "报送文件", "rows_read": "读取行数", "rows_quarantined": "隔离行数"}
 SERVICE_HEADERS = {"item_name": "服务项目", "figure_name": "统计指标", "unit": "单位", "total": "全省累计",
                    "areas": "报送地区数", "latest": "最新截至日期"}
 
@@ -108,6 +109,7 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
         quality = pd.read_sql(text(sql.load("report_quality.sql")), conn, params=params)
         codes = pd.read_sql(text(sql.load("report_quarantine_codes.sql")), conn, params=params)
         progress = pd.read_sql(text(sql.load("report_service_progress.sql")), conn, params=params)
+        batch_counties = pd.read_sql(text(sql.load("report_batch_counties.sql")), conn, params=params)
 
     codes_all = sorted(province.counties)
     counties = pd.DataFrame({"county_code": codes_all})
@@ -123,6 +125,8 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
     counties["compliant"] = counties["county_code"].isin(passed).astype("int64")
     counties["status"] = counties["county_code"].map(dict(zip(compliance["county_code"], compliance["status"],
                                                               strict=True))).fillna("")
+    counties = counties.merge(quality_by_county(batch_counties), on="county_code", how="left")
+    counties[list(COUNTY_QUALITY)] = counties[list(COUNTY_QUALITY)].fillna(0).astype("int64")
 
     counted = Counter((kind, code) for kind, joined in zip(codes["kind"], codes["codes"], strict=True)
                       for code in joined.split(","))
@@ -134,6 +138,15 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
         ("培训班核查", compliance.empty), ("招聘会安排", totals["fairs_planned"] == 0),
         ("招聘会成效", totals["fairs_held"] == 0), ("服务项目进展", progress.empty)) if empty]
     return Figures(campaign, as_of, counties, totals, quality, problems, plan, foreign, services, missing)
+
+
+def quality_by_county(batch_counties: pd.DataFrame) -> pd.DataFrame:
+    """Files, rows read and rows quarantined per county: each loaded county file counts for the county
+    most of its loaded rows belong to (ties: the smaller code)."""
+    owner = (batch_counties.sort_values(["batch_id", "n", "county_code"], ascending=[True, False, True])
+             .drop_duplicates("batch_id"))
+    return owner.groupby("county_code").agg(files=("batch_id", "size"), rows_read=("rows_read", "sum"),
+                                            rows_quarantined=("rows_quarantined", "sum")).reset_index()
 
 
 def service_figures(campaign: Campaign, progress: pd.DataFrame) -> pd.DataFrame:
@@ -185,6 +198,17 @@ def gate(figures: Figures) -> list[str]:
     return problems
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_LABELS = dict(zip(WEEKDAYS, ("周一", "周二", "周三", "周四", "周五", "周六", "周日"), strict=True))
+
+
+def due(campaign: Campaign, day: dt.date) -> bool:
+    """Whether a scheduled (daily) run sends on `day`: the weekly day inside the campaign window, and the
+    deadline itself, so the final summary goes out on time whatever weekday the deadline falls on."""
+    weekly = day in campaign.window and WEEKDAYS[day.weekday()] == campaign.report.weekly_on
+    return weekly or day == campaign.report.deadline
+
+
 def version(campaign: Campaign, as_of: dt.date) -> tuple[str, str]:
     """(kind, version): the final summary once the deadline week has come, else the weekly progress of
     the week as_of falls in. One version is sent once."""
@@ -205,7 +229,7 @@ def write_workbook(figures: Figures, path: Path) -> Path:
     from chunnuan.manifests import write_sheet
 
     headers = {"county_code": "县区代码", "city": "市", "county": "县(市、区)", **COUNTY_FIGURES,
-               "status": "培训班核查"}
+               "status": "培训班核查", **COUNTY_QUALITY}
     counties = figures.counties.assign(county=lambda c: c["county"].where(c["reporting"], c["county"] + f"（{NOT_REPORTING}）"))
     book = Workbook()
     book.remove(book.active)
@@ -237,6 +261,8 @@ def render(figures: Figures, kind: str) -> str:
                        cities=figures.cities.to_dict(orient="records"), quality=figures.quality.to_dict(orient="records"),
                        problems=figures.problems.head(10).to_dict(orient="records"), kind_labels=KIND_LABELS,
                        missing_parts=figures.missing_parts, services=figures.services.to_dict(orient="records"),
+                       worst_counties=figures.counties[figures.counties["rows_quarantined"] > 0]
+                       .nlargest(5, "rows_quarantined").to_dict(orient="records"),
                        not_reporting=figures.counties.loc[~figures.counties["reporting"], "county"].tolist(),
                        office=f"{c.province}春暖行动工作专班（系统自动生成）", today=figures.as_of.isoformat())
 

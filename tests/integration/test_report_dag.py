@@ -97,6 +97,13 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
     assert services["走访慰问"][3] == 415 and services["走访慰问"][4] == 3
     counties = list(book["各县"].iter_rows(min_row=2, values_only=True))
     assert len(counties) == 111 and sum(1 for c in counties if "未报送" in c[2]) == 109
+    # Data quality per county: every loaded county file counted once, for the county most of its rows are in.
+    [county_header] = book["各县"].iter_rows(max_row=1, values_only=True)
+    read = county_header.index("读取行数")
+    county_files = query(campaign_conn, "SELECT SUM(rows_read) FROM submission_batch WHERE status = 'loaded' "
+                                        "AND kind IN ('survey', 'training', 'fair_results')")[0][0]
+    assert sum(c[read] for c in counties) == county_files
+    assert next(c for c in counties if c[0] == "450821")[read] == county_files  # all three files are Pingnan's
     raw = message.as_string()
     for row in province:
         assert row["身份证号"] not in raw and row["联系电话"] not in raw and row["姓名"] not in body
