@@ -339,6 +339,61 @@ def report(runs, tight_runs, naive, one_size, cp, workers: int, warm: float, big
     return "\n".join(lines)
 
 
+def replan_run(gx, n: int, supply: float, workers: int, share: float = 0.01) -> dict:
+    """plan() at n, then new survey data: `share` of the chartered riders withdraw and `share`·n new
+    requests arrive; the wall time of the stable re-plan (kept trips) against the plan from scratch."""
+    import pandas as pd
+
+    from chunnuan.planner.replan import Published, replan
+
+    requests = synthetic.requests(gx, n, seed=1)
+    fleet = synthetic.fleet(gx, n, supply=supply, seed=1)
+    first = plan(requests, fleet, gx, workers=workers)
+    charter = first.assignments.loc[first.assignments["status"] == "包车", "id_number"]
+    gone = set(charter.iloc[:: int(1 / share)])
+    new = synthetic.requests(gx, int(n * share), seed=2)
+    new["id_number"] = "N" + new["id_number"].str[1:]
+    after = requests[~requests["id_number"].isin(gone)]
+    after = pd.concat([after, new], ignore_index=True)
+    published = Published.from_plan(first, 1)
+    result, seconds = timed(replan, after, fleet, gx, published, workers=workers)
+    _, scratch = timed(plan, after, fleet, gx, workers=workers)
+    r = result.summary["replan"]
+    print(f"{n:>9,} replan ({supply}×): {seconds:.1f}s (from scratch {scratch:.1f}s) {r}", flush=True)
+    return {"n": n, "supply": supply, "seconds": seconds, "scratch": scratch, "withdrawn": len(gone),
+            "new": len(new), "replan": r}
+
+
+def replan_section(rows: list[dict], workers: int) -> str:
+    lines = [f"## Re-plan keeping published trips (`planner.replan`, workers={workers})", "",
+             f"Run {dt.datetime.now():%Y-%m-%d %H:%M} on {machine()}. Reproduce: "
+             "`.venv/bin/python bench/charter_planner.py --replan-only`. A plan of the synthetic requests is taken as "
+             "published; then 1% of its chartered riders withdraw and 1% new requests arrive.", "",
+             "| requests | fleet | withdrawn | new | re-plan (s) | from scratch (s) | kept trips | added | cancelled "
+             "| seated in kept trips | kept below min fill |", "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for x in rows:
+        r = x["replan"]
+        lines.append(f"| {x['n']:,} | {x['supply']}× | {x['withdrawn']:,} | {x['new']:,} | {x['seconds']:.1f} | "
+                     f"{x['scratch']:.1f} | {r['kept_trips']:,} | {r['added_trips']:,} | {r['cancelled_trips']:,} | "
+                     f"{r['seated_in_kept_trips']:,} | {r['under_filled_kept_count']:,} |")
+    lines += ["", "Figures from one run each (not best of several); see the load average of the machine at the time."]
+    return "\n".join(lines) + "\n"
+
+
+def replan_only(args) -> None:
+    gx = campaign.load("guangxi-2024")
+    timed(plan, synthetic.requests(gx, 2000, seed=9), synthetic.fleet(gx, 2000, seed=9), gx, workers=1)
+    rows = [replan_run(gx, n, supply, args.workers) for n in args.sizes for supply in (AMPLE, TIGHT)]
+    text = args.out.read_text(encoding="utf-8")
+    head = "## Re-plan keeping published trips"
+    if head in text:  # replace the earlier section (it runs to the next "## " heading or the end)
+        start = text.index(head)
+        nxt = text.find("\n## ", start + 1)
+        text = text[:start] + text[nxt + 1:] if nxt >= 0 else text[:start]
+    args.out.write_text(text.rstrip("\n") + "\n\n" + replan_section(rows, args.workers), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -348,7 +403,12 @@ def main() -> None:
     parser.add_argument("--cp-big", type=int, default=3, help="worst 1,000+ rider routes given to CP-SAT")
     parser.add_argument("--cp-big-seconds", type=float, default=60.0)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS-planner.md")
+    parser.add_argument("--replan-only", action="store_true",
+                        help="only the re-plan timings; their section of --out is replaced, the rest kept")
     args = parser.parse_args()
+    if args.replan_only:
+        replan_only(args)
+        return
     gx = campaign.load("guangxi-2024")
     _, warm = timed(plan, synthetic.requests(gx, 2000, seed=9), synthetic.fleet(gx, 2000, seed=9), gx, workers=1)
     print(f"warm-up (division data, imports): {warm:.1f}s", flush=True)

@@ -7,6 +7,12 @@
 XLSX、给各县发通知邮件，邮件不含身份证号和电话）。
 
 需求摸排或运力报表入库后自动运行，也可手动运行。手动运行时可勾选“自动批准”（演示、测试用）。
+
+**已发布方案保持稳定**：已有发布的方案时，新方案保留已发布车次（车次编号、日期、车型、承运企业和车上人员
+不变），只为新增、变更或退出的需求重新安排：新增人员优先补入保留车次的空座，其余另行编车；退出人员空出座位。
+因人员退出低于最低满载率的保留车次仍保留，在审批摘要中列出，由协调员决定。审批摘要和各县通知邮件写明
+保留、新增、取消的车次数。需要整体重排时，手动运行并勾选“全部重新规划”（车次编号不会与已发布的重复）。
+
 审批：打开本次运行的“审批方案”任务（Required actions / 待办），阅读方案摘要后选择 Approve（批准）
 或 Reject（驳回，不发布）。
 
@@ -14,6 +20,8 @@ XLSX、给各县发通知邮件，邮件不含身份证号和电话）。
 - **提取需求与运力 跳过（粉色）**：还没有包车需求或还没有运力报表，先运行需求摸排。
 - **方案质量闸门 失败（红色）**：方案违反规则（超员、低于满载率、超出企业可派车辆、人数不守恒等），
   日志逐条列出；这是程序缺陷或运力数据有误，请勿发布，联系开发人员。
+  若是保留车次的企业已不再报送该日运力或已不符合资质（“超出企业每日可派车辆数”“不符合资质要求”），
+  请手动运行并勾选“全部重新规划”。
 - **发布 失败**：数据库或邮件服务器不可用。修复后重跑该任务：方案只入库一次，已发出的邮件不会重发。
 """
 
@@ -49,6 +57,9 @@ def _folder(params) -> str:
         "campaign": campaign_param(),
         "auto_approve": Param(False, type="boolean", title="自动批准",
                               description="演示和测试用：不等待协调员审批，方案通过质量闸门后直接发布。"),
+        "replan_all": Param(False, type="boolean", title="全部重新规划",
+                            description="默认保留已发布车次，只为新增、变更、退出的需求重新安排；勾选后不保留已发布车次，"
+                                        "按全部需求重新编制方案（已发布车次将被取消并重新编号）。"),
     },
 )
 def charter_bus_planning():
@@ -62,10 +73,14 @@ def charter_bus_planning():
         from chunnuan_airflow.campaign_db import engine
 
         try:
-            counts = extract_inputs(engine(migrate=True), campaign.load(params["campaign"]), Path(_folder(params)))
+            counts = extract_inputs(engine(migrate=True), campaign.load(params["campaign"]), Path(_folder(params)),
+                                    replan_all=bool(params.get("replan_all", False)))
         except NothingToPlan as exc:
             raise AirflowSkipException(str(exc)) from exc
         print(f"包车需求 {counts['requests']} 人，运输企业 {counts['carriers']} 家")
+        if counts["published_plan"] is not None:
+            how = "全部重新规划" if counts["replan_all"] else "保留已发布车次"
+            print(f"已发布方案：第{counts['published_plan']}版（{how}）")
         return counts
 
     @task(task_display_name="编制方案", multiple_outputs=False)
@@ -77,6 +92,9 @@ def charter_bus_planning():
 
         summary = plan_trips(campaign.load(params["campaign"]), Path(_folder(params)))
         print({k: summary[k] for k in ("requests", "chartered", "referred", "trips", "cost", "cost_to_bound")})
+        if summary.get("replan"):
+            r = summary["replan"]
+            print(f"与第{r['base_plan']}版相比：保留车次 {r['kept_trips']}，新增 {r['added_trips']}，取消 {r['cancelled_trips']}")
         return {k: summary[k] for k in ("requests", "chartered", "referred", "trips", "cost", "lower_bound",
                                         "cost_to_bound")}
 

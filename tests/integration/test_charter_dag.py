@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 
 import pytest
 from openpyxl import load_workbook
@@ -123,3 +124,66 @@ def test_without_fleet_the_plan_is_skipped_with_a_reason(dags, campaign_conn, ch
     assert got["extract"] == "skipped" and got["publish"] == "skipped"
     assert query(campaign_conn, "SELECT COUNT(*) FROM charter_plan") == [(0,)]
     assert not outbox.exists() or not list(outbox.iterdir())
+
+
+def _trips(url, plan_id) -> dict[str, tuple]:
+    return {r[0]: tuple(str(x) for x in r[1:]) for r in query(
+        url, f"SELECT trip_id, route_id, travel_date, seats, carrier_uscc FROM charter_trip WHERE plan_id = {plan_id}")}
+
+
+def _riders(url, plan_id) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for trip_id, id_number in query(url, "SELECT trip_id, id_number FROM charter_assignment "
+                                         f"WHERE plan_id = {plan_id} AND trip_id IS NOT NULL"):
+        out.setdefault(trip_id, set()).add(id_number)
+    return out
+
+
+def test_second_run_after_new_survey_data_keeps_published_trips(dags, campaign_conn, chunnuan_home, outbox):
+    intake, charter = dags
+    survey_dir, fleet_dir = (settings.landing_dir(GX.id, k) for k in ("survey", "fleet"))
+    survey_dir.mkdir(parents=True)
+    fleet_dir.mkdir(parents=True)
+    rows = survey_rows()
+    write_csv(survey_dir / "贵港市.csv", rows)
+    write_fleet(fleet(), fleet_dir / "运力.csv")
+    assert intake.test(run_conf={"campaign": GX.id}).state == "success"
+    assert charter.test(run_conf={"campaign": GX.id, "auto_approve": True}).state == "success"
+    [(first,)] = query(campaign_conn, "SELECT id FROM charter_plan WHERE status = 'published'")
+    trips1, riders1 = _trips(campaign_conn, first), _riders(campaign_conn, first)
+
+    # New survey data: 20 more workers to 深圳, and one chartered worker no longer needs the charter.
+    withdrawn = sorted(riders1[sorted(riders1)[0]])[0]
+    old = next(r for r in rows if r["身份证号"] == withdrawn)
+    later = [{**old, "是否需要点对点包车": "否", "填报日期": "2024-01-28"}]
+    new = [valid_row(seq, 姓名=f"新工人{seq}", **{
+        "身份证号": make_id(county=PINGNAN, seq=seq), "户籍县(市、区)": "贵港市平南县", "务工地省份": "广东省",
+        "务工地城市": "深圳市", "计划出行日期": "2024-02-19", "可提前或推迟天数": "1", "填报日期": "2024-01-28"})
+        for seq in range(300, 320)]
+    write_csv(survey_dir / "贵港市-补报.csv", later + new)
+    assert intake.test(run_conf={"campaign": GX.id}).state == "success"
+    run = charter.test(run_conf={"campaign": GX.id, "auto_approve": True})
+    assert run.state == "success", {ti.task_id: ti.state for ti in run.get_task_instances()}
+
+    [(second,)] = query(campaign_conn, f"SELECT id FROM charter_plan WHERE status = 'published' AND id <> {first}")
+    trips2, riders2 = _trips(campaign_conn, second), _riders(campaign_conn, second)
+    new_ids = {r["身份证号"] for r in new}
+    kept = [t for t in riders1 if riders1[t] - {withdrawn}]
+    assert kept and all(trips2[t] == trips1[t] for t in kept)  # same number, route, date, seats, carrier
+    for t in kept:
+        stay = riders1[t] - {withdrawn}
+        assert stay <= riders2[t] and riders2[t] - stay <= new_ids
+    seated = {i for r in riders2.values() for i in r}
+    assert withdrawn not in seated and new_ids & seated
+    [(summary,)] = query(campaign_conn, f"SELECT summary FROM charter_plan WHERE id = {second}")
+    r = json.loads(summary)["replan"]
+    assert (r["base_plan"], r["kept_trips"], r["withdrawn"], r["new_requests"]) == (first, len(kept), 1, 20)
+
+    # The second plan's county emails say what was kept, added and cancelled.
+    messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(outbox.iterdir())]
+    latest = [m for m in messages if f"第{second}版" in m["Subject"]]
+    assert len(latest) == 2 and len(messages) == 4
+    bodies = {m["To"]: m.get_body(("html",)).get_content() for m in latest}
+    pingnan = bodies[GX.county_mailbox(PINGNAN)]
+    assert f"第{first}版" in pingnan and "保留" in pingnan and "新增" in pingnan and "取消" in pingnan
+    assert all(withdrawn not in b for b in bodies.values())

@@ -369,3 +369,165 @@ def test_gate_passes_a_plan_and_names_each_broken_rule():
     problems = "\n".join(check_plan(requests, fleet, broken, GX))
     assert "超员车次" in problems and "既未安排包车也未转集中购票" in problems
     assert "与名单人数不一致" in problems
+
+
+# --- re-planning against a published plan (issue 3: published trips stay stable) ----------------------
+
+def _riders_by_trip(assignments: pd.DataFrame) -> dict[str, set[str]]:
+    on = assignments[assignments["trip_id"].fillna("") != ""]
+    return {t: set(g) for t, g in on.groupby("trip_id")["id_number"]}
+
+
+def _replan_case():
+    """A published plan, then new survey data: 60 new requests, one chartered rider withdrawn, one
+    chartered rider's planned date moved out of their published trip's reach."""
+    from chunnuan.planner.replan import Published
+
+    rng = np.random.default_rng(21)
+    requests = _requests(rng, 700)
+    fleet = _fleet({19: 2, 35: 2, 53: 3})
+    first = plan(requests, fleet, GX, workers=1)
+    published = Published.from_plan(first, 1)
+    charter = first.assignments[first.assignments["status"] == "包车"].reset_index(drop=True)
+    withdrawn = charter.loc[0, "id_number"]
+    changed = charter.loc[len(charter) // 2, "id_number"]
+    new = _requests(np.random.default_rng(22), 60).assign(
+        id_number=[f"45092319900101{i:04d}" for i in range(60)])
+    after = requests[requests["id_number"] != withdrawn].copy()
+    row = after["id_number"] == changed
+    after.loc[row, "flex_days"] = 0
+    after.loc[row, "travel_date"] = f"{pd.Timestamp(after.loc[row, 'travel_date'].iloc[0]) + pd.Timedelta(days=9):%Y-%m-%d}"
+    after = pd.concat([after, new], ignore_index=True)
+    return first, published, fleet, after, withdrawn, changed, set(new["id_number"])
+
+
+def _check_limits(trips: pd.DataFrame, fleet: Fleet) -> None:
+    offer = qualify(fleet, GX).fleet.vehicles.assign(date=lambda v: v["date"].map(str)).set_index(
+        ["uscc", "date", "seats"])["count"]
+    used = trips.groupby(["carrier_uscc", "date", "seats"]).size()
+    assert all(n <= offer.get(key, 0) for key, n in used.items())
+
+
+def test_replan_keeps_published_trips_and_plans_only_new_changed_and_withdrawn_requests():
+    from chunnuan.planner.gate import check_plan, plan_markdown
+    from chunnuan.planner.replan import replan
+
+    first, published, fleet, after, withdrawn, changed, new_ids = _replan_case()
+    result = replan(after, fleet, GX, published, workers=1)
+
+    before, now = _riders_by_trip(first.assignments), _riders_by_trip(result.assignments)
+    trips = result.trips.set_index("trip_id")
+    cols = ["route_id", "date", "seats", "vehicle_class", "carrier_uscc", "cost"]
+    old = first.trips.set_index("trip_id")
+    for trip_id, riders in before.items():
+        stay = riders - {withdrawn, changed}
+        if not stay:
+            assert trip_id not in trips.index
+            continue
+        assert trip_id in trips.index and trips.loc[trip_id, "change"] == "kept"
+        assert trips.loc[trip_id, cols].tolist() == old.loc[trip_id, cols].tolist()
+        assert stay <= now[trip_id] and now[trip_id] - stay <= new_ids  # only new riders fill free seats
+    # The withdrawn rider is gone, the changed one re-planned; every new request is in the plan.
+    a = result.assignments.set_index("id_number")
+    assert withdrawn not in a.index and set(a.index) == set(after["id_number"])
+    assert a.loc[changed, "trip_id"] not in before or changed not in before.get(a.loc[changed, "trip_id"], set())
+    assert (a.loc[sorted(new_ids), "status"] == "包车").sum() > 0
+    added = result.trips[result.trips["change"] == "added"]
+    assert not set(added["trip_id"]) & set(first.trips["trip_id"])  # new trips get new numbers
+    _check_limits(result.trips, fleet)  # the carriers' daily limits count the kept trips
+    assert check_plan(after, fleet, result, GX, published) == []
+    r = result.summary["replan"]
+    assert r["kept_trips"] + r["cancelled_trips"] == len(first.trips)
+    assert r["kept_trips"] == int((result.trips["change"] == "kept").sum()) > 0 and r["added_trips"] == len(added)
+    assert (r["withdrawn"], r["changed"], r["new_requests"]) == (1, 1, 60)
+    text = plan_markdown(result, GX)
+    assert f"保留车次 | {r['kept_trips']}" in text and f"新增车次 | {r['added_trips']}" in text and "取消车次" in text
+    # Not trivial: planning the same requests from scratch moves published riders to other trips.
+    fresh = _riders_by_trip(plan(after, fleet, GX, workers=1).assignments)
+    assert any(fresh.get(t) != now.get(t) for t in before)
+
+
+def test_replan_is_deterministic():
+    from chunnuan.planner.replan import replan
+
+    _, published, fleet, after, *_ = _replan_case()
+    one = replan(after, fleet, GX, published, workers=1)
+    two = replan(after, fleet, GX, published, workers=2)
+    pd.testing.assert_frame_equal(one.trips, two.trips)
+    pd.testing.assert_frame_equal(one.assignments, two.assignments)
+    assert one.summary == two.summary
+
+
+def test_replan_all_plans_from_scratch_with_new_trip_numbers():
+    from chunnuan.planner.gate import check_plan
+    from chunnuan.planner.replan import replan
+
+    first, published, fleet, after, *_ = _replan_case()
+    result = replan(after, fleet, GX, published, keep=False, workers=1)
+    fresh = plan(after, fleet, GX, workers=1)
+    same = ["route_id", "date", "seats", "carrier_uscc", "passengers", "cost"]
+    pd.testing.assert_frame_equal(result.trips[same], fresh.trips[same])
+    pd.testing.assert_frame_equal(result.assignments.drop(columns="trip_id"), fresh.assignments.drop(columns="trip_id"))
+    assert not set(result.trips["trip_id"]) & set(first.trips["trip_id"])
+    assert (result.trips["change"] == "added").all()
+    r = result.summary["replan"]
+    assert (r["mode"], r["kept_trips"], r["cancelled_trips"]) == ("all", 0, len(first.trips))
+    assert check_plan(after, fleet, result, GX, published) == []
+
+
+def test_kept_trips_use_up_the_carriers_coaches_and_under_filled_kept_trips_are_flagged():
+    from chunnuan.planner.gate import check_plan, plan_markdown
+    from chunnuan.planner.replan import Published, replan
+
+    def riders(ids, day="2024-02-18"):
+        return pd.DataFrame({"id_number": ids, "home_county_code": "450821", "work_province": "广东省",
+                             "work_city": "深圳市", "trip_type": "返岗", "travel_date": day, "flex_days": 0,
+                             "needs_charter": "是"})
+
+    cs = [_carrier(1)]
+    w = GX.travel_window
+    fleet = Fleet.build(cs, [(cs[0].uscc, 53, w.start, w.end, 1)])  # one 53-seat coach a day
+    first_ids = [f"45082119900101{i:04d}" for i in range(50)]
+    first = plan(riders(first_ids), fleet, GX, workers=1)
+    [trip] = first.trips["trip_id"]
+    published = Published.from_plan(first, 4)
+    # 45 new riders for the same day: 3 take the free seats, the coach of the day is used up.
+    new_ids = [f"45082119900102{i:04d}" for i in range(45)]
+    after = riders(first_ids + new_ids)
+    result = replan(after, fleet, GX, published, workers=1)
+    assert result.trips["trip_id"].tolist() == [trip] and result.trips["passengers"].tolist() == [53]
+    a = result.assignments.set_index("id_number")
+    assert (a.loc[first_ids, "trip_id"] == trip).all()
+    referred = a[a["status"] == "集中购票"]
+    assert len(referred) == 42 and referred["reason"].str.contains("车辆不足").all()
+    _check_limits(result.trips, fleet)
+    assert check_plan(after, fleet, result, GX, published) == []
+
+    # 20 of the published riders withdraw: the coach stays, below the minimum fill, flagged.
+    fewer = riders(first_ids[20:])
+    kept = replan(fewer, fleet, GX, published, workers=1)
+    assert kept.trips[["trip_id", "passengers", "change"]].values.tolist() == [[trip, 30, "kept"]]
+    assert kept.summary["replan"]["under_filled_kept"] == [trip]
+    assert check_plan(fewer, fleet, kept, GX, published) == []  # allowed as a kept trip …
+    as_new = dataclasses.replace(kept, trips=kept.trips.drop(columns="change"))
+    assert "低于最低满载率" in "\n".join(check_plan(fewer, fleet, as_new, GX, published))  # … but not as a new one
+    assert "低于最低满载率" in plan_markdown(kept, GX) and trip in plan_markdown(kept, GX)
+
+
+def test_gate_rejects_kept_trips_that_differ_from_the_published_ones():
+    from chunnuan.planner.gate import check_plan
+    from chunnuan.planner.replan import replan
+
+    _, published, fleet, after, *_ = _replan_case()
+    result = replan(after, fleet, GX, published, workers=1)
+    trips = result.trips.copy()
+    kept = trips.index[trips["change"] == "kept"]
+    other = next(c.uscc for c in fleet.carriers if c.uscc != trips.loc[kept[0], "carrier_uscc"])
+    trips.loc[kept[0], "carrier_uscc"] = other
+    added = trips.index[trips["change"] == "added"]
+    if len(added):
+        trips.loc[added[0], "trip_id"] = published.trips["trip_id"].iloc[-1]
+    problems = "\n".join(check_plan(after, fleet, dataclasses.replace(result, trips=trips), GX, published))
+    assert "标记为保留的车次与已发布方案不一致" in problems
+    assert not len(added) or "新增车次使用了已发布车次的编号" in problems
+    assert "没有已发布方案" in "\n".join(check_plan(after, fleet, result, GX))

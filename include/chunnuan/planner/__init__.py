@@ -29,6 +29,9 @@ API
     plan_files(demand_path, fleet_path, campaign_id, out_dir)   # the whole `chunnuan plan` command
     FleetError, DemandError          # whole-file problems, message in Chinese listing rows to fix
 
+Re-planning against a published plan (keep its trips, plan only new / changed / withdrawn requests,
+or from scratch): `chunnuan.planner.replan` (`replan`, `Published`).
+
 `chunnuan.planner.synthetic` makes province-scale requests and fleets for demos, tests and the bench.
 
 Rules come from the campaign's `transport:` section (chunnuan.campaign.TransportRules): minimum fill,

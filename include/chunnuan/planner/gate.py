@@ -25,7 +25,11 @@ def _some(values) -> str:
     return "、".join(map(str, values[:SHOWN])) + more
 
 
-def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Campaign) -> list[str]:
+def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Campaign,
+               published=None) -> list[str]:
+    """Broken rules of `result`. `published` (a replan.Published, the plan in force when it was made):
+    trips marked kept must be that plan's trips unchanged (route, date, seats, carrier), new trips must
+    not reuse a published trip number, and only such kept trips may sit below the minimum fill."""
     rules = campaign.transport
     problems: list[str] = []
     wanted = requests[_truthy(requests["needs_charter"])] if "needs_charter" in requests else requests
@@ -66,8 +70,9 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
     over = t[t["passengers"] > t["seats"]]
     if len(over):
         problems.append(f"超员车次（乘车人数多于座位数）：{_some(over['trip_id'])}")
+    kept = _checked_kept(t, published, problems)
     minimum = np.ceil(rules.min_fill_ratio * t["seats"].to_numpy() - 1e-9)
-    under = t[t["passengers"].to_numpy() < np.maximum(minimum, 1)]
+    under = t[(t["passengers"].to_numpy() < np.maximum(minimum, 1)) & ~kept]  # kept ones: flagged in the summary
     if len(under):
         problems.append(f"低于最低满载率 {rules.min_fill_ratio:.0%} 的车次：{_some(under['trip_id'])}")
     long_route = t["km"] > rules.long_route_km
@@ -95,6 +100,49 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
                     for r in beyond.itertuples()]
         problems.append(f"超出企业每日可派车辆数：{_some(examples)}")
     return problems
+
+
+def _checked_kept(t: pd.DataFrame, published, problems: list[str]) -> np.ndarray:
+    """Which trips are kept trips identical to the published ones; reports those that are not."""
+    marked = (t["change"] == "kept").to_numpy(dtype=bool) if "change" in t else np.zeros(len(t), dtype=bool)
+    if published is None:
+        if marked.any():
+            problems.append(f"没有已发布方案，却有标记为保留的车次：{_some(t.loc[marked, 'trip_id'])}")
+        return np.zeros(len(t), dtype=bool)
+    cols = ["route_id", "date", "seats", "carrier_uscc"]
+    before = published.trips.set_index("trip_id")[cols]
+    now = t[cols].astype({"seats": "int64"}).assign(date=t["date"].astype(str)).set_index(t["trip_id"])
+    known = now.index.isin(before.index)
+    same = np.zeros(len(t), dtype=bool)
+    if known.any():
+        same[known] = (now[known].to_numpy() == before.loc[now.index[known], cols].to_numpy()).all(axis=1)
+    changed = marked & ~same
+    if changed.any():
+        problems.append(f"标记为保留的车次与已发布方案不一致（线路、日期、座位数或承运企业变了）：{_some(t.loc[changed, 'trip_id'])}")
+    reused = ~marked & known
+    if reused.any():
+        problems.append(f"新增车次使用了已发布车次的编号：{_some(t.loc[reused, 'trip_id'])}")
+    return marked & same
+
+
+def _replan_lines(s: dict) -> list[str]:
+    r = s.get("replan")
+    if not r:
+        return []
+    mode = "全部重新规划（不保留已发布车次）" if r["mode"] == "all" else "保持已发布车次稳定，只对新增、变更、退出的需求重新安排"
+    lines = [f"**与已发布方案（第{r['base_plan']}版）相比**：{mode}", "",
+             "| 车次变化 | 数量 |", "|---|---:|",
+             f"| 保留车次 | {r['kept_trips']:,} |", f"| 新增车次 | {r['added_trips']:,} |",
+             f"| 取消车次 | {r['cancelled_trips']:,} |"]
+    people = (("kept_riders", "保留原车次（人）"), ("seated_in_kept_trips", "补入保留车次空座（人）"),
+              ("new_requests", "新增需求（人）"), ("changed", "需求变更、重新安排（人）"),
+              ("withdrawn", "退出（不再需要包车，人）"))
+    lines += [f"| {label} | {r[k]:,} |" for k, label in people if k in r]
+    lines.append("")
+    if r.get("under_filled_kept_count"):
+        lines += [f"**注意**：{r['under_filled_kept_count']} 个保留车次因人员退出低于最低满载率，仍按已发布方案保留，"
+                  f"请协调员确认是否需要合并或取消（如需整体重排，运行时勾选“全部重新规划”）：{_some(r['under_filled_kept'])}", ""]
+    return lines
 
 
 def plan_markdown(result: Plan, campaign: Campaign, busiest: int = 5) -> str:
@@ -132,5 +180,6 @@ def plan_markdown(result: Plan, campaign: Campaign, busiest: int = 5) -> str:
         lines += [f"**车辆不足**（{s['shortage_entries']} 条，前几条）", ""] + [f"- {x}" for x in s["shortages"]] + [""]
     if s["rejected_carriers"]:
         lines += ["**未选用的企业**", ""] + [f"- {x}" for x in s["rejected_carriers"]] + [""]
+    lines += _replan_lines(s)
     lines.append("批准后将发布车次与名单，并向各县（市、区）发送通知邮件。")
     return "\n".join(lines)

@@ -83,7 +83,8 @@ def save_plan(result: Plan, folder: Path) -> None:
     """The whole plan as parquet + JSON, for the next task of the DAG (holds identity numbers: staging only)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    result.trips[TRIP_COLUMNS].to_parquet(folder / "trips.parquet", index=False)
+    extra = [c for c in ("change",) if c in result.trips.columns]  # kept / added, from a re-plan
+    result.trips[[*TRIP_COLUMNS, *extra]].to_parquet(folder / "trips.parquet", index=False)
     result.assignments[ASSIGNMENT_COLUMNS].to_parquet(folder / "assignments.parquet", index=False)
     result.routes.to_parquet(folder / "routes.parquet", index=False)
     pd.DataFrame([vars(s) for s in result.shortages], columns=list(Shortage.__dataclass_fields__)).to_parquet(

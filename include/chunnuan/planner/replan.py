@@ -1,0 +1,363 @@
+"""Re-planning against a published plan: kept trips stay as they are, only what changed is planned.
+
+    from chunnuan.planner.replan import Published, replan
+    published = Published.from_plan(result, plan_id)    # or read from the database (chunnuan.charter)
+    result = replan(requests, fleet, campaign, published)              # stable: keep published trips
+    result = replan(requests, fleet, campaign, published, keep=False)  # 全部重新规划: from scratch
+
+Rules (issue 3: re-planning after new survey data keeps already-published trips stable):
+
+1. A published rider is *kept* when their request is still present (needs a charter), leads to the
+   same route, has the same planned date, and the day of their published trip is still inside their
+   window (planned date ± flex days). Kept riders stay on their trip.
+2. A published trip is *kept* when at least one of its riders is kept: same trip_id, route, date,
+   seats, vehicle class, carrier, cost; its riders are the kept ones (withdrawn or changed riders
+   free their seats). A published trip none of whose riders is kept is *cancelled*.
+3. Everyone else (new requests, changed requests, riders referred before) is planned around the kept
+   trips: first into free seats of kept trips of their route on a day of their window (per trip in
+   date order: riders planned for that day first, then earliest last day, then input order), then
+   the planner (`core.plan`) with the fleet less the coaches the kept trips use (per carrier, day and
+   size), so the carriers' daily limits count the kept trips.
+4. New trips get fresh numbers: per route, after the highest number any published plan used, so a
+   trip_id is never reused for another coach.
+5. A kept trip that has fallen below the minimum fill (riders withdrew and nobody new fits) stays and
+   is listed in the summary (`replan.under_filled_kept`); the gate accepts it only as a kept trip
+   identical to the published one.
+
+With keep=False the plan is made from scratch (`core.plan` on all requests); only rule 4 applies, and
+every published trip counts as cancelled.
+
+The result is a `core.Plan` whose trips carry a `change` column (kept / added) and whose summary has
+a `replan` section (figures and trip ids only, no personal data). Deterministic: no clock, no
+randomness, ties broken by trip_id and input order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+from chunnuan.campaign import Campaign
+from chunnuan.planner import demand
+from chunnuan.planner.core import (
+    ASSIGNMENT_COLUMNS,
+    REASON_NO_VEHICLES,
+    REASON_SHORTAGE,
+    TRIP_COLUMNS,
+    Plan,
+    plan,
+)
+from chunnuan.planner.fleet import Fleet, qualify
+from chunnuan.planner.route import DEFAULT_MAX_WAITING
+
+KEPT, ADDED = "kept", "added"
+STATUS_CHARTER = "包车"
+UNDER_FILLED_LISTED = 100  # trip ids listed in the summary; the count is always exact
+
+PUBLISHED_TRIP_COLUMNS = ["trip_id", "route_id", "route", "date", "seats", "vehicle_class", "carrier_uscc",
+                          "passengers", "km", "drivers", "cost"]
+PUBLISHED_ASSIGNMENT_COLUMNS = ["id_number", "status", "route_id", "planned_date", "travel_date", "shift_days",
+                                "trip_id", "reason"]
+
+
+def _day_str(values: pd.Series) -> pd.Series:
+    """Dates (date objects, timestamps or ISO strings; empty/None allowed) as 'YYYY-MM-DD' or ''."""
+    stamps = pd.to_datetime(values.astype(object).where(values.notna() & (values.astype(str) != ""), None),
+                            errors="coerce")
+    return stamps.dt.strftime("%Y-%m-%d").fillna("")
+
+
+@dataclass
+class Published:
+    """The plan in force: its trips and assignments, and the highest trip number used per route by any
+    published plan of the campaign (so new trips never reuse a number)."""
+
+    plan_id: int
+    trips: pd.DataFrame  # PUBLISHED_TRIP_COLUMNS (+ carrier, carrier_contact, carrier_phone if known)
+    assignments: pd.DataFrame  # PUBLISHED_ASSIGNMENT_COLUMNS (+ home_county_code if known)
+    max_seq: dict[str, int] = field(default_factory=dict)  # "origin-destination" -> highest number used
+
+    def __post_init__(self) -> None:
+        t = self.trips.copy()
+        t["date"] = _day_str(t["date"])
+        t["trip_id"] = t["trip_id"].astype(str)
+        for c in ("seats", "passengers", "drivers"):
+            t[c] = t[c].astype(np.int64)
+        a = self.assignments.copy()
+        a["id_number"] = a["id_number"].astype(str)
+        for c in ("planned_date", "travel_date"):
+            a[c] = _day_str(a[c])
+        for c in ("route_id", "trip_id", "reason"):
+            a[c] = a[c].astype(object).where(a[c].notna(), "").astype(str)
+        a["shift_days"] = pd.to_numeric(a["shift_days"], errors="coerce").fillna(0).astype(np.int64)
+        self.trips, self.assignments = t, a
+        seq = trip_numbers(t["trip_id"])
+        for key, n in seq.groupby(level=0).max().items():
+            self.max_seq[key] = max(int(n), int(self.max_seq.get(key, 0)))
+
+    @classmethod
+    def from_plan(cls, result: Plan, plan_id: int) -> Published:
+        return cls(plan_id, result.trips[TRIP_COLUMNS].copy(), result.assignments[ASSIGNMENT_COLUMNS].copy())
+
+
+def trip_numbers(trip_ids: pd.Series) -> pd.Series:
+    """Trip number per trip id, indexed by "origin-destination" (ids are YYYYMMDD-origin-dest-NNN)."""
+    parts = trip_ids.astype(str).str.split("-", expand=True) if len(trip_ids) else pd.DataFrame(columns=range(4))
+    if parts.shape[1] < 4:
+        return pd.Series(dtype=np.int64)
+    return pd.Series(pd.to_numeric(parts[3], errors="coerce").fillna(0).astype(np.int64).to_numpy(),
+                     index=(parts[1] + "-" + parts[2]).to_numpy())
+
+
+def _renumber(trips: pd.DataFrame, assignments: pd.DataFrame, max_seq: dict[str, int]
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """New trips numbered per route after the highest number published (date, then old number, order)."""
+    if trips.empty:
+        return trips, assignments
+    t = trips.copy()
+    parts = t["trip_id"].str.split("-", expand=True)
+    key = parts[1] + "-" + parts[2]
+    old_seq = pd.to_numeric(parts[3]).astype(np.int64)
+    order = np.lexsort((old_seq.to_numpy(), t["date"].to_numpy(), key.to_numpy()))
+    rank = np.empty(len(t), dtype=np.int64)
+    sorted_keys = key.to_numpy()[order]
+    starts = np.r_[0, np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1]
+    run = np.arange(len(t)) - np.repeat(starts, np.diff(np.r_[starts, len(t)]))
+    rank[order] = run + 1
+    base = key.map(lambda k: int(max_seq.get(k, 0))).to_numpy(dtype=np.int64)
+    seq = base + rank
+    new_ids = (parts[0] + "-" + key + "-" + pd.Series(seq, index=t.index).astype(str).str.zfill(3)).to_numpy()
+    mapping = dict(zip(t["trip_id"], new_ids, strict=True))
+    t["trip_id"] = new_ids
+    a = assignments.copy()
+    a["trip_id"] = a["trip_id"].map(lambda x: mapping.get(x, x))
+    return t, a
+
+
+def _less_fleet(fleet: Fleet, trips: pd.DataFrame) -> Fleet:
+    """The fleet minus the coaches `trips` use (per carrier, size and day); never below zero."""
+    if trips.empty or fleet.vehicles.empty:
+        return fleet
+    used = trips.groupby(["carrier_uscc", "seats", "date"]).size().rename("used")
+    v = fleet.vehicles.copy()
+    key = pd.MultiIndex.from_arrays([v["uscc"], v["seats"].astype(np.int64), pd.to_datetime(v["date"]).dt.strftime("%Y-%m-%d")])
+    taken = used.reindex(key).fillna(0).to_numpy(dtype=np.int64)
+    v["count"] = np.maximum(v["count"].to_numpy(dtype=np.int64) - taken, 0)
+    v = v[v["count"] > 0].reset_index(drop=True)
+    return Fleet(fleet.carriers, v)
+
+
+def _min_riders(fleet: Fleet, campaign: Campaign) -> dict:
+    seats = sorted(int(s) for s in qualify(fleet, campaign).fleet.vehicles["seats"].unique())
+    ratio = campaign.transport.min_fill_ratio
+    return {str(s): max(int(np.ceil(ratio * s - 1e-9)), 1) for s in seats}
+
+
+def _fill_free_seats(open_riders: pd.DataFrame, trips: pd.DataFrame, day0: dt.date) -> pd.DataFrame:
+    """Open riders (id_number, route_id, start, deadline, planned, pos) into free seats of kept trips.
+
+    Returns rows id_number, trip_id, day. Per route, trips in (date, trip_id) order; each takes riders
+    whose window holds its day: planned for that day first, then earliest last day, then input order.
+    """
+    free = trips["seats"] - trips["passengers"]
+    t = trips.loc[free > 0].assign(free=free[free > 0])
+    if t.empty or open_riders.empty:
+        return pd.DataFrame({"id_number": pd.Series(dtype=object), "trip_id": pd.Series(dtype=object),
+                             "day": pd.Series(dtype=np.int64)})
+    t = t.assign(day=(pd.to_datetime(t["date"]) - pd.Timestamp(day0)).dt.days).sort_values(
+        ["route_id", "date", "trip_id"], kind="stable")
+    riders = open_riders[open_riders["route_id"].isin(set(t["route_id"]))]
+    out_ids, out_trips, out_days = [], [], []
+    for route_id, rt in riders.groupby("route_id", sort=True):
+        start, deadline = rt["start"].to_numpy(), rt["deadline"].to_numpy()
+        planned, pos = rt["planned"].to_numpy(), rt["pos"].to_numpy()
+        ids = rt["id_number"].to_numpy()
+        taken = np.zeros(len(rt), dtype=bool)
+        for trip in t[t["route_id"] == route_id].itertuples():
+            ok = np.flatnonzero(~taken & (start <= trip.day) & (deadline >= trip.day))
+            if not len(ok):
+                continue
+            ok = ok[np.lexsort((pos[ok], deadline[ok], planned[ok] != trip.day))][: int(trip.free)]
+            taken[ok] = True
+            out_ids.extend(ids[ok])
+            out_trips.extend([trip.trip_id] * len(ok))
+            out_days.extend([int(trip.day)] * len(ok))
+    return pd.DataFrame({"id_number": pd.Series(out_ids, dtype=object), "trip_id": pd.Series(out_trips, dtype=object),
+                         "day": pd.Series(out_days, dtype=np.int64)})
+
+
+def _with_carriers(trips: pd.DataFrame, fleet: Fleet) -> pd.DataFrame:
+    by_code = {c.uscc: c for c in fleet.carriers}
+    t = trips.copy()
+    for col, attr in (("carrier", "name"), ("carrier_contact", "contact_name"), ("carrier_phone", "contact_phone")):
+        known = t[col] if col in t else pd.Series("", index=t.index)
+        t[col] = [getattr(by_code[c], attr) if c in by_code else (k if isinstance(k, str) and k else
+                                                                 (c if col == "carrier" else ""))
+                  for c, k in zip(t["carrier_uscc"], known, strict=True)]
+    return t
+
+
+def _cross(route_ids: pd.Series) -> np.ndarray:
+    ends = route_ids.astype(str).str.split(">", expand=True) if len(route_ids) else pd.DataFrame({0: [], 1: []})
+    return (ends[0].str[:2] != ends[1].str[:2]).to_numpy(dtype=bool)
+
+
+def replan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, published: Published | None, *,
+           keep: bool = True, max_waiting: int = DEFAULT_MAX_WAITING, workers: int | None = None) -> Plan:
+    """A plan for `requests` that keeps `published`'s trips stable (see the module doc); keep=False
+    plans from scratch (trip numbers still continue after the published ones)."""
+    if published is None:
+        result = plan(requests, fleet, campaign, max_waiting=max_waiting, workers=workers)
+        result.trips = result.trips.assign(change=ADDED)
+        return result
+    if not keep:
+        result = plan(requests, fleet, campaign, max_waiting=max_waiting, workers=workers)
+        trips, assignments = _renumber(result.trips[TRIP_COLUMNS], result.assignments, published.max_seq)
+        result.trips = trips.assign(cross=_cross(trips["route_id"]), change=ADDED)
+        result.assignments = assignments
+        result.summary = {**result.summary, "replan": _changes(result, published, keep=False, counts={})}
+        return result
+    return _stable(requests, fleet, campaign, published, max_waiting, workers)
+
+
+def _stable(requests, fleet, campaign, published: Published, max_waiting, workers) -> Plan:
+    riders = demand.prepare(requests, campaign)
+    day0 = riders.day0
+    frame = riders.frame
+    route_ids = riders.routes["route_id"].to_numpy()
+    on_route = frame["route"].to_numpy() >= 0
+    cur = pd.DataFrame({
+        "id_number": frame["id_number"].astype(str).to_numpy(),
+        "pos": np.arange(len(frame)),
+        "route_id": np.where(on_route, route_ids[np.maximum(frame["route"].to_numpy(), 0)] if len(route_ids) else "",
+                             ""),
+        "planned": frame["planned"].to_numpy(), "start": frame["start"].to_numpy(),
+        "deadline": frame["deadline"].to_numpy(),
+    })
+    cur["planned_date"] = np.where(on_route, (pd.Timestamp(day0) + pd.to_timedelta(cur["planned"], unit="D"))
+                                   .dt.strftime("%Y-%m-%d"), "")
+
+    pa = published.assignments
+    prev = pa[(pa["status"] == STATUS_CHARTER) & (pa["trip_id"] != "")]
+    m = prev.merge(cur, on="id_number", how="left", suffixes=("", "_now"))
+    travel_day = (pd.to_datetime(m["travel_date"]) - pd.Timestamp(day0)).dt.days
+    kept_mask = (m["pos"].notna() & (m["route_id"] == m["route_id_now"]) & (m["planned_date"] == m["planned_date_now"])
+                 & (travel_day >= m["start"]) & (travel_day <= m["deadline"])).to_numpy(dtype=bool)
+    kept_riders = m.loc[kept_mask]
+    kept_trips = published.trips[published.trips["trip_id"].isin(set(kept_riders["trip_id"]))].copy()
+    kept_trips["passengers"] = kept_trips["trip_id"].map(kept_riders.groupby("trip_id").size()).astype(np.int64)
+
+    kept_ids = set(kept_riders["id_number"])
+    open_cur = cur[~cur["id_number"].isin(kept_ids) & (cur["route_id"] != "")]
+    filled = _fill_free_seats(open_cur, kept_trips, day0)
+    kept_trips["passengers"] += kept_trips["trip_id"].map(filled.groupby("trip_id").size()).fillna(0).astype(np.int64)
+
+    seated = kept_ids | set(filled["id_number"])
+    rest = requests.reset_index(drop=True)
+    if "needs_charter" in rest.columns:
+        rest = rest[demand._truthy(rest["needs_charter"])].reset_index(drop=True)
+    rest = rest[~rest["id_number"].astype(str).isin(seated)].reset_index(drop=True)
+    less = _less_fleet(fleet, kept_trips)
+    sub = plan(rest, less, campaign, max_waiting=max_waiting, workers=workers) if len(rest) else None
+
+    # Trips: kept ones as published (passengers updated), new ones numbered after the published ones.
+    if sub is not None:
+        new_trips, sub_a = _renumber(sub.trips[TRIP_COLUMNS], sub.assignments, published.max_seq)
+        # A route whose coaches all went to its kept trips is short of coaches, not without any.
+        busy = sub_a["route_id"].isin(set(kept_trips["route_id"])) & (sub_a["reason"] == REASON_NO_VEHICLES)
+        sub_a.loc[busy, "reason"] = REASON_SHORTAGE
+    else:
+        new_trips, sub_a = pd.DataFrame(columns=TRIP_COLUMNS), pd.DataFrame(columns=ASSIGNMENT_COLUMNS)
+    kept_trips = _with_carriers(kept_trips, fleet).assign(change=KEPT)
+    trips = pd.concat([kept_trips[[*TRIP_COLUMNS, "change"]], new_trips.assign(change=ADDED)], ignore_index=True)
+    trips = trips.sort_values(["date", "route_id", "trip_id"], kind="stable").reset_index(drop=True)
+    for c in ("seats", "passengers", "drivers"):
+        trips[c] = trips[c].astype(np.int64)
+    for c in ("km", "cost"):
+        trips[c] = trips[c].astype(float)
+    trips["cross"] = _cross(trips["route_id"])
+
+    # Assignments: kept riders, riders in free seats of kept trips, the sub-plan's; in input order.
+    labels = dict(zip(trips["route_id"], trips["route"], strict=False))
+    kept_rows = pd.DataFrame({
+        "id_number": kept_riders["id_number"].to_numpy(), "status": STATUS_CHARTER,
+        "route_id": kept_riders["route_id"].to_numpy(), "planned_date": kept_riders["planned_date"].to_numpy(),
+        "travel_date": kept_riders["travel_date"].to_numpy(), "trip_id": kept_riders["trip_id"].to_numpy(),
+        "reason": ""})
+    fill_info = filled.merge(cur, on="id_number", how="left")
+    fill_rows = pd.DataFrame({
+        "id_number": fill_info["id_number"].to_numpy(), "status": STATUS_CHARTER,
+        "route_id": fill_info["route_id"].to_numpy(), "planned_date": fill_info["planned_date"].to_numpy(),
+        "travel_date": (pd.Timestamp(day0) + pd.to_timedelta(fill_info["day"], unit="D")).dt.strftime("%Y-%m-%d")
+        .to_numpy(dtype=object),
+        "trip_id": fill_info["trip_id"].to_numpy(), "reason": ""})
+    ours = pd.concat([kept_rows, fill_rows], ignore_index=True)
+    ours["route"] = ours["route_id"].map(labels)
+    ours["shift_days"] = ((pd.to_datetime(ours["travel_date"]) - pd.to_datetime(ours["planned_date"])).dt.days
+                          .astype(np.int64) if len(ours) else pd.Series(dtype=np.int64))
+    assignments = pd.concat([ours[ASSIGNMENT_COLUMNS], sub_a[ASSIGNMENT_COLUMNS]], ignore_index=True)
+    position = dict(zip(cur["id_number"], cur["pos"], strict=False))
+    assignments = (assignments.assign(_pos=assignments["id_number"].map(position))
+                   .sort_values("_pos", kind="stable").drop(columns="_pos").reset_index(drop=True))
+    assignments["shift_days"] = assignments["shift_days"].astype(np.int64)
+
+    routes = _routes(trips, assignments, sub)
+    result = Plan(trips, assignments, routes, list(sub.shortages) if sub else [],
+                  tuple(sub.rejected_carriers) if sub else qualify(fleet, campaign).rejected)
+    from chunnuan.planner.assign import build_summary
+
+    seats_min = _min_riders(fleet, campaign)
+    net = SimpleNamespace(seats=[int(s) for s in seats_min], min_load=list(seats_min.values()))
+    result.summary = build_summary(result, net)
+    counts = {"kept_riders": len(kept_riders), "seated_in_kept_trips": len(filled),
+              "withdrawn": int((~prev["id_number"].isin(set(cur["id_number"]))).sum())
+              + int((~pa.loc[pa["status"] != STATUS_CHARTER, "id_number"].isin(set(cur["id_number"]))).sum()),
+              "changed": int((m["pos"].notna().to_numpy() & ~kept_mask).sum()),
+              "new_requests": int((~cur["id_number"].isin(set(pa["id_number"]))).sum())}
+    result.summary["replan"] = _changes(result, published, keep=True, counts=counts, campaign=campaign)
+    return result
+
+
+def _routes(trips: pd.DataFrame, assignments: pd.DataFrame, sub: Plan | None) -> pd.DataFrame:
+    """Per route: riders, carried, referred, vehicles, cost; bound = kept trips' cost + the new part's bound."""
+    a = assignments[assignments["route_id"] != ""]
+    charter = a["status"] == STATUS_CHARTER
+    s = pd.DataFrame({"riders": a.groupby("route_id").size()})
+    s["carried"] = a[charter].groupby("route_id").size().reindex(s.index).fillna(0).astype(int)
+    s["referred"] = s["riders"] - s["carried"]
+    s["vehicles"] = trips.groupby("route_id").size().reindex(s.index).fillna(0).astype(int)
+    s["cost"] = trips.groupby("route_id")["cost"].sum().reindex(s.index).fillna(0.0)
+    kept_cost = trips[trips["change"] == KEPT].groupby("route_id")["cost"].sum().reindex(s.index).fillna(0.0)
+    sub_bound = (sub.routes.set_index("route_id")["lower_bound"].reindex(s.index).fillna(0.0)
+                 if sub is not None and len(sub.routes) else 0.0)
+    s["lower_bound"] = kept_cost + sub_bound
+    s["ratio"] = np.where(s["lower_bound"] > 0, s["cost"] / s["lower_bound"].replace(0, np.nan), 1.0)
+    s["shifted"] = a[charter & (a["shift_days"] != 0)].groupby("route_id").size().reindex(s.index).fillna(0).astype(int)
+    s["route_label"] = a.groupby("route_id")["route"].first().reindex(s.index)
+    s = s.reset_index().rename(columns={"index": "route_id"})
+    s.insert(0, "route", np.arange(len(s)))
+    return s
+
+
+def _changes(result: Plan, published: Published, *, keep: bool, counts: dict, campaign: Campaign | None = None
+             ) -> dict:
+    t = result.trips
+    kept = t[t["change"] == KEPT]
+    under = []
+    if campaign is not None and len(kept):
+        minimum = np.maximum(np.ceil(campaign.transport.min_fill_ratio * kept["seats"].to_numpy() - 1e-9), 1)
+        under = kept.loc[kept["passengers"].to_numpy() < minimum, "trip_id"].tolist()
+    return {
+        "base_plan": int(published.plan_id),
+        "mode": "stable" if keep else "all",
+        "kept_trips": int(len(kept)),
+        "added_trips": int((t["change"] == ADDED).sum()),
+        "cancelled_trips": int((~published.trips["trip_id"].isin(set(kept["trip_id"]))).sum()),
+        **{k: int(v) for k, v in counts.items()},
+        "under_filled_kept_count": len(under),
+        "under_filled_kept": under[:UNDER_FILLED_LISTED],
+    }
