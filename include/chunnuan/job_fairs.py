@@ -181,9 +181,23 @@ def invitations(recs: pd.DataFrame, openings: pd.DataFrame, limit: int) -> pd.Da
     return per[per["rank"] <= limit].rename(columns={"home_county_code": "county_code"})
 
 
+def fair_invitations(fairs: pd.DataFrame, recs: pd.DataFrame, openings: pd.DataFrame, seekers: pd.DataFrame,
+                     limit: int) -> pd.DataFrame:
+    """The employers to invite to each fair: a 脱贫劳动力专场 invites those recommended to the county's poor
+    seekers; the other fairs of a county invite those recommended to all its seekers."""
+    from chunnuan.fair_plan import POVERTY
+
+    poor = set(seekers.loc[seekers["poverty_status"] != "否", "id_number"])
+    lists = {False: invitations(recs, openings, limit),
+             True: invitations(recs[recs["id_number"].isin(poor)], openings, limit)}
+    parts = [(own := lists[fair.session == POVERTY])[own["county_code"] == fair.county_code].assign(fair_no=fair.fair_no)
+             for fair in fairs.itertuples()]
+    return pd.concat(parts, ignore_index=True) if parts else lists[False].assign(fair_no=pd.Series(dtype=str))
+
+
 FAIR_HEADERS = {"fair_no": "招聘会编号", "city": "市", "county": "县(市、区)", "fair_date": "举办日期", "mode": "形式",
                 "session": "场次类型", "venue": "地点", "expected_seekers": "预计求职者", "title": "招聘会名称"}
-INVITE_HEADERS = {"county": "县(市、区)", "rank": "序号", "enterprise": "企业名称", "uscc": "统一社会信用代码",
+INVITE_HEADERS = {"fair_no": "招聘会编号", "county": "县(市、区)", "rank": "序号", "enterprise": "企业名称", "uscc": "统一社会信用代码",
                   "trades": "招聘工种", "positions": "岗位数", "seekers": "本县匹配求职者"}
 SEEKER_HEADERS = {"name": "姓名", "home_township": "乡镇(街道)", "poverty_status": "脱贫人口类别", "job_need": "就业需求",
                   "desired_trade": "意向工种", "recommended": "推荐岗位（按优先顺序）或未匹配原因"}
@@ -202,7 +216,7 @@ def publish(engine: Engine, campaign: Campaign, plan_id: int, inputs: Inputs) ->
     cities = {c: province.city_of(c).name for c in province.counties}
     fairs = fairs.assign(county=fairs["county_code"].map(names), city=fairs["county_code"].map(cities))
     fairs = fairs.sort_values(["fair_date", "fair_no"])
-    invites = invitations(recs, inputs.openings, campaign.job_fairs.matching.invite_per_fair)
+    invites = fair_invitations(fairs, recs, inputs.openings, inputs.seekers, campaign.job_fairs.matching.invite_per_fair)
     invites["county"] = invites["county_code"].map(names)
     people = _county_lists(inputs.seekers, recs, inputs.openings)
     folder = outputs_dir(campaign.id, plan_id)

@@ -86,9 +86,16 @@ def test_rollout_planned_published_notified_then_results_tallied(dagbag, campaig
     [attachment] = pingnan.iter_attachments()
     invited = list(load_workbook(io.BytesIO(attachment.get_content()), read_only=True)["邀请企业"]
                    .iter_rows(min_row=2, values_only=True))
-    per_employer = dict(query(campaign_conn, "SELECT uscc, COUNT(DISTINCT id_number) FROM job_recommendation "
-                                             f"WHERE rank >= 1 AND home_county_code = '{PINGNAN}' GROUP BY uscc"))
-    assert [(row[3], row[6]) for row in invited] == sorted(per_employer.items(), key=lambda kv: (-kv[1], kv[0]))
+    sessions = dict(query(campaign_conn, f"SELECT fair_no, session FROM job_fair WHERE county_code = '{PINGNAN}'"))
+    poor_ids = tuple(p["身份证号"] for p in people if p["脱贫人口类别"] != "否")
+    for fair_no, session in sessions.items():  # a 脱贫劳动力专场 invites the employers of the poor seekers' lists
+        only_poor = f"AND id_number IN {poor_ids}" if session == "脱贫劳动力专场" else ""
+        per_employer = dict(query(campaign_conn, "SELECT uscc, COUNT(DISTINCT id_number) FROM job_recommendation "
+                                                 f"WHERE rank >= 1 AND home_county_code = '{PINGNAN}' {only_poor} "
+                                                 "GROUP BY uscc"))
+        assert [(row[4], row[7]) for row in invited if row[0] == fair_no] == sorted(
+            per_employer.items(), key=lambda kv: (-kv[1], kv[0])), session
+    assert set(sessions.values()) == {"综合招聘会", "脱贫劳动力专场"}
     for message in sent:
         raw = message.as_string()
         assert not any(p["身份证号"] in raw or p["联系电话"] in raw for p in people)
