@@ -56,3 +56,25 @@ def test_dag_file_imports_no_heavy_modules_and_stays_cheap(path):
     sdk, extra, heavy = min(runs, key=lambda r: r[1])
     assert heavy == []
     assert sdk + extra <= 1.2 * sdk, f"importing {path.name} added {extra:.2f}s to airflow.sdk's {sdk:.2f}s"
+
+
+@pytest.mark.parametrize("path", DAG_FILES, ids=lambda p: p.stem)
+def test_trigger_form_speaks_chinese_and_is_safe_by_default(dagbag, path):
+    """What a coordinator sees in the trigger form: every field titled and explained in Chinese, dates as
+    date pickers, switches off by default (a plain trigger never re-sends, re-plans or auto-approves), and
+    the campaign picked from the campaign files by name."""
+    from chunnuan import campaign
+
+    params = dagbag.dags[path.stem].params
+    for key in params:
+        param = params.get_param(key)
+        schema = param.schema
+        for text in (schema.get("title", ""), param.description or ""):
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in text), (key, schema)
+        types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        if "boolean" in types:
+            assert params[key] is False, key
+        if key == "as_of":
+            assert schema.get("format") == "date" and params[key] is None
+    names = params.get_param("campaign").schema
+    assert names["enum"] == campaign.available() and set(names["values_display"]) == set(campaign.available())
