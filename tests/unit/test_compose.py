@@ -11,12 +11,18 @@ data folder (landing / staging / outputs, CHUNNUAN_HOME) that `make demo` and th
 
 Variables are resolved the way `docker compose` does without a .env file: ${VAR:-default} becomes the
 default, `$$` a literal `$`.
+
+Roles: airflow-init's `airflow roles create` / `airflow roles add-perms` lines are parsed and must grant 领导
+exactly the built-in Viewer's permissions and 协调员 Viewer's plus the coordinator's own, with FAB resource and
+action names from a list verified against the provider the image installs.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import shlex
 from fnmatch import fnmatch
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -51,6 +57,46 @@ CONN_ID_PATTERNS = (
     re.compile(r"""\b\w*conn_id\s*=\s*["']([^"']+)["']"""),  # Operator(conn_id="...")
     re.compile(r"""(?:Connection\.get|get_connection)\(\s*["']([^"']+)["']"""),  # Connection.get("...")
 )
+
+# FAB (auth manager) names, verified against apache-airflow-providers-fab 3.10.2 with apache-airflow 3.3.2 on
+# 2026-11-23: a scratch venv, `airflow db migrate` on SQLite, then airflow-init's very role commands, run twice
+# (the second run added 0 permissions), and `airflow roles list -p`. These are all the resources and actions such
+# a database holds; `airflow roles add-perms` exits 1 on any other name. Re-verify when the provider is upgraded.
+FAB_ACTIONS = {"can_create", "can_read", "can_edit", "can_delete", "menu_access"}
+FAB_RESOURCES = {
+    "Actions", "Admin", "All Audit Logs", "All Import Errors", "All Reparses", "Asset Aliases", "Assets",
+    "Audit Logs", "Backfills", "Browse", "Cluster Activity", "Configurations", "Connections", "DAG Code",
+    "DAG Dependencies", "DAG Runs", "DAG Versions", "DAG Warnings", "DAGs", "Docs", "Documentation",
+    "HITL Detail", "ImportError", "Jobs", "List Roles", "List Users", "My Password", "My Profile", "Passwords",
+    "Permission Pairs", "Permission Views", "Permissions", "Plugins", "Pools", "Providers", "Resources", "Roles",
+    "SLA Misses", "Security", "Task Instances", "Task Logs", "Task Reschedules", "Triggers", "User Stats Chart",
+    "User's Statistics", "Users", "Variables", "View Menus", "Website", "XComs",
+}
+# The built-in Viewer role of providers-fab 3.10.2 (VIEWER_PERMISSIONS in
+# airflow/providers/fab/auth_manager/security_manager/override.py), as (action, resource); same verification:
+# `airflow roles list -p` showed Viewer and 领导 with exactly these 34 permissions.
+VIEWER_PERMISSIONS = {
+    *(("can_read", resource) for resource in (
+        "DAGs", "DAG Dependencies", "DAG Code", "DAG Runs", "DAG Versions", "DAG Warnings", "Assets",
+        "Asset Aliases", "Backfills", "Cluster Activity", "Pools", "ImportError", "Jobs", "My Password",
+        "My Profile", "SLA Misses", "Task Instances", "Task Logs", "XComs", "HITL Detail", "Website")),
+    ("can_edit", "My Password"), ("can_edit", "My Profile"),
+    *(("menu_access", resource) for resource in (
+        "Browse", "DAGs", "DAG Dependencies", "DAG Runs", "Assets", "Cluster Activity", "Documentation", "Docs",
+        "Jobs", "SLA Misses", "Task Instances")),
+}
+COORDINATOR_EXTRA = {
+    ("can_create", "DAG Runs"),  # trigger a DAG run (with its form)
+    ("can_edit", "DAGs"),  # pause / unpause; FAB also requires it for any write below a DAG
+    ("can_edit", "DAG Runs"),  # clear or mark a whole run (re-run a failed intake or report)
+    ("can_edit", "Task Instances"),  # clear, mark success / failed
+    ("can_edit", "HITL Detail"),  # answer Human-in-the-loop approvals
+    ("menu_access", "HITL Detail"),  # the menu 待响应的任务实例 / Required Actions
+}
+ROLES = {"领导": VIEWER_PERMISSIONS, "协调员": VIEWER_PERMISSIONS | COORDINATOR_EXTRA}
+# role -> the .env variables of its optional demo user
+DEMO_USERS = {"领导": ("CHUNNUAN_LEADER_USER", "CHUNNUAN_LEADER_PASSWORD"),
+              "协调员": ("CHUNNUAN_COORDINATOR_USER", "CHUNNUAN_COORDINATOR_PASSWORD")}
 
 _TOKEN = re.compile(
     r"\$\$|\$\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?+])?(?P<arg>[^}]*)\}|\$(?P<bare>[A-Za-z_][A-Za-z0-9_]*)"
@@ -334,6 +380,85 @@ def test_campaign_db_is_a_separate_postgres_database_as_campaign_db_reads_it(mon
     assert "CREATE DATABASE" in script and "CREATE ROLE" in script
     assert re.search(r'chunnuan db upgrade --url "?\$\$\{?CHUNNUAN_DB_URL\b', script), \
         "airflow-init must migrate the campaign DB with `chunnuan db upgrade --url`"
+
+
+def shell_lines(script: str) -> list[tuple[str, list[str]]]:
+    """(line, words) of the script's lines, continuation lines joined, split the way the shell does."""
+    out = []
+    for line in re.sub(r"\\\n", " ", script).splitlines():
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError:  # e.g. a line of the Python heredoc
+            continue
+        if words:
+            out.append((line, words))
+    return out
+
+
+def add_perms(words: list[str]) -> set[tuple[str, str, str]]:
+    """(role, action, resource) granted by `airflow roles add-perms ROLE… -a ACTION… -r RESOURCE…`."""
+    args: dict[str, list[str]] = {"role": [], "action": [], "resource": []}
+    current = "role"
+    for word in words[3:]:
+        if word in ("-a", "--action", "-r", "--resource"):
+            current = "action" if word in ("-a", "--action") else "resource"
+        else:
+            assert not word.startswith("-"), f"unexpected option {word} in {' '.join(words)}"
+            args[current].append(word)
+    assert all(args.values()), f"add-perms needs roles, actions and resources: {' '.join(words)}"
+    return set(itertools.product(args["role"], args["action"], args["resource"]))
+
+
+def option(words: list[str], *names: str) -> str:
+    values = [words[i + 1] for i, word in enumerate(words[:-1]) if word in names]
+    assert len(values) == 1, f"expected one {names[0]} in {' '.join(words)}"
+    return values[0]
+
+
+def test_airflow_init_creates_the_roles_idempotently_and_loudly(services):
+    init = services["airflow-init"]
+    script = resolve(init["command"][-1])  # [-c, the script]
+    lines = shell_lines(script)
+    airflow = [(i, line, words) for i, (line, words) in enumerate(lines) if words[0] == "airflow"]
+    creates = [(i, words) for i, _, words in airflow if words[1:3] == ["roles", "create"]]
+    perms = [(i, words) for i, _, words in airflow if words[1:3] == ["roles", "add-perms"]]
+    users = [(i, words) for i, _, words in airflow if words[1:3] == ["users", "create"]]
+
+    assert len(creates) == 1 and set(creates[0][1][3:]) == set(ROLES), \
+        f"airflow-init should run `airflow roles create {' '.join(ROLES)}` once, found {creates}"
+    assert perms and min(i for i, _ in perms) > creates[0][0], "create the roles before adding permissions"
+    granted = set().union(*(add_perms(words) for _, words in perms))
+    for role, expected in ROLES.items():
+        got = {(action, resource) for r, action, resource in granted if r == role}
+        assert got == expected, f"{role}: missing {sorted(expected - got)}, unexpected {sorted(got - expected)}"
+    assert {r for r, _, _ in granted} == set(ROLES), "only 领导 and 协调员 get permissions; Admin stays built in"
+    assert {a for _, a, _ in granted} <= FAB_ACTIONS, "an action name not verified against providers-fab"
+    assert {res for _, _, res in granted} <= FAB_RESOURCES, "a resource name not verified against providers-fab"
+
+    # after the entrypoint's DB migration, and a failing command fails airflow-init (nothing masks it)
+    migrate = next(i for i, (_, words) in enumerate(lines) if words[:2] == ["/entrypoint", "airflow"])
+    assert migrate < creates[0][0], "the role commands must run after the entrypoint migrated the DB"
+    first = lines[0][1]
+    assert first[0] == "set" and re.fullmatch(r"-\w*e\w*", first[1]), "airflow-init must start with `set -e…`"
+    for _, line, _words in airflow:
+        assert not re.search(r"\|\||;|&|\|", line), f"`{line.strip()}` must fail airflow-init when it fails"
+    # the admin user (管理员) keeps the built-in Admin role
+    assert resolved_env(init).get("_AIRFLOW_WWW_USER_ROLE", "Admin") == "Admin"
+    assert not set(ROLES) & {"Admin", "Viewer", "User", "Op", "Public"}
+
+    # optional demo users: only when the user name is set, then with a required password
+    init_env = environment(init)
+    assert {role for _, words in users for role in [option(words, "-r", "--role")]} == set(DEMO_USERS)
+    for _, words in users:
+        role = option(words, "-r", "--role")
+        user_var, password_var = DEMO_USERS[role]
+        assert option(words, "-u", "--username") == f"${{{user_var}}}"
+        assert re.fullmatch(rf"\$\{{{password_var}:\?[^}}]+\}}", option(words, "-p", "--password")), \
+            f"{role}: the password must be required (${{{password_var}:?…}}) once the user name is set"
+        assert re.search(rf'if \[\[ -n "\$\{{{user_var}\}}" \]\]; then\s+airflow users create --role {role}\b',
+                         script), f"create the {role} demo user only when {user_var} is set"
+        for var in (user_var, password_var):
+            assert init_env.get(var) == f"${{{var}:-}}", f"airflow-init should pass {var} from .env (default empty)"
 
 
 def test_campaign_smtp_points_at_the_sink_with_a_web_inbox(monkeypatch, services, common_env):
