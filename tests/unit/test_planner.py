@@ -531,3 +531,37 @@ def test_gate_rejects_kept_trips_that_differ_from_the_published_ones():
     assert "标记为保留的车次与已发布方案不一致" in problems
     assert not len(added) or "新增车次使用了已发布车次的编号" in problems
     assert "没有已发布方案" in "\n".join(check_plan(after, fleet, result, GX))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_free_seats_of_kept_trips_follow_the_rule_trip_by_trip(seed):
+    """The vectorised filling equals the rule applied trip by trip: per route, trips in (date, trip_id)
+    order; each takes riders whose window holds its day, planned for that day first, then earliest
+    last day, then input order, up to its free seats."""
+    from chunnuan.planner.replan import _fill_free_seats
+
+    rng = np.random.default_rng(seed)
+    day0 = dt.date(2024, 2, 1)
+    routes = [f"45082{i}>440300" for i in range(4)]
+    trips = pd.DataFrame({"trip_id": [f"T{i:03d}" for i in range(30)], "route_id": rng.choice(routes, 30),
+                          "date": [f"{day0 + dt.timedelta(days=int(d)):%Y-%m-%d}" for d in rng.integers(0, 12, 30)],
+                          "seats": 19, "passengers": rng.integers(10, 20, 30)})
+    planned = rng.integers(0, 12, 300)
+    flex = rng.integers(0, 4, 300)
+    riders = pd.DataFrame({"id_number": [f"R{i:04d}" for i in range(300)], "route_id": rng.choice(routes[:3] + ["x>y"], 300),
+                           "start": np.maximum(planned - flex, 0), "deadline": planned + flex, "planned": planned,
+                           "pos": rng.permutation(300)})
+    got = _fill_free_seats(riders, trips, day0)
+
+    expected = []
+    taken: set[str] = set()
+    for trip in trips.sort_values(["route_id", "date", "trip_id"], kind="stable").itertuples():
+        day = (dt.date.fromisoformat(trip.date) - day0).days
+        fits = [r for r in riders.itertuples() if r.route_id == trip.route_id and r.id_number not in taken
+                and r.start <= day <= r.deadline]
+        fits.sort(key=lambda r: (r.planned != day, r.deadline, r.pos))
+        for r in fits[: trip.seats - trip.passengers]:
+            taken.add(r.id_number)
+            expected.append((r.id_number, trip.trip_id, day))
+    assert sorted(zip(got["id_number"], got["trip_id"], got["day"], strict=True)) == sorted(expected)
+    assert len(expected) > 0

@@ -356,19 +356,26 @@ def _assignment_frame(net: _Network, alloc_rows, trips: pd.DataFrame, stat_rows)
         n = seen.get(r, 0)
         seen[r] = n + 1
         reasons[i] = REASON_NO_VEHICLES if not usable else (too_few if n < fill_referrals else REASON_SHORTAGE)
-    day0 = pd.Timestamp(net.riders.day0)
-    planned = day0 + pd.to_timedelta(riders["planned"], unit="D")
-    travel = pd.Series(day0 + pd.to_timedelta(np.where(day >= 0, day, 0), unit="D"))
+    planned = day_labels(net.riders.day0, riders["planned"].to_numpy(dtype=np.int64))
+    travel = day_labels(net.riders.day0, np.where(day >= 0, day, 0))
     label = (routes["origin"] + "→" + routes["destination"]).to_numpy()
     out["status"] = np.where(day >= 0, STATUS_CHARTER, STATUS_REFERRED)
     out["route_id"] = np.where(route >= 0, routes["route_id"].to_numpy()[np.maximum(route, 0)], "")
     out["route"] = np.where(route >= 0, label[np.maximum(route, 0)] if len(label) else "", "")
-    out["planned_date"] = np.where(route >= 0, planned.dt.strftime("%Y-%m-%d"), "")
-    out["travel_date"] = np.where(day >= 0, travel.dt.strftime("%Y-%m-%d"), "")
+    out["planned_date"] = np.where(route >= 0, planned, "")
+    out["travel_date"] = np.where(day >= 0, travel, "")
     out["shift_days"] = np.where(day >= 0, day - riders["planned"].to_numpy(), 0)
     out["trip_id"] = trip_id
     out["reason"] = reasons
     return out[ASSIGNMENT_COLUMNS]
+
+
+def day_labels(day0, days: np.ndarray) -> np.ndarray:
+    """'YYYY-MM-DD' of day0 + each day (object array); each distinct day is formatted once."""
+    days = np.asarray(days, dtype=np.int64)
+    uniq, inverse = np.unique(days, return_inverse=True)
+    text = (pd.Timestamp(day0) + pd.to_timedelta(uniq, unit="D")).strftime("%Y-%m-%d").to_numpy(dtype=object)
+    return text[inverse.reshape(days.shape)]
 
 
 def _seat_riders(sorted_idx: np.ndarray, route: np.ndarray, day: np.ndarray, trips: pd.DataFrame,

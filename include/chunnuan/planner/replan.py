@@ -157,6 +157,29 @@ def _min_riders(fleet: Fleet, campaign: Campaign) -> dict:
     return {str(s): max(int(np.ceil(ratio * s - 1e-9)), 1) for s in seats}
 
 
+def _objects(values) -> np.ndarray:
+    """Values as a numpy object array (Arrow-backed strings are slow to iterate and to test with sets)."""
+    if isinstance(values, (pd.Series, pd.Index)):
+        return values.to_numpy(dtype=object)
+    return np.asarray(values, dtype=object)
+
+
+def _member(values, pool) -> np.ndarray:
+    """values.isin(pool) as a bool array, by hashing object arrays (same result, much faster at 1M)."""
+    return pd.Series(_objects(values), dtype=object).isin(_objects(pool)).to_numpy(dtype=bool)
+
+
+def _positions(cur: pd.DataFrame, id_numbers: pd.Series) -> np.ndarray:
+    """Input position (cur["pos"]) of each id number; NaN where unknown; the last one for a repeated id."""
+    ids = pd.Index(_objects(cur["id_number"]), dtype=object)
+    pos = cur["pos"].to_numpy()
+    if not ids.is_unique:
+        position = dict(zip(ids, pos, strict=True))
+        return id_numbers.map(position).to_numpy(dtype=float)
+    where = ids.get_indexer(_objects(id_numbers))
+    return np.where(where >= 0, pos[np.maximum(where, 0)], np.nan) if len(pos) else np.full(len(where), np.nan)
+
+
 def _fill_free_seats(open_riders: pd.DataFrame, trips: pd.DataFrame, day0: dt.date) -> pd.DataFrame:
     """Open riders (id_number, route_id, start, deadline, planned, pos) into free seats of kept trips.
 
@@ -165,29 +188,51 @@ def _fill_free_seats(open_riders: pd.DataFrame, trips: pd.DataFrame, day0: dt.da
     """
     free = trips["seats"] - trips["passengers"]
     t = trips.loc[free > 0].assign(free=free[free > 0])
+    empty = pd.DataFrame({"id_number": pd.Series(dtype=object), "trip_id": pd.Series(dtype=object),
+                          "day": pd.Series(dtype=np.int64)})
     if t.empty or open_riders.empty:
-        return pd.DataFrame({"id_number": pd.Series(dtype=object), "trip_id": pd.Series(dtype=object),
-                             "day": pd.Series(dtype=np.int64)})
+        return empty
     t = t.assign(day=(pd.to_datetime(t["date"]) - pd.Timestamp(day0)).dt.days).sort_values(
         ["route_id", "date", "trip_id"], kind="stable")
-    riders = open_riders[open_riders["route_id"].isin(set(t["route_id"]))]
-    out_ids, out_trips, out_days = [], [], []
-    for route_id, rt in riders.groupby("route_id", sort=True):
-        start, deadline = rt["start"].to_numpy(), rt["deadline"].to_numpy()
-        planned, pos = rt["planned"].to_numpy(), rt["pos"].to_numpy()
-        ids = rt["id_number"].to_numpy()
-        taken = np.zeros(len(rt), dtype=bool)
-        for trip in t[t["route_id"] == route_id].itertuples():
-            ok = np.flatnonzero(~taken & (start <= trip.day) & (deadline >= trip.day))
+    t_route = _objects(t["route_id"])
+    t_day, t_free = t["day"].to_numpy(dtype=np.int64), t["free"].to_numpy(dtype=np.int64)
+    t_id = _objects(t["trip_id"])
+    t_cuts = np.r_[0, np.flatnonzero(t_route[1:] != t_route[:-1]) + 1, len(t)]
+    trip_span = {t_route[a]: (a, b) for a, b in zip(t_cuts[:-1], t_cuts[1:], strict=True)}
+
+    riders = open_riders[_member(open_riders["route_id"], t_route)]
+    if riders.empty:
+        return empty
+    by_route = riders["route_id"].sort_values(kind="stable").index  # routes ascending, input order within
+    riders = riders.loc[by_route]
+    r_route = _objects(riders["route_id"])
+    start, deadline = riders["start"].to_numpy(dtype=np.int64), riders["deadline"].to_numpy(dtype=np.int64)
+    planned, pos = riders["planned"].to_numpy(dtype=np.int64), riders["pos"].to_numpy(dtype=np.int64)
+    ids = _objects(riders["id_number"])
+    r_cuts = np.r_[0, np.flatnonzero(r_route[1:] != r_route[:-1]) + 1, len(riders)]
+    out_rows, out_trips, out_days = [], [], []
+    for a, b in zip(r_cuts[:-1], r_cuts[1:], strict=True):
+        ta, tb = trip_span[r_route[a]]
+        s, d, p, q = start[a:b], deadline[a:b], planned[a:b], pos[a:b]
+        free_rider = np.ones(b - a, dtype=bool)  # not yet seated (routes are independent)
+        for i in range(ta, tb):
+            day = t_day[i]
+            ok = np.flatnonzero(free_rider & (s <= day) & (d >= day))
             if not len(ok):
                 continue
-            ok = ok[np.lexsort((pos[ok], deadline[ok], planned[ok] != trip.day))][: int(trip.free)]
-            taken[ok] = True
-            out_ids.extend(ids[ok])
-            out_trips.extend([trip.trip_id] * len(ok))
-            out_days.extend([int(trip.day)] * len(ok))
-    return pd.DataFrame({"id_number": pd.Series(out_ids, dtype=object), "trip_id": pd.Series(out_trips, dtype=object),
-                         "day": pd.Series(out_days, dtype=np.int64)})
+            ok = ok[np.lexsort((q[ok], d[ok], p[ok] != day))][: t_free[i]]
+            free_rider[ok] = False
+            out_rows.append(ok + a)
+            out_trips.append(np.full(len(ok), i))
+            out_days.append(np.full(len(ok), day, dtype=np.int64))
+            if not free_rider.any():
+                break
+    if not out_rows:
+        return empty
+    rows, which = np.concatenate(out_rows), np.concatenate(out_trips)
+    return pd.DataFrame({"id_number": pd.Series(ids[rows], dtype=object),
+                         "trip_id": pd.Series(t_id[which], dtype=object),
+                         "day": pd.Series(np.concatenate(out_days), dtype=np.int64)})
 
 
 def _with_carriers(trips: pd.DataFrame, fleet: Fleet) -> pd.DataFrame:
@@ -225,6 +270,8 @@ def replan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, published: 
 
 
 def _stable(requests, fleet, campaign, published: Published, max_waiting, workers) -> Plan:
+    from chunnuan.planner.assign import day_labels
+
     riders = demand.prepare(requests, campaign)
     day0 = riders.day0
     frame = riders.frame
@@ -238,8 +285,7 @@ def _stable(requests, fleet, campaign, published: Published, max_waiting, worker
         "planned": frame["planned"].to_numpy(), "start": frame["start"].to_numpy(),
         "deadline": frame["deadline"].to_numpy(),
     })
-    cur["planned_date"] = np.where(on_route, (pd.Timestamp(day0) + pd.to_timedelta(cur["planned"], unit="D"))
-                                   .dt.strftime("%Y-%m-%d"), "")
+    cur["planned_date"] = np.where(on_route, day_labels(day0, cur["planned"].to_numpy(dtype=np.int64)), "")
 
     pa = published.assignments
     prev = pa[(pa["status"] == STATUS_CHARTER) & (pa["trip_id"] != "")]
@@ -248,19 +294,19 @@ def _stable(requests, fleet, campaign, published: Published, max_waiting, worker
     kept_mask = (m["pos"].notna() & (m["route_id"] == m["route_id_now"]) & (m["planned_date"] == m["planned_date_now"])
                  & (travel_day >= m["start"]) & (travel_day <= m["deadline"])).to_numpy(dtype=bool)
     kept_riders = m.loc[kept_mask]
-    kept_trips = published.trips[published.trips["trip_id"].isin(set(kept_riders["trip_id"]))].copy()
+    kept_trips = published.trips[_member(published.trips["trip_id"], kept_riders["trip_id"])].copy()
     kept_trips["passengers"] = kept_trips["trip_id"].map(kept_riders.groupby("trip_id").size()).astype(np.int64)
 
-    kept_ids = set(kept_riders["id_number"])
-    open_cur = cur[~cur["id_number"].isin(kept_ids) & (cur["route_id"] != "")]
+    kept_ids = _objects(kept_riders["id_number"])
+    open_cur = cur[~_member(cur["id_number"], kept_ids) & (cur["route_id"] != "").to_numpy(dtype=bool)]
     filled = _fill_free_seats(open_cur, kept_trips, day0)
     kept_trips["passengers"] += kept_trips["trip_id"].map(filled.groupby("trip_id").size()).fillna(0).astype(np.int64)
 
-    seated = kept_ids | set(filled["id_number"])
+    seated = np.concatenate([kept_ids, _objects(filled["id_number"])])
     rest = requests.reset_index(drop=True)
     if "needs_charter" in rest.columns:
         rest = rest[demand._truthy(rest["needs_charter"])].reset_index(drop=True)
-    rest = rest[~rest["id_number"].astype(str).isin(seated)].reset_index(drop=True)
+    rest = rest[~_member(rest["id_number"].astype(str), seated)].reset_index(drop=True)
     less = _less_fleet(fleet, kept_trips)
     sub = plan(rest, less, campaign, max_waiting=max_waiting, workers=workers) if len(rest) else None
 
@@ -268,7 +314,7 @@ def _stable(requests, fleet, campaign, published: Published, max_waiting, worker
     if sub is not None:
         new_trips, sub_a = _renumber(sub.trips[TRIP_COLUMNS], sub.assignments, published.max_seq)
         # A route whose coaches all went to its kept trips is short of coaches, not without any.
-        busy = sub_a["route_id"].isin(set(kept_trips["route_id"])) & (sub_a["reason"] == REASON_NO_VEHICLES)
+        busy = _member(sub_a["route_id"], kept_trips["route_id"]) & (sub_a["reason"] == REASON_NO_VEHICLES).to_numpy()
         sub_a.loc[busy, "reason"] = REASON_SHORTAGE
     else:
         new_trips, sub_a = pd.DataFrame(columns=TRIP_COLUMNS), pd.DataFrame(columns=ASSIGNMENT_COLUMNS)
@@ -300,8 +346,7 @@ def _stable(requests, fleet, campaign, published: Published, max_waiting, worker
     ours["shift_days"] = ((pd.to_datetime(ours["travel_date"]) - pd.to_datetime(ours["planned_date"])).dt.days
                           .astype(np.int64) if len(ours) else pd.Series(dtype=np.int64))
     assignments = pd.concat([ours[ASSIGNMENT_COLUMNS], sub_a[ASSIGNMENT_COLUMNS]], ignore_index=True)
-    position = dict(zip(cur["id_number"], cur["pos"], strict=False))
-    assignments = (assignments.assign(_pos=assignments["id_number"].map(position))
+    assignments = (assignments.assign(_pos=_positions(cur, assignments["id_number"]))
                    .sort_values("_pos", kind="stable").drop(columns="_pos").reset_index(drop=True))
     assignments["shift_days"] = assignments["shift_days"].astype(np.int64)
 
@@ -314,10 +359,10 @@ def _stable(requests, fleet, campaign, published: Published, max_waiting, worker
     net = SimpleNamespace(seats=[int(s) for s in seats_min], min_load=list(seats_min.values()))
     result.summary = build_summary(result, net)
     counts = {"kept_riders": len(kept_riders), "seated_in_kept_trips": len(filled),
-              "withdrawn": int((~prev["id_number"].isin(set(cur["id_number"]))).sum())
-              + int((~pa.loc[pa["status"] != STATUS_CHARTER, "id_number"].isin(set(cur["id_number"]))).sum()),
+              "withdrawn": int((~_member(prev["id_number"], cur["id_number"])).sum())
+              + int((~_member(pa.loc[pa["status"] != STATUS_CHARTER, "id_number"], cur["id_number"])).sum()),
               "changed": int((m["pos"].notna().to_numpy() & ~kept_mask).sum()),
-              "new_requests": int((~cur["id_number"].isin(set(pa["id_number"]))).sum())}
+              "new_requests": int((~_member(cur["id_number"], pa["id_number"])).sum())}
     result.summary["replan"] = _changes(result, published, keep=True, counts=counts, campaign=campaign)
     return result
 
@@ -356,7 +401,7 @@ def _changes(result: Plan, published: Published, *, keep: bool, counts: dict, ca
         "mode": "stable" if keep else "all",
         "kept_trips": int(len(kept)),
         "added_trips": int((t["change"] == ADDED).sum()),
-        "cancelled_trips": int((~published.trips["trip_id"].isin(set(kept["trip_id"]))).sum()),
+        "cancelled_trips": int((~_member(published.trips["trip_id"], kept["trip_id"])).sum()),
         **{k: int(v) for k, v in counts.items()},
         "under_filled_kept_count": len(under),
         "under_filled_kept": under[:UNDER_FILLED_LISTED],
