@@ -10,8 +10,6 @@ the intake's: the intake only makes sure the facts are readable and consistent.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from chunnuan import normalise
@@ -43,13 +41,6 @@ FLEET = Schema("fleet", "运力报表", (
 ))
 
 
-@cache
-def _uscc_valid(code: str) -> bool:
-    from stdnum.cn import uscc
-
-    return uscc.is_valid(code)
-
-
 def _landline_or_mobile(phones: pd.Series) -> pd.Series:
     return phones.str.fullmatch(f"(?:{mobile_regex()})|0\\d{{9,11}}")
 
@@ -64,7 +55,7 @@ def _consistent(clean: pd.DataFrame) -> pd.Series:
 
 def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
     t = {c.field: normalise.text(raw[c.field]) for c in FLEET.columns}
-    code = t["uscc"].str.replace(" ", "", regex=False).str.upper()
+    code, code_ok = normalise.uscc(raw["uscc"])
     grade = t["credit_grade"].str.upper()
     permit = normalise.choice(raw["interprovincial"], {"有": "是", "无": "否"})
     phone = normalise.phone(raw["contact_phone"])
@@ -94,7 +85,7 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
         "credit_grade": grade,
         "interprovincial": permit,
         "contact_phone": phone,
-        "_uscc_ok": code.map(_uscc_valid, na_action="ignore").astype("boolean"),
+        "_uscc_ok": code_ok,
         "_phone_ok": _landline_or_mobile(phone).astype("boolean"),
         "_incident_ok": incident.notna().astype("boolean").mask(t["last_serious_incident"].isna()),
         "_date_from_ok": first.notna().astype("boolean").mask(t["date_from"].isna()),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -156,3 +157,17 @@ def id_birth_dates(ids: pd.Series) -> pd.Series:
     """Birth date encoded in positions 7-14 of the ID number; NaT where absent or impossible."""
     digits = ids.str.slice(6, 14).where(ids.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool))
     return _by_unique(digits, lambda u: pd.to_datetime(u, format="%Y%m%d", errors="coerce"), "datetime64[s]")
+
+
+@cache
+def _uscc_valid(code: str) -> bool:
+    from stdnum.cn import uscc
+
+    return uscc.is_valid(code)
+
+
+def uscc(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """统一社会信用代码 as typed, without spaces and upper-cased, and whether its check character holds
+    (<NA> where blank)."""
+    code = text(cells).str.replace(" ", "", regex=False).str.upper()
+    return code, code.map(_uscc_valid, na_action="ignore").astype("boolean")

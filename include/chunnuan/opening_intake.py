@@ -9,8 +9,6 @@ with the usual destinations): the place is a county of the named province, by de
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 import pandas as pd
 
@@ -45,13 +43,6 @@ OPENINGS = Schema("openings", "岗位信息归集表", (
 ))
 
 
-@cache
-def _uscc_valid(code: str) -> bool:
-    from stdnum.cn import uscc
-
-    return uscc.is_valid(code)
-
-
 def _resolve_places(province_names: pd.Series, counties: pd.Series) -> tuple[pd.Series, pd.Series]:
     """County code where "<province> + county" resolves; province_ok False for an unknown province name."""
     known = divisions.provinces_by_name()
@@ -66,7 +57,7 @@ def _resolve_places(province_names: pd.Series, counties: pd.Series) -> tuple[pd.
 
 def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
     t = {c.field: normalise.text(raw[c.field]) for c in OPENINGS.columns}
-    code = t["uscc"].str.replace(" ", "", regex=False).str.upper()
+    code, code_ok = normalise.uscc(raw["uscc"])
     place_province = t["province"].fillna(campaign.province)
     county_code, province_ok = _resolve_places(place_province, t["county"])
     headcount = normalise.small_int(raw["headcount"], default=-1, unit="人")
@@ -98,7 +89,7 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
                              "closing_date", "reporting_unit", "reported_on")},
         "uscc": code,
         "key_enterprise": key,
-        "_uscc_ok": code.map(_uscc_valid, na_action="ignore").astype("boolean"),
+        "_uscc_ok": code_ok,
         "_province_ok": province_ok.mask(t["province"].isna()),
         "_county_ok": county_code.notna().astype("boolean").mask(t["county"].isna() | ~province_ok.fillna(False)),
         "_headcount": headcount.astype("Int64").mask(t["headcount"].isna()),

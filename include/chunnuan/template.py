@@ -650,6 +650,17 @@ def _plain_validation(column: Column, campaign: Campaign | None, refs: dict[str,
     return None
 
 
+def _plain_form(form: str, sheet_name: str, columns: Sequence[Column], campaign: Campaign | None, period: str,
+                lists: dict[str, tuple[str, list[str]]], windows: dict[str, tuple[DateRange | None, str]],
+                whole: dict[str, tuple[int, int]], heading: str, rules: list[str]) -> Workbook:
+    """A one-sheet form whose Excel checks are lists, dates and whole numbers, with its 填表说明."""
+    return _form_workbook(form, sheet_name, columns, campaign,
+                          lambda column, refs: _plain_validation(column, campaign, refs, windows, whole),
+                          lambda sheet: _write_form_instructions(
+                              sheet, campaign, form, period, columns, lambda c: "下拉选择" if c.field in lists else "—",
+                              heading, rules), lists)
+
+
 def build_openings_workbook(campaign: Campaign | None) -> Workbook:
     lists = {"province": ("省份选项", province_full_names())}
     if campaign is not None:
@@ -667,12 +678,9 @@ def build_openings_workbook(campaign: Campaign | None) -> Workbook:
     ]
     if window is not None:
         rules.append(f"春风行动招聘会时段：{window.label()}。")
-    return _form_workbook("岗位信息归集表", "岗位信息", OPENINGS.columns, campaign,
-                          lambda column, refs: _plain_validation(column, campaign, refs, windows, whole),
-                          lambda sheet: _write_form_instructions(
-                              sheet, campaign, "岗位信息归集表", f"春风行动招聘会时段 {window.label()}" if window else "",
-                              OPENINGS.columns, lambda c: "下拉选择" if c.field in lists else "—",
-                              "二、审核与匹配规则", rules), lists)
+    return _plain_form("岗位信息归集表", "岗位信息", OPENINGS.columns, campaign,
+                       f"春风行动招聘会时段 {window.label()}" if window else "", lists, windows, whole,
+                       "二、审核与匹配规则", rules)
 
 
 def build_fair_results_workbook(campaign: Campaign | None) -> Workbook:
@@ -686,12 +694,9 @@ def build_fair_results_workbook(campaign: Campaign | None) -> Workbook:
         "提供岗位数不少于参会企业数；达成意向人数不超过进场人数；其中脱贫人口不超过对应总数。",
         "直播带岗、线上招聘会的「进场人数」填观看或登录人次。",
     ]
-    return _form_workbook("招聘会成效报表", "招聘会成效", FAIR_RESULTS.columns, campaign,
-                          lambda column, refs: _plain_validation(column, campaign, refs, windows, whole),
-                          lambda sheet: _write_form_instructions(
-                              sheet, campaign, "招聘会成效报表", f"春风行动招聘会时段 {window.label()}" if window else "",
-                              FAIR_RESULTS.columns, lambda c: "下拉选择" if c.field in lists else "—",
-                              "二、审核规则", rules), lists)
+    return _plain_form("招聘会成效报表", "招聘会成效", FAIR_RESULTS.columns, campaign,
+                       f"春风行动招聘会时段 {window.label()}" if window else "", lists, windows, whole,
+                       "二、审核规则", rules)
 
 
 def build_progress_workbook(campaign: Campaign | None) -> Workbook:
@@ -713,12 +718,9 @@ def build_progress_workbook(campaign: Campaign | None) -> Workbook:
     if campaign is not None:
         rules.append("各服务项目的统计指标：" + "；".join(
             f"{i.name}：{'、'.join(f'{f.name}（{f.unit}）' for f in i.figures)}" for i in campaign.service_items))
-    return _form_workbook("服务项目进展表", "服务项目进展", PROGRESS.columns, campaign,
-                          lambda column, refs: _plain_validation(column, campaign, refs, windows, {}),
-                          lambda sheet: _write_form_instructions(
-                              sheet, campaign, "服务项目进展表", f"行动时段 {campaign.window.label()}" if campaign else "",
-                              PROGRESS.columns, lambda c: "下拉选择" if c.field in lists else "—",
-                              "二、填报与审核规则", rules), lists)
+    return _plain_form("服务项目进展表", "服务项目进展", PROGRESS.columns, campaign,
+                       f"行动时段 {campaign.window.label()}" if campaign else "", lists, windows, {},
+                       "二、填报与审核规则", rules)
 
 
 KINDS: dict[str, TemplateKind] = {

@@ -47,14 +47,20 @@ def fleet() -> Fleet:
                                       (weak.uscc, 53, *window, 5)])
 
 
-def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaign_conn, chunnuan_home, outbox):
-    intake, charter = dags
+def land_survey_and_fleet() -> tuple:
+    """survey_rows() and fleet() in their landing folders; (the survey folder, the rows)."""
     survey_dir, fleet_dir = (settings.landing_dir(GX.id, k) for k in ("survey", "fleet"))
     survey_dir.mkdir(parents=True)
     fleet_dir.mkdir(parents=True)
     rows = survey_rows()
     write_csv(survey_dir / "贵港市.csv", rows)
     write_fleet(fleet(), fleet_dir / "运力.csv")
+    return survey_dir, rows
+
+
+def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaign_conn, chunnuan_home, outbox):
+    intake, charter = dags
+    survey_dir, rows = land_survey_and_fleet()
 
     assert intake.test(run_conf={"campaign": GX.id}).state == "success"
     assert query(campaign_conn, "SELECT COUNT(*) FROM fleet_offer") == [(3,)]
@@ -141,12 +147,7 @@ def _riders(url, plan_id) -> dict[str, set[str]]:
 
 def test_second_run_after_new_survey_data_keeps_published_trips(dags, campaign_conn, chunnuan_home, outbox):
     intake, charter = dags
-    survey_dir, fleet_dir = (settings.landing_dir(GX.id, k) for k in ("survey", "fleet"))
-    survey_dir.mkdir(parents=True)
-    fleet_dir.mkdir(parents=True)
-    rows = survey_rows()
-    write_csv(survey_dir / "贵港市.csv", rows)
-    write_fleet(fleet(), fleet_dir / "运力.csv")
+    survey_dir, rows = land_survey_and_fleet()
     assert intake.test(run_conf={"campaign": GX.id}).state == "success"
     assert charter.test(run_conf={"campaign": GX.id, "auto_approve": True}).state == "success"
     [(first,)] = query(campaign_conn, "SELECT id FROM charter_plan WHERE status = 'published'")

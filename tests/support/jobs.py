@@ -6,15 +6,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from stdnum.cn import uscc as uscc_number
-
+from chunnuan.planner.synthetic import uscc_for
 from chunnuan.survey_schema import Schema
 
 
 def uscc(n: int, region: str = "450821") -> str:
     """A valid unified social credit code, different for each n."""
-    first17 = f"91{region}MA5K{n:05d}"
-    return first17 + uscc_number.calc_check_digit(first17 + "0")
+    return uscc_for(region, n)
 
 
 def opening_row(n: int = 1, **overrides: str) -> dict[str, str]:
