@@ -21,7 +21,7 @@ LOCAL_ENV = \
 	GX_ANALYTICS_ENABLED=False \
 	PATH=$(CURDIR)/$(BIN):$$PATH
 
-.PHONY: install postgres test demo airflow lint bench clean
+.PHONY: install postgres chromium test demo airflow lint bench clean
 
 install: $(VENV)/.installed
 
@@ -38,10 +38,17 @@ postgres:
 		echo "安装 PostgreSQL 服务器程序（Debian 软件包 postgresql）…"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
+# The browser test drives Debian's Chromium (Playwright, no browser download); the CJK font keeps its
+# screenshots readable.
+chromium:
+	@test -x /usr/bin/chromium && fc-list :lang=zh | grep -q . || { \
+		echo "安装浏览器测试所需的 Debian 软件包 chromium、fonts-noto-cjk…"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
 lint: install
 	$(BIN)/ruff check .
 
-test: install postgres lint
+test: install postgres chromium lint
 	$(BIN)/pytest
 
 demo: install

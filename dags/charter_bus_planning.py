@@ -27,6 +27,8 @@ XLSX、给各县发通知邮件，邮件不含身份证号和电话）。
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
@@ -116,7 +118,8 @@ def charter_bus_planning():
         task_display_name="审批方案",
         subject="“点对点”包车方案待审批",
         body="{{ ti.xcom_pull(task_ids='check_plan') }}",
-        response_timeout=pendulum.duration(days=3),
+        # A plain timedelta: the deferral is sent to the supervisor, whose encoder rejects pendulum's Duration.
+        response_timeout=dt.timedelta(days=3),
     )
 
     @task(task_display_name="发布方案", outlets=[CHARTER_PLAN], multiple_outputs=False)

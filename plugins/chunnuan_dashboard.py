@@ -6,6 +6,11 @@
 `campaign` defaults to env CHUNNUAN_CAMPAIGN, else the first configured campaign; `as_of` to today in
 Asia/Shanghai. The nav entry "春暖看板" (Browse menu) shows the page inside the UI. The page is read-only
 and holds figures only; the DAGs keep the database migrated, the dashboard never writes to it.
+
+Airflow does not authenticate plugin apps (a mounted app inherits none of the core API's dependencies),
+so every route here asks the auth manager itself: the caller's JWT (the UI's `_token` cookie, or a bearer
+token) must belong to a user allowed to see the website, i.e. every role down to 领导 (Viewer). Without a
+valid token the page redirects to the login page and the JSON answers 401; an unauthorised user gets 403.
 """
 
 from __future__ import annotations
@@ -89,10 +94,28 @@ def _error_page(message: str) -> str:
 @cache
 def dashboard_app():
     """The FastAPI app mounted at URL_PREFIX; built once, on first use (only the api-server asks)."""
-    from fastapi import FastAPI, HTTPException
-    from fastapi.responses import HTMLResponse
+    from airflow.api_fastapi.app import get_auth_manager
+    from airflow.api_fastapi.auth.managers.models.resource_details import AccessView
+    from airflow.api_fastapi.core_api.security import requires_access_view
+    from fastapi import Depends, FastAPI, HTTPException, Request
+    from fastapi.exception_handlers import http_exception_handler
+    from fastapi.responses import HTMLResponse, RedirectResponse
 
-    app = FastAPI(title="春暖看板", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="春暖看板", docs_url=None, redoc_url=None, openapi_url=None,
+                  dependencies=[Depends(requires_access_view(AccessView.WEBSITE))])
+
+    @app.exception_handler(HTTPException)
+    async def login_first(request: Request, exc: HTTPException):
+        # A person opening the page without a session is sent to the login page and brought back here;
+        # JSON callers get the status code.
+        if "/api/" in request.url.path:
+            return await http_exception_handler(request, exc)
+        if exc.status_code == 401:
+            back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(get_auth_manager().get_url_login(next_url=back), status_code=303)
+        if exc.status_code == 403:
+            return HTMLResponse(_error_page("您的账号没有查看春暖看板的权限，请联系管理员。"), status_code=403)
+        return await http_exception_handler(request, exc)
 
     @app.get("/", response_class=HTMLResponse)
     @app.get("/dashboard", response_class=HTMLResponse)

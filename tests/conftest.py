@@ -4,6 +4,7 @@ Airflow metadata DB in a temporary AIRFLOW_HOME for DAG tests."""
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -24,6 +25,7 @@ os.environ.update(
     AIRFLOW__CORE__DEFAULT_TIMEZONE="Asia/Shanghai",
     AIRFLOW__CORE__UNIT_TEST_MODE="False",
     GX_ANALYTICS_ENABLED="False",
+    AIRFLOW__API_AUTH__JWT_SECRET=secrets.token_urlsafe(64),  # Airflow's generated default is short for HS512
 )
 os.environ.pop("AIRFLOW_CONN_CAMPAIGN_DB", None)
 

@@ -27,12 +27,13 @@ def start(folder: Path, host: str = "127.0.0.1", port: int = 0):
     """Start the sink in a background thread; returns the aiosmtpd Controller (.port, .stop())."""
     from aiosmtpd.controller import Controller
 
-    controller = Controller(_SaveToFolder(Path(folder)), hostname=host, port=port or _free_port(host))
+    controller = Controller(_SaveToFolder(Path(folder)), hostname=host, port=port or free_port(host))
     controller.start()
     return controller
 
 
-def _free_port(host: str) -> int:
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now (the tests' servers use it too)."""
     import socket
 
     with socket.socket() as s:

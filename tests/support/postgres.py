@@ -10,11 +10,12 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from pathlib import Path
+
+from chunnuan.smtp_sink import free_port
 
 
 class PostgresUnavailable(RuntimeError):
@@ -31,18 +32,12 @@ def _bindir() -> Path:
     raise PostgresUnavailable("找不到 PostgreSQL 服务器程序 initdb：请安装 postgresql（make test 会自动安装）")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Cluster:
     def __init__(self) -> None:
         self.bindir = _bindir()
         self.root = Path(tempfile.mkdtemp(prefix="chunnuan-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_root = os.geteuid() == 0
 
     def _run(self, *args: str) -> None:

@@ -191,16 +191,34 @@ def plugins():
     return plugins_manager
 
 
+def token(role: str | None) -> str:
+    """A JWT signed by the auth manager, as the login page would issue it (Airflow's default simple manager)."""
+    from airflow.api_fastapi.app import get_auth_manager
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    return get_auth_manager().generate_jwt(SimpleAuthManagerUser(username="lingdao", role=role))
+
+
 @pytest.fixture(scope="module")
-def api(plugins):
-    """A bare FastAPI root with the plugin apps mounted by Airflow's own init_plugins (no server, no auth)."""
-    from airflow.api_fastapi.app import init_plugins
+def anonymous(plugins, airflow_db):
+    """A FastAPI root with the auth manager and the plugin apps mounted by Airflow's own init functions, as
+    the api-server does (no server process), and a client with no session."""
+    from airflow.api_fastapi.app import init_auth_manager, init_plugins
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
     root = FastAPI()
+    init_auth_manager(root)
     init_plugins(root)
-    return TestClient(root)
+    return TestClient(root, follow_redirects=False)
+
+
+@pytest.fixture(scope="module")
+def api(anonymous):
+    """The same app for a logged-in 领导 (Viewer, the least role): the UI's session cookie."""
+    from fastapi.testclient import TestClient
+
+    return TestClient(anonymous.app, cookies={"_token": token("viewer")})
 
 
 @pytest.fixture
@@ -259,6 +277,23 @@ def test_unknown_campaign_is_404_in_chinese(api, campaign_conn):
         assert summary.status_code == 404 and summary.json()["detail"].startswith(f"没有行动「{bad}」")
         page = api.get("/chunnuan/dashboard", params={"campaign": bad})
         assert page.status_code == 404 and "没有行动" in page.text and "guangxi-2024" in page.text
+
+
+def test_nothing_without_a_login_and_no_figures_for_a_user_without_a_role(anonymous, campaign_conn):
+    query = {"campaign": GX.id, "as_of": AS_OF.isoformat()}
+    page = anonymous.get("/chunnuan/dashboard", params=query)
+    assert page.status_code == 303  # to the login page, and back here afterwards
+    login = page.headers["location"]
+    assert login.startswith("/auth/login?next=") and "%2Fchunnuan%2Fdashboard%3Fcampaign%3Dguangxi-2024" in login
+    assert anonymous.get("/chunnuan/api/summary", params=query).status_code == 401
+    forged = anonymous.get("/chunnuan/api/summary", params=query, headers={"Authorization": "Bearer not-a-jwt"})
+    assert forged.status_code == 403 and "workers" not in forged.text
+    for path in ("/chunnuan/dashboard", "/chunnuan/api/summary"):
+        no_role = anonymous.get(path, params=query, cookies={"_token": token(None)})
+        assert no_role.status_code == 403 and "贵港市" not in no_role.text
+    assert "没有查看春暖看板的权限" in anonymous.get("/chunnuan/", cookies={"_token": token(None)}).text
+    bearer = anonymous.get("/chunnuan/api/summary", params=query, headers={"Authorization": f"Bearer {token('viewer')}"})
+    assert bearer.status_code == 200 and bearer.json()["campaign"]["id"] == GX.id
 
 
 def test_unreadable_database_is_503_not_a_traceback(api, monkeypatch, tmp_path):

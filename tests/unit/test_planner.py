@@ -273,11 +273,15 @@ def test_small_groups_are_referred_with_a_chinese_reason():
     rng = np.random.default_rng(11)
     requests = _requests(rng, 6, counties=("450923",), cities=(("浙江省", "宁波市"),))
     requests.loc[0, "work_city"] = "火星市"
-    result = plan(requests, _fleet({19: 3, 53: 3}), GX, workers=1)
+    fleet = _fleet({19: 3, 53: 3})
+    result = plan(requests, fleet, GX, workers=1)
     a = result.assignments.set_index("id_number")
     assert (a["status"] == "集中购票").all()
     assert a.loc[requests.loc[0, "id_number"], "reason"] == REASON_UNKNOWN_PLACE
     assert a["reason"].iloc[1:].str.contains("不足最低发车人数（≥15人）").all()
+    from chunnuan.planner.gate import check_plan
+
+    assert result.trips.empty and check_plan(requests, fleet, result, GX) == []  # a plan with no trips passes
 
 
 def test_unqualified_carriers_are_never_used():

@@ -85,8 +85,8 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
     bad = t.loc[~t["carrier_uscc"].isin(permitted.keys()), "carrier"]
     if len(bad):
         problems.append(f"使用了不符合资质要求的企业：{_some(bad.unique())}")
-    ends = t["route_id"].str.split(">", expand=True) if len(t) else pd.DataFrame({0: [], 1: []})
-    needs_permit = ends[0].str[:2] != ends[1].str[:2]  # route ids are "origin code>destination code"
+    routes = t["route_id"].astype(str)  # "origin code>destination code"; astype: a plan with no trips too
+    needs_permit = routes.str[:2] != routes.str.split(">").str[1].str[:2]
     no_permit = t[needs_permit.to_numpy() & ~t["carrier_uscc"].map(permitted).fillna(False).astype(bool).to_numpy()]
     if len(no_permit):
         problems.append(f"跨省车次由无省际包车许可的企业承运：{_some(no_permit['trip_id'])}")

@@ -1,0 +1,215 @@
+"""The Airflow UI as coordinators and leaders use it: `airflow standalone` on a temporary home with demo data,
+driven by headless Chromium (Debian's package, through Playwright; no browser download).
+
+A 协调员 logs in, sees the five campaign DAGs by their Chinese names, opens the 需求摸排 trigger form, picks
+two county surveys and the fleet file there and triggers a run, waits for its success, and reads the survey
+figures on the 春暖看板 dashboard; then triggers 点对点包车, approves the plan on the Required actions page,
+and sees the published trips on the dashboard. A 领导 (Viewer) logs in and reads the dashboard too. Each step
+leaves a screenshot in test-output/browser/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from chunnuan import campaign, db, settings, smtp_sink
+from chunnuan.planner import write_fleet
+from chunnuan.planner.synthetic import fleet
+from chunnuan.synth import generate
+from tests.support.standalone import REPO, Standalone
+
+pytestmark = pytest.mark.slow
+GX = campaign.load("guangxi-2024")
+SHOTS = REPO / "test-output" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+# Headless flags that keep Chromium off the network this machine doesn't have (no sandbox: tests run as root).
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]
+USERS = {"xietiao": ("user", "xietiao-pass"), "lingdao": ("viewer", "lingdao-pass")}  # 协调员, 领导
+DAG_NAMES = ("需求摸排", "点对点包车", "培训班核查", "招聘会", "行动总结")
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory):
+    """Demo data in the landing folders, a migrated campaign DB, a real SMTP sink, and the server."""
+    tmp = tmp_path_factory.mktemp("ui")
+    home, url = tmp / "var", f"sqlite:///{tmp / 'campaign.db'}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHUNNUAN_HOME", str(home))
+        demo = generate(GX, 20_000, 2024, settings.landing_dir(GX.id, "survey"))
+        fleet_dir = settings.landing_dir(GX.id, "fleet")
+        fleet_dir.mkdir(parents=True)
+        write_fleet(fleet(GX, 20_000, supply=1.5), fleet_dir / "运力报表.csv")
+    db.upgrade(url)
+    # The two largest counties: enough riders for full coaches, few enough files for a quick run.
+    surveys = [f["file"] for f in sorted(demo["per_file"], key=lambda f: -f["rows"])[:2]]
+    outbox = tmp / "outbox"
+    sink = smtp_sink.start(outbox)
+    server = Standalone(tmp / "airflow", USERS, {
+        "AIRFLOW_CONN_CAMPAIGN_DB": json.dumps({"conn_type": "generic", "extra": {"sqlalchemy_url": url}}),
+        "AIRFLOW_CONN_CAMPAIGN_SMTP": json.dumps({"conn_type": "generic", "host": "127.0.0.1", "port": sink.port,
+                                                  "extra": {"from": "office@chunnuan.example.gov.cn"}}),
+        "CHUNNUAN_HOME": str(home), "CHUNNUAN_CAMPAIGN": GX.id,
+    }).start()
+    yield {"server": server, "url": url, "surveys": surveys, "outbox": outbox}
+    server.stop()
+    sink.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("找不到 /usr/bin/chromium：请安装 Debian 软件包 chromium（make test 会自动安装）")
+    from playwright.sync_api import sync_playwright
+
+    shutil.rmtree(SHOTS, ignore_errors=True)
+    SHOTS.mkdir(parents=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def log_in(browser, server: Standalone, user: str):
+    page = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000}).new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{server.url}/?lng=zh-CN")
+    page.get_by_label("Username").fill(user)
+    page.get_by_label("Password").fill(USERS[user][1])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda u: "/auth/" not in u)
+    return page
+
+
+def session_token(page) -> str:
+    """The JWT the login page stored in the `_token` cookie: the REST calls below act as the same person."""
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "_token")
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def scalar(url: str, sql: str):
+    with db.engine(url).connect() as conn:
+        return conn.execute(text(sql), {"c": GX.id}).scalar()
+
+
+def open_dashboard(page):
+    """Through the navigation, as a person would: 浏览 → 春暖看板; the page shows inside an iframe."""
+    page.get_by_role("button", name="浏览").click()
+    page.get_by_role("menuitem", name="春暖看板").click()
+    page.wait_for_url("**/plugin/chunnuan-dashboard**")
+    frame = page.frame_locator("iframe")
+    frame.locator("#fig-workers").wait_for()
+    return frame
+
+
+def figure(frame, key: str) -> int:
+    return int(frame.locator(f"#fig-{key}").inner_text())
+
+
+def trigger_from_form(page, server: Standalone, dag_id: str, display_name: str, fields: tuple[str, ...],
+                      fill=None) -> None:
+    """Open the DAG's trigger form, check it speaks Chinese (title, the campaign by name, the given field
+    titles and descriptions), let fill() type into it, and press 触发."""
+    page.goto(f"{server.url}/dags/{dag_id}?lng=zh-CN")
+    page.get_by_test_id("trigger-dag-button").click()
+    form = page.get_by_role("dialog")
+    form.get_by_text(f"触发 Dag - {display_name}").wait_for()
+    form.get_by_text(campaign.display_names()[GX.id]).wait_for()  # the campaign, chosen by its Chinese name
+    shown = form.inner_text()
+    assert all(text in shown for text in ("行动", *fields)), shown
+    if fill:
+        fill(form)
+    shot(page, f"trigger-{dag_id}")
+    form.get_by_role("button", name="触发", exact=True).click()
+    form.wait_for(state="hidden")
+
+
+def triggered_run(server: Standalone, token: str, dag_id: str) -> dict:
+    """The run the form created. Unpausing also lets the scheduler add the latest scheduled run, which skips
+    itself outside the campaign's window (2024)."""
+    def manual(answer: dict) -> list[dict]:
+        return [r for r in answer["dag_runs"] if r["run_type"] == "manual"]
+
+    [run] = manual(server.wait_for(token, f"/api/v2/dags/{dag_id}/dagRuns", lambda a: len(manual(a)) == 1, 60))
+    assert run["triggered_by"] == "ui" and run["triggering_user_name"] == "xietiao"
+    return run
+
+
+def wait_for_success(server: Standalone, token: str, dag_id: str, run_id: str, timeout: float = 600) -> dict:
+    run = server.wait_for(token, f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run_id)}",
+                          lambda a: a["state"] in ("success", "failed"), timeout=timeout)
+    assert run["state"] == "success", f"{dag_id} {run_id}: {run['state']}; see {server.home}/logs"
+    return run
+
+
+def test_coordinator_triggers_the_intake_approves_the_plan_and_reads_the_dashboard(province, browser):
+    server, url = province["server"], province["url"]
+    page = log_in(browser, server, "xietiao")
+    token = session_token(page)
+
+    # The DAG list in Chinese, with the five campaign DAGs by their display names.
+    page.goto(f"{server.url}/dags?lng=zh-CN")
+    for name in DAG_NAMES:
+        page.get_by_role("link", name=name, exact=True).first.wait_for()
+    shot(page, "01-dags")
+
+    # 需求摸排: the trigger form, filled in as a clerk would (one file per line), then the run.
+    files = [*province["surveys"], "fleet/运力报表.csv"]
+
+    trigger_from_form(page, server, "survey_intake", "需求摸排", ("指定文件", "留空：处理收件目录中的全部新文件"),
+                      lambda form: form.locator("#element_files").fill("\n".join(files)))
+    run = triggered_run(server, token, "survey_intake")
+    assert run["conf"] == {"campaign": GX.id, "files": files}  # what the form sent
+    wait_for_success(server, token, "survey_intake", run["dag_run_id"])
+    page.goto(f"{server.url}/dags/survey_intake/runs/{urllib.parse.quote(run['dag_run_id'])}?lng=zh-CN")
+    page.get_by_text("成功").first.wait_for()
+    shot(page, "02-survey-run")
+
+    workers = scalar(url, "SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :c")
+    assert workers > 800  # the two county files, less the rows quarantined
+    frame = open_dashboard(page)
+    assert figure(frame, "workers") == workers and figure(frame, "trips") == 0
+    shot(page, "03-dashboard-survey")
+
+    # 点对点包车: triggered from its form (自动批准 left off), then approved on the Required actions page.
+    trigger_from_form(page, server, "charter_bus_planning", "点对点包车", ("自动批准", "全部重新规划"))  # left off
+    run = triggered_run(server, token, "charter_bus_planning")
+    run_path = f"/api/v2/dags/charter_bus_planning/dagRuns/{urllib.parse.quote(run['dag_run_id'])}"
+    server.wait_for(token, f"{run_path}/taskInstances/approve_plan",
+                    lambda ti: ti["state"] in ("awaiting_input", "failed", "upstream_failed"), timeout=600)
+    page.goto(f"{server.url}/dags/charter_bus_planning/runs/{urllib.parse.quote(run['dag_run_id'])}"
+              "/tasks/approve_plan/required_actions?lng=zh-CN")
+    page.get_by_text("“点对点”包车方案待审批").first.wait_for()
+    page.get_by_text("费用 / 下界").wait_for()  # the Markdown summary the gate wrote
+    shot(page, "04-approval")
+    page.get_by_role("button", name="Approve").click()
+    wait_for_success(server, token, "charter_bus_planning", run["dag_run_id"])
+
+    approved_by = scalar(url, "SELECT approved_by FROM charter_plan WHERE campaign_id = :c AND status = 'published'")
+    trips = scalar(url, "SELECT COUNT(*) FROM charter_trip")
+    chartered = scalar(url, "SELECT COUNT(*) FROM charter_assignment WHERE status = '包车'")
+    assert approved_by == "xietiao" and trips > 0
+    frame = open_dashboard(page)
+    assert figure(frame, "trips") == trips and figure(frame, "chartered") == chartered
+    shot(page, "05-dashboard-charter")
+    emails = list(province["outbox"].glob("*.eml"))
+    assert len(emails) == 2  # one summary per county contact, through the real SMTP sink
+    page.context.close()
+
+
+def test_leader_reads_the_dashboard(province, browser):
+    page = log_in(browser, province["server"], "lingdao")
+    frame = open_dashboard(page)
+    assert figure(frame, "workers") == scalar(province["url"],
+                                              "SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :c")
+    shot(page, "06-dashboard-leader")
+    page.context.close()
