@@ -13,13 +13,18 @@ Measures, on this machine, in one run:
 5. one coach size without a minimum fill: coaches == the interval bound on every route;
 6. small real routes of the 100k set against OR-Tools CP-SAT (first fewest referrals, then least
    cost), for the planner and for the naive greedy "wait until riders must go, then the cheapest
-   mix per rider".
+   mix per rider";
+7. the `chunnuan plan` path on files at each size (ample fleet): the normalised demand CSV and the
+   fleet file read, planned and trips.csv / assignments.csv written (`planner.io.plan_files`), and
+   the XLSX manifests per carrier and per county (`manifests.write_manifests`) of the first size.
+   `--files-only` runs just this and replaces its section of --out.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import platform
 import subprocess
@@ -323,7 +328,7 @@ def report(runs, tight_runs, naive, one_size, cp, workers: int, warm: float, big
         extra = ", ".join(f"+{d} at {c:.4f}× the cost" for d, c in cp["other"])
         lines += [f"Where the referrals differ the planner refers more riders than CP-SAT ({extra}): of the paths "
                   "reaching the same number of waiting riders the route search keeps one, and sometimes not the "
-                  "one that fills the coaches with the most riders.", ""]
+                  "one whose waiting riders can wait longest.", ""]
     lines += ["## Reading the figures", "",
               "- Targets of issue 3: 100,000 requests ≤ 5 s and 1,000,000 ≤ 30 s (ample fleet rows above); one "
               "size: coaches == bound on every route; several sizes: ≤ 1.01× CP-SAT on small routes (cost, where "
@@ -337,6 +342,116 @@ def report(runs, tight_runs, naive, one_size, cp, workers: int, warm: float, big
               "other sessions shared the machine at times.",
               f"- Referral penalty in the route search: {DROP_PENALTY:.0e} per rider (far above any coach).", ""]
     return "\n".join(lines)
+
+
+def _csv_digest(path: Path) -> str:
+    """Short digest of a CSV's sorted lines: equal plans give equal digests, whatever the row order."""
+    return hashlib.sha256(b"\n".join(sorted(path.read_bytes().splitlines()))).hexdigest()[:12]
+
+
+def files_run(gx, n: int, workers: int, folder: Path, repeat: int, manifests: bool) -> dict:
+    """What `chunnuan plan DEMAND FLEET --campaign ID --out DIR` does (`planner.io.plan_files`), step by
+    step and timed: read the demand CSV and the fleet file, plan, write the CSV outputs. Then, with
+    `manifests`, the XLSX manifests of that plan; and once the CLI itself in a new process."""
+    from chunnuan.manifests import write_manifests
+    from chunnuan.planner.fleet import read_fleet, write_fleet
+    from chunnuan.planner.io import read_demand, write_outputs
+
+    demand_path, fleet_path, out = folder / f"demand-{n}.csv", folder / f"fleet-{n}.csv", folder / f"out-{n}"
+    requests = synthetic.requests(gx, n, seed=1)
+    rng = np.random.default_rng(3)  # names and phones (fake): the manifests list them
+    requests["name"] = (np.array(list("张王李赵刘陈杨黄周吴"))[rng.integers(0, 10, n)]
+                        + np.array(list("伟芳娜敏静丽强磊军洋"))[rng.integers(0, 10, n)])
+    requests["phone"] = [f"1{x:010d}" for x in rng.integers(3_000_000_000, 9_000_000_000, n)]
+    requests.to_csv(demand_path, index=False, encoding="utf-8-sig")
+    write_fleet(synthetic.fleet(gx, n, supply=AMPLE, seed=1), fleet_path)
+    runs = []
+    for _ in range(repeat):
+        steps = {}
+        demand, steps["read"] = timed(read_demand, demand_path)
+        fleet, took = timed(read_fleet, fleet_path, gx)
+        steps["read"] += took
+        result, steps["plan"] = timed(plan, demand, fleet, gx, workers=workers)
+        _, steps["write"] = timed(write_outputs, result, out)
+        steps["total"] = sum(steps.values())
+        runs.append(steps)
+    row = {"n": n, "runs": runs, "best": min(runs, key=lambda x: x["total"]), "load": os.getloadavg()[0],
+           "trips": _csv_digest(out / "trips.csv"), "assignments": _csv_digest(out / "assignments.csv"),
+           "chartered": result.summary["chartered"]}
+    cli = Path(sys.executable).parent / "chunnuan"
+    if cli.exists():
+        t = time.perf_counter()
+        subprocess.run([str(cli), "plan", str(demand_path), str(fleet_path), "--campaign", gx.id,
+                        "--out", str(folder / f"cli-{n}"), "--workers", str(workers)], check=True,
+                       capture_output=True)
+        row["cli"], row["cli_load"] = time.perf_counter() - t, os.getloadavg()[0]
+    if manifests:
+        times = []
+        for _ in range(repeat):
+            written, took = timed(write_manifests, result, demand, folder / f"manifests-{n}")
+            times.append(took)
+        row["manifests"] = {"times": times, "load": os.getloadavg()[0], "carriers": len(written["carriers"]),
+                            "counties": len(written["counties"]),
+                            "rows": int((result.assignments["trip_id"] != "").sum() * 2
+                                        + (result.assignments["trip_id"] == "").sum() + len(result.trips))}
+    return row
+
+
+def files_section(rows: list[dict], workers: int) -> str:
+    lines = ["## With files: the `chunnuan plan` path and the XLSX manifests (ample fleet)", "",
+             f"Run {dt.datetime.now():%Y-%m-%d %H:%M} on {machine()}, workers={workers}. Reproduce: "
+             "`.venv/bin/python bench/charter_planner.py --files-only`. The demand file is the intake's normalised "
+             "CSV (UTF-8 with BOM, the synthetic requests plus fake names and phones); the steps are those of "
+             "`planner.io.plan_files`, timed one by one in one process after a warm-up plan: read the demand CSV "
+             "and the fleet file, `plan()`, write trips.csv, assignments.csv, shortages.csv and summary.json. "
+             "Total: the fastest run; load avg: 1-minute load average right after the runs (2 CPUs). CLI: "
+             "`chunnuan plan DEMAND FLEET --campaign guangxi-2024 --out DIR --workers 2` once as a new process "
+             "(Python start, imports and division data included).", "",
+             "| requests | total (s) | read (s) | plan (s) | write CSV (s) | runs, total (s) | load avg | CLI process (s) "
+             "| trips.csv | assignments.csv |", "|---:|---:|---:|---:|---:|---|---:|---:|---|---|"]
+    for x in rows:
+        b = x["best"]
+        cli = f"{x['cli']:.1f} (load {x['cli_load']:.1f})" if "cli" in x else "—"
+        runs = " / ".join(f"{r['total']:.1f}" for r in x["runs"])
+        lines.append(f"| {x['n']:,} | {b['total']:.1f} | {b['read']:.2f} | {b['plan']:.1f} | {b['write']:.2f} | "
+                     f"{runs} | {x['load']:.1f} | {cli} | "
+                     f"`{x['trips']}` | `{x['assignments']}` |")
+    lines += ["", "trips.csv / assignments.csv: first 12 hex digits of the SHA-256 of the file's sorted lines "
+              "(equal digests: the same plan)."]
+    for x in rows:
+        m = x.get("manifests")
+        if m:
+            lines += ["", f"XLSX manifests of the {x['n']:,}-request plan (`manifests.write_manifests`): "
+                      f"{m['carriers']} carrier and {m['counties']} county workbooks, {m['rows']:,} data rows; "
+                      f"{min(m['times']):.1f} s (runs {' / '.join(f'{t:.1f}' for t in m['times'])} s, load "
+                      f"{m['load']:.1f})."]
+    return "\n".join(lines) + "\n"
+
+
+def files_only(args) -> None:
+    import tempfile
+
+    gx = campaign.load("guangxi-2024")
+    timed(plan, synthetic.requests(gx, 2000, seed=9), synthetic.fleet(gx, 2000, seed=9), gx, workers=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = [files_run(gx, n, args.workers, Path(tmp), args.repeat, manifests=i == 0)
+                for i, n in enumerate(args.sizes)]
+    for row in rows:
+        print(row, flush=True)
+    replace_section(args.out, "## With files:", files_section(rows, args.workers))
+    print(f"wrote {args.out}")
+
+
+def replace_section(path: Path, head: str, section: str) -> None:
+    """Put `section` in place of the one starting with `head` (up to the next "## "), else at the end."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if head in text:
+        start = text.index(head)
+        nxt = text.find("\n## ", start + 1)
+        text = text[:start] + section.rstrip("\n") + "\n\n" + text[nxt + 1:] if nxt >= 0 else text[:start] + section
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def replan_run(gx, n: int, supply: float, workers: int, share: float = 0.01) -> dict:
@@ -405,9 +520,14 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "RESULTS-planner.md")
     parser.add_argument("--replan-only", action="store_true",
                         help="only the re-plan timings; their section of --out is replaced, the rest kept")
+    parser.add_argument("--files-only", action="store_true",
+                        help="only the file path (plan_files, XLSX manifests); its section of --out is replaced")
     args = parser.parse_args()
     if args.replan_only:
         replan_only(args)
+        return
+    if args.files_only:
+        files_only(args)
         return
     gx = campaign.load("guangxi-2024")
     _, warm = timed(plan, synthetic.requests(gx, 2000, seed=9), synthetic.fleet(gx, 2000, seed=9), gx, workers=1)
@@ -434,8 +554,14 @@ def main() -> None:
     for r in runs + tight_runs:
         for key in ("requests", "fleet", "result"):
             r.pop(key, None)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files = [files_run(gx, n, args.workers, Path(tmp), args.repeat, manifests=i == 0)
+                 for i, n in enumerate(args.sizes)]
+    print(f"files: {files}", flush=True)
     text = report(runs, tight_runs, naive, one_size, cp, args.workers, warm, big_cp)
-    args.out.write_text(text, encoding="utf-8")
+    args.out.write_text(text + "\n" + files_section(files, args.workers), encoding="utf-8")
     print(f"wrote {args.out}")
 
 
