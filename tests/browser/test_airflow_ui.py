@@ -4,7 +4,8 @@ driven by headless Chromium (Debian's package, through Playwright; no browser do
 A 协调员 logs in, sees the five campaign DAGs by their Chinese names, opens the 需求摸排 trigger form, picks
 two county surveys and the fleet file there and triggers a run, waits for its success, and reads the survey
 figures on the 春暖看板 dashboard; then triggers 点对点包车, approves the plan on the Required actions page,
-and sees the published trips on the dashboard. A 领导 (Viewer) logs in and reads the dashboard too. Each step
+and sees the published trips on the dashboard; a second plan (全部重新规划 switched on) is rejected and
+changes nothing. A 领导 (Viewer) logs in and reads the dashboard too. Each step
 leaves a screenshot in test-output/browser/.
 """
 
@@ -203,6 +204,26 @@ def test_coordinator_triggers_the_intake_approves_the_plan_and_reads_the_dashboa
     shot(page, "05-dashboard-charter")
     emails = list(province["outbox"].glob("*.eml"))
     assert len(emails) == 2  # one summary per county contact, through the real SMTP sink
+
+    # A second plan, 全部重新规划 switched on in the form, rejected: nothing is published or sent.
+    trigger_from_form(page, server, "charter_bus_planning", "点对点包车", ("全部重新规划",),
+                      lambda form: form.locator('[id="switch:element_replan_all"]').click())
+    second = [r for r in server.get(token, "/api/v2/dags/charter_bus_planning/dagRuns")["dag_runs"]
+              if r["run_type"] == "manual" and r["dag_run_id"] != run["dag_run_id"]]
+    assert len(second) == 1 and second[0]["conf"]["replan_all"] is True
+    run_id = urllib.parse.quote(second[0]["dag_run_id"])
+    server.wait_for(token, f"/api/v2/dags/charter_bus_planning/dagRuns/{run_id}/taskInstances/approve_plan",
+                    lambda ti: ti["state"] in ("awaiting_input", "failed", "upstream_failed"), timeout=600)
+    page.goto(f"{server.url}/dags/charter_bus_planning/runs/{run_id}/tasks/approve_plan/required_actions?lng=zh-CN")
+    page.get_by_text("费用 / 下界").wait_for()
+    page.get_by_role("button", name="Reject").click()
+    wait_for_success(server, token, "charter_bus_planning", second[0]["dag_run_id"])
+    publish = server.get(token, f"/api/v2/dags/charter_bus_planning/dagRuns/{run_id}/taskInstances/publish")
+    assert publish["state"] == "skipped"
+    assert scalar(url, "SELECT COUNT(*) FROM charter_plan WHERE status = 'published'") == 1
+    assert scalar(url, "SELECT COUNT(*) FROM charter_trip") == trips
+    assert len(list(province["outbox"].glob("*.eml"))) == 2
+    shot(page, "06-rejected")
     page.context.close()
 
 
@@ -211,5 +232,5 @@ def test_leader_reads_the_dashboard(province, browser):
     frame = open_dashboard(page)
     assert figure(frame, "workers") == scalar(province["url"],
                                               "SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :c")
-    shot(page, "06-dashboard-leader")
+    shot(page, "07-dashboard-leader")
     page.context.close()
