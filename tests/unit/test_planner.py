@@ -347,7 +347,7 @@ def test_plan_files_writes_what_the_cli_prints(tmp_path):
                                                                "summary.json"}
 
 
-def test_csv_outputs_are_the_bytes_pandas_writes(tmp_path):
+def test_csv_outputs_are_the_bytes_pandas_writes(tmp_path, monkeypatch):
     from chunnuan.planner.io import write_csv
 
     frames = [
@@ -361,6 +361,15 @@ def test_csv_outputs_are_the_bytes_pandas_writes(tmp_path):
         write_csv(frame, tmp_path / "fast.csv")
         frame.to_csv(tmp_path / "pandas.csv", index=False, encoding="utf-8-sig")
         assert (tmp_path / "fast.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+
+    frames[0].to_csv(tmp_path / "pandas.csv", index=False, encoding="utf-8-sig")
+
+    def no_pandas(*args, **kwargs):
+        raise AssertionError("plain text and integer columns should go through Arrow")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", no_pandas)
+    write_csv(frames[0], tmp_path / "arrow.csv")  # the fast path really runs in the common case
+    assert (tmp_path / "arrow.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
 
 
 def test_demand_csv_reads_as_the_c_parser_does(tmp_path):
