@@ -23,7 +23,7 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
-from chunnuan_airflow import campaign_smtp, run_date
+from chunnuan_airflow import campaign_smtp, run_date, upstream
 from chunnuan_airflow.alerts import report_not_sent
 from chunnuan_airflow.forms import campaign_param
 
@@ -92,7 +92,11 @@ def campaign_report():
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign, as_of = campaign.load(params["campaign"]), run_date.as_of(params)
+        # all_done: this runs after a failed summary or send too, and must then end the run failed.
+        not_sent = upstream.failed(get_current_context(), "prepare", "send")
         if as_of <= the_campaign.report.deadline or mail.already_sent(engine(), f"report-{the_campaign.id}-final"):
+            if not_sent:
+                raise AirflowFailException("本次报告未能生成或发送（协调员已收到告警邮件），原因见前面任务的日志。")
             return
         line = f"已过报送截止日期 {the_campaign.report.deadline}，行动工作总结仍未发送"
         smtp = campaign_smtp.settings_or_none()

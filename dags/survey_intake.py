@@ -27,6 +27,7 @@ import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
+from chunnuan_airflow import upstream
 from chunnuan_airflow.assets import (
     FAIR_RESULTS,
     FLEET_SUPPLY,
@@ -90,7 +91,9 @@ def survey_intake():
                 if not path.is_file() and not given.is_absolute():
                     path = landing.parent / given  # fleet/运力.xlsx, training/平南县.xlsx
                 if not path.is_file():
-                    raise AirflowFailException(f"找不到指定的文件：{given}")
+                    raise AirflowFailException(
+                        f"找不到指定的文件：{given}（已在 {landing} 和 {landing.parent} 下查找）。请核对文件名，"
+                        "每行填写一个；本次运行未处理任何文件。")
                 by_kind[path.parent.name if path.parent.name in by_kind else "survey"].append(path)
         else:
             if context["dag_run"].run_type == "scheduled":
@@ -174,7 +177,10 @@ def survey_intake():
         from chunnuan.feedback import feedback_path
         from chunnuan_airflow.campaign_db import engine
 
-        run_id = get_current_context()["run_id"]
+        context = get_current_context()
+        run_id = context["run_id"]
+        if upstream.failed(context, "find_new_files"):  # e.g. a mistyped file in the form: not a green run
+            raise AirflowFailException("查找新报表失败，本次运行未处理任何文件；原因见任务“查找新报表”的日志。")
         with engine().connect() as conn:
             batches = conn.execute(
                 select(SubmissionBatch).where(SubmissionBatch.run_id == run_id).order_by(SubmissionBatch.id)

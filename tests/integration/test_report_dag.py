@@ -8,13 +8,12 @@ import datetime as dt
 import io
 import json
 import os
-import socket
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from chunnuan import campaign, db, settings
+from chunnuan import campaign, db, settings, smtp_sink
 from chunnuan.fair_result_intake import FAIR_RESULTS
 from chunnuan.opening_intake import OPENINGS
 from chunnuan.planner import write_fleet
@@ -139,9 +138,7 @@ def test_smtp_down_retries_then_notifies_the_coordinators(dagbag, province, camp
     """The server that sends reports is down (nothing listens on its port); after the retries, the alert
     reaches the coordinators over campaign_alert_smtp (the loopback sink)."""
     sink = json.loads(os.environ["AIRFLOW_CONN_CAMPAIGN_SMTP"])
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
+    closed_port = smtp_sink.free_port()  # nobody listens on it
     monkeypatch.setenv("AIRFLOW_CONN_CAMPAIGN_ALERT_SMTP", json.dumps(sink))
     monkeypatch.setenv("AIRFLOW_CONN_CAMPAIGN_SMTP", json.dumps({**sink, "port": closed_port}))
     report = dagbag.get_dag("campaign_report")
@@ -152,6 +149,7 @@ def test_smtp_down_retries_then_notifies_the_coordinators(dagbag, province, camp
 
     send = next(ti for ti in run.get_task_instances() if ti.task_id == "send")
     assert send.state == "failed" and send.try_number == report.get_task("send").retries + 1
+    assert run.state == "failed"  # before the deadline too: the run the coordinator sees is red
     assert report_messages(outbox) == []
     [alert] = messages(outbox)[before:]
     assert alert["To"] == str(GX.lead_contact.email) and "行动总结发送失败" in alert["Subject"]

@@ -95,3 +95,18 @@ def test_synthetic_province_matches_its_ground_truth(intake_dag, campaign_conn, 
     assert (read, loaded, n_quarantined, n_merged) == (
         expected["rows"], expected["valid"], expected["quarantined"], expected["merged"])
     assert query(campaign_conn, "SELECT COUNT(*) FROM survey_worker") == [(expected["valid"],)]
+
+
+def test_a_mistyped_file_in_the_form_fails_before_anything_is_loaded(intake_dag, campaign_conn, chunnuan_home,
+                                                                    capfd):
+    landing = settings.landing_dir("guangxi-2024", "survey")
+    landing.mkdir(parents=True)
+    write_csv(landing / "平南县.csv", [valid_row(i) for i in range(1, 7)])
+
+    run = intake_dag.test(run_conf={"campaign": "guangxi-2024", "files": ["平南县.csv", "平男县.csv"]})
+
+    got = states(run)
+    assert run.state == "failed" and got["find_new_files"] == "failed" and got["summarise_run"] == "failed"
+    logged = "".join(capfd.readouterr())  # the task log, as the coordinator reads it in the UI
+    assert "找不到指定的文件：平男县.csv" in logged and "查找新报表失败，本次运行未处理任何文件" in logged
+    assert query(campaign_conn, "SELECT COUNT(*) FROM submission_batch") == [(0,)]  # not even the good file
