@@ -30,7 +30,7 @@ from chunnuan.planner.assign import route_days
 from chunnuan.planner.demand import REASON_UNKNOWN_PLACE
 from chunnuan.planner.fleet import qualify
 from chunnuan.planner.mix import cover_tables, mix_tables
-from chunnuan.planner.route import interval_bound, schedule_route
+from chunnuan.planner.route import interval_bound, schedule_exact, schedule_one_label, schedule_route
 from chunnuan.planner.synthetic import uscc_for
 
 GX = campaign.load("guangxi-2024")
@@ -165,9 +165,16 @@ def _instance(rng, days: int, riders: int, seats, costs, ratio: float):
     return arrivals, seats, min_load, np.array(costs, dtype=float)
 
 
-def _schedule(arrivals, seats, min_load, costs):
+def _three_sizes(rng):
+    """A route of 20–160 riders over 6–12 days with the campaign's 19/35/53 coaches, priced by distance."""
+    km = rng.uniform(150, 900)
+    costs = [round(500 + 6.5 * km), round(800 + 10 * km), round(1000 + 13 * km)]
+    return _instance(rng, int(rng.integers(6, 13)), int(rng.integers(20, 160)), (19, 35, 53), costs, 0.75)
+
+
+def _schedule(arrivals, seats, min_load, costs, search=schedule_route):
     tables = mix_tables(costs[None, :], seats, min_load, 200)
-    return schedule_route(arrivals, tables, np.zeros(len(arrivals), dtype=np.int64))
+    return search(arrivals, tables, np.zeros(len(arrivals), dtype=np.int64))
 
 
 def _cp_sat(arrivals, seats, min_load, costs) -> tuple[int, int]:
@@ -205,21 +212,34 @@ def _cp_sat(arrivals, seats, min_load, costs) -> tuple[int, int]:
 
 @pytest.mark.parametrize("seed", range(12))
 def test_several_sizes_match_cp_sat_on_small_routes(seed):
-    rng = np.random.default_rng(100 + seed)
-    km = rng.uniform(150, 900)
-    costs = [round(500 + 6.5 * km), round(800 + 10 * km), round(1000 + 13 * km)]
-    inst = _instance(rng, int(rng.integers(6, 13)), int(rng.integers(20, 160)), (19, 35, 53), costs, 0.75)
+    inst = _three_sizes(np.random.default_rng(100 + seed))
     result = _schedule(*inst)
-    referred, cost = _cp_sat(*inst)
-    assert result.referred == referred
-    assert result.cost <= 1.01 * cost + 1e-6
+    assert (result.referred, result.cost) == _cp_sat(*inst)  # the exact search: the optimum itself
 
 
+@pytest.mark.parametrize("seed", [24, 35, 176, 317])
+def test_exact_search_carries_riders_the_one_label_search_refers(seed):
+    inst = _three_sizes(np.random.default_rng(seed))
+    exact, one = _schedule(*inst, search=schedule_exact), _schedule(*inst, search=schedule_one_label)
+    assert (exact.referred, exact.cost) == _cp_sat(*inst)
+    assert one.referred > exact.referred  # why routes up to EXACT_MAX_RIDERS get the exact search
+
+
+def test_exact_search_is_never_worse_than_the_one_label_search():
+    for seed in range(60):
+        inst = _three_sizes(np.random.default_rng(1000 + seed))
+        exact, one = _schedule(*inst, search=schedule_exact), _schedule(*inst, search=schedule_one_label)
+        assert (exact.referred, exact.cost) <= (one.referred, one.cost)
+        for s in (exact, one):  # every rider carried or referred
+            assert s.carried + s.referred == inst[0].sum()
+
+
+@pytest.mark.parametrize("search", [schedule_exact, schedule_one_label])
 @pytest.mark.parametrize("seed", range(30))
-def test_one_size_without_fill_rule_equals_the_interval_bound(seed):
+def test_one_size_without_fill_rule_equals_the_interval_bound(seed, search):
     rng = np.random.default_rng(200 + seed)
     arrivals, seats, _, costs = _instance(rng, int(rng.integers(5, 40)), int(rng.integers(1, 900)), (53,), (9000,), 0.0)
-    result = _schedule(arrivals, seats, np.array([1]), costs)
+    result = _schedule(arrivals, seats, np.array([1]), costs, search)
     cover, q_b, c_b = cover_tables(costs[None, :], seats)
     bound = interval_bound(arrivals, cover[0], int(q_b[0]), float(c_b[0]))
     assert result.referred == 0
@@ -460,6 +480,8 @@ def test_replan_keeps_published_trips_and_plans_only_new_changed_and_withdrawn_r
     trips = result.trips.set_index("trip_id")
     cols = ["route_id", "date", "seats", "vehicle_class", "carrier_uscc", "cost"]
     old = first.trips.set_index("trip_id")
+    fa = first.assignments
+    open_before = new_ids | {changed} | set(fa.loc[fa["status"] != "包车", "id_number"])  # rule 3: may take free seats
     for trip_id, riders in before.items():
         stay = riders - {withdrawn, changed}
         if not stay:
@@ -467,7 +489,7 @@ def test_replan_keeps_published_trips_and_plans_only_new_changed_and_withdrawn_r
             continue
         assert trip_id in trips.index and trips.loc[trip_id, "change"] == "kept"
         assert trips.loc[trip_id, cols].tolist() == old.loc[trip_id, cols].tolist()
-        assert stay <= now[trip_id] and now[trip_id] - stay <= new_ids  # only new riders fill free seats
+        assert stay <= now[trip_id] and now[trip_id] - stay <= open_before  # nobody seated before moves in
     # The withdrawn rider is gone, the changed one re-planned; every new request is in the plan.
     a = result.assignments.set_index("id_number")
     assert withdrawn not in a.index and set(a.index) == set(after["id_number"])

@@ -39,6 +39,8 @@ def route_days(starts, deadlines, planned, counts, loads, drops, capacity=None) 
     A rider the schedule refers still gets a seat if a coach of some day in their window has one
     spare (`capacity` = seats of the day's coaches): same coaches, same cost, one fewer referral.
     """
+    if not np.any(loads):  # nobody travels on this route: every group is referred as it stands
+        return [(g, -1, int(c)) for g, c in enumerate(counts)]
     days = len(loads)
     spare = (np.zeros(days, dtype=np.int64) if capacity is None
              else np.asarray(capacity, dtype=np.int64) - np.asarray(loads, dtype=np.int64))

@@ -5,7 +5,8 @@ Steps (each a function below):
 2. `fleet.qualify`: carriers meeting the campaign's rules; coach supply per day and seat count, in
    two pools (with / without the interprovincial permit that cross-province routes need).
 3. Per route, `route.schedule_route` picks the day loads (so the coach mix of each day) with the
-   least referrals then cost, as if coaches were unlimited (a type absent on a day is not offered).
+   least referrals then cost, as if coaches were unlimited (a type absent on a day is not offered):
+   exactly on routes of up to `route.EXACT_MAX_RIDERS` riders, by the faster one-label search above.
 4. `_allocate`: routes take coaches from the shared daily supply one after another (cross-province
    routes first, then by size). A route whose plan does not fit what is left first tries other sizes
    on the short days (same riders, e.g. 2×35 seats for a 53); if that fails it is planned again under

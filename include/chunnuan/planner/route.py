@@ -1,19 +1,25 @@
 """One route: choose how many riders travel on each day (and so which coaches run), and its bound.
 
 Riders of a route are only counts here: `arrivals[t, j]` riders whose window opens on day t and
-closes on day t + j. The search is a dynamic programme over days whose state is the number of
-riders left waiting after the day's dispatch. Each state carries the deadlines of the riders it
-leaves waiting (its label), so every plan it returns is feasible as it stands.
+closes on day t + j. Both searches are dynamic programmes over days. A state is the set of riders
+left waiting after the day's dispatch, described by their deadlines (its label). Each day, from every
+state, they try every load n that leaves at most `max_waiting` riders waiting; the n riders carried
+are the n earliest deadlines (EDF: of the ways to carry n riders it leaves the waiting riders with the
+latest deadlines, which can do anything the others can). Riders whose last day comes and who cannot
+be carried are referred, at a penalty far above any coach cost, so a plan first carries as many riders
+as it can, then costs least; among equal plans the smallest Σ|load − riders planned that day| wins, a
+proxy for fewest date shifts (settled exactly per rider later).
 
-Each day, from every state, it tries every load n that leaves at most `max_waiting` riders waiting;
-the n riders carried are the n earliest deadlines (EDF: for capacity alone no other choice is ever
-better). Riders whose last day comes and who cannot be carried are referred, at a penalty far above
-any coach cost, so a plan first carries as many riders as it can: the day then carries the most
-riders a mix can take (meeting the minimum fill). Of the paths reaching the same state it keeps one —
-least (referrals, cost), then the smallest Σ|load − riders planned that day| as a proxy for fewest
-date shifts, then the earliest — which is what makes it a heuristic rather than an exact method:
-the tests and the benchmark measure it against CP-SAT (equal on every small instance so far) and,
-for one coach size without a minimum fill, against the bound below (equal on every route).
+- `schedule_exact` keeps, for each number of riders waiting, every label no other path beats: a path
+  is dropped only when another one leaving as many riders waiting costs no more and leaves riders
+  whose deadlines are all at least as late (count of riders due by each day ≤ at every day). So its
+  (referrals, cost) is the optimum whenever `max_waiting` is at least the route's riders (true on
+  every route it is used for); the tests check it against CP-SAT.
+- `schedule_one_label` keeps one path per number waiting (least referrals and cost, then the shift
+  proxy). It can miss a path that costs the same or more now but leaves riders who can wait longer,
+  and so refer a rider or two more; it is several times faster on routes of hundreds of riders.
+`schedule_route` uses the exact search up to `EXACT_MAX_RIDERS` riders, where it costs a fifth more
+in all (bench/RESULTS-planner.md), and the one-label search above.
 
 The lower bound (`interval_bound`) holds for any plan carrying a given set of riders: for disjoint
 day intervals I, the riders whose whole window lies inside I need coaches on days of I covering
@@ -34,6 +40,7 @@ from chunnuan.planner.mix import INF, MixTable, cover_lookup
 
 DROP_PENALTY = 1e9  # per referred rider: referrals are minimised before cost
 DEFAULT_MAX_WAITING = 300  # riders a state may leave waiting (about six big coaches)
+EXACT_MAX_RIDERS = 200  # routes up to this size get the exact search
 
 
 @dataclass
@@ -58,11 +65,89 @@ def _leftover_hist(pending: np.ndarray, carried: np.ndarray) -> np.ndarray:
 
 def schedule_route(arrivals: np.ndarray, tables: list[MixTable], day_table: np.ndarray,
                    max_waiting: int = DEFAULT_MAX_WAITING, planned: np.ndarray | None = None) -> RouteSchedule:
-    """Least (referrals, cost) day loads for one route. `day_table[t]` picks the day's cost table.
+    """Least (referrals, cost) day loads for one route. `day_table[t]` picks the day's cost table."""
+    search = schedule_exact if arrivals.sum() <= EXACT_MAX_RIDERS else schedule_one_label
+    return search(arrivals, tables, day_table, max_waiting, planned)
 
-    Among plans of equal referrals and cost, the one whose day loads are closest (Σ|load − planned|)
-    to the riders' planned days wins: a proxy for fewest date shifts, settled exactly per rider later.
-    """
+
+def schedule_exact(arrivals: np.ndarray, tables: list[MixTable], day_table: np.ndarray,
+                   max_waiting: int = DEFAULT_MAX_WAITING, planned: np.ndarray | None = None) -> RouteSchedule:
+    """The least (referrals, cost) day loads: every label no other path beats is kept (module doc)."""
+    days, width = arrivals.shape
+    if planned is None:
+        planned = np.zeros(days, dtype=np.int64)
+    dense = [tab.dense(int(arrivals.sum())) for tab in tables]
+    obj, sec = np.zeros(1), np.zeros(1)
+    label = np.zeros((1, width), dtype=np.int64)
+    back: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    idle = (np.zeros(1, dtype=np.int64),) * 3
+    for t in range(days):
+        if len(obj) == 1 and not label.any() and not arrivals[t].any():
+            back.append(idle)  # nobody waiting, nobody new: nothing to decide
+            continue
+        pending = label + arrivals[t][None, :]
+        m = pending.sum(axis=1)
+        forced = pending[:, 0]
+        table = tables[day_table[t]]
+        if table.size == 0:  # no coach at all today: riders due today are referred, the others wait
+            src, n = np.arange(len(m)), forced
+            cost, carried, dropped = DROP_PENALTY * forced, np.zeros_like(forced), forced
+        else:  # candidate (src, n): from state src carry n riders, forced ≤ n ≤ m, leaving ≤ max_waiting
+            lo = np.maximum(forced, m - max_waiting)
+            sizes = m - lo + 1
+            first = np.cumsum(sizes) - sizes  # position of each state's candidate n = lo
+            src = np.repeat(np.arange(len(m)), sizes)
+            n = np.arange(len(src)) + np.repeat(lo - first, sizes)
+            cost, carried, dropped = dense[day_table[t]][n], n.copy(), np.zeros_like(n)
+            # Only where carrying exactly the forced riders is impossible can referring some win.
+            rows = (lo == forced) & (forced > 0) & ~np.isfinite(cost[first])
+            if rows.any():  # carry fewer and refer the rest of today's riders: the same riders are left
+                at = first[rows]
+                cost[at], carried[at] = table.drop_option(forced[rows], DROP_PENALTY)
+                dropped[at] = forced[rows] - carried[at]
+            ok = np.isfinite(cost)
+            if not ok.all():
+                src, n, cost, carried, dropped = src[ok], n[ok], cost[ok], carried[ok], dropped[ok]
+        obj, sec = obj[src] + cost, sec[src] + np.abs(carried - planned[t])
+        left_by = np.maximum(pending.cumsum(axis=1)[src] - n[:, None], 0)  # riders left with offset ≤ j
+        if len(m) > 1:  # from one state, candidates all leave different numbers waiting: nothing to prune
+            due = left_by[:, 1:-1]  # tomorrow's riders due by each day (offset 0 is empty, the total equal)
+            order = np.lexsort((sec, due.sum(axis=1), obj, left_by[:, -1]))
+            keep = order[_undominated(left_by[order, -1], due[order])]
+            src, carried, dropped, obj, sec, left_by = (a[keep] for a in (src, carried, dropped, obj, sec, left_by))
+        back.append((src, carried, dropped))
+        label = np.zeros((len(src), width), dtype=np.int64)
+        label[:, :-1] = left_by[:, 1:] - left_by[:, :-1]  # shifted one day: today's riders are all gone
+    return _backtrack(back, tables, day_table)  # one final state: nobody waits after the last deadline
+
+
+def _undominated(left: np.ndarray, due: np.ndarray) -> np.ndarray:
+    """Candidates sorted by (left, cost, Σdue, shifts): those no earlier one with as many left beats.
+
+    An earlier candidate of the same group beats a later one when its riders are due no sooner
+    (`due` ≤ everywhere): it costs no more and can do anything the other can. In rounds, each group's
+    first undecided candidate is kept (whatever could beat it came earlier and is kept or beaten by a
+    kept one) and removes the later ones it beats."""
+    alive = np.ones(len(left), dtype=bool)
+    if len(left) < 2 or not (left[1:] == left[:-1]).any():
+        return alive
+    group = np.cumsum(np.concatenate(([0], left[1:] != left[:-1])))
+    head = np.empty(group[-1] + 1, dtype=np.int64)
+    undecided = alive.copy()
+    while undecided.any():
+        idx = np.flatnonzero(undecided)
+        firsts = idx[np.concatenate(([True], group[idx[1:]] != group[idx[:-1]]))]
+        undecided[firsts] = False
+        head[group[firsts]] = firsts
+        rest = np.flatnonzero(undecided)
+        beaten = rest[(due[head[group[rest]]] <= due[rest]).all(axis=1)]
+        alive[beaten] = undecided[beaten] = False
+    return alive
+
+
+def schedule_one_label(arrivals: np.ndarray, tables: list[MixTable], day_table: np.ndarray,
+                       max_waiting: int = DEFAULT_MAX_WAITING, planned: np.ndarray | None = None) -> RouteSchedule:
+    """Day loads keeping one path per number of riders waiting (module doc): fast, near the optimum."""
     days, width = arrivals.shape
     if planned is None:
         planned = np.zeros(days, dtype=np.int64)
