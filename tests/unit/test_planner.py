@@ -29,7 +29,7 @@ from chunnuan.planner import (
 from chunnuan.planner.assign import route_days
 from chunnuan.planner.demand import REASON_UNKNOWN_PLACE
 from chunnuan.planner.fleet import qualify
-from chunnuan.planner.mix import cover_tables, mix_tables
+from chunnuan.planner.mix import INF, MixTable, cover_tables, mix_tables
 from chunnuan.planner.route import interval_bound, schedule_exact, schedule_one_label, schedule_route
 from chunnuan.planner.synthetic import uscc_for
 
@@ -232,6 +232,37 @@ def test_exact_search_is_never_worse_than_the_one_label_search():
         assert (exact.referred, exact.cost) <= (one.referred, one.cost)
         for s in (exact, one):  # every rider carried or referred
             assert s.carried + s.referred == inst[0].sum()
+
+
+def _closed(seats) -> MixTable:
+    """A day without any coach left (what `core._capped_tables` gives a day whose coaches are all taken)."""
+    return MixTable(np.zeros(1), np.zeros((1, len(seats)), dtype=np.int64), -1, np.asarray(seats),
+                    np.full(len(seats), INF), extendable=False)
+
+
+@pytest.mark.parametrize("search", [schedule_exact, schedule_one_label])
+def test_on_a_day_without_coaches_its_riders_are_referred_and_the_others_travel_around_it(search):
+    seats, min_load, costs = np.array([19, 35, 53]), np.array([15, 27, 40]), np.array([3000.0, 4800.0, 6200.0])
+    arrivals = np.zeros((3, 3), dtype=np.int64)
+    arrivals[1, 0] = 20  # can only travel on day 1, which has no coach
+    arrivals[0, 2] = 19  # may travel on day 0, 1 or 2
+    day_table = np.array([0, 1, 0])
+    result = search(arrivals, [mix_tables(costs[None, :], seats, min_load, 200)[0], _closed(seats)], day_table)
+    assert result.loads.tolist() == [19, 0, 0] and result.drops.tolist() == [0, 20, 0]
+    assert (result.referred, result.cost) == (20, 3000.0)
+
+
+def test_searches_agree_on_routes_with_days_without_coaches():
+    for seed in range(40):
+        rng = np.random.default_rng(2000 + seed)
+        arrivals, seats, min_load, costs = _three_sizes(rng)
+        tables = [mix_tables(costs[None, :], seats, min_load, 200)[0], _closed(seats)]
+        day_table = (rng.random(len(arrivals)) < 0.3).astype(np.int64)  # about a third of the days closed
+        exact = schedule_exact(arrivals, tables, day_table)
+        one = schedule_one_label(arrivals, tables, day_table)
+        assert (exact.referred, exact.cost) <= (one.referred, one.cost)
+        for s in (exact, one):
+            assert not s.loads[day_table == 1].any() and s.carried + s.referred == arrivals.sum()
 
 
 @pytest.mark.parametrize("search", [schedule_exact, schedule_one_label])
