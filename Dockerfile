@@ -54,4 +54,4 @@ ENV PYTHONPATH=/opt/airflow/include \
 # Smoke test without importing Airflow (which would write an airflow.cfg with secrets into the image).
 RUN mkdir -p /opt/airflow/var \
   && chunnuan --help >/dev/null \
-  && python -c "import chunnuan.settings as s, chunnuan_airflow; assert str(s.REPO_ROOT) == '/opt/airflow', s.REPO_ROOT"
+  && python -c "import chunnuan.config.settings as s, chunnuan_airflow; assert str(s.REPO_ROOT) == '/opt/airflow', s.REPO_ROOT"

@@ -38,8 +38,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "include"))
 
-from chunnuan import campaign  # noqa: E402
-from chunnuan.planner import core, plan, synthetic  # noqa: E402
+from chunnuan.config import campaign  # noqa: E402
+from chunnuan.planner import core, plan  # noqa: E402
 from chunnuan.planner.assign import route_days  # noqa: E402
 from chunnuan.planner.mix import cover_lookup, cover_tables, mix_tables  # noqa: E402
 from chunnuan.planner.route import (  # noqa: E402
@@ -50,6 +50,7 @@ from chunnuan.planner.route import (  # noqa: E402
     schedule_one_label,
     schedule_route,
 )
+from chunnuan.synth import charter as synthetic  # noqa: E402
 
 AMPLE, TIGHT = 10.0, 1.0  # coaches offered per day, × what the peak day needs
 
@@ -287,7 +288,7 @@ def report(runs, tight_runs, naive, one_size, cp, workers: int, warm: float, big
         f"Commit {subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True, cwd=REPO).stdout.strip()}"
         " (plus the planner files of this change). Reproduce: `.venv/bin/python bench/charter_planner.py`.",
         "",
-        "Synthetic Guangxi requests (`chunnuan.planner.synthetic`): 111 counties ↔ 14 work cities, 75% 返岗 "
+        "Synthetic Guangxi requests (`chunnuan.synth.charter`): 111 counties ↔ 14 work cities, 75% 返岗 "
         "peaking after the 2024 Spring Festival holiday, flex 0–7 days; campaign rules from "
         "`guangxi-2024.yaml` (19/35/53 seats, min fill 75%, two drivers over 400 km). Fleet: 3 carriers per "
         f"city, offering {AMPLE}× (ample) or {TIGHT}× (tight) the coaches of the peak day; grade A/B and "
@@ -398,7 +399,7 @@ def files_run(gx, n: int, workers: int, folder: Path, repeat: int, manifests: bo
     """What `chunnuan plan DEMAND FLEET --campaign ID --out DIR` does (`planner.io.plan_files`), step by
     step and timed: read the demand CSV and the fleet file, plan, write the CSV outputs. Then, with
     `manifests`, the XLSX manifests of that plan; and once the CLI itself in a new process."""
-    from chunnuan.manifests import write_manifests
+    from chunnuan.charter.manifests import write_manifests
     from chunnuan.planner.fleet import read_fleet, write_fleet
     from chunnuan.planner.io import read_demand, write_outputs
 

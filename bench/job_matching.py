@@ -1,11 +1,11 @@
-"""Benchmark of job matching (chunnuan.matching) at province scale. Prints figures and writes them as JSON.
+"""Benchmark of job matching (chunnuan.job_fairs.matching) at province scale. Prints figures and writes them as JSON.
 
     .venv/bin/python bench/job_matching.py [--seekers 200000] [--openings 50000] [--seed 1]
                                            [--runs 3] [--baseline-seekers 10000] [--chunk-rows 2000000]
 
 Measures, on this machine, in one run:
 1. match() of Guangxi seekers (drawn here with numpy over the province's counties) against synthetic
-   openings (chunnuan.opening_synth), fastest of --runs, with the peak memory of the process;
+   openings (chunnuan.synth.openings), fastest of --runs, with the peak memory of the process;
 2. the checks and uses of the result (over_promised, employers_by_county);
 3. a plain pandas baseline without capacity limits: seekers merged with the open openings on trade
    (a seeker without a trade: cross join with every opening), tier computed, 本地就业 rows of tier 4
@@ -55,7 +55,7 @@ def rss_gb() -> float:
 def seekers(campaign, n: int, seed: int) -> pd.DataFrame:
     """n job seekers of the campaign's province: rural counties send more; 20% 脱贫人口, 2% 监测对象;
     30% 本地就业; 15% name no trade, the others one of campaign.training.trades."""
-    from chunnuan import divisions
+    from chunnuan.config import divisions
 
     rng = np.random.default_rng([seed, 7])
     province = divisions.province(campaign.province_code)
@@ -119,7 +119,9 @@ def baseline_inputs(people: pd.DataFrame, ops: pd.DataFrame) -> tuple[pd.DataFra
 
 
 def main() -> int:
-    from chunnuan import campaign, matching, opening_synth
+    from chunnuan.config import campaign
+    from chunnuan.job_fairs import matching
+    from chunnuan.synth import openings as opening_synth
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--seekers", type=int, default=200_000)

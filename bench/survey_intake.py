@@ -38,8 +38,8 @@ def timed(fn, *args, **kwargs):
 
 
 def province(workers: int, seed: int, root: Path) -> Path:
-    from chunnuan import campaign
-    from chunnuan.synth import generate
+    from chunnuan.config import campaign
+    from chunnuan.synth.survey import generate
 
     out = root / f"guangxi-2024-{workers}-{seed}"
     if not (out / "_truth" / "summary.json").exists():
@@ -49,8 +49,9 @@ def province(workers: int, seed: int, root: Path) -> Path:
 
 
 def end_to_end(files: list[Path], url: str, home: Path) -> dict:
-    from chunnuan import campaign, db
-    from chunnuan.pipeline import load_validated, register_files, validate_batches
+    from chunnuan import db
+    from chunnuan.config import campaign
+    from chunnuan.intake.batches import load_validated, register_files, validate_batches
 
     os.environ["CHUNNUAN_HOME"] = str(home)
     gx = campaign.load("guangxi-2024")
@@ -82,9 +83,10 @@ def gate_vs_pandas(files: list[Path]) -> dict:
     """Same checks, same frame: Great Expectations suite vs plain pandas masks (plus the shared derivation)."""
     import pandas as pd
 
-    from chunnuan import campaign, quality
-    from chunnuan.readers import read_submission
-    from chunnuan.survey_checks import prepare, survey_checks
+    from chunnuan.config import campaign
+    from chunnuan.intake import expectations as quality
+    from chunnuan.intake.kinds.survey import prepare, survey_checks
+    from chunnuan.intake.readers import read_submission
 
     gx = campaign.load("guangxi-2024")
     raw = pd.concat([read_submission(f).frame for f in files], ignore_index=True)
@@ -105,9 +107,9 @@ def gate_vs_pandas(files: list[Path]) -> dict:
 
 
 def _worker_rows(files: list[Path]):
-    from chunnuan import campaign
-    from chunnuan.intake import check_submissions
-    from chunnuan.pipeline import WORKER_COLUMNS
+    from chunnuan.config import campaign
+    from chunnuan.intake.batches import WORKER_COLUMNS
+    from chunnuan.intake.gate import check_submissions
 
     gx = campaign.load("guangxi-2024")
     import pandas as pd

@@ -50,9 +50,9 @@ from chunnuan_airflow.forms import campaign_param
 def campaign_report():
     @task(task_display_name="汇总与核对", retries=0, multiple_outputs=False)
     def prepare(params=None) -> dict:
-        from chunnuan import campaign
-        from chunnuan.report import WEEKDAY_LABELS, alert_coordinators, due
-        from chunnuan.report import prepare as prepare_report
+        from chunnuan.config import campaign
+        from chunnuan.report.steps import WEEKDAY_LABELS, alert_coordinators, due
+        from chunnuan.report.steps import prepare as prepare_report
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign, as_of = campaign.load(params["campaign"]), run_date.as_of(params)
@@ -72,8 +72,8 @@ def campaign_report():
 
     @task(task_display_name="发送报告", multiple_outputs=False, on_failure_callback=report_not_sent)
     def send(prepared: dict, params=None) -> dict:
-        from chunnuan import campaign
-        from chunnuan.report import send as send_report
+        from chunnuan.config import campaign
+        from chunnuan.report.steps import send as send_report
         from chunnuan_airflow.campaign_db import engine
 
         smtp = campaign_smtp.settings_or_none()
@@ -87,8 +87,9 @@ def campaign_report():
 
     @task(task_display_name="截止检查", trigger_rule="all_done", retries=0)
     def deadline_check(params=None) -> None:
-        from chunnuan import campaign, mail
-        from chunnuan.report import alert_coordinators
+        from chunnuan.common import mail
+        from chunnuan.config import campaign
+        from chunnuan.report.steps import alert_coordinators
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign, as_of = campaign.load(params["campaign"]), run_date.as_of(params)

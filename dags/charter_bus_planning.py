@@ -39,7 +39,7 @@ from chunnuan_airflow.forms import campaign_param
 
 
 def _folder(params) -> str:
-    from chunnuan.charter import run_folder
+    from chunnuan.charter.steps import run_folder
 
     return str(run_folder(params["campaign"], get_current_context()["run_id"]))
 
@@ -69,9 +69,9 @@ def charter_bus_planning():
     def extract(params=None) -> dict:
         from pathlib import Path
 
-        from chunnuan import campaign
-        from chunnuan.charter import NothingToPlan
-        from chunnuan.charter import extract as extract_inputs
+        from chunnuan.charter.steps import NothingToPlan
+        from chunnuan.charter.steps import extract as extract_inputs
+        from chunnuan.config import campaign
         from chunnuan_airflow.campaign_db import engine
 
         try:
@@ -89,8 +89,8 @@ def charter_bus_planning():
     def make_plan(counts: dict, params=None) -> dict:
         from pathlib import Path
 
-        from chunnuan import campaign
-        from chunnuan.charter import make_plan as plan_trips
+        from chunnuan.charter.steps import make_plan as plan_trips
+        from chunnuan.config import campaign
 
         summary = plan_trips(campaign.load(params["campaign"]), Path(_folder(params)))
         print({k: summary[k] for k in ("requests", "chartered", "referred", "trips", "cost", "cost_to_bound")})
@@ -104,8 +104,8 @@ def charter_bus_planning():
     def check_plan(summary: dict, params=None) -> str:
         from pathlib import Path
 
-        from chunnuan import campaign
-        from chunnuan.charter import gate
+        from chunnuan.charter.steps import gate
+        from chunnuan.config import campaign
 
         problems, markdown = gate(campaign.load(params["campaign"]), Path(_folder(params)))
         if problems:
@@ -126,8 +126,8 @@ def charter_bus_planning():
     def publish(params=None, outlet_events=None) -> dict:
         from pathlib import Path
 
-        from chunnuan import campaign
-        from chunnuan.charter import publish as publish_plan
+        from chunnuan.charter.steps import publish as publish_plan
+        from chunnuan.config import campaign
         from chunnuan_airflow import campaign_smtp
         from chunnuan_airflow.campaign_db import engine
 

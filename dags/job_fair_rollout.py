@@ -54,12 +54,12 @@ from chunnuan_airflow.forms import campaign_param
 def job_fair_rollout():
     @task(task_display_name="规划招聘会与岗位匹配", multiple_outputs=False)
     def plan(params=None) -> dict:
-        from chunnuan import campaign
-        from chunnuan.charter import latest_published
+        from chunnuan.charter.steps import latest_published
+        from chunnuan.config import campaign
         from chunnuan.db.models import JobFairPlan
-        from chunnuan.fair_plan import FairPlanError
-        from chunnuan.job_fairs import extract
-        from chunnuan.job_fairs import plan as plan_rollout
+        from chunnuan.job_fairs.plan import FairPlanError
+        from chunnuan.job_fairs.steps import extract
+        from chunnuan.job_fairs.steps import plan as plan_rollout
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign, context, as_of = campaign.load(params["campaign"]), get_current_context(), run_date.as_of(params)
@@ -83,8 +83,8 @@ def job_fair_rollout():
 
     @task(task_display_name="方案闸门", retries=0)
     def check_plan(summary: dict, params=None) -> None:
-        from chunnuan import campaign
-        from chunnuan.job_fairs import gate
+        from chunnuan.config import campaign
+        from chunnuan.job_fairs.steps import gate
         from chunnuan_airflow.campaign_db import engine
 
         problems = gate(engine(), campaign.load(params["campaign"]), summary["plan_id"])
@@ -93,9 +93,9 @@ def job_fair_rollout():
 
     @task(task_display_name="发布安排表与邀请名单", multiple_outputs=False)
     def publish(summary: dict, params=None) -> dict:
-        from chunnuan import campaign
-        from chunnuan.job_fairs import extract
-        from chunnuan.job_fairs import publish as publish_plan
+        from chunnuan.config import campaign
+        from chunnuan.job_fairs.steps import extract
+        from chunnuan.job_fairs.steps import publish as publish_plan
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign, db = campaign.load(params["campaign"]), engine()
@@ -105,8 +105,8 @@ def job_fair_rollout():
 
     @task(task_display_name="通知各县", multiple_outputs=False)
     def notify(files: dict, params=None) -> int:
-        from chunnuan import campaign
-        from chunnuan.job_fairs import notify as notify_counties
+        from chunnuan.config import campaign
+        from chunnuan.job_fairs.steps import notify as notify_counties
         from chunnuan_airflow import campaign_smtp
         from chunnuan_airflow.campaign_db import engine
 
@@ -120,8 +120,8 @@ def job_fair_rollout():
     @task(task_display_name="汇总招聘会成效", trigger_rule="none_failed", outlets=[JOB_FAIR_PLAN],
           multiple_outputs=False)
     def tally(params=None, outlet_events=None) -> dict:
-        from chunnuan import campaign
-        from chunnuan.job_fairs import tally as tally_results
+        from chunnuan.config import campaign
+        from chunnuan.job_fairs.steps import tally as tally_results
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign = campaign.load(params["campaign"])

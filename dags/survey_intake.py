@@ -77,8 +77,8 @@ def survey_intake():
     def find_new_files(params=None) -> list[dict]:
         from pathlib import Path
 
-        from chunnuan import campaign, settings
-        from chunnuan.pipeline import find_submissions, register_files
+        from chunnuan.config import campaign, settings
+        from chunnuan.intake.batches import find_submissions, register_files
         from chunnuan_airflow.campaign_db import engine
 
         context = get_current_context()
@@ -117,8 +117,8 @@ def survey_intake():
         multiple_outputs=False,
     )
     def validate_file(batch: dict, params=None) -> dict:
-        from chunnuan import campaign
-        from chunnuan.pipeline import BatchRejected, validate_batch
+        from chunnuan.config import campaign
+        from chunnuan.intake.batches import BatchRejected, validate_batch
         from chunnuan_airflow.campaign_db import engine
 
         try:
@@ -131,8 +131,8 @@ def survey_intake():
 
     @task(task_display_name="入库", trigger_rule="all_done", outlets=[SURVEY_DEMAND], multiple_outputs=False)
     def load_batches(params=None, outlet_events=None) -> dict:
-        from chunnuan import campaign
-        from chunnuan.pipeline import load_validated
+        from chunnuan.config import campaign
+        from chunnuan.intake.batches import load_validated
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign = campaign.load(params["campaign"])
@@ -154,8 +154,8 @@ def survey_intake():
         @task(task_id=f"load_{kind}", task_display_name=display, trigger_rule="all_done", outlets=[asset],
               multiple_outputs=False)
         def load(params=None, outlet_events=None) -> dict:
-            from chunnuan import campaign
-            from chunnuan.pipeline import load_replacing as load_kind
+            from chunnuan.config import campaign
+            from chunnuan.intake.batches import load_replacing as load_kind
             from chunnuan_airflow.campaign_db import engine
 
             the_campaign = campaign.load(params["campaign"])
@@ -174,7 +174,7 @@ def survey_intake():
         from sqlalchemy import select
 
         from chunnuan.db.models import SubmissionBatch
-        from chunnuan.feedback import feedback_path
+        from chunnuan.intake.feedback import feedback_path
         from chunnuan_airflow.campaign_db import engine
 
         context = get_current_context()

@@ -31,7 +31,7 @@ from chunnuan_airflow.forms import campaign_param
 
 
 def _folder(params) -> str:
-    from chunnuan.training import run_folder
+    from chunnuan.training.steps import run_folder
 
     return str(run_folder(params["campaign"], get_current_context()["run_id"]))
 
@@ -58,9 +58,9 @@ def training_class_checks():
     def extract(params=None) -> dict:
         from pathlib import Path
 
-        from chunnuan import campaign
-        from chunnuan.training import NothingToCheck
-        from chunnuan.training import extract as extract_inputs
+        from chunnuan.config import campaign
+        from chunnuan.training.steps import NothingToCheck
+        from chunnuan.training.steps import extract as extract_inputs
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign = campaign.load(params["campaign"])
@@ -79,8 +79,8 @@ def training_class_checks():
     def check_data(counts: dict, params=None) -> None:
         from pathlib import Path
 
-        from chunnuan import campaign
-        from chunnuan.training import gate
+        from chunnuan.config import campaign
+        from chunnuan.training.steps import gate
         from chunnuan_airflow.campaign_db import engine
 
         problems = gate(engine(), campaign.load(params["campaign"]), Path(_folder(params)))
@@ -91,8 +91,8 @@ def training_class_checks():
     def evaluate(params=None) -> dict:
         from pathlib import Path
 
-        from chunnuan import campaign
-        from chunnuan.training import evaluate as evaluate_counties
+        from chunnuan.config import campaign
+        from chunnuan.training.steps import evaluate as evaluate_counties
         from chunnuan_airflow.campaign_db import engine
 
         figures = evaluate_counties(engine(), campaign.load(params["campaign"]), Path(_folder(params)),
@@ -104,8 +104,8 @@ def training_class_checks():
     def send_reminders(figures: dict, params=None, outlet_events=None) -> dict:
         from pathlib import Path
 
-        from chunnuan import campaign
-        from chunnuan.training import remind
+        from chunnuan.config import campaign
+        from chunnuan.training.steps import remind
         from chunnuan_airflow import campaign_smtp
         from chunnuan_airflow.campaign_db import engine
 

@@ -31,7 +31,7 @@ NOT_READY = "行动数据库暂时无法读取（未建表、版本较旧或连�
 def _today() -> dt.date:
     from zoneinfo import ZoneInfo
 
-    from chunnuan.settings import TIMEZONE
+    from chunnuan.config.settings import TIMEZONE
 
     return dt.datetime.now(ZoneInfo(TIMEZONE)).date()
 
@@ -39,7 +39,7 @@ def _today() -> dt.date:
 def _campaign(campaign_id: str | None):
     """The campaign asked for, the default one, or None when no such campaign is configured. Only ids in
     campaign.available() are looked up, so a query parameter never names a file outside the folder."""
-    from chunnuan import campaign
+    from chunnuan.config import campaign
 
     known = campaign.available()
     wanted = campaign_id or os.environ.get("CHUNNUAN_CAMPAIGN") or (known[0] if known else None)
@@ -47,13 +47,13 @@ def _campaign(campaign_id: str | None):
 
 
 def _not_found(campaign_id: str | None) -> str:
-    from chunnuan import campaign
+    from chunnuan.config import campaign
 
     return f"没有行动「{campaign_id or ''}」。可用的行动：{'、'.join(campaign.available()) or '（无）'}"
 
 
 def _choices() -> dict[str, str]:
-    from chunnuan import campaign
+    from chunnuan.config import campaign
 
     try:
         return campaign.display_names()
@@ -68,7 +68,8 @@ class DatabaseNotReady(RuntimeError):
 def _snapshot(the_campaign, as_of: dt.date) -> dict:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from chunnuan import dashboard, db
+    from chunnuan import db
+    from chunnuan.report import dashboard
     from chunnuan_airflow import campaign_db
 
     # campaign_db.url() reads the Airflow connection through airflow.sdk.Connection.get. Outside a task that
@@ -120,7 +121,7 @@ def dashboard_app():
     @app.get("/", response_class=HTMLResponse)
     @app.get("/dashboard", response_class=HTMLResponse)
     def page(campaign: str | None = None, as_of: dt.date | None = None):
-        from chunnuan import dashboard
+        from chunnuan.report import dashboard
 
         the_campaign = _campaign(campaign)
         if the_campaign is None:

@@ -35,8 +35,8 @@ def prepare(campaign_id: str) -> None:
 
 def reset_campaign_data(campaign_id: str) -> None:
     """The demo owns var/: start from an empty campaign database and empty folders each time."""
-    from chunnuan import settings
-    from chunnuan.pipeline import KINDS
+    from chunnuan.config import settings
+    from chunnuan.intake.batches import KINDS
     from chunnuan_airflow.campaign_db import url
 
     database = url().removeprefix("sqlite:///")
@@ -50,14 +50,14 @@ def reset_campaign_data(campaign_id: str) -> None:
 
 
 def outbox() -> Path:
-    from chunnuan import settings
+    from chunnuan.config import settings
 
     return settings.data_home() / "outbox"
 
 
 def start_mail_sink():
     """The local mail server the DAGs send to (connection campaign_smtp → this port)."""
-    from chunnuan import smtp_sink
+    from chunnuan.devtools import smtp_sink
 
     sink = smtp_sink.start(outbox())
     os.environ["AIRFLOW_CONN_CAMPAIGN_SMTP"] = json.dumps(
@@ -66,9 +66,9 @@ def start_mail_sink():
 
 
 def write_demo_fleet(the_campaign, riders: int) -> Path:
-    from chunnuan import settings
+    from chunnuan.config import settings
     from chunnuan.planner import write_fleet
-    from chunnuan.planner.synthetic import fleet
+    from chunnuan.synth.charter import fleet
 
     folder = settings.landing_dir(the_campaign.id, "fleet")
     folder.mkdir(parents=True, exist_ok=True)
@@ -82,8 +82,10 @@ def write_demo_classes(the_campaign, seed: int) -> list[Path]:
     import pandas as pd
     from sqlalchemy import text
 
-    from chunnuan import db, settings, sql
-    from chunnuan.training_synth import synthetic_classes, write_class_files
+    from chunnuan import db
+    from chunnuan.common import sql
+    from chunnuan.config import settings
+    from chunnuan.synth.training import synthetic_classes, write_class_files
     from chunnuan_airflow.campaign_db import url
 
     with db.engine(url()).connect() as conn:
@@ -94,9 +96,9 @@ def write_demo_classes(the_campaign, seed: int) -> list[Path]:
 
 
 def write_demo_openings(the_campaign, workers: int, seed: int) -> Path:
-    from chunnuan import settings
-    from chunnuan.activity_synth import opening_rows
-    from chunnuan.opening_synth import openings
+    from chunnuan.config import settings
+    from chunnuan.synth.activity import opening_rows
+    from chunnuan.synth.openings import openings
 
     folder = settings.landing_dir(the_campaign.id, "openings")
     folder.mkdir(parents=True, exist_ok=True)
@@ -111,10 +113,11 @@ def write_demo_activity(the_campaign, seed: int) -> list[Path]:
     import pandas as pd
     from sqlalchemy import select
 
-    from chunnuan import db, settings
-    from chunnuan.activity_synth import fair_results, service_progress
-    from chunnuan.charter import latest_published
+    from chunnuan import db
+    from chunnuan.charter.steps import latest_published
+    from chunnuan.config import settings
     from chunnuan.db.models import JobFair, JobFairPlan
+    from chunnuan.synth.activity import fair_results, service_progress
     from chunnuan_airflow.campaign_db import url
 
     with db.engine(url()).connect() as conn:
@@ -134,9 +137,9 @@ def write_demo_activity(the_campaign, seed: int) -> list[Path]:
 
 def job_fair_report(campaign_id: str) -> dict | None:
     from chunnuan import db
-    from chunnuan.charter import latest_published
+    from chunnuan.charter.steps import latest_published
     from chunnuan.db.models import JobFairPlan
-    from chunnuan.job_fairs import outputs_dir
+    from chunnuan.job_fairs.steps import outputs_dir
     from chunnuan_airflow.campaign_db import url
 
     with db.engine(url()).connect() as conn:
@@ -147,7 +150,8 @@ def job_fair_report(campaign_id: str) -> dict | None:
 def training_report(campaign_id: str) -> dict:
     from sqlalchemy import text
 
-    from chunnuan import db, settings
+    from chunnuan import db
+    from chunnuan.config import settings
     from chunnuan_airflow.campaign_db import url
 
     with db.engine(url()).connect() as conn:
@@ -193,7 +197,7 @@ def survey_report(campaign_id: str) -> dict:
 
 def charter_report(campaign_id: str) -> dict | None:
     from chunnuan import db
-    from chunnuan.charter import latest_published, outputs_dir
+    from chunnuan.charter.steps import latest_published, outputs_dir
     from chunnuan_airflow.campaign_db import url
 
     with db.engine(url()).connect() as conn:
@@ -211,7 +215,7 @@ def main() -> int:
     parser.add_argument("--prepare-only", action="store_true")
     args = parser.parse_args()
 
-    from chunnuan import campaign, settings
+    from chunnuan.config import campaign, settings
     from chunnuan_airflow.campaign_db import url
 
     the_campaign = campaign.load(args.campaign)
@@ -222,7 +226,7 @@ def main() -> int:
 
     reset_campaign_data(args.campaign)
     prepare(args.campaign)
-    from chunnuan.synth import generate
+    from chunnuan.synth.survey import generate
 
     landing = settings.landing_dir(args.campaign, "survey")
     synth = generate(the_campaign, args.workers, args.seed, landing)

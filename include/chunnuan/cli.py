@@ -16,8 +16,8 @@ import json
 import sys
 from pathlib import Path
 
-from chunnuan import campaign as campaigns
-from chunnuan import settings
+from chunnuan.config import campaign as campaigns
+from chunnuan.config import settings
 
 
 def _campaign(args):
@@ -25,7 +25,7 @@ def _campaign(args):
 
 
 def cmd_template(args) -> int:
-    from chunnuan.template import write_template
+    from chunnuan.intake.workbook import write_template
 
     path = write_template(args.kind, Path(args.out), _campaign(args) if args.campaign else None)
     print(f"模板已生成：{path}")
@@ -33,7 +33,7 @@ def cmd_template(args) -> int:
 
 
 def cmd_synth(args) -> int:
-    from chunnuan.synth import generate
+    from chunnuan.synth.survey import generate
 
     summary = generate(_campaign(args), args.workers, args.seed, Path(args.out), formats=args.formats)
     brief = {k: v for k, v in summary.items() if k != "per_file"}  # per-file detail stays in _truth/summary.json
@@ -42,8 +42,8 @@ def cmd_synth(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from chunnuan.intake import check_submission
-    from chunnuan.pipeline import KINDS
+    from chunnuan.intake.batches import KINDS
+    from chunnuan.intake.gate import check_submission
 
     result = check_submission(Path(args.file), _campaign(args), kind=KINDS[args.kind])
     summary = result.summary()
@@ -73,7 +73,7 @@ def cmd_db(args) -> int:
 def cmd_intake(args) -> int:
     """The whole intake without Airflow (used by the benchmark; the DAG runs the same steps)."""
     from chunnuan import db
-    from chunnuan.pipeline import find_submissions, load_validated, register_files, validate_batches
+    from chunnuan.intake.batches import find_submissions, load_validated, register_files, validate_batches
 
     campaign = _campaign(args)
     url = args.url or settings.default_db_url()
@@ -110,7 +110,7 @@ def cmd_smtp_sink(args) -> int:
     """A local mail server that keeps each message as an .eml file (for `make airflow`)."""
     import time
 
-    from chunnuan import smtp_sink
+    from chunnuan.devtools import smtp_sink
 
     sink = smtp_sink.start(Path(args.dir), port=args.port)
     print(f"SMTP 收件服务运行中：127.0.0.1:{sink.port}，邮件保存到 {args.dir}（Ctrl-C 结束）", flush=True)

@@ -10,8 +10,8 @@ log = logging.getLogger(__name__)
 def report_not_sent(context) -> None:
     """on_failure_callback of 发送报告: the retries are used up, so the coordinators hear it by mail (over
     `campaign_alert_smtp` when configured) instead of finding a red square later."""
-    from chunnuan import campaign
-    from chunnuan.report import alert_coordinators
+    from chunnuan.config import campaign
+    from chunnuan.report.steps import alert_coordinators
     from chunnuan_airflow import campaign_smtp
     from chunnuan_airflow.campaign_db import engine
 

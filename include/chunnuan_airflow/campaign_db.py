@@ -19,7 +19,7 @@ def url() -> str:
     from airflow.sdk.exceptions import AirflowNotFoundException
     from sqlalchemy.engine import URL
 
-    from chunnuan.settings import default_db_url
+    from chunnuan.config.settings import default_db_url
 
     try:
         conn = Connection.get(CONN_ID)

@@ -13,7 +13,7 @@ DEFAULT_SENDER = "chunnuan@localhost"
 def _from_connection(conn_id: str):
     from airflow.sdk import Connection
 
-    from chunnuan.mail import SmtpSettings
+    from chunnuan.common.mail import SmtpSettings
 
     conn = Connection.get(conn_id)
     extra = conn.extra_dejson

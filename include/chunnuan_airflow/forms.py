@@ -6,7 +6,7 @@ import os
 
 from airflow.sdk import Param
 
-from chunnuan import campaign
+from chunnuan.config import campaign
 
 
 def campaign_param() -> Param:

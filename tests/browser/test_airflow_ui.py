@@ -19,10 +19,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from chunnuan import campaign, db, settings, smtp_sink
+from chunnuan import db
+from chunnuan.config import campaign, settings
+from chunnuan.devtools import smtp_sink
 from chunnuan.planner import write_fleet
-from chunnuan.planner.synthetic import fleet
-from chunnuan.synth import generate
+from chunnuan.synth.charter import fleet
+from chunnuan.synth.survey import generate
 from tests.support.standalone import REPO, Standalone
 
 pytestmark = pytest.mark.slow

@@ -63,7 +63,7 @@ def test_trigger_form_speaks_chinese_and_is_safe_by_default(dagbag, path):
     """What a coordinator sees in the trigger form: every field titled and explained in Chinese, dates as
     date pickers, switches off by default (a plain trigger never re-sends, re-plans or auto-approves), and
     the campaign picked from the campaign files by name."""
-    from chunnuan import campaign
+    from chunnuan.config import campaign
 
     params = dagbag.dags[path.stem].params
     for key in params:

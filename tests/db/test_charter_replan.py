@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
-from chunnuan import campaign, db
-from chunnuan.charter import gate, make_plan, publish, stage_published
+from chunnuan import db
+from chunnuan.charter.steps import gate, make_plan, publish, stage_published
+from chunnuan.config import campaign
 from chunnuan.planner import Carrier, Fleet, plan
-from chunnuan.planner.synthetic import uscc_for
+from chunnuan.synth.charter import uscc_for
 
 GX = campaign.load("guangxi-2024")
 PEAK = dt.date(2024, 2, 18)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import text
 
-from chunnuan import campaign, db
-from chunnuan.pipeline import current_fleet, load_replacing, register_files, validate_batches
+from chunnuan import db
+from chunnuan.config import campaign
+from chunnuan.intake.batches import current_fleet, load_replacing, register_files, validate_batches
 from chunnuan.planner import Fleet, write_fleet
-from chunnuan.planner.synthetic import fleet as synthetic_fleet
+from chunnuan.synth.charter import fleet as synthetic_fleet
 
 GX = campaign.load("guangxi-2024")
 

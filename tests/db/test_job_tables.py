@@ -3,8 +3,9 @@ submission replaces its earlier rows (enterprise / county / area-item-date) and 
 
 from __future__ import annotations
 
-from chunnuan import campaign, db
-from chunnuan.pipeline import KINDS, load_replacing, register_files, validate_batches
+from chunnuan import db
+from chunnuan.config import campaign
+from chunnuan.intake.batches import KINDS, load_replacing, register_files, validate_batches
 from tests.support.campaign_db import query
 from tests.support.jobs import fair_result_row, opening_row, progress_row, uscc, write_rows
 

@@ -7,8 +7,9 @@ import os
 import pytest
 from sqlalchemy import text
 
-from chunnuan import campaign, db
-from chunnuan.pipeline import BatchRejected, load_validated, register_files, validate_batch
+from chunnuan import db
+from chunnuan.config import campaign
+from chunnuan.intake.batches import BatchRejected, load_validated, register_files, validate_batch
 from tests.support.rows import make_id, valid_row, write_csv
 
 GX = campaign.load("guangxi-2024")

@@ -11,10 +11,12 @@ import json
 
 from sqlalchemy import text
 
-from chunnuan import campaign, db, settings, smtp_sink
-from chunnuan.mail import SmtpSettings
-from chunnuan.pipeline import load_replacing, load_validated, register_files, validate_batches
-from chunnuan.training import evaluate, extract, gate, remind, run_folder
+from chunnuan import db
+from chunnuan.common.mail import SmtpSettings
+from chunnuan.config import campaign, settings
+from chunnuan.devtools import smtp_sink
+from chunnuan.intake.batches import load_replacing, load_validated, register_files, validate_batches
+from chunnuan.training.steps import evaluate, extract, gate, remind, run_folder
 from tests.support.campaign_db import query
 from tests.support.rows import make_id, valid_row, write_csv
 from tests.support.training import class_row, write_classes

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from chunnuan import settings, smtp_sink
+from chunnuan.config import settings
+from chunnuan.devtools import smtp_sink
 
 
 @pytest.fixture

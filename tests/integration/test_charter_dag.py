@@ -10,9 +10,10 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from chunnuan import campaign, db, settings
+from chunnuan import db
+from chunnuan.config import campaign, settings
 from chunnuan.planner import Carrier, Fleet, write_fleet
-from chunnuan.planner.synthetic import uscc_for
+from chunnuan.synth.charter import uscc_for
 from tests.support.campaign_db import query
 from tests.support.rows import make_id, valid_row, write_csv
 
@@ -107,8 +108,8 @@ def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaig
             assert r["身份证号"] not in raw and r["联系电话"] not in raw and r["身份证号"] not in body
 
     # Publishing again (a re-run of the task) stores nothing twice and sends nothing.
-    from chunnuan.charter import publish, run_folder
-    from chunnuan.mail import SmtpSettings
+    from chunnuan.charter.steps import publish, run_folder
+    from chunnuan.common.mail import SmtpSettings
 
     again = publish(db.engine(campaign_conn), GX, run_folder(GX.id, run.run_id), run.run_id, "测试",
                     SmtpSettings("127.0.0.1", 1, "x@example.org"))

@@ -9,9 +9,9 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from chunnuan import campaign, divisions, settings
-from chunnuan.fair_result_intake import FAIR_RESULTS
-from chunnuan.opening_intake import OPENINGS
+from chunnuan.config import campaign, divisions, settings
+from chunnuan.intake.kinds.fair_results import FAIR_RESULTS
+from chunnuan.intake.kinds.openings import OPENINGS
 from tests.support.airflow_meta import asset_events
 from tests.support.campaign_db import messages, query
 from tests.support.jobs import fair_result_row, opening_row, write_rows

@@ -13,11 +13,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from chunnuan import campaign, db, settings, smtp_sink
-from chunnuan.fair_result_intake import FAIR_RESULTS
-from chunnuan.opening_intake import OPENINGS
+from chunnuan import db
+from chunnuan.config import campaign, settings
+from chunnuan.devtools import smtp_sink
+from chunnuan.intake.kinds.fair_results import FAIR_RESULTS
+from chunnuan.intake.kinds.openings import OPENINGS
+from chunnuan.intake.kinds.progress import PROGRESS
 from chunnuan.planner import write_fleet
-from chunnuan.progress_intake import PROGRESS
 from tests.integration.test_charter_dag import fleet, survey_rows
 from tests.support.campaign_db import messages, query
 from tests.support.jobs import fair_result_row, opening_row, progress_row, write_rows

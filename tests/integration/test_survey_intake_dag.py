@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chunnuan import settings
+from chunnuan.config import settings
 from tests.support.airflow_meta import asset_events
 from tests.support.campaign_db import query
 from tests.support.rows import valid_row, write_csv
@@ -65,8 +65,8 @@ def test_synthetic_province_matches_its_ground_truth(intake_dag, campaign_conn, 
     every clean row loaded, and rows read = loaded + quarantined + merged."""
     import pandas as pd
 
-    from chunnuan import campaign
-    from chunnuan.synth import generate
+    from chunnuan.config import campaign
+    from chunnuan.synth.survey import generate
 
     landing = settings.landing_dir("guangxi-2024", "survey")
     summary = generate(campaign.load("guangxi-2024"), workers=4000, seed=11, out=landing)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from openpyxl import load_workbook
 
-from chunnuan import campaign, settings
+from chunnuan.config import campaign, settings
 from tests.support.airflow_meta import asset_events
 from tests.support.campaign_db import messages, query
 from tests.support.rows import make_id, valid_row, write_csv

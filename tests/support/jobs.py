@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from chunnuan.planner.synthetic import uscc_for
-from chunnuan.survey_schema import Schema
+from chunnuan.intake.schema import Schema
+from chunnuan.synth.charter import uscc_for
 
 
 def uscc(n: int, region: str = "450821") -> str:

@@ -15,7 +15,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from chunnuan.smtp_sink import free_port
+from chunnuan.devtools.smtp_sink import free_port
 
 
 class PostgresUnavailable(RuntimeError):

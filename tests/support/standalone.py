@@ -18,7 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from chunnuan.smtp_sink import free_port
+from chunnuan.devtools.smtp_sink import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 

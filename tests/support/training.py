@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from chunnuan.training_intake import TRAINING
+from chunnuan.intake.kinds.training import TRAINING
 
 
 def class_row(n: int = 1, **overrides: str) -> dict[str, str]:

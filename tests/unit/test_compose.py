@@ -477,7 +477,7 @@ def test_campaign_smtp_points_at_the_sink_with_a_web_inbox(monkeypatch, services
 
 
 def test_time_zone_is_asia_shanghai(services, common_env):
-    from chunnuan.settings import TIMEZONE
+    from chunnuan.config.settings import TIMEZONE
 
     assert common_env.get("AIRFLOW__CORE__DEFAULT_TIMEZONE") == TIMEZONE == "Asia/Shanghai"
     for name in ("postgres", SMTP_SINK):

@@ -10,10 +10,13 @@ import numpy as np
 import pytest
 from openpyxl import load_workbook
 
-from chunnuan import campaign, mail, smtp_sink
 from chunnuan.cli import main
-from chunnuan.fleet_intake import FLEET
-from chunnuan.planner import synthetic, write_fleet
+from chunnuan.common import mail
+from chunnuan.config import campaign
+from chunnuan.devtools import smtp_sink
+from chunnuan.intake.kinds.fleet import FLEET
+from chunnuan.planner import write_fleet
+from chunnuan.synth import charter as synthetic
 
 GX = campaign.load("guangxi-2024")
 

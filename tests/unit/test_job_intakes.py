@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from chunnuan import campaign
-from chunnuan.fair_result_intake import FAIR_RESULT_KIND
-from chunnuan.intake import check_submission
-from chunnuan.opening_intake import OPENING_KIND
-from chunnuan.progress_intake import PROGRESS_KIND
+from chunnuan.config import campaign
+from chunnuan.intake.gate import check_submission
+from chunnuan.intake.kinds.fair_results import FAIR_RESULT_KIND
+from chunnuan.intake.kinds.openings import OPENING_KIND
+from chunnuan.intake.kinds.progress import PROGRESS_KIND
 from tests.support.jobs import fair_result_row, opening_row, progress_row, uscc, write_rows
 
 GX, SD = campaign.load("guangxi-2024"), campaign.load("shandong-2024")

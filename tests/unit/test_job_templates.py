@@ -9,11 +9,11 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from chunnuan import campaign
 from chunnuan.cli import main
-from chunnuan.fair_result_intake import FAIR_RESULTS
-from chunnuan.opening_intake import OPENINGS
-from chunnuan.progress_intake import PROGRESS, figure_table
+from chunnuan.config import campaign
+from chunnuan.intake.kinds.fair_results import FAIR_RESULTS
+from chunnuan.intake.kinds.openings import OPENINGS
+from chunnuan.intake.kinds.progress import PROGRESS, figure_table
 from tests.support.jobs import uscc
 
 GX, SD = campaign.load("guangxi-2024"), campaign.load("shandong-2024")

@@ -32,7 +32,7 @@ API
 Re-planning against a published plan (keep its trips, plan only new / changed / withdrawn requests,
 or from scratch): `chunnuan.planner.replan` (`replan`, `Published`).
 
-`chunnuan.planner.synthetic` makes province-scale requests and fleets for demos, tests and the bench.
+`chunnuan.synth.charter` makes province-scale requests and fleets for demos, tests and the bench.
 
 Rules come from the campaign's `transport:` section (chunnuan.campaign.TransportRules): minimum fill,
 two-driver rule and cost for long routes, carrier qualification, vehicle classes and prices, and the

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from chunnuan.campaign import Campaign
+from chunnuan.config.campaign import Campaign
 from chunnuan.planner.core import (
     ASSIGNMENT_COLUMNS,
     REASON_NO_VEHICLES,

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from chunnuan.campaign import Campaign
+from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
 from chunnuan.planner.fleet import Fleet, qualify
 from chunnuan.planner.mix import INF, MixTable, bounded_mix_table, cover_tables, mix_tables

@@ -18,8 +18,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from chunnuan import divisions
-from chunnuan.campaign import Campaign
+from chunnuan.config import divisions
+from chunnuan.config.campaign import Campaign
 
 REQUIRED = ("id_number", "home_county_code", "work_province", "work_city", "trip_type", "travel_date",
             "flex_days")

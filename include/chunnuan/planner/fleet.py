@@ -1,7 +1,7 @@
 """Carriers and the coaches they can send each day; the campaign's qualification rules.
 
 A fleet comes from carrier submissions (运力报表, `chunnuan template fleet`), checked by the same
-intake as the survey (`chunnuan.fleet_intake`): from a file (`read_fleet`, for `chunnuan plan`) or
+intake as the survey (`chunnuan.intake.kinds.fleet`): from a file (`read_fleet`, for `chunnuan plan`) or
 from the campaign database's `fleet_offer` rows (`Fleet.from_rows`, for the DAG).
 """
 
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from chunnuan.campaign import Campaign
-from chunnuan.fleet_intake import FLEET, FLEET_KIND, GRADES
+from chunnuan.config.campaign import Campaign
+from chunnuan.intake.kinds.fleet import FLEET, FLEET_KIND, GRADES
 
 
 class FleetError(ValueError):
@@ -103,7 +103,7 @@ def qualify(fleet: Fleet, campaign: Campaign) -> Qualification:
 
 def read_fleet(path: Path, campaign: Campaign) -> Fleet:
     """A fleet file through the intake's checks; for planning from files every row must pass."""
-    from chunnuan.intake import check_submission
+    from chunnuan.intake.gate import check_submission
 
     path = Path(path)
     result = check_submission(path, campaign, engine="pandas", kind=FLEET_KIND)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from chunnuan.campaign import Campaign
+from chunnuan.config.campaign import Campaign
 from chunnuan.planner.core import Plan
 from chunnuan.planner.demand import _truthy
 from chunnuan.planner.fleet import Fleet, qualify

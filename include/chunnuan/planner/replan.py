@@ -1,7 +1,7 @@
 """Re-planning against a published plan: kept trips stay as they are, only what changed is planned.
 
     from chunnuan.planner.replan import Published, replan
-    published = Published.from_plan(result, plan_id)    # or read from the database (chunnuan.charter)
+    published = Published.from_plan(result, plan_id)    # or read from the database (chunnuan.charter.steps)
     result = replan(requests, fleet, campaign, published)              # stable: keep published trips
     result = replan(requests, fleet, campaign, published, keep=False)  # 全部重新规划: from scratch
 
@@ -41,7 +41,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from chunnuan.campaign import Campaign
+from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
 from chunnuan.planner.core import (
     ASSIGNMENT_COLUMNS,

@@ -1,0 +1,107 @@
+"""XLSX manifests of a published charter plan: one per carrier (what it needs for each coach) and one
+per county (its workers' trips and referrals). They hold names, ID numbers and phones: the people
+who run the trips need them. They are files for those people, never email attachments."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from chunnuan.config import divisions
+
+TRIP_SHEET_COLUMNS = {"trip_id": "车次编号", "date": "发车日期", "route": "线路", "seats": "座位数",
+                      "vehicle_class": "车型", "passengers": "乘车人数", "drivers": "驾驶员人数", "km": "里程(公里)"}
+RIDER_COLUMNS = {"trip_id": "车次编号", "travel_date": "发车日期", "route": "线路", "seat_no": "序号", "name": "姓名",
+                 "id_number": "身份证号", "phone": "联系电话", "home_county": "户籍县(市、区)"}
+COUNTY_CHARTER_COLUMNS = {"name": "姓名", "id_number": "身份证号", "phone": "联系电话", "trip_type": "出行类型",
+                          "route": "线路", "travel_date": "乘车日期", "shift_days": "调整天数", "trip_id": "车次编号",
+                          "carrier": "承运企业", "carrier_phone": "企业联系电话"}
+COUNTY_REFERRAL_COLUMNS = {"name": "姓名", "id_number": "身份证号", "phone": "联系电话", "trip_type": "出行类型",
+                           "planned_date": "计划出行日期", "reason": "原因"}
+
+
+def _safe(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name)
+
+
+def write_sheet(book: Workbook, title: str, frame: pd.DataFrame, headers: dict[str, str]) -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(list(headers.values()))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in frame[list(headers)].itertuples(index=False):
+        sheet.append(["" if pd.isna(v) else v for v in row])
+    sheet.freeze_panes = "A2"
+
+
+def _riders(result, demand: pd.DataFrame) -> pd.DataFrame:
+    people = demand[["id_number", "name", "phone", "home_county_code", "trip_type"]]
+    riders = result.assignments.merge(people, on="id_number", how="left")
+    labels = {c: divisions.all_divisions()[c].name for c in riders["home_county_code"].dropna().unique()
+              if c in divisions.all_divisions()}
+    return riders.assign(home_county=riders["home_county_code"].map(labels))
+
+
+def write_manifests(result, demand: pd.DataFrame, out_dir: Path) -> dict[str, list[Path]]:
+    """carriers/<企业>.xlsx and counties/<县>.xlsx under out_dir; returns the paths written."""
+    out_dir = Path(out_dir)
+    riders = _riders(result, demand)
+    trips = result.trips
+    on_trip = riders[riders["trip_id"].fillna("") != ""].merge(
+        trips[["trip_id", "carrier_uscc", "carrier", "carrier_phone"]], on="trip_id", how="left")
+    on_trip = on_trip.sort_values(["trip_id", "name"], kind="stable")
+    on_trip["seat_no"] = on_trip.groupby("trip_id").cumcount() + 1
+    written: dict[str, list[Path]] = {"carriers": [], "counties": []}
+
+    for (code, name), carrier_trips in trips.groupby(["carrier_uscc", "carrier"], sort=True):
+        book = Workbook()
+        book.remove(book.active)
+        write_sheet(book, "车次", carrier_trips.sort_values(["date", "trip_id"]), TRIP_SHEET_COLUMNS)
+        write_sheet(book, "乘车名单", on_trip[on_trip["carrier_uscc"] == code], RIDER_COLUMNS)
+        path = out_dir / "carriers" / f"{_safe(name)}_{code}.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        book.save(path)
+        written["carriers"].append(path)
+
+    for code, county in riders.groupby("home_county_code", sort=True):
+        book = Workbook()
+        book.remove(book.active)
+        chartered = on_trip[on_trip["home_county_code"] == code].sort_values(["travel_date", "trip_id", "seat_no"])
+        write_sheet(book, "包车名单", chartered, COUNTY_CHARTER_COLUMNS)
+        write_sheet(book, "集中购票", county[county["trip_id"].fillna("") == ""], COUNTY_REFERRAL_COLUMNS)
+        label = county["home_county"].iloc[0] or code
+        path = out_dir / "counties" / f"{code}_{_safe(label)}.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        book.save(path)
+        written["counties"].append(path)
+    return written
+
+
+def county_figures(result, demand: pd.DataFrame) -> list[dict]:
+    """Per county, figures only (for the notice email): no names, no numbers of people's documents."""
+    riders = _riders(result, demand)
+    out = []
+    for code, county in riders.groupby("home_county_code", sort=True):
+        chartered = county[county["trip_id"].fillna("") != ""]
+        trips = result.trips[result.trips["trip_id"].isin(chartered["trip_id"].unique())]
+        referred = county[county["trip_id"].fillna("") == ""]
+        out.append({
+            "county_code": code,
+            "county": county["home_county"].iloc[0] or code,
+            "requests": len(county),
+            "chartered": len(chartered),
+            "trips": len(trips),
+            "first_date": str(chartered["travel_date"].min()) if len(chartered) else "",
+            "last_date": str(chartered["travel_date"].max()) if len(chartered) else "",
+            "shifted": int((chartered["shift_days"] != 0).sum()),
+            "referred": len(referred),
+            "referrals_by_reason": referred["reason"].value_counts().to_dict(),
+            "trip_list": trips.groupby(["date", "route"]).agg(coaches=("trip_id", "size"),
+                                                             passengers=("passengers", "sum"))
+                              .reset_index().to_dict("records"),
+        })
+    return out

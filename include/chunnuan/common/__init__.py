@@ -1,0 +1,1 @@
+"""Small pieces every workflow uses: mail, masking personal data, the SQL files."""

@@ -1,0 +1,1 @@
+"""Campaign configuration: the typed campaign file, paths and environment, administrative divisions."""

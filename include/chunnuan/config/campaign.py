@@ -1,0 +1,261 @@
+"""Campaign configuration: one YAML per province and year, loaded into typed objects.
+
+Everything that differs between the Guangxi and Shandong notices (window, deadline, mailbox,
+departments, service items, rules) lives in `include/campaigns/<id>.yaml`, never in code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, model_validator
+
+from chunnuan.config import divisions
+from chunnuan.config.settings import campaigns_dir
+
+
+class CampaignConfigError(ValueError):
+    """A campaign file that cannot be used; the message names the file and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DateRange(_Strict):
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DateRange:
+        if self.end < self.start:
+            raise ValueError(f"结束日期 {self.end} 早于开始日期 {self.start}")
+        return self
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def label(self) -> str:
+        return f"{self.start:%Y-%m-%d}至{self.end:%Y-%m-%d}"
+
+
+class Contact(_Strict):
+    name: str
+    phone: str | None = None
+    email: EmailStr | None = None
+
+
+class Department(_Strict):
+    name: str
+    contact: Contact | None = None
+
+
+class Figure(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    unit: str
+
+
+class ServiceItem(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    figures: list[Figure] = Field(min_length=1)
+
+
+class Report(_Strict):
+    deadline: dt.date
+    to: list[EmailStr] = Field(min_length=1)
+    weekly_on: str = Field(pattern=r"^(mon|tue|wed|thu|fri|sat|sun)$")
+
+
+class IntakeRules(_Strict):
+    # Share of bad rows above which a whole submission is sent back instead of quarantined row by row.
+    max_bad_row_share: float = Field(gt=0, le=1)
+    min_worker_age: int = Field(ge=14, le=20)
+
+
+TRAINING_RULES = ("pre_dispatch_class", "before_dispatch_peak", "places_cover_demand", "records_consistent")
+
+
+class TrainingRules(_Strict):
+    """Which training-class rules apply (chunnuan.training.rules) and their parameters."""
+
+    rules: list[Literal[TRAINING_RULES]] = Field(min_length=1)  # type: ignore[valid-type]
+    # Guangxi: 每个县（市、区）至少开展一期送工前技能培训班 (rule pre_dispatch_class).
+    min_pre_dispatch_classes_per_county: int = Field(ge=0)
+    lead_days: int = Field(ge=0, le=30)  # a pre-dispatch class starts at least this many days before the peak
+    enrolment_tolerance: float = Field(ge=0, le=1)  # enrolled may exceed planned places by this share
+    min_trade_demand: int = Field(ge=1)  # a county's trade with fewer people asking is served by city classes
+    window: DateRange  # class start and end dates fall inside it
+    trades: list[str] = Field(min_length=1)  # known trades (工种)
+    brands: list[str] = []  # labour brands (劳务品牌); a class names one or none
+
+    @model_validator(mode="after")
+    def _pre_dispatch_count(self) -> TrainingRules:
+        if "pre_dispatch_class" in self.rules and self.min_pre_dispatch_classes_per_county < 1:
+            raise ValueError("启用 pre_dispatch_class 时 min_pre_dispatch_classes_per_county 至少为 1")
+        return self
+
+
+class Matching(_Strict):
+    """How job seekers are matched to openings (chunnuan.job_fairs.matching)."""
+
+    list_length: int = Field(ge=1, le=20)  # openings recommended to each seeker, best first
+    candidates_per_place: int = Field(ge=1, le=10)  # an opening is listed for at most headcount × this many seekers
+    invite_per_fair: int = Field(ge=1, le=200)  # employers invited to one fair at most
+
+
+class JobFairRules(_Strict):
+    """The job-fair rollout (春风行动 专场招聘会 / 直播带岗) the planner follows (chunnuan.job_fairs.plan)."""
+
+    window: DateRange  # fairs are held inside it, never on the Spring Festival break
+    min_fairs_per_county: int = Field(ge=1)
+    seekers_per_extra_fair: int = Field(ge=1)  # one more on-site fair per this many local job seekers
+    max_fairs_per_county: int = Field(ge=1)
+    poverty_session_min_seekers: int = Field(ge=1)  # 脱贫劳动力专场 where this many poor seekers live
+    livestream_min_away: int = Field(ge=1)  # 直播带岗 where this many seekers are still away
+    matching: Matching
+
+    @model_validator(mode="after")
+    def _counts(self) -> JobFairRules:
+        if self.max_fairs_per_county < self.min_fairs_per_county:
+            raise ValueError("max_fairs_per_county 小于 min_fairs_per_county")
+        return self
+
+
+class VehicleClass(_Strict):
+    """A class of coach by seat count and its charter price: fixed part per trip plus a rate per road km."""
+
+    name: str
+    min_seats: int = Field(ge=1)
+    max_seats: int = Field(ge=1)
+    fixed_cost: float = Field(ge=0)  # 元/趟
+    per_km_cost: float = Field(ge=0)  # 元/公里（按道路里程）
+
+    @model_validator(mode="after")
+    def _range(self) -> VehicleClass:
+        if self.max_seats < self.min_seats:
+            raise ValueError(f"max_seats {self.max_seats} 小于 min_seats {self.min_seats}")
+        return self
+
+
+class CarrierRules(_Strict):
+    # 优先选择服务质量信誉好、管理体系完善的企业: 质量信誉等级 AAA > AA > A > B (B = 不合格).
+    min_credit_grade: str = Field(pattern=r"^(AAA|AA|A|B)$")
+    # No 较大及以上道路交通责任事故 within this many years before the travel window.
+    no_serious_incident_years: int = Field(ge=0, le=10)
+    # 跨省线路只能使用持有省际包车客运经营许可的企业车辆.
+    interprovincial_permit_for_cross_province: bool = True
+
+
+class TransportRules(_Strict):
+    """The "点对点" charter rules the planner applies (chunnuan.planner)."""
+
+    min_fill_ratio: float = Field(gt=0, le=1)  # a coach runs only with at least this share of its seats taken
+    road_distance_factor: float = Field(ge=1, le=2)  # road km ≈ straight-line km × factor
+    long_route_km: float = Field(gt=0)  # 单程超过此里程须配备两名及以上驾驶员
+    second_driver_cost: float = Field(ge=0)  # 元/趟
+    max_shift_days: int = Field(ge=0, le=15)  # the planner never moves a worker further than this
+    vehicle_classes: list[VehicleClass] = Field(min_length=1)
+    carriers: CarrierRules
+
+    @model_validator(mode="after")
+    def _classes_disjoint(self) -> TransportRules:
+        spans = sorted((c.min_seats, c.max_seats, c.name) for c in self.vehicle_classes)
+        for (_, hi, a), (lo, _, b) in zip(spans, spans[1:], strict=False):
+            if lo <= hi:
+                raise ValueError(f"vehicle_classes 座位区间重叠：{a} 与 {b}")
+        return self
+
+    def vehicle_class(self, seats: int) -> VehicleClass | None:
+        return next((c for c in self.vehicle_classes if c.min_seats <= seats <= c.max_seats), None)
+
+
+class Source(_Strict):
+    issuer: str
+    document: str
+    issued_on: dt.date
+
+
+class Campaign(_Strict):
+    id: str = Field(pattern=r"^[a-z]+-\d{4}$")
+    name: str
+    province: str
+    source: Source
+    window: DateRange
+    survey_window: DateRange  # when scheduled intake runs look for new submissions
+    travel_window: DateRange
+    report: Report
+    # Each county's 人社局 mailbox for plan notices; "{code}" is the county's 6-digit code.
+    county_mail: str = Field(pattern=r"^[^@\s]*\{code\}[^@\s]*@[^@\s]+$")
+    lead_contact: Contact
+    departments: list[Department] = Field(min_length=1)
+    service_items: list[ServiceItem] = Field(min_length=1)
+    priority_groups: list[str] = Field(min_length=1)
+    intake: IntakeRules
+    training: TrainingRules
+    job_fairs: JobFairRules
+    transport: TransportRules
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Campaign:
+        divisions.province(self.province)  # raises with the list of known provinces
+        if self.report.deadline < self.window.start:
+            raise ValueError(f"report.deadline {self.report.deadline} 早于行动开始 {self.window.start}")
+        codes = [item.code for item in self.service_items]
+        if len(codes) != len(set(codes)):
+            raise ValueError(f"service_items 中有重复的 code: {sorted(c for c in codes if codes.count(c) > 1)}")
+        return self
+
+    @property
+    def province_code(self) -> str:
+        return divisions.province(self.province).code
+
+    def county_mailbox(self, county_code: str) -> str:
+        return self.county_mail.format(code=county_code)
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for e in error.errors():
+        where = ".".join(str(p) for p in e["loc"]) or "(文件顶层)"
+        lines.append(f"  - {where}: {e['msg']}")
+    return "\n".join(lines)
+
+
+def load_file(path: Path) -> Campaign:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CampaignConfigError(f"无法读取行动配置 {path}: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise CampaignConfigError(f"行动配置 {path} 应是一个 YAML 映射（key: value），实际是 {type(raw).__name__}")
+    try:
+        campaign = Campaign.model_validate(raw)
+    except (ValidationError, LookupError) as exc:
+        detail = _describe(exc) if isinstance(exc, ValidationError) else f"  - {exc}"
+        raise CampaignConfigError(f"行动配置 {path} 有误：\n{detail}") from exc
+    if campaign.id != path.stem:
+        raise CampaignConfigError(f"行动配置 {path} 的 id 是 {campaign.id!r}，应与文件名 {path.stem!r} 一致")
+    return campaign
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in campaigns_dir().glob("*.yaml"))
+
+
+def display_names() -> dict[str, str]:
+    """campaign id -> "广西壮族自治区 · 2024年…" for forms and reports."""
+    return {cid: f"{load(cid).province} · {load(cid).name}" for cid in available()}
+
+
+@lru_cache(maxsize=16)
+def load(campaign_id: str) -> Campaign:
+    path = campaigns_dir() / f"{campaign_id}.yaml"
+    if not path.exists():
+        raise CampaignConfigError(f"没有行动配置 {campaign_id!r}；可用的有：{', '.join(available()) or '（无）'}")
+    return load_file(path)

@@ -1,0 +1,1 @@
+"""Tools for running locally: the SMTP sink."""

@@ -1,0 +1,1 @@
+"""Submissions from counties, carriers and departments: read, normalise, check, stage, load."""

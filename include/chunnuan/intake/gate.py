@@ -1,0 +1,268 @@
+"""Check submissions (demand survey, carrier fleet …): read, normalise, gate. No database, no Airflow.
+
+`check_submission(s)` is what both the `chunnuan check` command and the `survey_intake` DAG run, so
+a clerk who checks a file before sending it sees exactly what the gate will say. A `Kind` bundles
+what differs between submission kinds: columns, normalisation, checks, and the key of a duplicate.
+
+Conservation inside one file: rows == valid + quarantined + duplicates, where duplicates are
+earlier rows of the same key (a worker's ID number, a carrier's coach offer) that a later row of
+the same file replaces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from chunnuan.common.masking import mask
+from chunnuan.config.campaign import Campaign
+from chunnuan.intake import expectations as quality
+from chunnuan.intake.kinds.survey import Prepared, foreign_provinces, prepare, survey_checks
+from chunnuan.intake.normalise import cell_text
+from chunnuan.intake.readers import ROW_NO, SubmissionError, read_submission
+from chunnuan.intake.schema import SURVEY, Schema
+
+WRONG_PROVINCE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the gate needs to know about one kind of submission."""
+
+    schema: Schema
+    prepare: Callable[[pd.DataFrame, Campaign], Prepared]
+    checks: Callable[[Campaign], list[quality.Check]]
+    key: tuple[str, ...]  # clean columns naming one entity: a later row with the same key replaces an earlier one
+    order: tuple[str, ...] = ()  # clean columns deciding which report is later, before row order
+    foreign: Callable[[Prepared, Campaign], pd.Series] | None = None  # rows belonging to another province
+
+    @property
+    def name(self) -> str:
+        return self.schema.kind
+
+
+SURVEY_KIND = Kind(SURVEY, prepare, survey_checks, key=("id_number",), order=("reported_on",),
+                   foreign=foreign_provinces)
+
+
+@dataclass
+class GateResult:
+    path: Path
+    sha256: str
+    rows: int = 0
+    valid: pd.DataFrame | None = None  # clean rows to load, one per worker
+    problems: pd.DataFrame | None = None  # row, field, column, value (masked), code, reason
+    quarantined: pd.DataFrame | None = None  # source_row, codes, reasons (one line per row)
+    duplicates: pd.DataFrame | None = None  # source_row, kept_row (the row that replaces it)
+    error: str | None = None  # batch-level problem: nothing of this file may be loaded
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "valid": 0 if self.valid is None else len(self.valid),
+            "quarantined": 0 if self.quarantined is None else len(self.quarantined),
+            "duplicates": 0 if self.duplicates is None else len(self.duplicates),
+        }
+
+    def conserved(self) -> bool:
+        c = self.counts
+        return self.error is not None or c["rows"] == c["valid"] + c["quarantined"] + c["duplicates"]
+
+    def summary(self) -> dict:
+        """What a clerk or a log may see: counts, masked problems, the batch error."""
+        problems = [] if self.problems is None else self.problems[["row", "column", "value", "reason"]]
+        return {
+            **self.counts,
+            "error": self.error,
+            "problems": [] if len(problems) == 0 else problems.to_dict(orient="records"),
+        }
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _RowView:
+    """The clean values of one row, read only when a reason needs them (most reasons do not)."""
+
+    def __init__(self, clean: pd.DataFrame, position: int):
+        self._clean, self._position = clean, position
+
+    def get(self, column: str, default=None):
+        value = self._clean[column].iat[self._position]
+        return default if pd.isna(value) else value
+
+    __getitem__ = get
+
+
+def _problems(prepared: Prepared, checks: list[quality.Check], failing: dict[str, np.ndarray],
+              schema: Schema) -> pd.DataFrame:
+    """One line per failing (row, check): the spreadsheet row, column, masked value and Chinese reason."""
+    parts = []
+    raw, clean = prepared.raw, prepared.clean
+    for check in checks:
+        positions = failing.get(check.key, ())
+        if len(positions) == 0:
+            continue
+        shown = [mask(check.field, cell_text(v)) for v in raw[check.field].take(positions)]
+        parts.append(pd.DataFrame({
+            "position": positions,
+            "row": raw[ROW_NO].to_numpy()[positions],
+            "field": check.field,
+            "column": schema.by_field[check.field].header,
+            "value": shown,
+            "code": check.code,
+            "reason": [check.reason(v, _RowView(clean, p)) for v, p in zip(shown, positions, strict=True)],
+        }))
+    columns = ["position", "row", "field", "column", "value", "code", "reason"]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    frame = pd.concat(parts, ignore_index=True)
+    order = frame["field"].map({f: i for i, f in enumerate(schema.by_field)})
+    return frame.assign(_order=order).sort_values(["position", "_order"], kind="stable").drop(columns="_order")
+
+
+def _failing_rows(checked: pd.DataFrame, checks: list[quality.Check], suite_name: str,
+                  engine: str) -> dict[str, np.ndarray]:
+    if engine == "gx":
+        return quality.failing_rows_gx(checked, checks, suite_name=suite_name)
+    return quality.failing_rows_pandas(checked, checks)
+
+
+def _quarantined_rows(problems: pd.DataFrame) -> pd.DataFrame:
+    """One line per bad row with all its codes and reasons. Most bad rows have one problem, so only
+    rows with several go through a (Python-level) group-by."""
+    several = problems["position"].duplicated(keep=False).to_numpy()
+    single = problems[~several]
+    joined = (
+        problems[several].astype({"code": object, "reason": object})
+        .groupby("position", sort=False)
+        .agg(_file=("_file", "first"), row=("row", "first"),
+             code=("code", lambda s: ",".join(dict.fromkeys(s))), reason=("reason", "；".join))
+        .reset_index()
+    )
+    rows = pd.concat([single[joined.columns], joined], ignore_index=True).sort_values("position")
+    return rows.rename(columns={"row": "source_row", "code": "codes", "reason": "reasons"}).drop(
+        columns="position").reset_index(drop=True)[["_file", "source_row", "codes", "reasons"]]
+
+
+def _batch_errors(file_of: np.ndarray, sizes: np.ndarray, bad_positions: np.ndarray, foreign: pd.Series | None,
+                  campaign: Campaign) -> dict[int, str]:
+    """Files to send back whole: mostly another province's counties, or too many bad rows."""
+    errors = {}
+    if foreign is None:
+        foreign = pd.Series(pd.NA, index=range(len(file_of)), dtype="string")
+    foreign_per_file = np.bincount(file_of[foreign.notna().to_numpy()], minlength=len(sizes))
+    bad_per_file = np.bincount(file_of[bad_positions], minlength=len(sizes))
+    for i, size in enumerate(sizes):
+        if foreign_per_file[i] / size > WRONG_PROVINCE_SHARE:
+            other = foreign[file_of == i].dropna().mode().iloc[0]
+            errors[i] = (f"本文件 {foreign_per_file[i] / size:.0%} 的户籍县属于{other}，不是{campaign.province}的报表。"
+                         f"请确认文件提交到了正确的行动（{campaign.name}）。")
+        elif bad_per_file[i] / size > campaign.intake.max_bad_row_share:
+            errors[i] = (f"有问题的行占 {bad_per_file[i] / size:.0%}（{bad_per_file[i]}/{size} 行），"
+                         f"超过上限 {campaign.intake.max_bad_row_share:.0%}，整批退回。请按问题清单修改后重新提交。")
+    return errors
+
+
+def _split_duplicates(good: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same key twice in one file: the later report (kind.order, e.g. 填报日期, then row order)
+    replaces the earlier."""
+    key = ["_file", *kind.key]
+    repeated = good[kind.key[0]].duplicated(keep=False)  # cheap first cut on one column
+    repeated[repeated] = good[repeated].duplicated(key, keep=False)
+    if not repeated.any():
+        return good, good.iloc[:0].assign(kept_row=pd.Series(dtype="int64"))[["_file", "source_row", "kept_row"]]
+    ordered = good[repeated].sort_values(["_file", *kind.order, "source_row"], kind="stable")
+    later = ordered.duplicated(key, keep="last")
+    kept = ordered.drop_duplicates(key, keep="last").set_index(key)["source_row"]
+    dropped = ordered[later]
+    keys = pd.MultiIndex.from_frame(dropped[key])
+    duplicates = dropped[["_file", "source_row"]].assign(kept_row=kept.reindex(keys).to_numpy())
+    return good.drop(index=dropped.index), duplicates
+
+
+def check_submissions(paths: list[Path], campaign: Campaign, engine: str = "gx",
+                      kind: Kind = SURVEY_KIND) -> list[GateResult]:
+    """What the gate decides about each file. Never raises for bad content: see each result's `.error`.
+
+    The files are normalised and validated together, vectorised (Great Expectations has a fixed cost of
+    about half a second per suite run, pandas a few milliseconds per column operation); every rule is
+    row by row and every decision is made per file.
+    """
+    results, raws = [], []
+    started = time.perf_counter()
+    for path in map(Path, paths):
+        result = GateResult(path=path, sha256=file_sha256(path) if path.is_file() else "")
+        results.append(result)
+        try:
+            raw = read_submission(path, kind.schema)
+        except SubmissionError as exc:
+            result.error = str(exc)
+            continue
+        result.rows = len(raw.frame)
+        raws.append((result, raw.frame))
+    if not raws:
+        return results
+
+    read_at = time.perf_counter()
+    sizes = np.array([len(frame) for _, frame in raws])
+    file_of = np.repeat(np.arange(len(raws)), sizes)
+    prepared = kind.prepare(pd.concat([frame for _, frame in raws], ignore_index=True), campaign)
+    prepared_at = time.perf_counter()
+    checks = kind.checks(campaign)
+    failing = _failing_rows(prepared.checked, checks, f"{kind.name}_{campaign.id}", engine)
+    checked_at = time.perf_counter()
+
+    problems = _problems(prepared, checks, failing, kind.schema)
+    bad_positions = np.unique(problems["position"].to_numpy().astype(np.int64))
+    foreign = kind.foreign(prepared, campaign) if kind.foreign else None
+    errors = _batch_errors(file_of, sizes, bad_positions, foreign, campaign)
+    problems["_file"] = file_of[problems["position"].to_numpy().astype(np.int64)]
+    quarantined = _quarantined_rows(problems)
+    keep = np.ones(len(file_of), dtype=bool)
+    keep[bad_positions] = False
+    keep &= ~np.isin(file_of, list(errors))
+    good = prepared.clean[keep].assign(_file=file_of[keep])
+    valid, duplicates = _split_duplicates(good, kind)
+
+    by_file = {name: dict(tuple(frame.groupby("_file", sort=False))) for name, frame in
+               (("problems", problems), ("quarantined", quarantined), ("valid", valid), ("duplicates", duplicates))}
+    empty = {name: frame.iloc[:0] for name, frame in
+             (("problems", problems), ("quarantined", quarantined), ("valid", valid), ("duplicates", duplicates))}
+
+    def part(name: str, i: int) -> pd.DataFrame:
+        return by_file[name].get(i, empty[name]).drop(columns="_file").reset_index(drop=True)
+
+    for i, (result, _) in enumerate(raws):
+        result.problems = part("problems", i).drop(columns="position")
+        result.quarantined = part("quarantined", i)
+        if i in errors:
+            result.error = errors[i]
+            continue
+        result.valid = part("valid", i)
+        result.duplicates = part("duplicates", i)
+        if not result.conserved():
+            raise AssertionError(f"conservation broken for {result.path}: {result.counts}")
+    stages = {"read": read_at - started, "normalise": prepared_at - read_at, "checks": checked_at - prepared_at,
+              "decide": time.perf_counter() - checked_at}
+    for (result, _), size in zip(raws, sizes, strict=True):  # shared stages, shown per file by its rows
+        result.timings = {k: v * size / sizes.sum() for k, v in stages.items()}
+    return results
+
+
+def check_submission(path: Path, campaign: Campaign, engine: str = "gx", kind: Kind = SURVEY_KIND) -> GateResult:
+    """Everything the gate decides about one file. Never raises for bad content: see `.error`."""
+    return check_submissions([path], campaign, engine, kind)[0]

@@ -1,0 +1,145 @@
+"""The service-item progress submission (服务项目进展表): one row per area × item × figure × date.
+
+Departments report the campaign's service items (Guangxi's 12 送…, Shandong's 7 暖心…) with the
+figures the campaign file configures for each item (走访慰问人数, 欠薪案件, 追回金额(万元) …), as
+cumulative totals up to a 截至日期. An area is a county, a city's own work (市本级) or the province's
+(省本级), so that county + 市本级 rows add up to the city and cities + 省本级 to the province.
+
+Long format, because the items and figures differ by campaign: the template's drop-downs list the
+campaign's own. A newer submission for the same area, item and date replaces that item's earlier
+figures for it (pipeline.load_replacing, owner = `entry`); earlier dates stay as the history.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from chunnuan.config import divisions
+from chunnuan.config.campaign import Campaign
+from chunnuan.intake import normalise
+from chunnuan.intake.expectations import Check, date_check, required_checks
+from chunnuan.intake.gate import Kind
+from chunnuan.intake.kinds.survey import EPOCH, Prepared, county_status
+from chunnuan.intake.readers import ROW_NO
+from chunnuan.intake.schema import Column, Schema
+
+MAX_VALUE = 1e9
+FRACTION_UNITS = ("万元", "元")  # money may have decimals; people, sessions and cases are whole
+_QUOTES = re.compile(r"[\"'“”‘’「」『』]")
+
+PROGRESS = Schema("progress", "服务项目进展表", (
+    Column("area", "地区", width=18,
+           help="县(市、区)全称如「贵港市平南县」；市本级填市名如「贵港市」；省本级填省名",
+           aliases=("县(市、区)", "填报地区", "地区名称")),
+    Column("item", "服务项目", width=26, aliases=("项目", "服务内容")),
+    Column("figure", "统计指标", width=26, aliases=("指标", "指标名称")),
+    Column("value", "累计数值", width=12, help="截至日期的累计数；金额以万元计，可带小数", aliases=("数值", "累计数")),
+    Column("as_of", "截至日期", width=12, help="如 2024-02-23"),
+    Column("department", "填报部门", width=20, help="如「平南县人力资源和社会保障局」「贵港市公安局」"),
+    Column("reported_on", "填报日期", width=12, help="如 2024-02-23"),
+))
+
+
+def _bare(text: pd.Series) -> pd.Series:
+    return text.str.replace(_QUOTES, "", regex=True).str.replace(" ", "", regex=False)
+
+
+def figure_table(campaign: Campaign) -> pd.DataFrame:
+    """One row per configured figure: item_code, item_name, figure_code, figure_name, unit."""
+    return pd.DataFrame([(i.code, i.name, f.code, f.name, f.unit) for i in campaign.service_items for f in i.figures],
+                        columns=["item_code", "item_name", "figure_code", "figure_name", "unit"])
+
+
+def area_codes(campaign: Campaign) -> dict[str, str]:
+    """Every name an area may be given as -> its code: the province, its cities (市本级) and counties."""
+    province = divisions.province(campaign.province_code)
+    names = {province.name: province.code, f"{province.name}本级": province.code, "省本级": province.code}
+    for code, city in province.cities.items():
+        names.update({city.name: code, f"{city.name}本级": code, province.name + city.name: code})
+    return names
+
+
+def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
+    province = divisions.province(campaign.province_code)
+    t = {c.field: normalise.text(raw[c.field]) for c in PROGRESS.columns}
+    county, state = county_status(t["area"], province)
+    area = county.fillna(t["area"].str.replace(" ", "", regex=False).map(area_codes(campaign)))
+    figures = figure_table(campaign)
+    item_code = _bare(t["item"]).map({
+        **dict(zip(figures["item_code"], figures["item_code"], strict=True)),
+        **dict(zip(_bare(figures["item_name"]), figures["item_code"], strict=True))})
+    pair = item_code + "|" + _bare(t["figure"])
+    figure_code = pair.map({
+        **{f"{r.item_code}|{r.figure_code}": r.figure_code for r in figures.itertuples()},
+        **{f"{r.item_code}|{_bare(pd.Series([r.figure_name])).iloc[0]}": r.figure_code for r in figures.itertuples()}})
+    unit = (item_code + "|" + figure_code).map(
+        {f"{r.item_code}|{r.figure_code}": r.unit for r in figures.itertuples()})
+    value = pd.to_numeric(t["value"].str.replace(",", "", regex=False).str.removesuffix("万元"), errors="coerce")
+    whole_or_money = (value == value.round()) | unit.isin(FRACTION_UNITS)
+    as_of, reported = normalise.dates(raw["as_of"]), normalise.dates(raw["reported_on"])
+
+    clean = pd.DataFrame({
+        "source_row": raw[ROW_NO].astype("int64"),
+        "area_code": area,
+        "city_code": np.where(area.str.endswith("0000").fillna(False), area, area.str.slice(0, 4) + "00"),
+        "item_code": item_code,
+        "figure_code": figure_code,
+        "as_of": as_of,
+        "value": value,
+        "department": t["department"],
+        "reported_on": reported,
+    })
+    clean["entry"] = clean["area_code"] + "|" + clean["item_code"] + "|" + as_of.dt.strftime("%Y-%m-%d")
+    checked = pd.DataFrame({
+        **{f: t[f] for f in ("area", "item", "figure", "value", "as_of", "department", "reported_on")},
+        "_area_ok": area.notna().astype("boolean").mask(t["area"].isna()),
+        "_item_ok": item_code.notna().astype("boolean").mask(t["item"].isna()),
+        "_figure_ok": figure_code.notna().astype("boolean").mask(t["figure"].isna() | item_code.isna()),
+        "_value": value.fillna(-1).where(t["value"].notna()),  # -1: unreadable, NaN: blank (required check)
+        "_value_whole": whole_or_money.astype("boolean").mask(value.isna() | unit.isna()),
+        "_as_of_ok": as_of.notna().astype("boolean").mask(t["as_of"].isna()),
+        "_as_of_day": ((as_of - EPOCH).dt.days).astype("Int64"),
+        "_reported_ok": reported.notna().astype("boolean").mask(t["reported_on"].isna()),
+    })
+    return Prepared(clean=clean, checked=checked, raw=raw)
+
+
+def progress_checks(campaign: Campaign) -> list[Check]:
+    province = divisions.province(campaign.province_code).name
+    items = "、".join(i.name for i in campaign.service_items)
+    figures = figure_table(campaign)
+    by_item = figures.groupby("item_code")["figure_name"].agg("、".join).to_dict()
+    names = dict(zip(figures["item_code"], figures["item_name"], strict=False))
+    window = campaign.window
+
+    def figure_reason(value, row) -> str:
+        code = row.get("item_code")
+        return f"统计指标「{value}」不属于服务项目「{names.get(code, '')}」，该项目的指标为：{by_item.get(code, '')}"
+
+    checks = required_checks(PROGRESS.columns)
+    checks += [
+        Check("area_unknown", "area", "_area_ok", "true",
+              lambda v, r: (f"地区「{v}」不是{province}的县(市、区)或市，请填县(市、区)全称如「贵港市平南县」，"
+                            "市本级填市名，省本级填省名")),
+        Check("item_unknown", "item", "_item_ok", "true",
+              lambda v, r: f"服务项目「{v}」不是本次行动的服务项目，应为：{items}"),
+        Check("figure_unknown", "figure", "_figure_ok", "true", figure_reason),
+        Check("value_invalid", "value", "_value", "between",
+              lambda v, r: f"「累计数值」应为不小于 0 的数，实际为「{v}」", {"min_value": 0, "max_value": MAX_VALUE}),
+        Check("value_not_whole", "value", "_value_whole", "true",
+              lambda v, r: f"「累计数值」{v} 应为整数（人数、场次、件数不带小数；只有金额可带小数）"),
+        date_check("as_of", "_as_of_ok", "截至日期", "2024-02-23"),
+        Check("date_out_of_window", "as_of", "_as_of_day", "between",
+              lambda v, r: f"截至日期「{v}」不在本次行动时段（{window.label()}）内",
+              {"min_value": int((pd.Timestamp(window.start) - EPOCH).days),
+               "max_value": int((pd.Timestamp(max(window.end, campaign.report.deadline)) - EPOCH).days)}),
+        date_check("reported_on", "_reported_ok", "填报日期", "2024-02-23"),
+    ]
+    return checks
+
+
+PROGRESS_KIND = Kind(PROGRESS, prepare, progress_checks, key=("area_code", "item_code", "figure_code", "as_of"),
+                     order=("reported_on",))

@@ -1,0 +1,1 @@
+"""Job-fair rollout: the fair schedule, matching seekers to openings, the DAG's steps."""

@@ -1,0 +1,1 @@
+"""Progress and final reports, their charts and the dashboard's figures."""

@@ -1,0 +1,94 @@
+"""The campaign dashboard (春暖看板) for coordinators and leaders: the report's figures as one snapshot.
+
+    snapshot -> report.collect (no queries of its own) reduced to plain JSON types: headline figures,
+                the cities, the service items, the parts with no data yet, data quality, and the
+                report's reconciliation (report.gate), so the page and the JSON summary say the same
+    render   -> the Chinese HTML page (include/templates/dashboard.html.j2, autoescaped)
+
+No Airflow here; plugins/chunnuan_dashboard.py serves both inside the Airflow UI. Figures only: no names,
+ID numbers or phone numbers ever reach the snapshot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from chunnuan.config.settings import TIMEZONE
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from chunnuan.config.campaign import Campaign
+
+# The per-city table: figure code -> header, in page order (report.COUNTY_FIGURES has the full set).
+CITY_COLUMNS = {
+    "workers": "摸排人数", "returning_home": "返乡", "returning_to_work": "返岗", "workers_poor": "脱贫人口",
+    "charter_requests": "包车需求", "chartered": "包车运送", "classes": "培训班(期)", "completed": "培训结业",
+    "compliant": "培训达标县", "fairs_planned": "计划招聘会", "fairs_held": "已办招聘会", "fair_intentions": "达成意向",
+}
+QUALITY_COLUMNS = {"files": "文件", "files_rejected": "整批退回", "rows_read": "读取行数", "rows_loaded": "入库",
+                   "rows_quarantined": "隔离", "rows_merged": "重复合并"}
+TOP_PROBLEMS = 10
+
+
+def _number(value) -> float | None:
+    """A service total as a float, None when nobody reported it (NaN in the report's table)."""
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _day(value) -> str | None:
+    """The latest 截至日期 of a service figure as YYYY-MM-DD (a date on PostgreSQL, text on SQLite)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value)[:10]
+
+
+def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
+    """The dashboard's figures for one campaign as of one day; JSON-ready (ints, floats, str, None)."""
+    from chunnuan.report import steps as report
+
+    figures = report.collect(engine, campaign, as_of)
+    province = figures.province
+    cities = [{"city_code": str(row["city_code"]), "city": str(row["city"]), "counties": int(row["counties"]),
+               "reporting": int(row["reporting"]), **{k: int(row[k]) for k in CITY_COLUMNS}}
+              for row in figures.cities.to_dict(orient="records")]
+    services = [{"item_name": str(row["item_name"]), "figure_name": str(row["figure_name"]), "unit": str(row["unit"]),
+                 "total": _number(row["total"]) if row["areas"] else None, "areas": int(row["areas"]),
+                 "latest": _day(row["latest"])}
+                for row in figures.services.to_dict(orient="records")]
+    quality = [{"kind": str(row["kind"]), "label": report.KIND_LABELS.get(row["kind"], str(row["kind"])),
+                **{k: int(row[k]) for k in QUALITY_COLUMNS}}
+               for row in figures.quality.to_dict(orient="records")]
+    problems = [{"kind": str(row["kind"]), "label": str(row["label"]), "rows": int(row["rows"]),
+                 "kind_label": report.KIND_LABELS.get(row["kind"], str(row["kind"]))}
+                for row in figures.problems.head(TOP_PROBLEMS).to_dict(orient="records")]
+    return {
+        "campaign": {"id": campaign.id, "name": campaign.name, "province": campaign.province},
+        "as_of": as_of.isoformat(),
+        "generated_at": dt.datetime.now(ZoneInfo(TIMEZONE)).isoformat(timespec="seconds"),
+        "province": {k: int(v) for k, v in province.items()},
+        "charter": {"plan_published": figures.plan is not None, "trips": int(figures.totals["trips"]),
+                    "cost": float(figures.totals["trip_cost"])},
+        "cities": cities,
+        "services": services,
+        "missing_parts": list(figures.missing_parts),
+        "quality": quality,
+        "problems": problems,
+        "checks": report.gate(figures),
+    }
+
+
+def render(snap: dict, choices: dict[str, str] | None = None) -> str:
+    """The page: `choices` (campaign id -> display name) fills the campaign picker, else only this one."""
+    from chunnuan.common import mail
+
+    c = snap["campaign"]
+    return mail.render("dashboard.html.j2", s=snap, p=snap["province"], city_columns=CITY_COLUMNS,
+                       quality_columns=QUALITY_COLUMNS, choices=choices or {c["id"]: f"{c['province']} · {c['name']}"},
+                       generated_at=snap["generated_at"][:16].replace("T", " "))

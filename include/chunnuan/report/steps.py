@@ -1,0 +1,338 @@
+"""The campaign report to the leadership office (行动总结): figures, reconciliation, rendering, sending.
+
+    collect -> the figures per county from include/sql (report_by_county.sql), rolled up to cities and
+               the province, the province totals straight from the row tables (report_totals.sql),
+               data quality, and which parts have no data yet
+    gate    -> reconciliation: province = Σ cities = Σ counties, transported ≤ requested,
+               completed ≤ enrolled, no negative counts; every county present or marked 未报送
+    render  -> Chinese HTML (include/templates/report_email.html.j2, autoescaped) and an XLSX with one
+               sheet per area level
+    send    -> yagmail to the leadership office, copied to the department contacts, once per report
+               version (sent_email); a re-send is a new version only when asked for
+
+No Airflow here; the `campaign_report` DAG runs these steps. No personal data: figures only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, text
+
+from chunnuan.charter.steps import latest_published
+from chunnuan.common import sql
+from chunnuan.config import divisions, settings
+from chunnuan.config.campaign import Campaign
+from chunnuan.db.models import JobFairPlan
+
+# Figure code -> Chinese header, in report order. _poor: 脱贫人口（含监测对象）.
+COUNTY_FIGURES = {
+    "workers": "摸排人数", "workers_poor": "其中脱贫人口", "returning_home": "返乡", "returning_to_work": "返岗",
+    "charter_requests": "包车需求", "charter_requests_poor": "其中脱贫人口包车需求", "chartered": "点对点包车运送",
+    "chartered_poor": "其中脱贫人口", "referred": "转集中购票", "job_seekers": "有就业需求", "training_demand": "培训需求",
+    "classes": "培训班(期)", "pre_dispatch_classes": "其中送工前(期)", "places": "培训名额", "enrolled": "培训报名",
+    "enrolled_poor": "其中脱贫人口", "completed": "培训结业", "certified": "取证", "compliant": "培训达标县",
+    "fairs_planned": "计划招聘会(场)", "fairs_held": "已办招聘会(场)", "fair_employers": "参会企业",
+    "fair_positions": "提供岗位", "fair_attendance": "进场人数", "fair_attendance_poor": "其中脱贫人口",
+    "fair_intentions": "达成就业意向", "fair_intentions_poor": "其中脱贫人口",
+}
+TOTALS_CHECKED = ("workers", "returning_home", "returning_to_work", "charter_requests", "chartered", "referred",
+                  "classes", "enrolled", "completed", "fairs_planned", "fairs_held", "fair_attendance", "fair_intentions")
+# (part, whole): a part larger than its whole at any level means a figure is wrong.
+PARTS = (("chartered", "charter_requests"), ("completed", "enrolled"), ("certified", "completed"),
+         ("enrolled_poor", "enrolled"), ("workers_poor", "workers"), ("fair_intentions", "fair_attendance"),
+         ("fair_attendance_poor", "fair_attendance"), ("fair_intentions_poor", "fair_intentions"))
+PROBLEM_LABELS = {
+    "missing": "必填项未填", "id_excel_number": "身份证号被存成数字", "id_format": "身份证号位数不对",
+    "id_checksum": "身份证号校验位错误", "id_birth_date": "身份证号出生日期不存在", "underage": "未满务工年龄",
+    "phone_invalid": "电话号码无效", "county_unknown": "县(市、区)无法识别", "choice_invalid": "选项填写不规范",
+    "date_invalid": "日期无法识别", "date_out_of_window": "日期不在行动时段内", "date_order": "结束日期早于开始日期",
+    "flex_invalid": "可调整天数无效", "province_unknown": "务工省份无法识别", "city_unknown": "务工城市与省份不符",
+    "trade_missing": "未填工种", "uscc_invalid": "统一社会信用代码错误", "seats_invalid": "座位数不属于行动车型",
+    "count_invalid": "人数或数量无效", "carrier_inconsistent": "企业信息前后不一致", "trade_unknown": "工种不在清单中",
+    "brand_unknown": "劳务品牌不在清单中", "over_enrolled": "报名超出计划名额", "count_inconsistent": "人数前后矛盾",
+    "wage_invalid": "月薪无效", "wage_order": "月薪上限低于下限", "closed_before_campaign": "岗位已过期",
+    "fair_no_invalid": "招聘会编号格式不对", "fair_no_county": "招聘会编号与县不符", "area_unknown": "地区无法识别",
+    "item_unknown": "服务项目不在清单中", "figure_unknown": "统计指标不属于该项目", "value_invalid": "数值无效",
+    "value_not_whole": "数值应为整数",
+}
+KIND_LABELS = {"survey": "需求摸排表", "fleet": "运力报表", "training": "培训班报表", "openings": "岗位信息归集表",
+               "fair_results": "招聘会成效报表", "progress": "服务项目进展表"}
+NOT_REPORTING = "未报送"
+COUNTY_QUALITY = {"files": "报送文件", "rows_read": "读取行数", "rows_quarantined": "隔离行数"}
+SERVICE_HEADERS = {"item_name": "服务项目", "figure_name": "统计指标", "unit": "单位", "total": "全省累计",
+                   "areas": "报送地区数", "latest": "最新截至日期"}
+
+
+@dataclass
+class Figures:
+    campaign: Campaign
+    as_of: dt.date
+    counties: pd.DataFrame  # one row per county of the province: code, city, name, reporting, COUNTY_FIGURES
+    totals: dict  # province totals from report_totals.sql
+    quality: pd.DataFrame  # per submission kind
+    problems: pd.DataFrame  # kind, code, label, rows
+    plan: dict | None  # the latest published charter plan's summary
+    foreign: pd.DataFrame  # county rows whose code is not the province's: the gate names them
+    services: pd.DataFrame  # one row per configured service figure: province total, per city, areas reporting
+    missing_parts: list[str] = field(default_factory=list)  # parts with no data yet, in Chinese
+
+    @property
+    def cities(self) -> pd.DataFrame:
+        numbers = list(COUNTY_FIGURES)
+        grouped = self.counties.groupby(["city_code", "city"], sort=True)
+        out = grouped[numbers].sum().reset_index()
+        out["counties"] = grouped.size().to_numpy()
+        out["reporting"] = grouped["reporting"].sum().to_numpy()
+        return out
+
+    @property
+    def province(self) -> dict:
+        return {k: int(self.counties[k].sum()) for k in COUNTY_FIGURES} | {
+            "counties": len(self.counties), "reporting": int(self.counties["reporting"].sum())}
+
+
+def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
+    province = divisions.province(campaign.province_code)
+    with engine.connect() as conn:
+        plan_id, plan = latest_published(conn, campaign.id)
+        fair_plan_id, _ = latest_published(conn, campaign.id, JobFairPlan)
+        params = {"campaign_id": campaign.id, "plan_id": plan_id, "fair_plan_id": fair_plan_id, "yes": True,
+                  "as_of": as_of}
+        by_county = pd.read_sql(text(sql.load("report_by_county.sql")), conn, params=params)
+        totals = {k: (float(v) if k == "trip_cost" else int(v)) for k, v in
+                  conn.execute(text(sql.load("report_totals.sql")), params).one()._mapping.items()}
+        compliance = pd.read_sql(text(sql.load("report_compliance.sql")), conn, params=params)
+        quality = pd.read_sql(text(sql.load("report_quality.sql")), conn, params=params)
+        codes = pd.read_sql(text(sql.load("report_quarantine_codes.sql")), conn, params=params)
+        progress = pd.read_sql(text(sql.load("report_service_progress.sql")), conn, params=params)
+        batch_counties = pd.read_sql(text(sql.load("report_batch_counties.sql")), conn, params=params)
+
+    codes_all = sorted(province.counties)
+    counties = pd.DataFrame({"county_code": codes_all})
+    counties["city_code"] = [province.city_of(c).code for c in codes_all]
+    counties["city"] = [province.city_of(c).name for c in codes_all]
+    counties["county"] = [province.counties[c].name for c in codes_all]
+    foreign = by_county[~by_county["county_code"].isin(province.counties)]
+    counties = counties.merge(by_county, on="county_code", how="left")
+    numbers = [c for c in COUNTY_FIGURES if c != "compliant"]
+    counties["reporting"] = counties["workers"].notna() & (counties["workers"] > 0)
+    counties[numbers] = counties[numbers].fillna(0).astype("int64")
+    passed = set(compliance.loc[compliance["status"] == "达标", "county_code"])
+    counties["compliant"] = counties["county_code"].isin(passed).astype("int64")
+    counties["status"] = counties["county_code"].map(dict(zip(compliance["county_code"], compliance["status"],
+                                                              strict=True))).fillna("")
+    counties = counties.merge(quality_by_county(batch_counties), on="county_code", how="left")
+    counties[list(COUNTY_QUALITY)] = counties[list(COUNTY_QUALITY)].fillna(0).astype("int64")
+
+    counted = Counter((kind, code) for kind, joined in zip(codes["kind"], codes["codes"], strict=True)
+                      for code in joined.split(","))
+    problems = pd.DataFrame([{"kind": k, "code": c, "label": PROBLEM_LABELS.get(c, c), "rows": n}
+                             for (k, c), n in counted.most_common()], columns=["kind", "code", "label", "rows"])
+    services = service_figures(campaign, progress)
+    missing = [part for part, empty in (
+        ("需求摸排", totals["workers"] == 0), ("点对点包车方案", plan is None), ("培训班", totals["classes"] == 0),
+        ("培训班核查", compliance.empty), ("招聘会安排", totals["fairs_planned"] == 0),
+        ("招聘会成效", totals["fairs_held"] == 0), ("服务项目进展", progress.empty)) if empty]
+    return Figures(campaign, as_of, counties, totals, quality, problems, plan, foreign, services, missing)
+
+
+def quality_by_county(batch_counties: pd.DataFrame) -> pd.DataFrame:
+    """Files, rows read and rows quarantined per county: each loaded county file counts for the county
+    most of its loaded rows belong to (ties: the smaller code)."""
+    owner = (batch_counties.sort_values(["batch_id", "n", "county_code"], ascending=[True, False, True])
+             .drop_duplicates("batch_id"))
+    return owner.groupby("county_code").agg(files=("batch_id", "size"), rows_read=("rows_read", "sum"),
+                                            rows_quarantined=("rows_quarantined", "sum")).reset_index()
+
+
+def service_figures(campaign: Campaign, progress: pd.DataFrame) -> pd.DataFrame:
+    """Every configured service figure with the province total, the total per city (省本级 apart) and how
+    many areas reported it; figures nobody reported yet stay, with no total (shown as 未报送)."""
+    from chunnuan.intake.kinds.progress import figure_table
+
+    province = divisions.province(campaign.province_code)
+    table = figure_table(campaign)
+    progress = progress.assign(city=progress["city_code"].map(
+        {code: city.name for code, city in province.cities.items()} | {province.code: "省本级"}))
+    keys = ["item_code", "figure_code"]
+    totals = progress.groupby(keys).agg(total=("value", "sum"), areas=("area_code", "nunique"),
+                                        latest=("as_of", "max")).reset_index()
+    by_city = (progress.pivot_table(index=keys, columns="city", values="value", aggfunc="sum").reset_index()
+               if len(progress) else pd.DataFrame(columns=keys))
+    out = table.merge(totals, on=keys, how="left").merge(by_city, on=keys, how="left")
+    out["areas"] = out["areas"].fillna(0).astype("int64")
+    unknown = progress.merge(table, on=keys, how="left", indicator=True).query("_merge == 'left_only'")
+    out.attrs["unknown"] = sorted(set(unknown["item_code"] + "/" + unknown["figure_code"]))
+    return out
+
+
+def gate(figures: Figures) -> list[str]:
+    """Every reconciliation that fails, in words a coordinator can act on (empty: the report may go out)."""
+    problems = []
+    for row in figures.foreign.itertuples():
+        problems.append(f"县区代码 {row.county_code} 不属于{figures.campaign.province}，却有 {row.workers} 名务工人员数据")
+    province, cities = figures.province, figures.cities
+    for key in TOTALS_CHECKED:
+        label = COUNTY_FIGURES[key]
+        if province[key] != figures.totals[key]:
+            problems.append(f"「{label}」全省合计 {figures.totals[key]} ≠ 各县之和 {province[key]}")
+        if int(cities[key].sum()) != province[key]:
+            problems.append(f"「{label}」各市之和 {int(cities[key].sum())} ≠ 各县之和 {province[key]}")
+    if figures.totals["trip_passengers"] != figures.totals["chartered"]:
+        problems.append(f"包车车次载客合计 {figures.totals['trip_passengers']} ≠ 安排包车人数 {figures.totals['chartered']}")
+    for level, frame, name in (("县", figures.counties, "county"), ("市", cities, "city")):
+        for a, b in PARTS:
+            for row in frame[frame[a] > frame[b]].itertuples():
+                problems.append(f"{getattr(row, name)}（{level}）「{COUNTY_FIGURES[a]}」{getattr(row, a)} 大于"
+                                f"「{COUNTY_FIGURES[b]}」{getattr(row, b)}")
+    negative = [k for k in COUNTY_FIGURES if (figures.counties[k] < 0).any()]
+    problems += [f"「{COUNTY_FIGURES[k]}」出现负数" for k in negative]
+    services = figures.services
+    problems += [f"服务项目「{r.item_name}」的「{r.figure_name}」出现负数" for r in services[services["total"] < 0].itertuples()]
+    problems += [f"服务项目进展中有行动配置之外的指标 {code}（配置改过？请核对 service_items）"
+                 for code in services.attrs.get("unknown", [])]
+    return problems
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_LABELS = dict(zip(WEEKDAYS, ("周一", "周二", "周三", "周四", "周五", "周六", "周日"), strict=True))
+
+
+def due(campaign: Campaign, day: dt.date) -> bool:
+    """Whether a scheduled (daily) run sends on `day`: the weekly day inside the campaign window, and the
+    deadline itself, so the final summary goes out on time whatever weekday the deadline falls on."""
+    weekly = day in campaign.window and WEEKDAYS[day.weekday()] == campaign.report.weekly_on
+    return weekly or day == campaign.report.deadline
+
+
+def version(campaign: Campaign, as_of: dt.date) -> tuple[str, str]:
+    """(kind, version): the final summary once the deadline week has come, else the weekly progress of
+    the week as_of falls in. One version is sent once."""
+    if as_of >= campaign.report.deadline - dt.timedelta(days=6):
+        return "final", "final"
+    year, week, _ = as_of.isocalendar()
+    return "weekly", f"weekly-{year}-W{week:02d}"
+
+
+def title(campaign: Campaign, kind: str, as_of: dt.date) -> str:
+    what = "工作总结" if kind == "final" else "工作进展周报"
+    return f"{campaign.province}{campaign.name}{what}（截至{as_of:%Y年%m月%d日}）"
+
+
+def write_workbook(figures: Figures, path: Path) -> Path:
+    from openpyxl import Workbook
+
+    from chunnuan.charter.manifests import write_sheet
+
+    headers = {"county_code": "县区代码", "city": "市", "county": "县(市、区)", **COUNTY_FIGURES,
+               "status": "培训班核查", **COUNTY_QUALITY}
+    counties = figures.counties.assign(county=lambda c: c["county"].where(c["reporting"], c["county"] + f"（{NOT_REPORTING}）"))
+    book = Workbook()
+    book.remove(book.active)
+    province = pd.DataFrame([{"area": figures.campaign.province, **figures.province}])
+    write_sheet(book, "全省", province, {"area": "地区", "counties": "县(市、区)数", "reporting": "已报送县数",
+                                        **COUNTY_FIGURES})
+    write_sheet(book, "各市", figures.cities, {"city": "市", "counties": "县(市、区)数", "reporting": "已报送县数",
+                                             **COUNTY_FIGURES})
+    write_sheet(book, "各县", counties, headers)
+    cities = [c for c in figures.services.columns if c not in SERVICE_HEADERS and c not in ("item_code", "figure_code")]
+    write_sheet(book, "服务项目", figures.services, SERVICE_HEADERS | {c: c for c in cities})
+    quality = figures.quality.assign(kind=figures.quality["kind"].map(KIND_LABELS).fillna(figures.quality["kind"]))
+    write_sheet(book, "数据质量", quality, {"kind": "报表", "files": "文件数", "files_rejected": "整批退回",
+                                         "rows_read": "读取行数", "rows_loaded": "入库", "rows_quarantined": "隔离",
+                                         "rows_merged": "重复合并"})
+    problems = figures.problems.assign(kind=figures.problems["kind"].map(KIND_LABELS).fillna(figures.problems["kind"]))
+    write_sheet(book, "隔离原因", problems, {"kind": "报表", "label": "问题", "rows": "行数"})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def render(figures: Figures, kind: str) -> str:
+    from chunnuan.common import mail
+
+    c = figures.campaign
+    return mail.render("report_email.html.j2", title=title(c, kind, figures.as_of), campaign=c, kind=kind,
+                       province=figures.province, totals=figures.totals, plan=figures.plan,
+                       cities=figures.cities.to_dict(orient="records"), quality=figures.quality.to_dict(orient="records"),
+                       problems=figures.problems.head(10).to_dict(orient="records"), kind_labels=KIND_LABELS,
+                       missing_parts=figures.missing_parts, services=figures.services.to_dict(orient="records"),
+                       worst_counties=figures.counties[figures.counties["rows_quarantined"] > 0]
+                       .nlargest(5, "rows_quarantined").to_dict(orient="records"),
+                       not_reporting=figures.counties.loc[~figures.counties["reporting"], "county"].tolist(),
+                       office=f"{c.province}春暖行动工作专班（系统自动生成）", today=figures.as_of.isoformat())
+
+
+def write_charts(figures: Figures, folder: Path) -> list[Path]:
+    """PNG charts shown under the email body: demand per city, and training compliance when checked."""
+    from chunnuan.report.charts import bar_chart, status_chart
+
+    cities = figures.cities
+    paths = [folder / "各市返乡返岗人数.png"]
+    paths[0].write_bytes(bar_chart("各市摸排返乡、返岗人数", cities["city"].tolist(),
+                                   {"返乡": cities["returning_home"].tolist(),
+                                    "返岗": cities["returning_to_work"].tolist()}, "人"))
+    statuses = figures.counties.loc[figures.counties["status"] != "", "status"].value_counts()
+    if len(statuses):
+        paths.append(folder / "培训班核查结果.png")
+        paths[1].write_bytes(status_chart("各县培训班核查结果（县数）", {k: int(v) for k, v in statuses.items()}))
+    return paths
+
+
+def outputs(campaign: Campaign, report_version: str) -> Path:
+    return settings.outputs_dir(campaign.id, "report") / report_version
+
+
+def recipients(campaign: Campaign) -> tuple[list[str], list[str]]:
+    """(to, cc): the leadership office; the lead and department contacts that have a mailbox."""
+    to = list(campaign.report.to)
+    cc = [str(e) for e in dict.fromkeys(
+        [campaign.lead_contact.email, *(d.contact.email for d in campaign.departments if d.contact)]) if e]
+    return to, [e for e in cc if e not in to]
+
+
+def prepare(engine: Engine, campaign: Campaign, as_of: dt.date) -> tuple[dict, list[str]]:
+    """Collect and reconcile; when the figures agree, write the HTML and the XLSX of this version.
+    Returns (what the send step needs, reconciliation problems — non-empty: nothing was written)."""
+    kind, report_version = version(campaign, as_of)
+    figures = collect(engine, campaign, as_of)
+    problems = gate(figures)
+    if problems:
+        return {"version": report_version, "kind": kind}, problems
+    folder = outputs(campaign, report_version)
+    folder.mkdir(parents=True, exist_ok=True)
+    html = folder / "report.html"
+    html.write_text(render(figures, kind), encoding="utf-8")
+    xlsx = write_workbook(figures, folder / f"{title(campaign, kind, as_of)}.xlsx")
+    return {"version": report_version, "kind": kind, "title": title(campaign, kind, as_of), "html": str(html),
+            "xlsx": str(xlsx), "charts": [str(p) for p in write_charts(figures, folder)],
+            "missing_parts": figures.missing_parts,
+            **{k: figures.province[k] for k in ("counties", "reporting", "workers", "chartered", "classes")}}, []
+
+
+def send(engine: Engine, campaign: Campaign, prepared: dict, smtp, resend_tag: str | None = None) -> bool:
+    """The prepared version to the leadership office, once; `resend_tag` (e.g. the run id) makes a
+    deliberate second sending its own message. True if sent now."""
+    from chunnuan.common import mail
+
+    to, cc = recipients(campaign)
+    key = f"report-{campaign.id}-{prepared['version']}" + (f"-resend-{resend_tag}" if resend_tag else "")
+    html = Path(prepared["html"]).read_text(encoding="utf-8")
+    return mail.send_once(engine, smtp, key, campaign.id, to, f"【{campaign.name}】{prepared['title']}", html, cc=cc,
+                          attachments=[Path(prepared["xlsx"])], images=[Path(p) for p in prepared["charts"]])
+
+
+def alert_coordinators(engine: Engine, campaign: Campaign, smtp, key: str, subject: str, lines: list[str]) -> bool:
+    """A short alert to the campaign's lead contact (the coordinators' office), once per key."""
+    from chunnuan.common import mail
+
+    if campaign.lead_contact.email is None:
+        return False
+    html = mail.render("report_alert.html.j2", lines=lines, campaign_name=campaign.name)
+    return mail.send_once(engine, smtp, key, campaign.id, [str(campaign.lead_contact.email)],
+                          f"【{campaign.name}】{subject}", html)

@@ -1,0 +1,1 @@
+"""Synthetic campaign data for the demo, the tests and the benchmarks."""

@@ -1,0 +1,87 @@
+"""Synthetic submissions of what counties and departments did (for the demo): job-fair results of the
+published rollout, and service-item progress per area and week. Rows carry the form's Chinese headers;
+a few carry the mistakes clerks make, so the intake's quarantine shows. Deterministic by seed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from chunnuan.config import divisions
+from chunnuan.config.campaign import Campaign
+from chunnuan.intake.kinds.fair_results import FAIR_RESULTS
+from chunnuan.intake.kinds.openings import OPENINGS
+from chunnuan.intake.kinds.progress import PROGRESS, figure_table
+
+HELD = 0.9  # share of planned fairs that were held by the report date and reported
+MISTAKES = 0.02  # result rows with 达成意向 > 进场
+
+
+def _headers(schema, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns={c.field: c.header for c in schema.columns})[[c.header for c in schema.columns]]
+
+
+def opening_rows(campaign: Campaign, openings: pd.DataFrame) -> pd.DataFrame:
+    """opening_synth rows as the form has them: openings outside the province name their province."""
+    province_of = openings["county_code"].str.slice(0, 2) + "0000"
+    names = {code: divisions.all_divisions()[code].name for code in province_of.unique()}
+    outside = province_of != campaign.province_code
+    return _headers(OPENINGS, openings.assign(province=province_of.map(names).where(outside, "")))
+
+
+def fair_results(campaign: Campaign, fairs: pd.DataFrame, until: dt.date, seed: int) -> pd.DataFrame:
+    """Results of the planned fairs held up to `until` (fairs: job_fair rows of the published plan)."""
+    rng = np.random.default_rng([seed, 41])
+    province = divisions.province(campaign.province_code)
+    held = fairs[(pd.to_datetime(fairs["fair_date"]).dt.date <= until)].sort_values("fair_no").reset_index(drop=True)
+    held = held[rng.random(len(held)) < HELD].reset_index(drop=True)
+    n = len(held)
+    live = (held["mode"] == "直播带岗").to_numpy()
+    employers = rng.integers(15, 80, n)
+    attendance = np.where(live, rng.integers(3000, 30000, n),
+                          np.maximum(held["expected_seekers"].to_numpy() * rng.uniform(0.6, 1.4, n), 50)).astype(int)
+    intentions = (attendance * np.where(live, rng.uniform(0.01, 0.04, n), rng.uniform(0.15, 0.4, n))).astype(int)
+    poor_share = np.where(held["session"] == "脱贫劳动力专场", rng.uniform(0.6, 0.9, n), rng.uniform(0.05, 0.25, n))
+    wrong = rng.random(n) < MISTAKES
+    frame = pd.DataFrame({
+        "county": held["county_code"].map(province.county_label),
+        "fair_no": held["fair_no"],
+        "fair_name": held["title"],
+        "fair_date": held["fair_date"].astype(str),
+        "mode": held["mode"],
+        "employers": employers,
+        "positions": employers * rng.integers(5, 40, n),
+        "attendance": attendance,
+        "attendance_poor": (attendance * poor_share).astype(int),
+        "intentions": np.where(wrong, attendance + rng.integers(1, 50, n), intentions),
+        "intentions_poor": (intentions * poor_share).astype(int),
+        "reporting_unit": held["county_code"].map(lambda c: province.counties[c].name + "人力资源和社会保障局"),
+        "reported_on": (pd.to_datetime(held["fair_date"]) + pd.Timedelta(days=2)).dt.strftime("%Y-%m-%d"),
+    })
+    return _headers(FAIR_RESULTS, frame)
+
+
+def service_progress(campaign: Campaign, dates: list[dt.date], seed: int) -> pd.DataFrame:
+    """Cumulative figures of every configured service item for every county and city (市本级) on each date;
+    a few counties never report, so the report shows 未报送 where it applies."""
+    rng = np.random.default_rng([seed, 43])
+    province = divisions.province(campaign.province_code)
+    areas = [(province.county_label(c), province.counties[c].name) for c in sorted(province.counties)]
+    areas = [a for a in areas if rng.random() > 0.05] + [(c.name, c.name + "本级") for c in province.cities.values()]
+    figures = figure_table(campaign)
+    scale = np.where(figures["unit"].isin(["万元"]), 20.0, np.where(figures["unit"].isin(["人", "人次", "个", "份"]),
+                                                                     400.0, 12.0))
+    rows = []
+    for label, unit_name in areas:
+        pace = rng.uniform(0.3, 1.5, len(figures))
+        for step, day in enumerate(sorted(dates), start=1):
+            values = scale * pace * step / len(dates)
+            for (_, f), value in zip(figures.iterrows(), values, strict=True):
+                rows.append({"area": label, "item": f["item_name"], "figure": f["figure_name"],
+                             "value": round(value, 2) if f["unit"] == "万元" else int(value),
+                             "as_of": day.isoformat(), "department": f"{unit_name}春暖行动工作专班",
+                             "reported_on": day.isoformat()})
+    return _headers(PROGRESS, pd.DataFrame(rows))

@@ -1,0 +1,1295 @@
+"""A synthetic province for the demand survey: one submission per county and the truth of every mistake.
+
+`generate(campaign, workers, seed, out)` writes what a province's county offices would send: XLSX
+(some with a merged title row, real date cells, numbers typed into text columns), GBK CSV from older
+Excel, UTF-8 CSV with or without BOM, header variants and the cell forms clerks really type. About 4%
+of rows carry exactly one injected mistake (or are an older report of a worker another county also
+reported); `out/_truth/injected.csv` lists each with the check code the intake gate must give it, so
+tests can hold the gate to it. The truth sits in a subfolder so a landing-folder scan never picks it up.
+
+ID numbers carry the county code in force in the holder's birth year (python-stdnum's history of codes),
+so they pass stdnum.cn.ric.is_valid; younger workers and unchanged counties carry today's code.
+
+Workers asking for a 点对点 charter bus (about 30%) travel the way counties organise charters: on a
+few routes per county to the province's largest destinations and on a few peak days, within their
+flex days, so that most of them can fill coaches when the charter planner runs on the survey.
+
+The same (campaign, workers, seed, formats) gives byte-identical files, and the files' mtimes fix the
+arrival order. Everything is built column-wise with numpy; only files are looped over, so a million
+rows take seconds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+import os
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import holidays
+import numpy as np
+import pandas as pd
+
+from chunnuan.config import divisions
+from chunnuan.config.campaign import Campaign
+from chunnuan.intake.schema import COLUMNS
+
+FIELDS = tuple(c.field for c in COLUMNS)
+TRUTH_DIR = "_truth"
+TRUTH_COLUMNS = ["file", "row", "code", "field", "kept_file", "kept_row"]
+FORMATS = ("mixed", "csv")
+
+EPOCH = np.datetime64("1970-01-01", "D")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+ZIP_TIME = (2024, 1, 1, 9, 0, 0)
+
+MISTAKE_RATE = 0.034  # plus ~0.6% duplicate reports: about 4% of rows need the gate's attention
+DUPLICATE_RATE = 0.006
+MAX_FILE_MISTAKE_SHARE = 0.15  # well under intake.max_bad_row_share (20%): no file is sent back whole
+
+# ---------------------------------------------------------------------------------------------------
+# Data pools. Chinese only as data; every string here is GBK-encodable (older Excel writes GBK CSV).
+# ---------------------------------------------------------------------------------------------------
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤蒙农"
+)
+# Surnames much more common in one province than nationally (壮族 names in Guangxi, for instance).
+LOCAL_SURNAMES = {"450000": "黄韦覃莫蒙陆梁李农廖", "370000": "王张李刘孙"}
+GIVEN_MALE = "伟强军磊洋勇杰涛斌超明辉刚健峰建华平鹏宇浩俊文波志海林东亮晨旭飞龙福永胜德成国庆发金贵兴"
+GIVEN_FEMALE = "芳娟敏静丽艳娜秀英玲霞燕萍红梅兰琳婷雪慧颖倩洁琴凤桂珍莉丹月春"
+TOWN_FIRST = "大新东西南北上下长石龙马平安和兴福古白黄青太永三双金沙官水江桥塘思六那"
+TOWN_SECOND = "安平山江田塘岭坪水林口湾圩桥村头坡洞冲陂河城庄集"
+TRADES = (
+    "普工", "电子装配工", "焊工", "电工", "叉车司机", "缝纫工", "中式烹调师", "保安员", "家政服务员", "快递员",
+    "建筑木工", "钢筋工", "汽车维修工", "美容美发", "育婴员", "养老护理员", "电商直播", "挖掘机驾驶员",
+)
+TRAINING_TRADES = (
+    "电工", "焊工", "家政服务员", "育婴员", "养老护理员", "电商直播", "中式烹调师", "挖掘机驾驶员",
+    "叉车司机", "汽车维修工", "茶艺师", "电子商务师",
+)
+BRANDS = ("华兴", "鸿达", "宏发", "永利", "金辉", "恒通", "德力", "联创", "嘉盛", "新兴", "顺达", "远大",
+          "立信", "富源", "中川", "明达")
+INDUSTRIES = ("电子", "五金", "服装", "塑胶", "家具", "建筑工程", "物流", "食品", "纺织", "机械", "光电", "印刷")
+COMPANY_FORMS = ("有限公司", "有限公司", "股份有限公司", "制品厂")
+
+# Where the province's workers work: (province, city, share). The cities are checked against
+# divisions.place_names when generating, so a typo here fails loudly instead of quarantining rows.
+DESTINATIONS = {
+    "450000": (
+        ("广东省", "深圳市", 18), ("广东省", "东莞市", 15), ("广东省", "广州市", 13), ("广东省", "佛山市", 10),
+        ("广东省", "中山市", 5), ("广东省", "惠州市", 4), ("广东省", "江门市", 3), ("广东省", "珠海市", 2),
+        ("广东省", "肇庆市", 2), ("浙江省", "宁波市", 3), ("浙江省", "杭州市", 2), ("浙江省", "温州市", 1.5),
+        ("浙江省", "金华市", 1.5), ("福建省", "厦门市", 2.5), ("福建省", "泉州市", 2), ("福建省", "福州市", 1.5),
+        ("广西壮族自治区", "南宁市", 6), ("广西壮族自治区", "柳州市", 3), ("广西壮族自治区", "桂林市", 1.5),
+        ("广西壮族自治区", "玉林市", 1.5), ("海南省", "海口市", 1), ("海南省", "三亚市", 1),
+    ),
+    "370000": (
+        ("江苏省", "苏州市", 10), ("江苏省", "南京市", 5), ("江苏省", "无锡市", 4), ("江苏省", "常州市", 2),
+        ("北京市", "北京市", 10), ("天津市", "天津市", 10), ("上海市", "上海市", 10), ("浙江省", "宁波市", 5),
+        ("浙江省", "杭州市", 4), ("山东省", "青岛市", 12), ("山东省", "济南市", 8), ("山东省", "烟台市", 4),
+        ("山东省", "潍坊市", 3), ("山东省", "临沂市", 3), ("广东省", "深圳市", 3), ("广东省", "广州市", 2),
+    ),
+}
+# 点对点 charter requests (see _organise_charters): counties organise coaches on a few routes and peak days.
+CHARTER_CITIES = 4  # to the province's largest destinations (Guangxi: 深圳 东莞 广州 佛山)
+ROUTE_TARGET = 150  # a county adds a city per ~150 requests of a trip type (three coaches' worth)
+DEPARTURE_TARGET = 100  # a route adds a departure day per ~100 requests (two 53-seat coaches)
+CHARTER_DAY_POWER = 2  # departure days: the trip's travel-day weights squared (half the spread around the peak)
+CHARTER_SHIFT = {0: 55, -1: 15, 1: 15, -2: 7.5, 2: 7.5}  # a requester's date - his departure's (within his flex)
+CHARTER_LONE_SHARE = 0.15  # requests on no organised route: own city and day, the planner refers most
+POVERTY_SHARES = {"450000": (0.20, 0.02), "370000": (0.08, 0.01)}  # (脱贫人口, 监测对象)
+DEFAULT_POVERTY_SHARES = (0.10, 0.01)
+NEIGHBOURS = {  # 湖南 广东 贵州 云南 / 河南 河北 江苏 安徽
+    "450000": ("430000", "440000", "520000", "530000"),
+    "370000": ("410000", "130000", "320000", "340000"),
+}
+AREA_CODES = {
+    "450000": ("0771", "0772", "0773", "0774", "0775", "0776", "0777", "0778", "0779"),
+    "370000": ("0531", "0532", "0533", "0534", "0535", "0536", "0537", "0538", "0539", "0543", "0546"),
+}
+MOBILE_PREFIXES = {  # prefix -> weight; all inside libphonenumber's CN mobile pattern
+    **{f"13{d}": 3 for d in range(10)}, **{f"15{d}": 2 for d in (0, 1, 2, 3, 5, 6, 7, 8, 9)},
+    **{f"18{d}": 2 for d in range(10)}, **{f"17{d}": 1 for d in (3, 5, 6, 7, 8)},
+    **{f"19{d}": 1 for d in (1, 5, 8, 9)}, "166": 1, "147": 1,
+}
+
+# Header variants counties send; the reader folds them onto the official header.
+HEADER_ALIASES = {
+    "name": ("农民工姓名",), "id_number": ("身份证号码", "公民身份号码"), "phone": ("手机号码", "联系方式"),
+    "home_county": ("户籍县（市、区）", "户籍所在县(市、区)"), "home_township": ("乡镇",),
+    "travel_date": ("出行日期",), "flex_days": ("可提前推迟天数",), "work_province": ("务工省份",),
+    "work_city": ("务工城市",), "employer": ("务工单位", "工作单位"), "needs_charter": ("是否需要包车",),
+    "needs_training": ("是否需要培训",),
+}
+
+# Injected mistakes: check code -> relative frequency. id_excel_number only happens in XLSX files.
+MISTAKES = {
+    "missing": 24, "phone_invalid": 18, "id_checksum": 14, "date_invalid": 10, "date_out_of_window": 10,
+    "choice_invalid": 10, "county_unknown": 7, "id_excel_number": 16,
+}
+MISSING_FIELDS = {
+    "phone": 34, "travel_date": 12, "home_county": 10, "trip_type": 10, "work_city": 10, "name": 6,
+    "id_number": 6, "needs_charter": 5, "reported_on": 4, "work_province": 3,
+}
+CHOICE_FIELDS = {
+    "trip_type": 40, "poverty_status": 25, "needs_charter": 15, "job_need": 10, "needs_training": 10,
+}
+BAD_CHOICES = {  # none of these is a value or an alias the gate accepts
+    "trip_type": ("回家", "外出", "返程", "回乡", "返工"),
+    "poverty_status": ("贫困户", "是", "低保户", "一般户"),
+    "needs_charter": ("要", "待定", "可能"),
+    "job_need": ("打工", "有", "待定", "找工作"),
+    "needs_training": ("想", "待定", "要", "可以"),
+}
+BAD_DATES = {
+    "travel_date": ("2月30日", "下周", "2024-02-30", "节后", "正月初八", "待定", "2024年2月", "2024-13-05"),
+    "reported_on": ("1月32日", "2024-01-32", "上周", "2024.2.30"),
+}
+DATE_INVALID_FIELDS = {"travel_date": 8, "reported_on": 2}
+FIXED_FIELD = {
+    "phone_invalid": "phone", "id_checksum": "id_number", "id_excel_number": "id_number",
+    "county_unknown": "home_county", "date_out_of_window": "travel_date",
+}
+
+# Date cell forms. Text styles work in CSV and XLSX; CELL and NUMBER are typed XLSX cells.
+ISO, SLASH, CHINESE, DOTTED, COMPACT, SERIAL_TEXT, CELL, NUMBER = range(8)
+TEXT_STYLES = (ISO, SLASH, CHINESE, DOTTED, COMPACT, SERIAL_TEXT)
+CSV_DOMINANT = {ISO: 45, SLASH: 30, CHINESE: 20, DOTTED: 5}
+XLSX_DOMINANT = {CELL: 60, ISO: 20, CHINESE: 10, SLASH: 10}
+CSV_OTHER = (ISO, SLASH, CHINESE, DOTTED, COMPACT, SERIAL_TEXT)
+XLSX_OTHER = (CELL, NUMBER, ISO, SLASH, CHINESE)
+
+_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
+_ID_CHECK_CHARS = np.frombuffer(b"10X98765432", dtype=np.uint8)
+_FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+_COUNTY_SUFFIX = re.compile(r"(?:各族自治县|\w{1,3}族自治县|自治县|县|市|区)$")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------------------------------
+
+
+def _rng(seed: int, purpose: str) -> np.random.Generator:
+    """One independent stream per purpose, so changing one part of the generator leaves the rest alone."""
+    return np.random.default_rng([seed, zlib.crc32(purpose.encode())])
+
+
+def _pick(rng: np.random.Generator, options: dict, size: int) -> np.ndarray:
+    keys = list(options)
+    weights = np.array([options[k] for k in keys], dtype=float)
+    chosen = rng.choice(len(keys), size=size, p=weights / weights.sum())
+    return np.array(keys, dtype=object)[chosen]
+
+
+def _pool(values) -> np.ndarray:
+    return np.array(list(values), dtype=object)
+
+
+def _digits(values: np.ndarray, width: int) -> np.ndarray:
+    """Decimal digits of non-negative integers, most significant first: shape (n, width)."""
+    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    return (values.astype(np.int64)[:, None] // powers) % 10
+
+
+def _day(date: dt.date) -> int:
+    return int((np.datetime64(date, "D") - EPOCH).astype(int))
+
+
+def _date(day: int) -> dt.date:
+    return dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
+
+
+def _year_month_day(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    d = EPOCH + days.astype("timedelta64[D]")
+    months = d.astype("datetime64[M]")
+    year = d.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = months.astype(np.int64) % 12 + 1
+    day = (d - months).astype(np.int64) + 1
+    return year, month, day
+
+
+def _rank_within(groups: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Rank (0 = smallest key) of each element among the elements of its group."""
+    order = np.lexsort((keys, groups))
+    sorted_groups = groups[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_groups)) + 1]
+    first_of_group = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = np.arange(len(order)) - first_of_group
+    return ranks
+
+
+# ---------------------------------------------------------------------------------------------------
+# ID numbers (GB 11643)
+# ---------------------------------------------------------------------------------------------------
+
+
+def check_chars(first17: np.ndarray) -> np.ndarray:
+    """GB 11643 check character (ASCII code) for rows of 17 digits."""
+    total = (first17.astype(np.int64) * _ID_WEIGHTS).sum(axis=1)
+    return _ID_CHECK_CHARS[total % 11]
+
+
+def id_numbers(county_codes: np.ndarray, birth_days: np.ndarray, sequence: np.ndarray) -> np.ndarray:
+    """18-character resident ID numbers: county code, birth date, 3-digit sequence, check character."""
+    year, month, day = _year_month_day(birth_days)
+    grid = np.empty((len(county_codes), 18), dtype=np.uint8)
+    grid[:, :6] = _digits(county_codes, 6)
+    grid[:, 6:14] = _digits(year * 10000 + month * 100 + day, 8)
+    grid[:, 14:17] = _digits(sequence, 3)
+    grid[:, 17] = check_chars(grid[:, :17]) - ord("0")
+    grid += ord("0")
+    return grid.view("S18").ravel().astype("U18").astype(object)
+
+
+def _wrong_check_char(ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The same IDs with a check character that is certainly wrong."""
+    grid = np.frombuffer("".join(ids.tolist()).encode("ascii"), dtype=np.uint8).reshape(-1, 18).copy()
+    position = np.zeros(256, dtype=np.int64)
+    position[_ID_CHECK_CHARS] = np.arange(11)
+    grid[:, 17] = _ID_CHECK_CHARS[(position[grid[:, 17]] + rng.integers(1, 11, len(ids))) % 11]
+    return grid.view("S18").ravel().astype("U18").astype(object)
+
+
+# ---------------------------------------------------------------------------------------------------
+# ID region codes: a number keeps the county code in force when it was issued
+# ---------------------------------------------------------------------------------------------------
+
+_NAME_YEARS = re.compile(r"(?:\[(?P<start>\d*)-(?P<end>\d*)\])?(?P<name>.+)")
+
+
+@cache
+def _code_history(province_code: str) -> tuple[tuple[int, str, int, int], ...]:
+    """(code, county name, first year, last year) of every county code python-stdnum knows in the province.
+
+    stdnum.cn.ric (and real life) only accept a region code that existed in the holder's birth year:
+    a worker from 贵港市平南县 born in 1980 carries 452524 (平南县 before 1995), not 450821.
+    """
+    from stdnum import numdb
+
+    out = []
+    for _, low, _, _, children in numdb.get("cn/loc").prefixes:
+        if low != province_code[:2]:
+            continue
+        for _, child_low, child_high, props, _ in children:
+            for part in props.get("county", "").split(","):
+                found = _NAME_YEARS.fullmatch(part)
+                if found is None:
+                    continue
+                for code in range(int(low + child_low), int(low + child_high) + 1):
+                    if code % 100:  # prefecture entries (..00) are no county
+                        out.append((code, found["name"], int(found["start"] or 0), int(found["end"] or 9999)))
+    return tuple(out)
+
+
+def _region_codes(counties: Counties, province_code: str, years: np.ndarray) -> np.ndarray:
+    """For each county and birth year, an ID region code in force that year (0 where none is known).
+
+    Tried in order: the county's own code, older codes of the same name (平南县 452524), then any such
+    code of a county of the same city (a district created later: its people carry the old county's code).
+    """
+    history = _code_history(province_code)
+    by_root: dict[str, list] = {}
+    for entry in history:
+        by_root.setdefault(_COUNTY_SUFFIX.sub("", entry[1]), []).append(entry)
+    own = []
+    for code, name in zip(counties.codes, counties.names, strict=True):
+        same_code = [e for e in history if e[0] == code]
+        own.append(same_code + [e for e in by_root.get(_COUNTY_SUFFIX.sub("", name), []) if e[0] != code])
+
+    table = np.zeros((len(counties.codes), len(years)), dtype=np.int64)
+
+    def fill(i: int, candidates: list) -> None:
+        for j, year in enumerate(years):
+            if table[i, j] == 0:
+                table[i, j] = next((c for c, _, start, end in candidates if start <= year <= end), 0)
+
+    for i, candidates in enumerate(own):
+        fill(i, candidates)
+    for i in range(len(counties.codes)):
+        neighbours = np.flatnonzero(counties.city == counties.city[i])
+        fill(i, [e for k in neighbours for e in own[k]])
+    return table
+
+
+# ---------------------------------------------------------------------------------------------------
+# The calendar: Spring Festival from the `holidays` package, travel days weighted around it
+# ---------------------------------------------------------------------------------------------------
+
+
+def spring_festival_holiday(year: int) -> tuple[dt.date, dt.date]:
+    """First and last day off of the statutory Spring Festival holiday (2024: 02-10 .. 02-17)."""
+    calendar = holidays.China(years=year, language="en_US")
+    festival = min(calendar.get_named("Spring Festival"))
+    first = last = festival
+    while not calendar.is_working_day(first - dt.timedelta(days=1)):
+        first -= dt.timedelta(days=1)
+    while not calendar.is_working_day(last + dt.timedelta(days=1)):
+        last += dt.timedelta(days=1)
+    return first, last
+
+
+def _travel_day_weights(campaign: Campaign, trip: str) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate travel days inside the travel window and their weights for one trip type.
+
+    返乡 peaks about a week before the holiday (春运 starts ~15 days before); 返岗 peaks on the first
+    days after it and tails off over the following weeks.
+    """
+    window = campaign.travel_window
+    first, last = spring_festival_holiday(window.start.year)
+    days = np.arange(_day(window.start), _day(window.end) + 1)
+    if trip == "返乡":
+        before = _day(first) - days
+        weights = np.where((before >= 1) & (before <= 21), np.exp(-(((before - 7) / 6.0) ** 2)) + 0.15, 0.0)
+    else:
+        after = days - _day(last)
+        weights = np.where(after >= 1, np.exp(-(after - 1) / 7.0), 0.0)
+        weights = np.where((after >= -1) & (after <= 0), 0.3, weights)
+        weights = np.where(after > 40, 0.0, weights)
+    if weights.sum() == 0:  # a window that misses the festival: travel spread over the window
+        weights = np.ones(len(days))
+    return days, weights / weights.sum()
+
+
+def _date_texts(days: np.ndarray, styles: np.ndarray) -> np.ndarray:
+    """Date cells as text in each row's style (typed-cell styles get ISO text; the XLSX writer types them)."""
+    out = np.empty(len(days), dtype=object)
+    if len(days) == 0:
+        return out
+    low, high = int(days.min()), int(days.max())
+    table = np.empty((len(TEXT_STYLES), high - low + 1), dtype=object)
+    for i, day in enumerate(range(low, high + 1)):
+        d = _date(day)
+        table[:, i] = (
+            d.isoformat(), f"{d.year}/{d.month}/{d.day}", f"{d.year}年{d.month}月{d.day}日",
+            f"{d.year}.{d.month}.{d.day}", d.strftime("%Y%m%d"), str((d - EXCEL_EPOCH).days),
+        )
+    text_style = np.where(np.isin(styles, TEXT_STYLES), styles, ISO)
+    return table[text_style, days - low]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Counties
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counties:
+    codes: np.ndarray  # int, sorted
+    names: list[str]  # 平南县
+    labels: list[str]  # 贵港市平南县
+    short: list[str]  # 平南县, or the label where the bare name is ambiguous in the province
+    bare_allowed: np.ndarray  # bool: the bare name resolves to this county
+    city: np.ndarray  # int city code
+    townships: np.ndarray  # object, all counties' townships back to back
+    township_start: np.ndarray  # int, per county
+    township_count: np.ndarray  # int, per county
+
+
+def _township_names(county_name: str, rng: np.random.Generator) -> list[str]:
+    """A plausible list of towns and streets for a county (the seat town first)."""
+    root = _COUNTY_SUFFIX.sub("", county_name) or county_name[:2]
+    urban = county_name.endswith(("区", "市"))
+    names = [root + ("街道" if urban else "镇")]
+    target = int(rng.integers(8, 16))
+    while len(names) < target:
+        name = TOWN_FIRST[rng.integers(len(TOWN_FIRST))] + TOWN_SECOND[rng.integers(len(TOWN_SECOND))]
+        suffix = ("镇", "乡", "街道")[rng.choice(3, p=(0.65, 0.2, 0.15) if urban else (0.75, 0.25, 0.0))]
+        if name + suffix not in names:
+            names.append(name + suffix)
+    return names
+
+
+def _counties(province: divisions.Province, seed: int) -> Counties:
+    rng = _rng(seed, "townships")
+    codes = sorted(province.counties)
+    labels = [province.county_label(c) for c in codes]
+    names = [province.counties[c].name for c in codes]
+    bare_ok = [province.county_names.get(n) == c for n, c in zip(names, codes, strict=True)]
+    towns = [_township_names(n, rng) for n in names]
+    counts = np.array([len(t) for t in towns])
+    return Counties(
+        codes=np.array([int(c) for c in codes]),
+        names=names,
+        labels=labels,
+        short=[n if ok else lab for n, ok, lab in zip(names, bare_ok, labels, strict=True)],
+        bare_allowed=np.array(bare_ok),
+        city=np.array([int(province.city_of(c).code) for c in codes]),
+        townships=_pool(t for ts in towns for t in ts),
+        township_start=np.r_[0, np.cumsum(counts)[:-1]],
+        township_count=counts,
+    )
+
+
+def _county_sizes(counties: Counties, workers: int, seed: int) -> np.ndarray:
+    """Workers per county: rural counties send more people out than city districts; nobody gets zero."""
+    rng = _rng(seed, "county-sizes")
+    n = len(counties.codes)
+    if workers < n:
+        raise ValueError(f"workers={workers} is fewer than the {n} counties: every county sends a file")
+    kind = np.array([1.5 if s.endswith("县") else 1.1 if s.endswith("市") else 0.6 for s in counties.short])
+    weights = rng.lognormal(0.0, 0.6, n) * kind
+    return 1 + rng.multinomial(workers - n, weights / weights.sum())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Workers: one row of typed facts each
+# ---------------------------------------------------------------------------------------------------
+
+
+def _unique_sequences(region: np.ndarray, birth: np.ndarray, male: np.ndarray, rng) -> np.ndarray:
+    """3-digit sequence numbers (odd for men, even for women) making (region, birth, sequence) unique."""
+    n = len(region)
+    seq = np.empty(n, dtype=np.int64)
+    todo = np.arange(n)
+    while len(todo):
+        draw = rng.integers(0, 499, len(todo)) * 2
+        seq[todo] = np.where(male[todo], draw + 1, draw + 2)
+        key = (region.astype(np.int64) * 100_000 + (birth - birth.min())) * 1000 + seq
+        order = np.argsort(key, kind="stable")
+        clash = np.zeros(n, dtype=bool)
+        clash[order[1:][key[order][1:] == key[order][:-1]]] = True  # keep the first, redraw the rest
+        todo = np.flatnonzero(clash)
+    return seq
+
+
+def _names(male: np.ndarray, province_code: str, rng) -> np.ndarray:
+    surnames = list(SURNAMES)
+    weights = 1.0 / np.arange(1, len(surnames) + 1) ** 0.9
+    for ch in LOCAL_SURNAMES.get(province_code, ""):
+        weights[surnames.index(ch)] *= 3.0
+    n = len(male)
+    surname = _pool(surnames)[rng.choice(len(surnames), n, p=weights / weights.sum())]
+    pools = {True: _pool(GIVEN_MALE), False: _pool(GIVEN_FEMALE)}
+    given = np.empty(n, dtype=object)
+    for is_male, pool in pools.items():
+        rows = np.flatnonzero(male == is_male)
+        first = pool[rng.integers(0, len(pool), len(rows))]
+        second = pool[rng.integers(0, len(pool), len(rows))]
+        two_chars = rng.random(len(rows)) < 0.7
+        given[rows] = np.where(two_chars, first + second, first)
+    return surname + given
+
+
+def _phones(n: int, rng) -> np.ndarray:
+    prefixes = list(MOBILE_PREFIXES)
+    weights = np.array([MOBILE_PREFIXES[p] for p in prefixes], dtype=float)
+    prefix = np.array([int(p) for p in prefixes], dtype=np.int64)
+    chosen = prefix[rng.choice(len(prefixes), n, p=weights / weights.sum())]
+    return (chosen * 10**8 + rng.integers(0, 10**8, n)).astype("U11").astype(object)
+
+
+def _destinations(province: divisions.Province) -> list[tuple[str, str, float]]:
+    places = DESTINATIONS.get(province.code) or tuple(
+        (province.name, city.name, 1.0) for city in province.cities.values()
+    )
+    by_name = divisions.provinces_by_name()
+    for prov, city, _ in places:
+        if city not in divisions.place_names(by_name[prov].code):
+            raise ValueError(f"destination {city} is not in {prov}")
+    return list(places)
+
+
+def _births(campaign: Campaign, province: divisions.Province, counties: Counties, county: np.ndarray,
+            rng) -> tuple[np.ndarray, np.ndarray]:
+    """Birth days (age 16-60 at the campaign start, most workers 25-50) and the ID region code of each.
+
+    A birth year for which no code of the county is known is drawn again among the years that have one
+    (a district created in 1983 has no worker with an ID issued before).
+    """
+    start = pd.Timestamp(campaign.window.start)
+    youngest = _day((start - pd.DateOffset(years=campaign.intake.min_worker_age)).date())
+    oldest = _day((start - pd.DateOffset(years=60)).date()) + 1
+    min_age = campaign.intake.min_worker_age
+    age_years = min_age + (60 - min_age) * rng.beta(2.2, 2.6, len(county))
+    age_days = np.round(age_years * 365.2425).astype(np.int64)
+    birth = np.clip(_day(campaign.window.start) - age_days, oldest, youngest)
+
+    first_year = int(_year_month_day(np.array([oldest]))[0][0])
+    years = np.arange(first_year, int(_year_month_day(np.array([youngest]))[0][0]) + 1)
+    table = _region_codes(counties, province.code, years)
+    for _ in range(5):  # redraws land in valid years; a clip at the age bounds may need another pass
+        region = table[county, _year_month_day(birth)[0] - first_year]
+        missing = np.flatnonzero(region == 0)
+        if len(missing) == 0:
+            break
+        for i in np.unique(county[missing]):
+            rows = missing[county[missing] == i]
+            valid_years = years[table[i] > 0]
+            if len(valid_years) == 0:
+                continue
+            new_year = valid_years[rng.integers(0, len(valid_years), len(rows))]
+            jan_first = (np.asarray(new_year - 1970).astype("datetime64[Y]").astype("datetime64[D]") - EPOCH)
+            day_of_year = rng.integers(0, 365, len(rows))
+            birth[rows] = np.clip(jan_first.astype(np.int64) + day_of_year, oldest, youngest)
+    region = table[county, _year_month_day(birth)[0] - first_year]
+    # No code known at all (never the case for Guangxi or Shandong): fall back to today's code.
+    return birth, np.where(region > 0, region, counties.codes[county])
+
+
+def _charter_day_weights(campaign: Campaign, trip: str) -> tuple[np.ndarray, np.ndarray]:
+    """Departure days of organised charters: the trip's travel days, sharper around the peak.
+
+    Counties send their coaches on the busiest days (返岗: the first days after the holiday): the
+    weights are the trip's travel-day weights to the power CHARTER_DAY_POWER, over the same days.
+    """
+    days, p = _travel_day_weights(campaign, trip)
+    return days, p**CHARTER_DAY_POWER / (p**CHARTER_DAY_POWER).sum()
+
+
+def _organise_charters(campaign: Campaign, n_counties: int, county: np.ndarray, trip: np.ndarray,
+                       charter: np.ndarray, flex: np.ndarray, place: np.ndarray, travel: np.ndarray,
+                       shares: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Work city and travel day of the workers asking for a charter, the way counties organise charters.
+
+    Drawn independently, requests spread over every county × city × day and almost none fill a coach.
+    Counties instead run 点对点 coaches on a few routes to the province's CHARTER_CITIES largest
+    destinations (each county has its own order of them, drawn by their shares), one more city per
+    about ROUTE_TARGET requests of a trip type, and on a few peak days (_charter_day_weights), one
+    more departure per about DEPARTURE_TARGET requests of a route. A requester signs up for one of
+    them: his date is the departure's or one near it (CHARTER_SHIFT), never further than his flex days,
+    so his window covers the departure. CHARTER_LONE_SHARE of the requests keep their own city and
+    day (no organised route; the planner refers most of them). Returns new (place, travel); rows that
+    do not ask for a charter keep theirs. Vectorised: one pass over the requests, no loop per county.
+    """
+    rng = _rng(seed, "charter-routes")
+    k = min(CHARTER_CITIES, len(shares))
+    pool = np.argsort(-shares, kind="stable")[:k]
+    keys = np.log(shares[pool]) + rng.gumbel(size=(n_counties, k))  # Gumbel top-k: each county's order
+    preference = pool[np.argsort(-keys, axis=1, kind="stable")]  # (county, rank) -> place
+
+    rows = np.flatnonzero(charter & (rng.random(len(charter)) >= CHARTER_LONE_SHARE))
+    home = county[rows]
+    returning = trip[rows] == "返乡"
+    group = home * 2 + returning  # (county, trip type)
+    routes = np.clip(np.rint(np.bincount(group, minlength=2 * n_counties) / ROUTE_TARGET), 1, k).astype(np.int64)
+    weight = shares[preference[home]] * (np.arange(k) < routes[group][:, None])
+    cumulative = weight.cumsum(axis=1)
+    rank = (cumulative < (rng.random(len(rows)) * cumulative[:, -1])[:, None]).sum(axis=1)
+    rank = np.minimum(rank, routes[group] - 1)
+
+    route = group * k + rank  # (county, trip type, city)
+    route_size = np.bincount(route, minlength=2 * n_counties * k)
+    batches = np.maximum(1, np.rint(route_size / DEPARTURE_TARGET)).astype(np.int64)
+    batch = _rank_within(route, rng.random(len(rows))) * batches[route] // route_size[route]
+    batch_returning = np.repeat(np.arange(len(batches)) // k % 2 == 1, batches)
+    departure = np.empty(len(batch_returning), dtype=np.int64)
+    allowed = np.zeros(len(rows), dtype=bool)
+    shifted = np.clip(_pick(rng, CHARTER_SHIFT, len(rows)).astype(np.int64), -flex[rows], flex[rows])
+    day = np.empty(len(rows), dtype=np.int64)
+    for kind, is_returning in (("返乡", True), ("返岗", False)):
+        days, p = _charter_day_weights(campaign, kind)
+        in_kind = batch_returning == is_returning
+        departure[in_kind] = rng.choice(days, int(in_kind.sum()), p=p)
+        at = returning == is_returning
+        day[at] = departure[np.r_[0, np.cumsum(batches)[:-1]][route[at]] + batch[at]]
+        index = day[at] + shifted[at] - days[0]
+        ok = (index >= 0) & (index < len(days))
+        ok[ok] = p[index[ok]] > 0
+        allowed[at] = ok
+    day = np.where(allowed, day + shifted, day)  # a shift off the trip's travel days keeps the departure's
+
+    place, travel = place.copy(), travel.copy()
+    place[rows] = preference[home, rank]
+    travel[rows] = day
+    return place, travel
+
+
+def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Counties, workers: int,
+                  seed: int) -> dict[str, np.ndarray]:
+    rng = _rng(seed, "workers")
+    county = np.repeat(np.arange(len(counties.codes)), _county_sizes(counties, workers, seed))
+    n = len(county)
+    male = rng.random(n) < 0.65
+
+    birth, region = _births(campaign, province, counties, county, rng)
+    sequence = _unique_sequences(region, birth, male, rng)
+
+    trip = np.where(rng.random(n) < 0.55, "返岗", "返乡").astype(object)
+    travel = np.empty(n, dtype=np.int64)
+    for kind in ("返乡", "返岗"):
+        rows = np.flatnonzero(trip == kind)
+        days, p = _travel_day_weights(campaign, kind)
+        travel[rows] = rng.choice(days, len(rows), p=p)
+    window_start = _day(campaign.window.start)
+    report_lag = rng.integers(1, 21, n)
+
+    poor, monitored = POVERTY_SHARES.get(province.code, DEFAULT_POVERTY_SHARES)
+    places = _destinations(province)
+    shares = np.array([w for *_, w in places], dtype=float)
+    place = rng.choice(len(places), n, p=shares / shares.sum())
+
+    returning = trip == "返乡"
+    job_need = np.where(
+        returning,
+        _pick(rng, {"无": 55, "本地就业": 20, "外出务工": 25}, n),
+        _pick(rng, {"无": 65, "本地就业": 5, "外出务工": 30}, n),
+    )
+    training = np.where(rng.random(n) < 0.18, "是", "否").astype(object)
+    company = (
+        _pool(BRANDS)[rng.integers(0, len(BRANDS), n)]
+        + _pool(INDUSTRIES)[rng.integers(0, len(INDUSTRIES), n)]
+        + _pool(COMPANY_FORMS)[rng.integers(0, len(COMPANY_FORMS), n)]
+    )
+    township = counties.township_start[county] + np.floor(
+        rng.random(n) ** 1.6 * counties.township_count[county]
+    ).astype(np.int64)
+    # Every draw of this stream comes in the order it always had and the charter routes have their own
+    # stream: reorganising charter requests changes where and when they travel, nothing else.
+    name = _names(male, province.code, rng)
+    phone = _phones(n, rng)
+    poverty = _pick(rng, {"否": 1 - poor - monitored, "脱贫人口": poor, "监测对象": monitored}, n)
+    flex = rng.choice(8, n, p=[0.3, 0.15, 0.15, 0.15, 0.08, 0.07, 0.05, 0.05])
+    has_employer = rng.random(n) < 0.75
+    charter = rng.random(n) < np.where(returning, 0.12, 0.45)
+    trade = np.where(job_need == "无", "", _pool(TRADES)[rng.integers(0, len(TRADES), n)])
+    training_trade = np.where(
+        training == "是", _pool(TRAINING_TRADES)[rng.integers(0, len(TRAINING_TRADES), n)], ""
+    )
+
+    place, travel = _organise_charters(campaign, len(counties.codes), county, trip, charter, flex, place,
+                                       travel, shares, seed)
+    reported = np.minimum(np.maximum(travel - report_lag, window_start), travel)
+    short_city = _pool(divisions.short_name(c) for _, c, _ in places)[place]
+    return {
+        "home": county,
+        "id": id_numbers(region, birth, sequence),
+        "name": name,
+        "phone": phone,
+        "township": township,
+        "poverty": poverty,
+        "trip": trip,
+        "travel_day": travel,
+        "flex": flex,
+        "work_province": _pool(p for p, _, _ in places)[place],
+        "work_province_short": _pool(divisions.short_name(p) for p, _, _ in places)[place],
+        "work_city": _pool(c for _, c, _ in places)[place],
+        "work_city_short": short_city,
+        "employer": np.where(has_employer, short_city + company, ""),
+        "charter": np.where(charter, "是", "否").astype(object),
+        "job_need": job_need,
+        "trade": trade,
+        "training": training,
+        "training_trade": training_trade,
+        "reported_day": reported,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Duplicate reports: the same worker in a second county's file, with a different 填报日期
+# ---------------------------------------------------------------------------------------------------
+
+
+def _add_duplicate_reports(rows: dict[str, np.ndarray], counties: Counties, campaign: Campaign,
+                           seed: int) -> dict[str, np.ndarray]:
+    """Append a second report for some workers, filed by another county (same city where possible).
+
+    The two reports get different 填报日期 inside [window start, travel date]; the earlier one must
+    lose when submissions are merged. `pair` links the two rows, `late` marks the winner.
+    """
+    rng = _rng(seed, "duplicates")
+    n = len(rows["home"])
+    window_start = _day(campaign.window.start)
+    candidates = np.flatnonzero(rows["travel_day"] > window_start)
+    k = min(int(round(DUPLICATE_RATE * n)), len(candidates))
+    chosen = np.sort(rng.choice(candidates, k, replace=False))
+
+    other = np.empty(k, dtype=np.int64)
+    for i, home in enumerate(rows["home"][chosen]):  # k is small (0.6% of workers)
+        everyone_else = np.delete(np.arange(len(counties.codes)), home)
+        same_city = everyone_else[counties.city[everyone_else] == counties.city[home]]
+        pool = same_city if len(same_city) else everyone_else
+        other[i] = pool[rng.integers(len(pool))]
+
+    span = rows["travel_day"][chosen] - window_start
+    early = window_start + np.floor(rng.random(k) * span).astype(np.int64)
+    late = early + 1 + np.floor(rng.random(k) * (rows["travel_day"][chosen] - early)).astype(np.int64)
+    copy_wins = rng.random(k) < 0.5
+    # A small county must not end up with many losing rows: keep at most 10% of a file's rows losers.
+    loser_file = np.where(copy_wins, rows["home"][chosen], other)
+    room = np.floor(0.1 * np.bincount(rows["home"], minlength=len(counties.codes))).astype(np.int64)
+    keep = _rank_within(loser_file, np.arange(k)) < room[loser_file]
+    chosen, other, early, late = chosen[keep], other[keep], early[keep], late[keep]
+    copy_wins = copy_wins[keep]
+    k = len(chosen)
+
+    out = {name: np.concatenate([values, values[chosen]]) for name, values in rows.items()}
+    out["file"] = np.concatenate([rows["home"], other])
+    out["reported_day"][chosen] = np.where(copy_wins, early, late)
+    out["reported_day"][n:] = np.where(copy_wins, late, early)
+    new_phone = rng.random(k) < 0.3  # a worker who changed numbers between the two reports
+    out["phone"][n:] = np.where(new_phone, _phones(k, rng), out["phone"][n:])
+    out["pair"] = np.full(n + k, -1, dtype=np.int64)
+    out["pair"][chosen] = np.arange(k)
+    out["pair"][n:] = np.arange(k)
+    out["late"] = np.zeros(n + k, dtype=bool)
+    out["late"][chosen] = ~copy_wins
+    out["late"][n:] = copy_wins
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Files: format, encoding, title row, header words and habits of each county office
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    county: int
+    name: str
+    kind: str  # xlsx | csv
+    encoding: str  # utf-8 | utf-8-sig | gbk (CSV only)
+    title: str | None
+    subtitle: str | None
+    headers: tuple[str, ...]
+    reporting_unit: str
+    date_style: int
+    bare_county_share: float
+    numeric_phones: bool
+    numeric_flex: bool
+    instructions_sheet: bool
+    crlf: bool
+    arrival: int
+
+    @property
+    def first_data_row(self) -> int:
+        return 2 + (self.title is not None) + (self.subtitle is not None)
+
+    @property
+    def format_label(self) -> str:
+        return "xlsx" if self.kind == "xlsx" else {"gbk": "csv_gbk", "utf-8": "csv_utf8"}.get(
+            self.encoding, "csv_utf8_bom"
+        )
+
+
+def _kinds(n: int, formats: str, rng) -> list[tuple[str, str]]:
+    """Exact shares, shuffled: a third XLSX, then of the CSVs a third GBK, the rest UTF-8 (some with BOM)."""
+    if formats == "csv":
+        kinds = [("csv", "utf-8")] * n
+    else:
+        n_xlsx = round(n / 3)
+        n_gbk = round((n - n_xlsx) / 3)
+        kinds = [("xlsx", "")] * n_xlsx + [("csv", "gbk")] * n_gbk + [("csv", "utf-8")] * (n - n_xlsx - n_gbk)
+    kinds = [kinds[i] for i in rng.permutation(n)]
+    return [(k, "utf-8-sig" if e == "utf-8" and rng.random() < 0.4 else e) for k, e in kinds]
+
+
+def _headers(style: int, rng) -> tuple[str, ...]:
+    out = []
+    for col in COLUMNS:
+        header = col.header
+        if style == 1 and col.field in HEADER_ALIASES and rng.random() < 0.6:
+            options = HEADER_ALIASES[col.field]
+            header = options[rng.integers(len(options))]
+        elif style == 2:  # a template typed with full-width brackets and * on required columns
+            header = ("*" if col.required else "") + header.replace("(", "（").replace(")", "）")
+        out.append(header)
+    return tuple(out)
+
+
+def _plan_files(counties: Counties, campaign: Campaign, formats: str, seed: int) -> list[FilePlan]:
+    rng = _rng(seed, "files")
+    n = len(counties.codes)
+    kinds = _kinds(n, formats, rng)
+    arrival = rng.permutation(n)
+    year = campaign.travel_window.start.year
+    plans = []
+    for i in range(n):
+        kind, encoding = kinds[i]
+        xlsx = kind == "xlsx"
+        short = counties.short[i]
+        unit = short + ("人力资源和社会保障局", "人社局", "就业服务中心")[rng.choice(3, p=(0.7, 0.2, 0.1))]
+        has_title = rng.random() < (0.5 if xlsx else 0.1)
+        dominant = _pick(rng, XLSX_DOMINANT if xlsx else CSV_DOMINANT, 1)[0]
+        plans.append(
+            FilePlan(
+                county=i,
+                name=f"{counties.codes[i]}-{counties.labels[i]}.{'xlsx' if xlsx else 'csv'}",
+                kind=kind,
+                encoding=encoding,
+                title=f"{short}{year}年春节农民工返乡返岗需求摸排表" if has_title else None,
+                subtitle=f"填报单位（盖章）：{unit}" if has_title and xlsx and rng.random() < 0.3 else None,
+                headers=_headers(int(rng.choice(3, p=(0.6, 0.25, 0.15))), rng),
+                reporting_unit=unit,
+                date_style=int(dominant),
+                bare_county_share=float(rng.choice([0.0, 0.5, 0.9])),
+                numeric_phones=xlsx and rng.random() < 0.25,
+                numeric_flex=xlsx and rng.random() < 0.7,
+                instructions_sheet=xlsx and rng.random() < 0.3,
+                crlf=encoding == "gbk" or rng.random() < 0.5,
+                arrival=int(arrival[i]),
+            )
+        )
+    if formats == "mixed" and not any(p.title and p.kind == "xlsx" for p in plans):
+        first_xlsx = next(i for i, p in enumerate(plans) if p.kind == "xlsx")
+        title = f"{counties.short[first_xlsx]}{year}年春节农民工返乡返岗需求摸排表"
+        plans[first_xlsx] = dataclasses.replace(plans[first_xlsx], title=title)
+    return plans
+
+
+def _order_rows(rows: dict[str, np.ndarray], plans: list[FilePlan], seed: int) -> dict[str, np.ndarray]:
+    """Rows file by file, grouped by township the way clerks collect them; spreadsheet row numbers added."""
+    rng = _rng(seed, "row-order")
+    order = np.lexsort((rng.random(len(rows["file"])), rows["township"], rows["file"]))
+    out = {k: v[order] for k, v in rows.items()}
+    first_row = np.array([p.first_data_row for p in plans])
+    starts = np.searchsorted(out["file"], np.arange(len(plans)))
+    out["row"] = first_row[out["file"]] + np.arange(len(order)) - starts[out["file"]]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cells: what each clerk typed, in the forms counties really use (all of them valid)
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cells:
+    text: dict[str, np.ndarray]  # field -> object array of str ("" = blank cell)
+    travel_style: np.ndarray
+    reported_style: np.ndarray
+    travel_day: np.ndarray
+    reported_day: np.ndarray
+    id_as_number: np.ndarray  # bool: the clerk typed the ID into a number cell (XLSX only)
+
+
+def _date_styles(file: np.ndarray, plans: list[FilePlan], rng) -> np.ndarray:
+    dominant = np.array([p.date_style for p in plans])[file]
+    is_xlsx = np.array([p.kind == "xlsx" for p in plans])[file]
+    other = np.where(
+        is_xlsx,
+        np.array(XLSX_OTHER)[rng.integers(0, len(XLSX_OTHER), len(file))],
+        np.array(CSV_OTHER)[rng.integers(0, len(CSV_OTHER), len(file))],
+    )
+    return np.where(rng.random(len(file)) < 0.85, dominant, other)
+
+
+def _id_forms(ids: np.ndarray, rng) -> np.ndarray:
+    """Lowercase x at the end, full-width digits from a Chinese input method."""
+    out = ids.copy()
+    ends_x = np.flatnonzero(np.char.endswith(ids.astype("U18"), "X") & (rng.random(len(ids)) < 0.3))
+    out[ends_x] = np.strings.replace(ids[ends_x].astype("U18"), "X", "x").astype(object)
+    wide = np.flatnonzero(rng.random(len(ids)) < 0.02)
+    out[wide] = np.strings.translate(ids[wide].astype("U18"), _FULL_WIDTH).astype(object)
+    return out
+
+
+def _phone_forms(phones: np.ndarray, rng) -> np.ndarray:
+    """+86, spaces and dashes, full-width digits: all still one valid mobile number."""
+    out = phones.copy()
+    form = rng.choice(6, len(phones), p=[0.84, 0.04, 0.02, 0.04, 0.04, 0.02])
+    for f in range(1, 6):
+        rows = np.flatnonzero(form == f)
+        p = phones[rows].astype("U11")
+        head, mid, tail = np.strings.slice(p, 0, 3), np.strings.slice(p, 3, 7), np.strings.slice(p, 7, 11)
+        if f == 1:
+            shown = np.strings.add("+86 ", p)
+        elif f == 2:
+            shown = np.strings.add("+86", p)
+        elif f == 3:
+            shown = np.strings.add(np.strings.add(np.strings.add(np.strings.add(head, "-"), mid), "-"), tail)
+        elif f == 4:
+            shown = np.strings.add(np.strings.add(np.strings.add(np.strings.add(head, " "), mid), " "), tail)
+        else:
+            shown = np.strings.translate(p, _FULL_WIDTH)
+        out[rows] = shown.astype(object)
+    return out
+
+
+def _county_forms(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePlan],
+                  province_name: str, rng) -> np.ndarray:
+    """贵港市平南县 or 平南县 (never a bare name two counties share), now and then with the province."""
+    home = rows["home"]
+    labels, bare = _pool(counties.labels), _pool(counties.short)
+    share = np.array([p.bare_county_share for p in plans])[rows["file"]]
+    u = rng.random(len(home))
+    out = np.where(counties.bare_allowed[home] & (u < share), bare[home], labels[home])
+    with_province = rng.random(len(home)) < 0.03
+    return np.where(with_province, province_name + labels[home], out)
+
+
+def _flex_forms(flex: np.ndarray, rng) -> np.ndarray:
+    text = flex.astype("U1").astype(object)
+    u = rng.random(len(flex))
+    text = np.where((flex == 0) & (u < 0.3), "", text)  # blank counts as 0 days
+    return np.where((flex > 0) & (u < 0.05), text + "天", text)
+
+
+def _short_names(full: np.ndarray, short: np.ndarray, share: float, rng) -> np.ndarray:
+    """广东省 -> 广东, 深圳市 -> 深圳 for a share of rows."""
+    return np.where(rng.random(len(full)) < share, short, full)
+
+
+def _render(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePlan],
+            province: divisions.Province, seed: int) -> Cells:
+    rng = _rng(seed, "cells")
+    file = rows["file"]
+    travel_style = _date_styles(file, plans, rng)
+    reported_style = _date_styles(file, plans, rng)
+    text = {
+        "name": rows["name"],
+        "id_number": _id_forms(rows["id"], rng),
+        "phone": _phone_forms(rows["phone"], rng),
+        "home_county": _county_forms(rows, counties, plans, province.name, rng),
+        "home_township": np.where(rng.random(len(file)) < 0.95, counties.townships[rows["township"]], ""),
+        "poverty_status": rows["poverty"],
+        "trip_type": rows["trip"],
+        "travel_date": _date_texts(rows["travel_day"], travel_style),
+        "flex_days": _flex_forms(rows["flex"], rng),
+        "work_province": _short_names(rows["work_province"], rows["work_province_short"], 0.15, rng),
+        "work_city": _short_names(rows["work_city"], rows["work_city_short"], 0.1, rng),
+        "employer": rows["employer"],
+        "needs_charter": rows["charter"],
+        "job_need": rows["job_need"],
+        "desired_trade": rows["trade"],
+        "needs_training": rows["training"],
+        "training_trade": rows["training_trade"],
+        "reporting_unit": _pool(p.reporting_unit for p in plans)[file],
+        "reported_on": _date_texts(rows["reported_day"], reported_style),
+    }
+    text = {f: np.asarray(v, dtype=object).copy() for f, v in text.items()}
+    return Cells(text, travel_style, reported_style, rows["travel_day"].copy(), rows["reported_day"].copy(),
+                 np.zeros(len(file), dtype=bool))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Mistakes: exactly one per chosen row, each tripping exactly one check
+# ---------------------------------------------------------------------------------------------------
+
+
+def _mistake_counts(rows: dict[str, np.ndarray], n_files: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Rows that may carry a mistake (not part of a duplicate pair) and how many each file gets."""
+    file = rows["file"]
+    eligible = rows["pair"] < 0
+    per_file = np.bincount(file, minlength=n_files)
+    losers = np.bincount(file[(rows["pair"] >= 0) & ~rows["late"]], minlength=n_files)
+    cap = np.floor(MAX_FILE_MISTAKE_SHARE * per_file).astype(np.int64) - losers
+    wanted = rng.binomial(per_file, MISTAKE_RATE)
+    available = np.bincount(file[eligible], minlength=n_files)
+    return eligible, np.clip(np.minimum(np.minimum(wanted, cap), available), 0, None)
+
+
+def _choose_mistakes(rows: dict[str, np.ndarray], plans: list[FilePlan],
+                     seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Positions of mistaken rows, their check code and the field the mistake is in."""
+    rng = _rng(seed, "mistakes")
+    file = rows["file"]
+    eligible, per_file = _mistake_counts(rows, len(plans), rng)
+    key = np.where(eligible, rng.random(len(file)), np.inf)
+    positions = np.flatnonzero(_rank_within(file, key) < per_file[file])
+
+    is_xlsx = np.array([p.kind == "xlsx" for p in plans])[file[positions]]
+    codes = np.where(
+        is_xlsx,
+        _pick(rng, MISTAKES, len(positions)),
+        _pick(rng, {k: v for k, v in MISTAKES.items() if k != "id_excel_number"}, len(positions)),
+    )
+    # An ID ending in X cannot be typed into a number cell: that clerk got the check digit wrong instead.
+    ends_x = np.char.endswith(rows["id"][positions].astype("U18"), "X")
+    codes = np.where((codes == "id_excel_number") & ends_x, "id_checksum", codes)
+
+    fields = pd.Series(codes).map(FIXED_FIELD).fillna("").to_numpy(dtype=object)
+    for code, options in (("missing", MISSING_FIELDS), ("choice_invalid", CHOICE_FIELDS),
+                          ("date_invalid", DATE_INVALID_FIELDS)):
+        at = np.flatnonzero(codes == code)
+        fields[at] = _pick(rng, options, len(at))
+    return positions, codes.astype(object), fields
+
+
+def _invalid_phones(phones: np.ndarray, province_code: str, rng) -> np.ndarray:
+    """10 or 12 digits, or a landline: what clerks type instead of a mobile number."""
+    plain = phones.astype("U11")
+    extra = rng.integers(0, 10, len(phones)).astype("U1")
+    areas = _pool(AREA_CODES.get(province_code, ("010", "020")))
+    local = rng.integers(2_000_000, 8_999_999, len(phones)).astype("U7").astype(object)
+    landline = areas[rng.integers(0, len(areas), len(phones))] + "-" + local
+    form = rng.integers(0, 3, len(phones))
+    return np.select(
+        [form == 0, form == 1],
+        [np.strings.slice(plain, 0, 10).astype(object), np.strings.add(plain, extra).astype(object)],
+        landline,
+    )
+
+
+def _foreign_counties(province: divisions.Province) -> np.ndarray:
+    """County names of neighbouring provinces that mean nothing (or something else) in this province."""
+    neighbours = NEIGHBOURS.get(province.code) or tuple(
+        d.code for d in divisions.all_divisions().values()
+        if d.level == "province" and d.code != province.code
+    )
+    names = []
+    for code in neighbours:
+        other = divisions.province(code)
+        for county_code, county in sorted(other.counties.items()):
+            if county.name in province.county_names or county.name in province.ambiguous_county_names:
+                continue
+            names.append(county.name)
+            names.append(other.county_label(county_code))
+    return _pool(sorted(set(names)))
+
+
+def _out_of_window_days(campaign: Campaign, n: int, rng) -> np.ndarray:
+    window = campaign.travel_window
+    before = _day(window.start) - rng.integers(5, 46, n)
+    after = _day(window.end) + rng.integers(1, 61, n)
+    return np.where(rng.random(n) < 0.5, before, after)
+
+
+def _inject(cells: Cells, rows: dict[str, np.ndarray], positions: np.ndarray, codes: np.ndarray,
+            fields: np.ndarray, campaign: Campaign, province: divisions.Province, seed: int) -> None:
+    """Turn each chosen row's cell into the mistake; the row's other cells stay valid."""
+    rng = _rng(seed, "inject")
+    text = cells.text
+
+    def at(code: str, field: str | None = None) -> np.ndarray:
+        hit = codes == code if field is None else (codes == code) & (fields == field)
+        return positions[hit]
+
+    for field in MISSING_FIELDS:
+        text[field][at("missing", field)] = ""
+    for field, bad in BAD_CHOICES.items():
+        rows_ = at("choice_invalid", field)
+        text[field][rows_] = _pool(bad)[rng.integers(0, len(bad), len(rows_))]
+    for field, bad in BAD_DATES.items():
+        rows_ = at("date_invalid", field)
+        text[field][rows_] = _pool(bad)[rng.integers(0, len(bad), len(rows_))]
+        styles = cells.travel_style if field == "travel_date" else cells.reported_style
+        styles[rows_] = ISO  # typed as text, never a date cell
+
+    rows_ = at("id_checksum")
+    text["id_number"][rows_] = _wrong_check_char(rows["id"][rows_], rng)
+    rows_ = at("id_excel_number")
+    text["id_number"][rows_] = rows["id"][rows_]
+    cells.id_as_number[rows_] = True
+    rows_ = at("phone_invalid")
+    text["phone"][rows_] = _invalid_phones(rows["phone"][rows_], province.code, rng)
+    rows_ = at("county_unknown")
+    foreign = _foreign_counties(province)
+    text["home_county"][rows_] = foreign[rng.integers(0, len(foreign), len(rows_))]
+    rows_ = at("date_out_of_window")
+    cells.travel_day[rows_] = _out_of_window_days(campaign, len(rows_), rng)
+    text["travel_date"][rows_] = _date_texts(cells.travel_day[rows_], cells.travel_style[rows_])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Writers
+# ---------------------------------------------------------------------------------------------------
+
+
+def _csv_bytes(plan: FilePlan, columns: list[list[str]]) -> bytes:
+    """Plain comma-joined lines: the generated cells never hold a comma, quote or newline."""
+    newline = "\r\n" if plan.crlf else "\n"
+    lines = []
+    if plan.title:
+        lines.append(plan.title + "," * (len(FIELDS) - 1))  # what Excel writes for a merged title row
+    lines.append(",".join(plan.headers))
+    body = newline.join(map(",".join, zip(*columns, strict=True)))  # C-level joins, no Python loop body
+    if body.count(",") != len(columns[0]) * (len(columns) - 1):
+        raise AssertionError(f"{plan.name}: a generated cell holds a comma")
+    content = newline.join(lines) + newline + body + newline
+    return content.encode("gbk" if plan.encoding == "gbk" else plan.encoding)
+
+
+def _xlsx_column(field: str, values: list[str], sl: slice, plan: FilePlan, cells: Cells) -> list[object]:
+    """Cells as openpyxl values: blanks as None, dates/numbers typed where the clerk's sheet typed them."""
+    out: list[object] = [v if v != "" else None for v in values]
+    if field in ("travel_date", "reported_on"):
+        styles = (cells.travel_style if field == "travel_date" else cells.reported_style)[sl]
+        days = (cells.travel_day if field == "travel_date" else cells.reported_day)[sl]
+        for i in np.flatnonzero(np.isin(styles, (CELL, NUMBER))):
+            if out[i] is not None:
+                d = _date(days[i])
+                out[i] = d if styles[i] == CELL else (d - EXCEL_EPOCH).days
+    elif field == "id_number":
+        for i in np.flatnonzero(cells.id_as_number[sl]):
+            out[i] = float(values[i][:15] + "000")  # Excel keeps 15 significant digits
+    elif (field == "phone" and plan.numeric_phones) or (field == "flex_days" and plan.numeric_flex):
+        out = [int(v) if isinstance(v, str) and v.isascii() and v.isdigit() else v for v in out]
+    return out
+
+
+def _xlsx_bytes(plan: FilePlan, columns: dict[str, list[str]], sl: slice, cells: Cells,
+                when: dt.datetime) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("摸排表")
+    for i, col in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = col.width
+    if plan.title:
+        sheet.append([plan.title])
+        sheet.merged_cells.add(f"A1:{get_column_letter(len(COLUMNS))}1")
+    if plan.subtitle:
+        sheet.append([plan.subtitle])
+    sheet.append(list(plan.headers))
+    typed = [_xlsx_column(f, columns[f], sl, plan, cells) for f in FIELDS]
+    for row in zip(*typed, strict=True):
+        sheet.append(row)
+    if plan.instructions_sheet:
+        notes = book.create_sheet("填表说明")
+        for line in ("1. 每位农民工填一行，身份证号请设为文本格式。", "2. 户籍县重名的请写明所属市。",
+                     "3. 日期请写成 2024-02-18 这样的格式。"):
+            notes.append([line])
+    book.properties.creator = plan.reporting_unit
+    book.properties.created = book.properties.modified = when.replace(tzinfo=None)
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()
+    return _with_fixed_zip_times(raw.getvalue())
+
+
+def _with_fixed_zip_times(data: bytes) -> bytes:
+    """Rewrite the archive with a fixed timestamp on every member (zipfile stamps the current time)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def _remove_other_format(out: Path, plans: list[FilePlan]) -> None:
+    """A county's file from an earlier run in the other format would be a second submission: remove it."""
+    for plan in plans:
+        other = (out / plan.name).with_suffix(".csv" if plan.kind == "xlsx" else ".xlsx")
+        other.unlink(missing_ok=True)
+
+
+def _arrival_base(campaign: Campaign) -> dt.datetime:
+    return dt.datetime.combine(campaign.window.start, dt.time(9, 0), tzinfo=LOCAL_TZ)
+
+
+def _write_files(out: Path, plans: list[FilePlan], rows: dict[str, np.ndarray], cells: Cells,
+                 campaign: Campaign) -> None:
+    base = _arrival_base(campaign)
+    starts = np.searchsorted(rows["file"], np.arange(len(plans) + 1))
+    for plan in plans:
+        sl = slice(int(starts[plan.county]), int(starts[plan.county + 1]))
+        columns = {f: cells.text[f][sl].tolist() for f in FIELDS}
+        if plan.kind == "xlsx":
+            data = _xlsx_bytes(plan, columns, sl, cells, base)
+        else:
+            data = _csv_bytes(plan, [columns[f] for f in FIELDS])
+        path = out / plan.name
+        path.write_bytes(data)
+        stamp = base.timestamp() + plan.arrival  # arrival order: oldest mtime first
+        os.utime(path, (stamp, stamp))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Truth and summary
+# ---------------------------------------------------------------------------------------------------
+
+
+def _truth(rows: dict[str, np.ndarray], plans: list[FilePlan], positions: np.ndarray, codes: np.ndarray,
+           fields: np.ndarray) -> pd.DataFrame:
+    names = _pool(p.name for p in plans)
+    mistakes = pd.DataFrame({
+        "file": names[rows["file"][positions]], "row": rows["row"][positions], "code": codes, "field": fields,
+    })
+    paired = np.flatnonzero(rows["pair"] >= 0)
+    by_pair = pd.DataFrame({"pair": rows["pair"][paired], "late": rows["late"][paired], "at": paired})
+    losers = by_pair[~by_pair["late"]].set_index("pair")["at"]
+    winners = by_pair[by_pair["late"]].set_index("pair")["at"].reindex(losers.index).to_numpy()
+    losers = losers.to_numpy()
+    duplicates = pd.DataFrame({
+        "file": names[rows["file"][losers]], "row": rows["row"][losers], "code": "duplicate_worker",
+        "field": "id_number", "kept_file": names[rows["file"][winners]], "kept_row": rows["row"][winners],
+    })
+    truth = pd.concat([mistakes, duplicates], ignore_index=True).reindex(columns=TRUTH_COLUMNS)
+    truth["kept_row"] = truth["kept_row"].astype("Int64")
+    return truth.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
+
+
+def _summary(campaign: Campaign, workers: int, seed: int, formats: str, plans: list[FilePlan],
+             rows: dict[str, np.ndarray], truth: pd.DataFrame) -> dict:
+    total = len(rows["file"])
+    by_code = {code: 0 for code in (*MISTAKES, "duplicate_worker")}
+    by_code.update(truth["code"].value_counts().sort_index().to_dict())
+    merged = by_code["duplicate_worker"]
+    quarantined = len(truth) - merged
+    per_file_rows = np.bincount(rows["file"], minlength=len(plans))
+    bad = truth[truth["code"] != "duplicate_worker"]["file"].value_counts()
+    lost = truth[truth["code"] == "duplicate_worker"]["file"].value_counts()
+    formats_written: dict[str, int] = {}
+    for p in plans:
+        formats_written[p.format_label] = formats_written.get(p.format_label, 0) + 1
+    first, last = spring_festival_holiday(campaign.travel_window.start.year)
+    return {
+        "campaign": campaign.id,
+        "province": campaign.province,
+        "workers": workers,
+        "seed": seed,
+        "formats": formats,
+        "files": len(plans),
+        "rows": total,
+        "injected": {k: int(v) for k, v in by_code.items()},
+        "expected": {"rows": total, "valid": total - quarantined - merged, "quarantined": quarantined,
+                     "merged": merged},
+        "formats_written": dict(sorted(formats_written.items())),
+        "spring_festival_holiday": [first.isoformat(), last.isoformat()],
+        "per_file": [
+            {"file": p.name, "format": p.format_label, "title_row": p.title is not None,
+             "first_data_row": p.first_data_row, "rows": int(per_file_rows[p.county]),
+             "quarantined": int(bad.get(p.name, 0)), "merged": int(lost.get(p.name, 0)), "arrival": p.arrival}
+            for p in plans
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
+# Entry point
+# ---------------------------------------------------------------------------------------------------
+
+
+def generate(campaign: Campaign, workers: int, seed: int, out: Path, formats: str = "mixed") -> dict:
+    """Write one demand-survey submission per county of the campaign's province into `out`.
+
+    Also writes `out/_truth/injected.csv` (file,row,code,field,kept_file,kept_row: every injected mistake
+    and every duplicate report that must lose) and `out/_truth/summary.json` (the returned dict).
+    `expected` in the summary holds rows == valid + quarantined + merged for the whole province, where
+    valid is the number of workers that end up loaded.
+    """
+    if formats not in FORMATS:
+        raise ValueError(f"formats must be one of {FORMATS}, not {formats!r}")
+    if seed < 0:
+        raise ValueError("seed must be a non-negative integer")
+    out = Path(out)
+    province = divisions.province(campaign.province_code)
+    counties = _counties(province, seed)
+    plans = _plan_files(counties, campaign, formats, seed)
+
+    workers_rows = _draw_workers(campaign, province, counties, workers, seed)
+    rows = _order_rows(_add_duplicate_reports(workers_rows, counties, campaign, seed), plans, seed)
+    cells = _render(rows, counties, plans, province, seed)
+    positions, codes, fields = _choose_mistakes(rows, plans, seed)
+    _inject(cells, rows, positions, codes, fields, campaign, province, seed)
+
+    out.mkdir(parents=True, exist_ok=True)
+    _remove_other_format(out, plans)
+    _write_files(out, plans, rows, cells, campaign)
+    truth = _truth(rows, plans, positions, codes, fields)
+    summary = _summary(campaign, workers, seed, formats, plans, rows, truth)
+    truth_dir = out / TRUTH_DIR
+    truth_dir.mkdir(exist_ok=True)
+    truth.to_csv(truth_dir / "injected.csv", index=False, lineterminator="\n")
+    (truth_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
+                                            encoding="utf-8")
+    return summary
