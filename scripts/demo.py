@@ -36,14 +36,14 @@ def prepare(campaign_id: str) -> None:
 def reset_campaign_data(campaign_id: str) -> None:
     """The demo owns var/: start from an empty campaign database and empty folders each time."""
     from chunnuan.config import settings
-    from chunnuan.intake.batches import KINDS
+    from chunnuan.intake import registry
     from chunnuan_airflow.campaign_db import url
 
     database = url().removeprefix("sqlite:///")
     if url().startswith("sqlite") and Path(database).exists():
         for suffix in ("", "-wal", "-shm"):
             Path(database + suffix).unlink(missing_ok=True)
-    landings = [settings.landing_dir(campaign_id, kind) for kind in KINDS]
+    landings = [settings.landing_dir(campaign_id, kind) for kind in registry.NAMES]
     for folder in (*landings, settings.staging_dir(campaign_id), settings.data_home() / "outputs" / campaign_id,
                    outbox()):
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,10 +1,10 @@
 """`chunnuan` command: the domain code without Airflow (templates, demo data, offline checks, intake).
 
-    chunnuan template survey|fleet|training|openings|fair_results|progress OUT.xlsx [--campaign ID]
+    chunnuan template KIND OUT.xlsx [--campaign ID]         (KIND: intake.registry, e.g. survey, fleet)
     chunnuan synth --campaign ID --workers N --seed S --out DIR [--formats mixed|csv]
-    chunnuan check FILE --campaign ID [--kind survey|fleet|training|openings|fair_results|progress] [--json]
+    chunnuan check FILE --campaign ID [--kind KIND] [--json]
     chunnuan db upgrade [--url URL]
-    chunnuan intake --campaign ID [--folder DIR | FILE ...] [--url URL]
+    chunnuan intake --campaign ID [FILE ...] [--url URL]
     chunnuan plan DEMAND FLEET --campaign ID --out DIR [--json] [--workers N]
     chunnuan smtp-sink --dir DIR [--port 8025]
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from chunnuan.config import campaign as campaigns
 from chunnuan.config import settings
+from chunnuan.intake import registry
 
 
 def _campaign(args):
@@ -42,10 +43,9 @@ def cmd_synth(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from chunnuan.intake.batches import KINDS
     from chunnuan.intake.gate import check_submission
 
-    result = check_submission(Path(args.file), _campaign(args), kind=KINDS[args.kind])
+    result = check_submission(Path(args.file), _campaign(args), kind=registry.gate_kind(args.kind))
     summary = result.summary()
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -71,21 +71,20 @@ def cmd_db(args) -> int:
 
 
 def cmd_intake(args) -> int:
-    """The whole intake without Airflow (used by the benchmark; the DAG runs the same steps)."""
+    """The whole intake without Airflow, every kind, the same steps as the survey_intake DAG."""
     from chunnuan import db
-    from chunnuan.intake.batches import find_submissions, load_validated, register_files, validate_batches
+    from chunnuan.intake import landing
+    from chunnuan.intake.batches import load_kind, register_kinds, validate_batches
 
     campaign = _campaign(args)
     url = args.url or settings.default_db_url()
     db.upgrade(url)
     engine = db.engine(url)
-    folder = Path(args.folder) if args.folder else settings.landing_dir(campaign.id, "survey")
-    paths = [Path(f) for f in args.files] or find_submissions(folder)
-    registered = register_files(engine, campaign, paths)
+    registered = register_kinds(engine, campaign, landing.submissions(campaign.id, args.files))
     outcomes = validate_batches(engine, campaign, registered["new"])
     rejected = [f"{o['file']}：{o['error']}" for o in outcomes if o["status"] == "rejected"]
-    loaded = load_validated(engine, campaign)
-    print(json.dumps({"known": registered["known"], "rejected": rejected, **loaded}, ensure_ascii=False,
+    loaded = {kind: load_kind(engine, campaign, kind) for kind in registry.NAMES}
+    print(json.dumps({"known": registered["known"], "rejected": rejected, "loaded": loaded}, ensure_ascii=False,
                      indent=2, default=str))
     return 1 if rejected else 0
 
@@ -122,13 +121,16 @@ def cmd_smtp_sink(args) -> int:
     return 0
 
 
+def _kinds_help() -> str:
+    return "、".join(f"{k.name}（{k.title}）" for k in registry.KINDS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="chunnuan", description="春暖农民工服务行动：模板、演示数据、离线检查")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("template", help="生成县级填报用的官方 Excel 模板")
-    p.add_argument("kind", help="模板种类：survey（需求摸排表）、fleet（运力报表）、training（培训班报表）、"
-                   "openings（岗位信息归集表）、fair_results（招聘会成效报表）或 progress（服务项目进展表）")
+    p.add_argument("kind", choices=registry.NAMES, metavar="KIND", help="模板种类：" + _kinds_help())
     p.add_argument("out")
     p.add_argument("--campaign", help="行动配置（用于下拉列表和填表说明）")
     p.set_defaults(func=cmd_template)
@@ -144,8 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="提交前离线检查一个报表文件")
     p.add_argument("file")
     p.add_argument("--campaign", required=True)
-    p.add_argument("--kind", choices=["survey", "fleet", "training", "openings", "fair_results", "progress"],
-                   default="survey", help="报表种类（默认 survey）")
+    p.add_argument("--kind", choices=registry.NAMES, default="survey", metavar="KIND",
+                   help="报表种类（默认 survey）：" + _kinds_help())
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(func=cmd_check)
 
@@ -154,10 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="SQLAlchemy URL；默认 CHUNNUAN_DB_URL 或 var/campaign.db")
     p.set_defaults(func=cmd_db)
 
-    p = sub.add_parser("intake", help="不经 Airflow 直接导入需求摸排报表（基准测试用）")
-    p.add_argument("files", nargs="*")
+    p = sub.add_parser("intake", help="不经 Airflow 导入各类报表（与“需求摸排”DAG 同样的步骤）")
+    p.add_argument("files", nargs="*", help="留空：各收件目录中的全部新文件；相对路径的解析同 DAG 表单的“指定文件”")
     p.add_argument("--campaign", required=True)
-    p.add_argument("--folder")
     p.add_argument("--url")
     p.set_defaults(func=cmd_intake)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from chunnuan import db
 from chunnuan.config import campaign
-from chunnuan.intake.batches import KINDS, load_replacing, register_files, validate_batches
+from chunnuan.intake import registry
+from chunnuan.intake.batches import load_replacing, register_files, validate_batches
 from tests.support.campaign_db import query
 from tests.support.jobs import fair_result_row, opening_row, progress_row, uscc, write_rows
 
@@ -27,10 +28,10 @@ def conserved(url):
 def test_enterprise_resubmission_replaces_its_openings(db_url, chunnuan_home, tmp_path):
     first = [opening_row(1, 招聘工种=t) for t in ("电工", "焊工", "叉车司机")] + [opening_row(n) for n in range(2, 6)]
     first.append(opening_row(9, 招聘人数="0"))  # quarantined
-    assert submit(db_url, write_rows(tmp_path / "岗位1.csv", KINDS["openings"].schema, first), "openings")["loaded"] == 7
+    assert submit(db_url, write_rows(tmp_path / "岗位1.csv", registry.gate_kind("openings").schema, first), "openings")["loaded"] == 7
 
     second = [opening_row(1, 招聘工种="电工", 招聘人数="60"), opening_row(6)]
-    loaded = submit(db_url, write_rows(tmp_path / "岗位2.csv", KINDS["openings"].schema, second), "openings")
+    loaded = submit(db_url, write_rows(tmp_path / "岗位2.csv", registry.gate_kind("openings").schema, second), "openings")
 
     assert loaded["merged"] == 3  # enterprise 1's three earlier openings
     assert query(db_url, f"SELECT trade, headcount FROM job_opening WHERE uscc = '{uscc(1)}'") == [("电工", 60)]
@@ -39,14 +40,14 @@ def test_enterprise_resubmission_replaces_its_openings(db_url, chunnuan_home, tm
 
 
 def test_county_fair_results_and_area_progress_replace_by_owner(db_url, chunnuan_home, tmp_path):
-    results = KINDS["fair_results"].schema
+    results = registry.gate_kind("fair_results").schema
     submit(db_url, write_rows(tmp_path / "成效1.csv", results, [fair_result_row(n) for n in range(1, 7)]), "fair_results")
     loaded = submit(db_url, write_rows(tmp_path / "成效2.csv", results,
                                        [fair_result_row(n, 达成意向人数="350") for n in range(1, 9)]), "fair_results")
     assert loaded["merged"] == 6
     assert query(db_url, "SELECT COUNT(*), SUM(intentions) FROM fair_result")[0] == (8, 8 * 350)
 
-    progress = KINDS["progress"].schema
+    progress = registry.gate_kind("progress").schema
     week1 = [progress_row(截至日期="2024-02-16", 累计数值="100"), progress_row(截至日期="2024-02-16", 地区="贵港市桂平市"),
              *(progress_row(截至日期="2024-02-16", 地区=a) for a in ("贵港市港北区", "贵港市港南区", "贵港市覃塘区", "贵港市"))]
     submit(db_url, write_rows(tmp_path / "进展1.csv", progress, week1), "progress")

@@ -9,10 +9,10 @@
                        wins), upsert, record merged rows, then assert conservation per batch in SQL
     load_replacing  -> the other kinds: an owner's newer submission replaces all its earlier rows (a
                        carrier's offers, a county's classes or fair results, an enterprise's openings,
-                       an area's figures of one item and date)
+                       an area's figures of one item and date); `load_kind` picks by the registry
 
 The DAG maps validate_batch over the files (one task per file, as coordinators watch them); the
-`chunnuan intake` command and the benchmark validate a whole landing folder in one call.
+`chunnuan intake` command and the benchmark validate a run's files in one call.
 """
 
 from __future__ import annotations
@@ -30,28 +30,12 @@ from chunnuan.common import sql
 from chunnuan.config import settings
 from chunnuan.config.campaign import Campaign
 from chunnuan.db import bulk
-from chunnuan.db.models import (
-    Carrier,
-    FairResult,
-    FleetOffer,
-    JobOpening,
-    QuarantinedRow,
-    ServiceProgress,
-    SubmissionBatch,
-    SurveyWorker,
-    TrainingClass,
-)
+from chunnuan.db.models import Base, Carrier, FleetOffer, QuarantinedRow, SubmissionBatch, SurveyWorker
+from chunnuan.intake import registry
 from chunnuan.intake.feedback import write_feedback
-from chunnuan.intake.gate import SURVEY_KIND, check_submissions, file_sha256
-from chunnuan.intake.kinds.fair_results import FAIR_RESULT_KIND
-from chunnuan.intake.kinds.fleet import FLEET_KIND
-from chunnuan.intake.kinds.openings import OPENING_KIND
-from chunnuan.intake.kinds.progress import PROGRESS_KIND
-from chunnuan.intake.kinds.training import TRAINING_KIND
+from chunnuan.intake.gate import check_submissions, file_sha256
 
 log = logging.getLogger(__name__)
-KINDS = {k.name: k for k in (SURVEY_KIND, FLEET_KIND, TRAINING_KIND, OPENING_KIND, FAIR_RESULT_KIND, PROGRESS_KIND)}
-SUBMISSION_SUFFIXES = {".xlsx", ".xls", ".csv"}
 
 
 class BatchRejected(Exception):
@@ -67,14 +51,6 @@ class NewBatch:
     batch_id: int
     path: str
     kind: str = "survey"
-
-
-def find_submissions(folder: Path) -> list[Path]:
-    """Submission files in a landing folder, oldest first (ties by name): the arrival order."""
-    if not folder.is_dir():
-        return []
-    files = [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUBMISSION_SUFFIXES]
-    return sorted(files, key=lambda p: (p.stat().st_mtime_ns, p.name))
 
 
 def register_files(engine: Engine, campaign: Campaign, paths: list[Path], run_id: str | None = None,
@@ -104,6 +80,17 @@ def register_files(engine: Engine, campaign: Campaign, paths: list[Path], run_id
             else:  # registered by a run that stopped before validating it: take it up again
                 batch_id = existing.id
             new.append(NewBatch(batch_id, str(path), kind))
+    return {"new": new, "known": known}
+
+
+def register_kinds(engine: Engine, campaign: Campaign, by_kind: dict[str, list[Path]],
+                   run_id: str | None = None) -> dict:
+    """register_files for each kind's files (see landing.submissions): new batches of all kinds, known files."""
+    new, known = [], []
+    for kind, paths in by_kind.items():
+        registered = register_files(engine, campaign, paths, run_id=run_id, kind=kind)
+        new += registered["new"]
+        known += registered["known"]
     return {"new": new, "known": known}
 
 
@@ -156,7 +143,7 @@ def validate_batches(engine: Engine, campaign: Campaign, batches: list[NewBatch]
     results = []
     for kind in dict.fromkeys(b.kind for b in todo):  # one gate run per kind, in arrival order
         of_kind = [b for b in todo if b.kind == kind]
-        results += zip(of_kind, check_submissions([Path(b.path) for b in of_kind], campaign, kind=KINDS[kind]),
+        results += zip(of_kind, check_submissions([Path(b.path) for b in of_kind], campaign, kind=registry.gate_kind(kind)),
                        strict=True)
     for b, result in results:
         name = rows[b.batch_id].file_name
@@ -290,21 +277,17 @@ def _upsert_carriers(conn, rows: pd.DataFrame) -> None:
     bulk.upsert(conn, "carrier", rows.drop_duplicates("uscc", keep="last")[CARRIER_COLUMNS], key=["campaign_id", "uscc"])
 
 
-# Kinds whose newer submission is its owner's whole current list: (table, owner column, side-table update).
-REPLACING = {
-    "fleet": (FleetOffer, "uscc", _upsert_carriers),  # a carrier's coach offers
-    "training": (TrainingClass, "county_code", None),  # a county's training classes
-    "openings": (JobOpening, "uscc", None),  # an enterprise's openings
-    "fair_results": (FairResult, "county_code", None),  # a county's fairs held so far
-    "progress": (ServiceProgress, "entry", None),  # an area's figures of one service item on one date
-}
+# Side tables a kind's load also keeps current.
+AFTER_LOAD = {"fleet": _upsert_carriers}  # a carrier's facts, from its latest offer rows
+MODELS = {mapper.class_.__tablename__: mapper.class_ for mapper in Base.registry.mappers}
 
 
 def load_replacing(engine: Engine, campaign: Campaign, kind: str) -> dict:
-    """Load validated batches of a REPLACING kind in arrival order, one transaction. A submission is its
-    owner's whole current list (a carrier's offers, a county's classes): the owner's earlier rows move to
-    merged_row, kept = the owner's first row in the new file."""
-    model, owner, after = REPLACING[kind]
+    """Load validated batches of a replacing kind (registry: `owner` set) in arrival order, one transaction.
+    A submission is its owner's whole current list (a carrier's offers, a county's classes): the owner's
+    earlier rows move to merged_row, kept = the owner's first row in the new file."""
+    spec = registry.get(kind)
+    model, owner, after = MODELS[spec.table], spec.owner, AFTER_LOAD.get(kind)
     with engine.connect() as conn:
         batch_ids = _validated_batches(conn, campaign, kind)
     if not batch_ids:
@@ -343,3 +326,10 @@ def current_fleet(engine: Engine, campaign: Campaign) -> pd.DataFrame:
         carriers = pd.read_sql(select(Carrier).where(Carrier.campaign_id == campaign.id), conn)
     return offers.drop(columns=["batch_id", "source_row"]).merge(
         carriers.drop(columns=["batch_id"]), on=["campaign_id", "uscc"], how="inner")
+
+
+def load_kind(engine: Engine, campaign: Campaign, kind: str) -> dict:
+    """Load a kind's validated batches as its registry entry says: per-worker de-dup or replace by owner."""
+    if registry.get(kind).owner is None:
+        return load_validated(engine, campaign)
+    return load_replacing(engine, campaign, kind)

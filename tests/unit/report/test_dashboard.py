@@ -17,7 +17,8 @@ from chunnuan import db
 from chunnuan.charter import steps as charter
 from chunnuan.common import mail
 from chunnuan.config import campaign
-from chunnuan.intake.batches import KINDS, load_replacing, load_validated, register_files, validate_batches
+from chunnuan.intake import registry
+from chunnuan.intake.batches import load_replacing, load_validated, register_files, validate_batches
 from chunnuan.planner import Carrier, Fleet, write_fleet
 from chunnuan.report import dashboard
 from chunnuan.synth.charter import uscc_for
@@ -75,9 +76,9 @@ def province(tmp_path_factory):
         check_folder = training.run_folder(GX.id, "check-1")
         training.extract(engine, GX, check_folder)
         training.evaluate(engine, GX, check_folder, "check-1", dt.date(2024, 2, 10))
-        submit(engine, write_rows(tmp / "成效.csv", KINDS["fair_results"].schema,
+        submit(engine, write_rows(tmp / "成效.csv", registry.gate_kind("fair_results").schema,
                                   [fair_result_row(1), fair_result_row(2, 达成意向人数="120")]), "fair_results")
-        submit(engine, write_rows(tmp / "进展.csv", KINDS["progress"].schema, [
+        submit(engine, write_rows(tmp / "进展.csv", registry.gate_kind("progress").schema, [
             progress_row(), progress_row(地区="贵港市桂平市", 累计数值="80"),
             progress_row(服务项目="送劳动权益保障", 统计指标="追回欠薪金额", 累计数值="12.5"),
             progress_row(地区="贵港市港北区", 截至日期="2024-03-01", 累计数值="7")]), "progress")  # after AS_OF
