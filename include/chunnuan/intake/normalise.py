@@ -41,19 +41,26 @@ def cell_text(value: object) -> object:
     return str(value)
 
 
+def visible(text: str) -> str:
+    """NFKC, without invisible characters (zero-width space, BOM, direction marks) that a copy from a web
+    page or chat leaves in a cell: 「全州县\u200b」 is 全州县."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf") if not folded.isascii() else folded
+
+
 def _clean_cell(value: object) -> str | None:
     shown = value if isinstance(value, str) else cell_text(value)
     if shown is None:
         return None
-    return unicodedata.normalize("NFKC", shown).strip() or None
+    return visible(shown).strip() or None
 
 
 def text(cells: pd.Series) -> pd.Series:
     """Cells as trimmed NFKC text; empty cells become <NA>.
 
     Most survey columns repeat a few hundred values, so each distinct value is cleaned once. Columns of
-    mostly distinct values (names, ID numbers, phones) are cleaned vectorised, with NFKC only on the
-    cells that have non-ASCII characters (ASCII is NFKC-stable).
+    mostly distinct values (names, ID numbers, phones) are cleaned vectorised, with NFKC (and invisible
+    characters removed) only on the cells that have non-ASCII characters (ASCII is NFKC-stable).
     """
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     if len(uniques) * 4 <= len(cells):
@@ -66,7 +73,7 @@ def text(cells: pd.Series) -> pd.Series:
     if wide.any():
         values = out.to_numpy(dtype=object, na_value=None)
         at = np.flatnonzero(wide)
-        values[at] = [unicodedata.normalize("NFKC", v) for v in values[at]]
+        values[at] = [visible(v) for v in values[at]]
         out = pd.Series(values, index=cells.index, dtype="string")
     out = out.str.strip()
     return out.mask(out == "")
@@ -126,8 +133,8 @@ def dates(cells: pd.Series) -> pd.Series:
 def small_int(cells: pd.Series, default: int, unit: str = "天") -> pd.Series:
     """Integers such as 可提前或推迟天数 or 报名人数: '3', '3天', '40人', '３'; empty -> default; unreadable -> -1."""
     s = text(cells).str.removesuffix(unit).str.strip()
-    values = pd.to_numeric(s, errors="coerce")
-    whole = values.where(values == values.round())
+    values = pd.to_numeric(s, errors="coerce").astype("float64")  # huge texts become floats, not uint64
+    whole = values.where((values == values.round()) & (values.abs() < 2**53))  # 1e400 is no head count
     out = whole.fillna(-1).astype("int64")
     return out.mask(s.isna(), default)
 

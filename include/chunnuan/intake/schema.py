@@ -63,9 +63,10 @@ MAX_FLEX_DAYS = 15
 
 
 def canonical_header(text: object) -> str:
-    """Header text as compared: NFKC folds full-width brackets, spaces and '*' required markers go."""
+    """Header text as compared: NFKC folds full-width brackets; spaces, line breaks, invisible characters
+    (zero-width space, BOM) and '*' required markers go."""
     s = unicodedata.normalize("NFKC", str(text))
-    return "".join(ch for ch in s if not ch.isspace() and ch not in "*＊")
+    return "".join(ch for ch in s if not ch.isspace() and ch not in "*＊" and unicodedata.category(ch) != "Cf")
 
 
 @dataclass(frozen=True)
