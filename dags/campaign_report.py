@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+from airflow.sdk.exceptions import AirflowFailException
 
 from chunnuan_airflow import campaign_smtp, run_date, upstream
 from chunnuan_airflow.alerts import report_not_sent
 from chunnuan_airflow.forms import campaign_param
+from chunnuan_airflow.wiring import fail_on_problems, skip_scheduled
 
 
 @dag(
@@ -51,22 +52,14 @@ def campaign_report():
     @task(task_display_name="汇总与核对", retries=0, multiple_outputs=False)
     def prepare(params=None) -> dict:
         from chunnuan.config import campaign
-        from chunnuan.report.steps import WEEKDAY_LABELS, alert_coordinators, due
+        from chunnuan.report.steps import not_due
         from chunnuan.report.steps import prepare as prepare_report
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign, as_of = campaign.load(params["campaign"]), run_date.as_of(params)
-        if get_current_context()["dag_run"].run_type == "scheduled" and not due(the_campaign, as_of):
-            raise AirflowSkipException(f"{as_of} 不是报送日（行动期间每{WEEKDAY_LABELS[the_campaign.report.weekly_on]}，"
-                                       f"以及截止日 {the_campaign.report.deadline}）")
-        db = engine(migrate=True)
-        prepared, problems = prepare_report(db, the_campaign, as_of)
-        if problems:
-            smtp = campaign_smtp.settings_or_none()
-            if smtp is not None:
-                alert_coordinators(db, the_campaign, smtp, f"report-gate-{prepared['version']}-{as_of}",
-                                   f"{prepared['version']} 数字核对未通过，报告未发送", problems)
-            raise AirflowFailException("数字核对未通过，报告不发送：\n" + "\n".join(f"- {p}" for p in problems))
+        skip_scheduled(not_due(the_campaign, as_of))
+        prepared, problems = prepare_report(engine(migrate=True), the_campaign, as_of, campaign_smtp.settings_or_none())
+        fail_on_problems("数字核对未通过，报告不发送：", problems)
         print(prepared)
         return prepared
 
@@ -87,24 +80,18 @@ def campaign_report():
 
     @task(task_display_name="截止检查", trigger_rule="all_done", retries=0)
     def deadline_check(params=None) -> None:
-        from chunnuan.common import mail
         from chunnuan.config import campaign
-        from chunnuan.report.steps import alert_coordinators
+        from chunnuan.report.steps import overdue
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign, as_of = campaign.load(params["campaign"]), run_date.as_of(params)
         # all_done: this runs after a failed summary or send too, and must then end the run failed.
         not_sent = upstream.failed(get_current_context(), "prepare", "send")
-        if as_of <= the_campaign.report.deadline or mail.already_sent(engine(), f"report-{the_campaign.id}-final"):
-            if not_sent:
-                raise AirflowFailException("本次报告未能生成或发送（协调员已收到告警邮件），原因见前面任务的日志。")
-            return
-        line = f"已过报送截止日期 {the_campaign.report.deadline}，行动工作总结仍未发送"
-        smtp = campaign_smtp.settings_or_none()
-        if smtp is not None:
-            alert_coordinators(engine(), the_campaign, smtp, f"report-deadline-{the_campaign.id}", "工作总结逾期未发送",
-                               [line])
-        raise AirflowFailException(line)
+        late = overdue(engine(), the_campaign, as_of, campaign_smtp.settings_or_none())
+        if late:
+            raise AirflowFailException(late)
+        if not_sent:
+            raise AirflowFailException("本次报告未能生成或发送（协调员已收到告警邮件），原因见前面任务的日志。")
 
     send(prepare()) >> deadline_check()
 

@@ -31,17 +31,11 @@ import datetime as dt
 
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from chunnuan_airflow.approval import PlanApprovalOperator
 from chunnuan_airflow.assets import CHARTER_PLAN, FLEET_SUPPLY, SURVEY_DEMAND
 from chunnuan_airflow.forms import campaign_param
-
-
-def _folder(params) -> str:
-    from chunnuan.charter.steps import run_folder
-
-    return str(run_folder(params["campaign"], get_current_context()["run_id"]))
+from chunnuan_airflow.wiring import fail_on_problems, run_folder, skip_or_fail
 
 
 @dag(
@@ -67,18 +61,13 @@ def _folder(params) -> str:
 def charter_bus_planning():
     @task(task_display_name="提取需求与运力", multiple_outputs=False)
     def extract(params=None) -> dict:
-        from pathlib import Path
-
-        from chunnuan.charter.steps import NothingToPlan
         from chunnuan.charter.steps import extract as extract_inputs
         from chunnuan.config import campaign
         from chunnuan_airflow.campaign_db import engine
 
-        try:
-            counts = extract_inputs(engine(migrate=True), campaign.load(params["campaign"]), Path(_folder(params)),
+        with skip_or_fail():
+            counts = extract_inputs(engine(migrate=True), campaign.load(params["campaign"]), run_folder("charter"),
                                     replan_all=bool(params.get("replan_all", False)))
-        except NothingToPlan as exc:
-            raise AirflowSkipException(str(exc)) from exc
         print(f"包车需求 {counts['requests']} 人，运输企业 {counts['carriers']} 家")
         if counts["published_plan"] is not None:
             how = "全部重新规划" if counts["replan_all"] else "保留已发布车次"
@@ -87,12 +76,10 @@ def charter_bus_planning():
 
     @task(task_display_name="编制方案", multiple_outputs=False)
     def make_plan(counts: dict, params=None) -> dict:
-        from pathlib import Path
-
         from chunnuan.charter.steps import make_plan as plan_trips
         from chunnuan.config import campaign
 
-        summary = plan_trips(campaign.load(params["campaign"]), Path(_folder(params)))
+        summary = plan_trips(campaign.load(params["campaign"]), run_folder("charter"))
         print({k: summary[k] for k in ("requests", "chartered", "referred", "trips", "cost", "cost_to_bound")})
         if summary.get("replan"):
             r = summary["replan"]
@@ -102,14 +89,11 @@ def charter_bus_planning():
 
     @task(task_display_name="方案质量闸门", retries=0)
     def check_plan(summary: dict, params=None) -> str:
-        from pathlib import Path
-
         from chunnuan.charter.steps import gate
         from chunnuan.config import campaign
 
-        problems, markdown = gate(campaign.load(params["campaign"]), Path(_folder(params)))
-        if problems:
-            raise AirflowFailException("方案未通过质量检查，不能发布：\n" + "\n".join(f"- {p}" for p in problems))
+        problems, markdown = gate(campaign.load(params["campaign"]), run_folder("charter"))
+        fail_on_problems("方案未通过质量检查，不能发布：", problems)
         print(markdown)
         return markdown
 
@@ -124,8 +108,6 @@ def charter_bus_planning():
 
     @task(task_display_name="发布方案", outlets=[CHARTER_PLAN], multiple_outputs=False)
     def publish(params=None, outlet_events=None) -> dict:
-        from pathlib import Path
-
         from chunnuan.charter.steps import publish as publish_plan
         from chunnuan.config import campaign
         from chunnuan_airflow import campaign_smtp
@@ -138,7 +120,7 @@ def charter_bus_planning():
         if smtp is None:
             print("未配置连接 campaign_smtp：本次不发送邮件（名单照常发布）")
         the_campaign = campaign.load(params["campaign"])
-        outcome = publish_plan(engine(), the_campaign, Path(_folder(params)), context["run_id"], approver, smtp)
+        outcome = publish_plan(engine(), the_campaign, run_folder("charter"), context["run_id"], approver, smtp)
         outlet_events[CHARTER_PLAN].extra = {"campaign": the_campaign.id, "plan_id": outcome["plan_id"],
                                              "trips": outcome["trips"], "chartered": outcome["chartered"]}
         print(f"已发布：{outcome}")

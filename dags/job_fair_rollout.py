@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+from airflow.sdk.exceptions import AirflowSkipException
 
 from chunnuan_airflow import run_date
 from chunnuan_airflow.assets import JOB_FAIR_PLAN
 from chunnuan_airflow.forms import campaign_param
+from chunnuan_airflow.wiring import fail_on_problems, skip_or_fail, skip_outside
 
 
 @dag(
@@ -54,30 +55,15 @@ from chunnuan_airflow.forms import campaign_param
 def job_fair_rollout():
     @task(task_display_name="规划招聘会与岗位匹配", multiple_outputs=False)
     def plan(params=None) -> dict:
-        from chunnuan.charter.steps import latest_published
         from chunnuan.config import campaign
-        from chunnuan.db.models import JobFairPlan
-        from chunnuan.job_fairs.plan import FairPlanError
-        from chunnuan.job_fairs.steps import extract
         from chunnuan.job_fairs.steps import plan as plan_rollout
         from chunnuan_airflow.campaign_db import engine
 
-        the_campaign, context, as_of = campaign.load(params["campaign"]), get_current_context(), run_date.as_of(params)
-        window = the_campaign.job_fairs.window
-        if context["dag_run"].run_type == "scheduled" and as_of not in window:
-            raise AirflowSkipException(f"{as_of} 不在春风行动招聘会时段（{window.label()}）内")
-        db = engine(migrate=True)
-        with db.connect() as conn:
-            published, _ = latest_published(conn, the_campaign.id, JobFairPlan)
-        if published > 0 and not params["replan"]:
-            raise AirflowSkipException(f"已有发布的招聘会方案（第 {published} 版）；需要重做时勾选“重新规划”")
-        inputs = extract(db, the_campaign)
-        if inputs.seekers.empty:
-            raise AirflowSkipException("还没有有就业需求的摸排数据，先运行需求摸排")
-        try:
-            summary = plan_rollout(db, the_campaign, inputs, context["run_id"], as_of)
-        except FairPlanError as exc:
-            raise AirflowFailException(str(exc)) from exc
+        the_campaign, as_of = campaign.load(params["campaign"]), run_date.as_of(params)
+        skip_outside(as_of, the_campaign.job_fairs.window, "春风行动招聘会时段")
+        with skip_or_fail():
+            summary = plan_rollout(engine(migrate=True), the_campaign, get_current_context()["run_id"], as_of,
+                                   replan=params["replan"])
         print(f"招聘会方案 第 {summary['plan_id']} 版：{summary}")
         return summary
 
@@ -88,18 +74,15 @@ def job_fair_rollout():
         from chunnuan_airflow.campaign_db import engine
 
         problems = gate(engine(), campaign.load(params["campaign"]), summary["plan_id"])
-        if problems:
-            raise AirflowFailException("招聘会方案未通过检查，不发布：\n" + "\n".join(f"- {p}" for p in problems))
+        fail_on_problems("招聘会方案未通过检查，不发布：", problems)
 
     @task(task_display_name="发布安排表与邀请名单", multiple_outputs=False)
     def publish(summary: dict, params=None) -> dict:
         from chunnuan.config import campaign
-        from chunnuan.job_fairs.steps import extract
         from chunnuan.job_fairs.steps import publish as publish_plan
         from chunnuan_airflow.campaign_db import engine
 
-        the_campaign, db = campaign.load(params["campaign"]), engine()
-        files = publish_plan(db, the_campaign, summary["plan_id"], extract(db, the_campaign))
+        files = publish_plan(engine(), campaign.load(params["campaign"]), summary["plan_id"])
         print(f"安排表：{files['schedule']}；各县邀请名单 {len(files['county_files'])} 份")
         return files
 
@@ -125,9 +108,8 @@ def job_fair_rollout():
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign = campaign.load(params["campaign"])
-        figures = tally_results(engine(migrate=True), the_campaign)
-        if figures["plan_id"] < 0:
-            raise AirflowSkipException("还没有发布的招聘会方案")
+        with skip_or_fail():
+            figures = tally_results(engine(migrate=True), the_campaign)
         outlet_events[JOB_FAIR_PLAN].extra = {"campaign": the_campaign.id, **figures}
         print(f"招聘会成效：{figures}")
         return figures

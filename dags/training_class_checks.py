@@ -23,17 +23,11 @@ from __future__ import annotations
 
 import pendulum
 from airflow.sdk import Param, dag, get_current_context, task
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from chunnuan_airflow import run_date
 from chunnuan_airflow.assets import TRAINING_COMPLIANCE
 from chunnuan_airflow.forms import campaign_param
-
-
-def _folder(params) -> str:
-    from chunnuan.training.steps import run_folder
-
-    return str(run_folder(params["campaign"], get_current_context()["run_id"]))
+from chunnuan_airflow.wiring import fail_on_problems, run_folder, skip_or_fail, skip_outside
 
 
 @dag(
@@ -56,54 +50,40 @@ def _folder(params) -> str:
 def training_class_checks():
     @task(task_display_name="汇总培训与需求", multiple_outputs=False)
     def extract(params=None) -> dict:
-        from pathlib import Path
-
         from chunnuan.config import campaign
-        from chunnuan.training.steps import NothingToCheck
         from chunnuan.training.steps import extract as extract_inputs
         from chunnuan_airflow.campaign_db import engine
 
         the_campaign = campaign.load(params["campaign"])
-        context = get_current_context()
-        if context["dag_run"].run_type == "scheduled" and run_date.as_of(params) not in the_campaign.window:
-            raise AirflowSkipException(f"{run_date.as_of(params)} 不在行动时间（{the_campaign.window.label()}）内")
-        try:
-            counts = extract_inputs(engine(migrate=True), the_campaign, Path(_folder(params)))
-        except NothingToCheck as exc:
-            raise AirflowSkipException(str(exc)) from exc
+        skip_outside(run_date.as_of(params), the_campaign.window, "行动时间")
+        with skip_or_fail():
+            counts = extract_inputs(engine(migrate=True), the_campaign, run_folder("training"))
         print(f"培训班 {counts['classes']} 期（{counts['counties_with_classes']} 个县），"
               f"摸排培训需求 {counts['training_demand']} 人，包车方案 {counts['charter_plan'] or '无'}")
         return counts
 
     @task(task_display_name="核查数据闸门", retries=0)
     def check_data(counts: dict, params=None) -> None:
-        from pathlib import Path
-
         from chunnuan.config import campaign
         from chunnuan.training.steps import gate
         from chunnuan_airflow.campaign_db import engine
 
-        problems = gate(engine(), campaign.load(params["campaign"]), Path(_folder(params)))
-        if problems:
-            raise AirflowFailException("培训班数据未通过检查，不发送提醒：\n" + "\n".join(f"- {p}" for p in problems))
+        problems = gate(engine(), campaign.load(params["campaign"]), run_folder("training"))
+        fail_on_problems("培训班数据未通过检查，不发送提醒：", problems)
 
     @task(task_display_name="逐县核查", multiple_outputs=False)
     def evaluate(params=None) -> dict:
-        from pathlib import Path
-
         from chunnuan.config import campaign
         from chunnuan.training.steps import evaluate as evaluate_counties
         from chunnuan_airflow.campaign_db import engine
 
-        figures = evaluate_counties(engine(), campaign.load(params["campaign"]), Path(_folder(params)),
+        figures = evaluate_counties(engine(), campaign.load(params["campaign"]), run_folder("training"),
                                     get_current_context()["run_id"], run_date.as_of(params))
         print(figures)
         return figures
 
     @task(task_display_name="发送提醒", outlets=[TRAINING_COMPLIANCE], multiple_outputs=False)
     def send_reminders(figures: dict, params=None, outlet_events=None) -> dict:
-        from pathlib import Path
-
         from chunnuan.config import campaign
         from chunnuan.training.steps import remind
         from chunnuan_airflow import campaign_smtp
@@ -112,7 +92,7 @@ def training_class_checks():
         smtp = campaign_smtp.settings_or_none()
         if smtp is None:
             print("未配置连接 campaign_smtp：本次不发送提醒（核查结果照常发布）")
-        sent = remind(engine(), campaign.load(params["campaign"]), Path(_folder(params)), smtp, run_date.as_of(params))
+        sent = remind(engine(), campaign.load(params["campaign"]), run_folder("training"), smtp, run_date.as_of(params))
         outlet_events[TRAINING_COMPLIANCE].extra = {**{k: v for k, v in figures.items() if k != "workbook"}, **sent}
         print(f"提醒：{sent}")
         return sent

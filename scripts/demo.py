@@ -114,7 +114,7 @@ def write_demo_activity(the_campaign, seed: int) -> list[Path]:
     from sqlalchemy import select
 
     from chunnuan import db
-    from chunnuan.charter.steps import latest_published
+    from chunnuan.common.plans import latest_published
     from chunnuan.config import settings
     from chunnuan.db.models import JobFair, JobFairPlan
     from chunnuan.synth.activity import fair_results, service_progress
@@ -137,7 +137,7 @@ def write_demo_activity(the_campaign, seed: int) -> list[Path]:
 
 def job_fair_report(campaign_id: str) -> dict | None:
     from chunnuan import db
-    from chunnuan.charter.steps import latest_published
+    from chunnuan.common.plans import latest_published
     from chunnuan.db.models import JobFairPlan
     from chunnuan.job_fairs.steps import outputs_dir
     from chunnuan_airflow.campaign_db import url
@@ -197,7 +197,8 @@ def survey_report(campaign_id: str) -> dict:
 
 def charter_report(campaign_id: str) -> dict | None:
     from chunnuan import db
-    from chunnuan.charter.steps import latest_published, outputs_dir
+    from chunnuan.charter.steps import outputs_dir
+    from chunnuan.common.plans import latest_published
     from chunnuan_airflow.campaign_db import url
 
     with db.engine(url()).connect() as conn:

@@ -9,10 +9,12 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 from sqlalchemy import text
 
 from chunnuan import db
-from chunnuan.charter.steps import gate, make_plan, publish, stage_published
+from chunnuan.charter.steps import extract, gate, make_plan, publish, stage_published
+from chunnuan.common.steps import NothingToDo
 from chunnuan.config import campaign
 from chunnuan.planner import Carrier, Fleet, plan
 from chunnuan.synth.charter import uscc_for
@@ -136,3 +138,10 @@ def test_replan_keeps_published_trips_through_the_database(db_url, chunnuan_home
         tuple(str(x) for x in t) for t in fresh[["route_id", "date", "seats", "vehicle_class", "carrier_uscc"]]
         .itertuples(index=False))
     assert three["trips"] == len(trips3) and three["cancelled_trips"] == len(trips2)
+
+
+def test_nothing_to_plan_without_requests_or_fleet(db_url, chunnuan_home, tmp_path):
+    engine = db.engine(db_url)
+    with pytest.raises(NothingToDo, match="^数据库中还没有需要“点对点”包车的务工人员（需求摸排未入库或均不需要包车）$"):
+        extract(engine, GX, tmp_path / "run-0")
+    assert not (tmp_path / "run-0").exists()

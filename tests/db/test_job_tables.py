@@ -3,10 +3,18 @@ submission replaces its earlier rows (enterprise / county / area-item-date) and 
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+from sqlalchemy import insert
+
 from chunnuan import db
+from chunnuan.common.steps import NothingToDo
 from chunnuan.config import campaign
+from chunnuan.db.models import JobFairPlan
 from chunnuan.intake import registry
 from chunnuan.intake.batches import load_replacing, register_files, validate_batches
+from chunnuan.job_fairs.steps import plan, tally
 from tests.support.campaign_db import query
 from tests.support.jobs import fair_result_row, opening_row, progress_row, uscc, write_rows
 
@@ -60,3 +68,21 @@ def test_county_fair_results_and_area_progress_replace_by_owner(db_url, chunnuan
     assert [(str(day), value) for day, value in pingnan] == [("2024-02-16", 120.0), ("2024-02-23", 250.0)]
     assert query(db_url, "SELECT COUNT(*) FROM service_progress")[0][0] == 11
     assert conserved(db_url)
+
+
+def test_rollout_steps_say_when_there_is_nothing_to_do(db_url, chunnuan_home):
+    """Nobody seeking work yet: nothing to plan; no published plan: nothing to tally; a published plan is
+    not planned again unless 重新规划 is asked (then the missing seekers stop it again)."""
+    engine, as_of = db.engine(db_url), dt.date(2024, 2, 5)
+    with pytest.raises(NothingToDo, match="^还没有有就业需求的摸排数据，先运行需求摸排$"):
+        plan(engine, GX, "run-1", as_of)
+    with pytest.raises(NothingToDo, match="^还没有发布的招聘会方案$"):
+        tally(engine, GX)
+    with engine.begin() as conn:
+        conn.execute(insert(JobFairPlan).values(campaign_id=GX.id, run_id="run-0", status="published",
+                                                created_at=dt.datetime.now(dt.UTC), summary="{}"))
+    with pytest.raises(NothingToDo) as published:
+        plan(engine, GX, "run-1", as_of)
+    assert str(published.value) == "已有发布的招聘会方案（第 1 版）；需要重做时勾选“重新规划”"
+    with pytest.raises(NothingToDo, match="^还没有有就业需求的摸排数据"):
+        plan(engine, GX, "run-1", as_of, replan=True)

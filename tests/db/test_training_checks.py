@@ -9,14 +9,16 @@ import email
 import email.policy
 import json
 
+import pytest
 from sqlalchemy import text
 
 from chunnuan import db
 from chunnuan.common.mail import SmtpSettings
+from chunnuan.common.steps import NothingToDo
 from chunnuan.config import campaign, settings
 from chunnuan.devtools import smtp_sink
 from chunnuan.intake.batches import load_replacing, load_validated, register_files, validate_batches
-from chunnuan.training.steps import evaluate, extract, gate, remind, run_folder
+from chunnuan.training.steps import evaluate, extract, gate, remind
 from tests.support.campaign_db import query
 from tests.support.rows import make_id, valid_row, write_csv
 from tests.support.training import class_row, write_classes
@@ -68,7 +70,7 @@ def test_peak_from_survey_then_from_published_plan_and_reminders_once(db_url, ch
     # Pingnan's only pre-dispatch class starts 02-16: on time for a 02-20 peak, late for 02-18.
     submit(db_url, write_classes(tmp_path / "平南.csv", [class_row(1, 开班日期="2024-02-16", 结业日期="2024-02-17")]),
            "training")
-    folder = run_folder(GX.id, "run-1")
+    folder = settings.run_dir(GX.id, "training", "run-1")
     counts = extract(engine, GX, folder)
     assert counts == {"classes": 1, "counties_with_classes": 1, "training_demand": 12, "charter_plan": None}
     assert gate(engine, GX, folder) == []
@@ -85,7 +87,7 @@ def test_peak_from_survey_then_from_published_plan_and_reminders_once(db_url, ch
     # The gate re-checks the loaded table itself: a class changed behind the intake's back is named.
     with engine.begin() as conn:
         conn.execute(text("UPDATE training_class SET completed = enrolled + 1"))
-    broken = run_folder(GX.id, "run-broken")
+    broken = settings.run_dir(GX.id, "training", "run-broken")
     extract(engine, GX, broken)
     assert gate(engine, GX, broken) == [f"{PINGNAN} 平南县2024年送工前电工培训班(第1期)：结业人数多于报名人数"]
     with engine.begin() as conn:
@@ -100,7 +102,7 @@ def test_peak_from_survey_then_from_published_plan_and_reminders_once(db_url, ch
                                                "AND home_county_code = :c"), {"d": dt.date(2024, 2, 18), "c": PINGNAN})]
         conn.execute(text("INSERT INTO charter_assignment (plan_id, id_number, status, travel_date) "
                           "VALUES (:p, :i, '包车', :d)"), [{"p": plan, "i": i, "d": dt.date(2024, 2, 20)} for i in ids])
-    folder2 = run_folder(GX.id, "run-2")
+    folder2 = settings.run_dir(GX.id, "training", "run-2")
     assert extract(engine, GX, folder2)["charter_plan"] == plan
     evaluate(engine, GX, folder2, "run-2", dt.date(2024, 2, 5))
     assert dict(query(db_url, "SELECT county_code, dispatch_peak FROM training_compliance WHERE run_id = 'run-2' "
@@ -126,3 +128,11 @@ def test_peak_from_survey_then_from_published_plan_and_reminders_once(db_url, ch
     assert "送工前技能培训班应至少 1 期，目前报送 0 期" in body and "2024-02-17 前开班" in body  # peak 02-20 - 3
     assert json.loads(query(db_url, "SELECT findings FROM training_compliance WHERE run_id = 'run-2' AND "
                                     "county_code = :c", c=GUIPING)[0][0])[0]["due"] == "2024-02-17"
+
+
+def test_nothing_to_check_before_the_survey_and_the_classes(db_url, chunnuan_home):
+    folder = settings.run_dir(GX.id, "training", "run-0")
+    with pytest.raises(NothingToDo) as nothing:
+        extract(db.engine(db_url), GX, folder)
+    assert str(nothing.value) == "还没有需求摸排数据，也没有培训班报表：请先运行需求摸排（培训班报表放入收件目录 training/）"
+    assert not folder.exists()

@@ -108,10 +108,11 @@ def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaig
             assert r["身份证号"] not in raw and r["联系电话"] not in raw and r["身份证号"] not in body
 
     # Publishing again (a re-run of the task) stores nothing twice and sends nothing.
-    from chunnuan.charter.steps import publish, run_folder
+    from chunnuan.charter.steps import publish
     from chunnuan.common.mail import SmtpSettings
+    from chunnuan.config.settings import run_dir
 
-    again = publish(db.engine(campaign_conn), GX, run_folder(GX.id, run.run_id), run.run_id, "测试",
+    again = publish(db.engine(campaign_conn), GX, run_dir(GX.id, "charter", run.run_id), run.run_id, "测试",
                     SmtpSettings("127.0.0.1", 1, "x@example.org"))
     assert again["plan_id"] == plan_id and not again["stored_now"] and again["emails_sent"] == 0
     assert len(list(outbox.iterdir())) == 2

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from chunnuan.common.sheets import write_sheet
 from chunnuan.config import divisions
 
 TRIP_SHEET_COLUMNS = {"trip_id": "车次编号", "date": "发车日期", "route": "线路", "seats": "座位数",
@@ -26,16 +26,6 @@ COUNTY_REFERRAL_COLUMNS = {"name": "姓名", "id_number": "身份证号", "phone
 
 def _safe(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name)
-
-
-def write_sheet(book: Workbook, title: str, frame: pd.DataFrame, headers: dict[str, str]) -> None:
-    sheet = book.create_sheet(title)
-    sheet.append(list(headers.values()))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in frame[list(headers)].itertuples(index=False):
-        sheet.append(["" if pd.isna(v) else v for v in row])
-    sheet.freeze_panes = "A2"
 
 
 def _riders(result, demand: pd.DataFrame) -> pd.DataFrame:

@@ -5,12 +5,12 @@
                  the plan in force (newest published) staged beside them, with whether to re-plan all
     make_plan -> the planner on the staged inputs; with a published plan a re-plan that keeps its
                  trips (planner.replan; "全部重新规划" = from scratch); the plan staged in the same folder
-    gate      -> check_plan's broken rules (empty = fine) and the Markdown summary for approval
+    gate      -> planner.gate.check_plan's broken rules (empty = fine) and the Markdown summary for approval
     publish   -> the approved plan into the database (once per run), XLSX manifests per carrier and
                  county, one notice email per county (once per plan and county)
 
-Every step can be re-run: staged files are rewritten, the plan is stored once per (campaign, run),
-emails are keyed.
+The run's folder is config.settings.run_dir(campaign, "charter", run id). Every step can be re-run:
+staged files are rewritten, the plan is stored once per (campaign, run), emails are keyed.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, select, update
 
+from chunnuan.common.plans import latest_published
+from chunnuan.common.steps import NothingToDo
 from chunnuan.config import settings
 from chunnuan.config.campaign import Campaign
 from chunnuan.db import bulk
@@ -29,23 +31,6 @@ from chunnuan.db.models import CharterAssignment, CharterPlan, CharterTrip, Surv
 
 DEMAND_COLUMNS = ["id_number", "name", "phone", "home_county_code", "work_province", "work_city", "trip_type",
                   "travel_date", "flex_days", "needs_charter"]
-
-
-class NothingToPlan(Exception):
-    """No charter requests or no fleet yet: a reason to skip, in Chinese."""
-
-
-def run_folder(campaign_id: str, run_id: str) -> Path:
-    return settings.run_dir(campaign_id, "charter", run_id)
-
-
-def latest_published(conn, campaign_id: str, model=CharterPlan) -> tuple[int, dict | None]:
-    """(id, summary) of the campaign's newest published plan (charter, or job-fair with model=JobFairPlan);
-    (-1, None) when there is none (-1 matches no plan in SQL, so queries joining on it count nothing)."""
-    row = conn.execute(select(model.id, model.summary).where(
-        model.campaign_id == campaign_id, model.status == "published")
-        .order_by(model.id.desc()).limit(1)).first()
-    return (-1, None) if row is None else (row.id, json.loads(row.summary))
 
 
 def outputs_dir(campaign_id: str, plan_id: int) -> Path:
@@ -118,7 +103,8 @@ def staged_published(folder: Path):
 
 
 def extract(engine: Engine, campaign: Campaign, folder: Path, replan_all: bool = False) -> dict:
-    """Stage requests, fleet and the plan in force. replan_all (全部重新规划): plan from scratch."""
+    """Task 提取需求与运力: stage requests, fleet and the plan in force. replan_all (全部重新规划): plan from
+    scratch. NothingToDo when there are no charter requests or no fleet yet."""
     from chunnuan.intake.batches import current_fleet
 
     with engine.connect() as conn:
@@ -129,9 +115,9 @@ def extract(engine: Engine, campaign: Campaign, folder: Path, replan_all: bool =
         )
     fleet = current_fleet(engine, campaign)
     if demand.empty:
-        raise NothingToPlan("数据库中还没有需要“点对点”包车的务工人员（需求摸排未入库或均不需要包车）")
+        raise NothingToDo("数据库中还没有需要“点对点”包车的务工人员（需求摸排未入库或均不需要包车）")
     if fleet.empty:
-        raise NothingToPlan("还没有运输企业报送运力（运力报表放入收件目录 fleet/ 后运行需求摸排）")
+        raise NothingToDo("还没有运输企业报送运力（运力报表放入收件目录 fleet/ 后运行需求摸排）")
     folder.mkdir(parents=True, exist_ok=True)
     demand.to_parquet(folder / "demand.parquet", index=False)
     fleet.to_parquet(folder / "fleet.parquet", index=False)
@@ -148,6 +134,7 @@ def _inputs(folder: Path):
 
 
 def make_plan(campaign: Campaign, folder: Path, workers: int | None = None) -> dict:
+    """Task 编制方案: the plan (a re-plan keeping the published trips unless replan_all) staged in `folder`."""
     from chunnuan.planner.io import save_plan
     from chunnuan.planner.replan import replan
 
@@ -159,6 +146,7 @@ def make_plan(campaign: Campaign, folder: Path, workers: int | None = None) -> d
 
 
 def gate(campaign: Campaign, folder: Path) -> tuple[list[str], str]:
+    """Task 方案质量闸门: (broken rules, empty = fine; the Markdown summary the coordinator approves)."""
     from chunnuan.planner.gate import check_plan, plan_markdown
     from chunnuan.planner.io import load_plan
 
@@ -215,7 +203,8 @@ def county_changes(result, demand: pd.DataFrame, published) -> dict[str, dict]:
 
 
 def publish(engine: Engine, campaign: Campaign, folder: Path, run_id: str, approved_by: str, smtp) -> dict:
-    """Store, write manifests, notify each county once. `smtp` is a mail.SmtpSettings (None: no email)."""
+    """Task 发布方案: store, write manifests, notify each county once. `smtp` is a mail.SmtpSettings (None: no
+    email)."""
     from chunnuan.charter.manifests import county_figures, write_manifests
     from chunnuan.common import mail
     from chunnuan.planner.io import load_plan

@@ -1,1 +1,2 @@
-"""Small pieces every workflow uses: mail, masking personal data, the SQL files."""
+"""Small pieces every workflow uses: mail, masking personal data, the SQL files, the plan in force (plans),
+XLSX sheets (sheets), and what a step reports besides its result (steps: nothing to do / cannot succeed)."""

@@ -42,6 +42,7 @@ from functools import cache, lru_cache
 import holidays
 import pandas as pd
 
+from chunnuan.common.steps import StepFailed
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign, DateRange, JobFairRules
 
@@ -56,8 +57,9 @@ SURVEY_COLUMNS = ("county_code", "seekers", "poor_seekers", "away_seekers")
 _AUTONOMOUS = re.compile(r"^(.{2,}?)(?:.{1,3}?族)+自治县$")  # 富川瑶族自治县 -> 富川, 龙胜各族自治县 -> 龙胜
 
 
-class FairPlanError(ValueError):
-    """A plan that cannot be made from this window or survey; the message names each county and why."""
+class FairPlanError(StepFailed, ValueError):
+    """A plan that cannot be made from this window or survey; the message names each county and why.
+    A StepFailed: the rollout task fails without retrying (the configuration must change first)."""
 
 
 # --- the Spring Festival break ---------------------------------------------------------------------

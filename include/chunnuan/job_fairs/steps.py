@@ -1,7 +1,9 @@
-"""The job-fair rollout (招聘会) as steps on the campaign database; the `job_fair_rollout` DAG runs them.
+"""The job-fair rollout (招聘会) as steps on the campaign database; the `job_fair_rollout` DAG runs them,
+one function per task.
 
-    plan     -> seekers from the survey (就业需求 本地就业 / 外出务工), current openings, fairs per
-                county (chunnuan.job_fairs.plan), each seeker's ranked openings (chunnuan.job_fairs.matching); stored
+    plan     -> unless a plan is already published (and no re-plan asked) or nobody seeks work yet:
+                seekers from the survey (就业需求 本地就业 / 外出务工), current openings, fairs per
+                county (job_fairs.plan), each seeker's ranked openings (job_fairs.matching); stored
                 as a job_fair_plan in status planned
     gate     -> independent checks of the stored plan: every county covered, no venue twice a day, no
                 fair in the Spring Festival break, no opening over-promised, every seeker accounted for
@@ -24,7 +26,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select, update
 
-from chunnuan.charter.steps import latest_published
+from chunnuan.common.plans import latest_published
+from chunnuan.common.steps import NothingToDo
 from chunnuan.config import divisions, settings
 from chunnuan.config.campaign import Campaign
 from chunnuan.db import bulk
@@ -73,7 +76,21 @@ def extract(engine: Engine, campaign: Campaign) -> Inputs:
     return Inputs(seekers, openings, counties)
 
 
-def plan(engine: Engine, campaign: Campaign, inputs: Inputs, run_id: str, as_of: dt.date) -> dict:
+def plan(engine: Engine, campaign: Campaign, run_id: str, as_of: dt.date, replan: bool = False) -> dict:
+    """Task 规划招聘会与岗位匹配: a new plan from the current survey and openings (see _plan).
+    NothingToDo when a plan is published already and `replan` (重新规划) is not asked, or when nobody in the
+    survey seeks work yet; FairPlanError (a StepFailed) when some county's fairs do not fit the window."""
+    with engine.connect() as conn:
+        published, _ = latest_published(conn, campaign.id, JobFairPlan)
+    if published > 0 and not replan:
+        raise NothingToDo(f"已有发布的招聘会方案（第 {published} 版）；需要重做时勾选“重新规划”")
+    inputs = extract(engine, campaign)
+    if inputs.seekers.empty:
+        raise NothingToDo("还没有有就业需求的摸排数据，先运行需求摸排")
+    return _plan(engine, campaign, inputs, run_id, as_of)
+
+
+def _plan(engine: Engine, campaign: Campaign, inputs: Inputs, run_id: str, as_of: dt.date) -> dict:
     """Fairs and recommendations, stored as a new plan (status planned) replacing this run's earlier try."""
     from chunnuan.job_fairs.matching import match
     from chunnuan.job_fairs.plan import plan_fairs
@@ -120,7 +137,7 @@ def _stored(conn, plan_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def gate(engine: Engine, campaign: Campaign, plan_id: int) -> list[str]:
-    """Every rule the stored plan breaks, in Chinese (empty: it may be published). Checked on what is in
+    """Task 方案闸门: every rule the stored plan breaks, in Chinese (empty: it may be published). Checked on what is in
     the database, independently of how the planner built it."""
     from chunnuan.job_fairs.plan import check_plan
 
@@ -203,12 +220,14 @@ SEEKER_HEADERS = {"name": "姓名", "home_township": "乡镇(街道)", "poverty_
                   "desired_trade": "意向工种", "recommended": "推荐岗位（按优先顺序）或未匹配原因"}
 
 
-def publish(engine: Engine, campaign: Campaign, plan_id: int, inputs: Inputs) -> dict:
-    """The province's schedule and one invitation workbook per county; the plan becomes published."""
+def publish(engine: Engine, campaign: Campaign, plan_id: int) -> dict:
+    """Task 发布安排表与邀请名单: the province's schedule and one invitation workbook per county, from the
+    stored plan and the current survey and openings; the plan becomes published."""
     from openpyxl import Workbook
 
-    from chunnuan.charter.manifests import write_sheet
+    from chunnuan.common.sheets import write_sheet
 
+    inputs = extract(engine, campaign)
     province = divisions.province(campaign.province_code)
     with engine.connect() as conn:
         fairs, recs = _stored(conn, plan_id)
@@ -249,7 +268,8 @@ def publish(engine: Engine, campaign: Campaign, plan_id: int, inputs: Inputs) ->
 
 
 def notify(engine: Engine, campaign: Campaign, plan_id: int, county_files: dict[str, str], smtp) -> int:
-    """Each county's contact gets its fairs and list, once per plan. Returns how many were sent now."""
+    """Task 通知各县: each county's contact gets its fairs and list, once per plan. Returns how many were
+    sent now."""
     from chunnuan.common import mail
 
     province = divisions.province(campaign.province_code)
@@ -268,9 +288,12 @@ def notify(engine: Engine, campaign: Campaign, plan_id: int, county_files: dict[
 
 
 def tally(engine: Engine, campaign: Campaign) -> dict:
-    """The fairs counties reported held, against the latest published plan: figures for the report."""
+    """Task 汇总招聘会成效: the fairs counties reported held, against the latest published plan: figures for
+    the report. NothingToDo while no plan is published."""
     with engine.connect() as conn:
         plan_id, _ = latest_published(conn, campaign.id, JobFairPlan)
+        if plan_id < 0:
+            raise NothingToDo("还没有发布的招聘会方案")
         planned = pd.read_sql(select(JobFair.fair_no, JobFair.county_code).where(JobFair.plan_id == plan_id), conn)
         held = pd.read_sql(select(FairResult).where(FairResult.campaign_id == campaign.id), conn)
     in_plan = held["fair_no"].isin(planned["fair_no"])

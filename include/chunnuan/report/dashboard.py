@@ -1,8 +1,8 @@
 """The campaign dashboard (春暖看板) for coordinators and leaders: the report's figures as one snapshot.
 
-    snapshot -> report.collect (no queries of its own) reduced to plain JSON types: headline figures,
+    snapshot -> report.steps.collect (no queries of its own) reduced to plain JSON types: headline figures,
                 the cities, the service items, the parts with no data yet, data quality, and the
-                report's reconciliation (report.gate), so the page and the JSON summary say the same
+                report's reconciliation (report.steps.gate), so the page and the JSON summary say the same
     render   -> the Chinese HTML page (include/templates/dashboard.html.j2, autoescaped)
 
 No Airflow here; plugins/chunnuan_dashboard.py serves both inside the Airflow UI. Figures only: no names,
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from chunnuan.config.campaign import Campaign
 
-# The per-city table: figure code -> header, in page order (report.COUNTY_FIGURES has the full set).
+# The per-city table: figure code -> header, in page order (report.steps.COUNTY_FIGURES has the full set).
 CITY_COLUMNS = {
     "workers": "摸排人数", "returning_home": "返乡", "returning_to_work": "返岗", "workers_poor": "脱贫人口",
     "charter_requests": "包车需求", "chartered": "包车运送", "classes": "培训班(期)", "completed": "培训结业",
@@ -51,9 +51,9 @@ def _day(value) -> str | None:
 
 def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
     """The dashboard's figures for one campaign as of one day; JSON-ready (ints, floats, str, None)."""
-    from chunnuan.report import steps as report
+    from chunnuan.report.steps import KIND_LABELS, collect, gate
 
-    figures = report.collect(engine, campaign, as_of)
+    figures = collect(engine, campaign, as_of)
     province = figures.province
     cities = [{"city_code": str(row["city_code"]), "city": str(row["city"]), "counties": int(row["counties"]),
                "reporting": int(row["reporting"]), **{k: int(row[k]) for k in CITY_COLUMNS}}
@@ -62,11 +62,11 @@ def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
                  "total": _number(row["total"]) if row["areas"] else None, "areas": int(row["areas"]),
                  "latest": _day(row["latest"])}
                 for row in figures.services.to_dict(orient="records")]
-    quality = [{"kind": str(row["kind"]), "label": report.KIND_LABELS.get(row["kind"], str(row["kind"])),
+    quality = [{"kind": str(row["kind"]), "label": KIND_LABELS.get(row["kind"], str(row["kind"])),
                 **{k: int(row[k]) for k in QUALITY_COLUMNS}}
                for row in figures.quality.to_dict(orient="records")]
     problems = [{"kind": str(row["kind"]), "label": str(row["label"]), "rows": int(row["rows"]),
-                 "kind_label": report.KIND_LABELS.get(row["kind"], str(row["kind"]))}
+                 "kind_label": KIND_LABELS.get(row["kind"], str(row["kind"]))}
                 for row in figures.problems.head(TOP_PROBLEMS).to_dict(orient="records")]
     return {
         "campaign": {"id": campaign.id, "name": campaign.name, "province": campaign.province},
@@ -80,7 +80,7 @@ def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
         "missing_parts": list(figures.missing_parts),
         "quality": quality,
         "problems": problems,
-        "checks": report.gate(figures),
+        "checks": gate(figures),
     }
 
 

@@ -10,7 +10,9 @@
     send    -> yagmail to the leadership office, copied to the department contacts, once per report
                version (sent_email); a re-send is a new version only when asked for
 
-No Airflow here; the `campaign_report` DAG runs these steps. No personal data: figures only.
+The `campaign_report` DAG runs one step per task: prepare (汇总与核对: collect, gate, render), send
+(发送报告), overdue (截止检查); not_due says why a scheduled run sends nothing that day.
+No Airflow here. No personal data: figures only.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, text
 
-from chunnuan.charter.steps import latest_published
 from chunnuan.common import sql
+from chunnuan.common.plans import latest_published
 from chunnuan.config import divisions, settings
 from chunnuan.config.campaign import Campaign
 from chunnuan.db.models import JobFairPlan
@@ -210,6 +212,14 @@ def due(campaign: Campaign, day: dt.date) -> bool:
     return weekly or day == campaign.report.deadline
 
 
+def not_due(campaign: Campaign, day: dt.date) -> str | None:
+    """Why a scheduled run sends nothing on `day`, in Chinese; None when `day` is a report day (`due`)."""
+    if due(campaign, day):
+        return None
+    return (f"{day} 不是报送日（行动期间每{WEEKDAY_LABELS[campaign.report.weekly_on]}，"
+            f"以及截止日 {campaign.report.deadline}）")
+
+
 def version(campaign: Campaign, as_of: dt.date) -> tuple[str, str]:
     """(kind, version): the final summary once the deadline week has come, else the weekly progress of
     the week as_of falls in. One version is sent once."""
@@ -227,7 +237,7 @@ def title(campaign: Campaign, kind: str, as_of: dt.date) -> str:
 def write_workbook(figures: Figures, path: Path) -> Path:
     from openpyxl import Workbook
 
-    from chunnuan.charter.manifests import write_sheet
+    from chunnuan.common.sheets import write_sheet
 
     headers = {"county_code": "县区代码", "city": "市", "county": "县(市、区)", **COUNTY_FIGURES,
                "status": "培训班核查", **COUNTY_QUALITY}
@@ -296,13 +306,17 @@ def recipients(campaign: Campaign) -> tuple[list[str], list[str]]:
     return to, [e for e in cc if e not in to]
 
 
-def prepare(engine: Engine, campaign: Campaign, as_of: dt.date) -> tuple[dict, list[str]]:
-    """Collect and reconcile; when the figures agree, write the HTML and the XLSX of this version.
-    Returns (what the send step needs, reconciliation problems — non-empty: nothing was written)."""
+def prepare(engine: Engine, campaign: Campaign, as_of: dt.date, smtp=None) -> tuple[dict, list[str]]:
+    """Task 汇总与核对: collect and reconcile; when the figures agree, write the HTML and the XLSX of this
+    version. Returns (what the send step needs, reconciliation problems — non-empty: nothing was written,
+    and the coordinators were alerted once per version and day when `smtp` is given)."""
     kind, report_version = version(campaign, as_of)
     figures = collect(engine, campaign, as_of)
     problems = gate(figures)
     if problems:
+        if smtp is not None:
+            alert_coordinators(engine, campaign, smtp, f"report-gate-{report_version}-{as_of}",
+                               f"{report_version} 数字核对未通过，报告未发送", problems)
         return {"version": report_version, "kind": kind}, problems
     folder = outputs(campaign, report_version)
     folder.mkdir(parents=True, exist_ok=True)
@@ -316,7 +330,7 @@ def prepare(engine: Engine, campaign: Campaign, as_of: dt.date) -> tuple[dict, l
 
 
 def send(engine: Engine, campaign: Campaign, prepared: dict, smtp, resend_tag: str | None = None) -> bool:
-    """The prepared version to the leadership office, once; `resend_tag` (e.g. the run id) makes a
+    """Task 发送报告: the prepared version to the leadership office, once; `resend_tag` (e.g. the run id) makes a
     deliberate second sending its own message. True if sent now."""
     from chunnuan.common import mail
 
@@ -325,6 +339,19 @@ def send(engine: Engine, campaign: Campaign, prepared: dict, smtp, resend_tag: s
     html = Path(prepared["html"]).read_text(encoding="utf-8")
     return mail.send_once(engine, smtp, key, campaign.id, to, f"【{campaign.name}】{prepared['title']}", html, cc=cc,
                           attachments=[Path(prepared["xlsx"])], images=[Path(p) for p in prepared["charts"]])
+
+
+def overdue(engine: Engine, campaign: Campaign, as_of: dt.date, smtp) -> str | None:
+    """Task 截止检查: past the deadline with the final summary unsent, the line saying so (the coordinators
+    alerted once when `smtp` is given); None otherwise."""
+    from chunnuan.common import mail
+
+    if as_of <= campaign.report.deadline or mail.already_sent(engine, f"report-{campaign.id}-final"):
+        return None
+    line = f"已过报送截止日期 {campaign.report.deadline}，行动工作总结仍未发送"
+    if smtp is not None:
+        alert_coordinators(engine, campaign, smtp, f"report-deadline-{campaign.id}", "工作总结逾期未发送", [line])
+    return line
 
 
 def alert_coordinators(engine: Engine, campaign: Campaign, smtp, key: str, subject: str, lines: list[str]) -> bool:

@@ -4,11 +4,12 @@
                 departures (the charter plan's days where a published plan exists), staged as parquet
     gate     -> the loaded class data re-checked as a whole (empty = fine): counties of the province,
                 completed ≤ enrolled ≤ places, dates in order, batches conserved
-    evaluate -> the compliance table per county (training_rules), stored per run, written as XLSX
+    evaluate -> the compliance table per county (training.rules), stored per run, written as XLSX
     remind   -> one Chinese reminder per non-compliant county naming what is missing and by when;
                 a finding is reminded once (reminded_finding), a message is sent once (sent_email)
 
-Every step can be re-run with the same result.
+The run's folder is config.settings.run_dir(campaign, "training", run id). Every step can be re-run with
+the same result.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, delete, func, select, text
 
-from chunnuan.charter.steps import latest_published
 from chunnuan.common import sql
+from chunnuan.common.plans import latest_published
+from chunnuan.common.steps import NothingToDo
 from chunnuan.config import divisions, settings
 from chunnuan.config.campaign import Campaign
 from chunnuan.db import bulk
@@ -38,15 +40,9 @@ GAP_COLUMNS = {"county_code": "县区代码", "county": "县(市、区)", "trade
                "places": "计划名额", "short": "缺口"}
 
 
-class NothingToCheck(Exception):
-    """Neither survey demand nor training classes yet: a reason to skip, in Chinese."""
-
-
-def run_folder(campaign_id: str, run_id: str) -> Path:
-    return settings.run_dir(campaign_id, "training", run_id)
-
-
 def extract(engine: Engine, campaign: Campaign, folder: Path) -> dict:
+    """Task 汇总培训与需求: classes, training demand and dispatch days staged in `folder`; figures for the log.
+    NothingToDo when there is neither survey data nor a class yet."""
     with engine.connect() as conn:
         classes = pd.read_sql(select(TrainingClass).where(TrainingClass.campaign_id == campaign.id), conn)
         workers = conn.execute(select(func.count()).where(SurveyWorker.campaign_id == campaign.id)).scalar()
@@ -56,7 +52,7 @@ def extract(engine: Engine, campaign: Campaign, folder: Path) -> dict:
         days = pd.read_sql(text(sql.load("dispatch_days.sql")), conn,
                            params={"campaign_id": campaign.id, "plan_id": plan_id})
     if classes.empty and not workers:
-        raise NothingToCheck("还没有需求摸排数据，也没有培训班报表：请先运行需求摸排（培训班报表放入收件目录 training/）")
+        raise NothingToDo("还没有需求摸排数据，也没有培训班报表：请先运行需求摸排（培训班报表放入收件目录 training/）")
     folder.mkdir(parents=True, exist_ok=True)
     classes.to_parquet(folder / "classes.parquet", index=False)
     demand.to_parquet(folder / "demand.parquet", index=False)
@@ -66,7 +62,8 @@ def extract(engine: Engine, campaign: Campaign, folder: Path) -> dict:
 
 
 def gate(engine: Engine, campaign: Campaign, folder: Path) -> list[str]:
-    """Whole-table checks on the loaded classes, independent of the row checks that let them in."""
+    """Task 核查数据闸门: whole-table checks on the loaded classes, independent of the row checks that let them
+    in. Every broken rule, in Chinese (empty: fine)."""
     classes = pd.read_parquet(folder / "classes.parquet")
     province = divisions.province(campaign.province_code)
     named = classes["county_code"] + " " + classes["class_name"]
@@ -99,7 +96,7 @@ def _problem_lines(findings: list[Finding], as_of: dt.date) -> list[str]:
 
 
 def evaluate(engine: Engine, campaign: Campaign, folder: Path, run_id: str, as_of: dt.date) -> dict:
-    """The compliance table: stored for this run (replacing an earlier attempt), written as XLSX, staged for
+    """Task 逐县核查: the compliance table, stored for this run (replacing an earlier attempt), written as XLSX, staged for
     the reminders. Returns the figures for the report."""
     classes = pd.read_parquet(folder / "classes.parquet")
     demand = pd.read_parquet(folder / "demand.parquet")
@@ -137,7 +134,7 @@ def evaluate(engine: Engine, campaign: Campaign, folder: Path, run_id: str, as_o
 def write_workbook(campaign: Campaign, table: pd.DataFrame, gaps: pd.DataFrame, as_of: dt.date) -> Path:
     from openpyxl import Workbook
 
-    from chunnuan.charter.manifests import write_sheet
+    from chunnuan.common.sheets import write_sheet
 
     out = settings.outputs_dir(campaign.id, "training") / f"培训班核查-{as_of:%Y%m%d}.xlsx"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +154,7 @@ def _email_key(campaign: Campaign, county_code: str, finding_keys: list[str]) ->
 
 
 def remind(engine: Engine, campaign: Campaign, folder: Path, smtp, as_of: dt.date) -> dict:
-    """Email each non-compliant county the findings it was not reminded of yet. `smtp` None: send nothing."""
+    """Task 发送提醒: email each non-compliant county the findings it was not reminded of yet. `smtp` None: send nothing."""
     from chunnuan.common import mail
 
     table = pd.read_parquet(folder / "compliance.parquet")

@@ -14,15 +14,15 @@ import pytest
 from sqlalchemy import text
 
 from chunnuan import db
-from chunnuan.charter import steps as charter
+from chunnuan.charter import steps as charter_steps
 from chunnuan.common import mail
-from chunnuan.config import campaign
+from chunnuan.config import campaign, settings
 from chunnuan.intake import registry
 from chunnuan.intake.batches import load_replacing, load_validated, register_files, validate_batches
 from chunnuan.planner import Carrier, Fleet, write_fleet
 from chunnuan.report import dashboard
 from chunnuan.synth.charter import uscc_for
-from chunnuan.training import steps as training
+from chunnuan.training import steps as training_steps
 from tests.support.jobs import fair_result_row, progress_row, write_rows
 from tests.support.rows import make_id, valid_row, write_csv
 from tests.support.training import class_row, write_classes
@@ -68,14 +68,14 @@ def province(tmp_path_factory):
         submit(engine, tmp / "运力.csv", "fleet")
         plan_folder = tmp / "charter"
         plan_folder.mkdir()
-        charter.extract(engine, GX, plan_folder)
-        charter.make_plan(GX, plan_folder)
-        assert charter.publish(engine, GX, plan_folder, "run-1", "test", None)["trips"] >= 1
+        charter_steps.extract(engine, GX, plan_folder)
+        charter_steps.make_plan(GX, plan_folder)
+        assert charter_steps.publish(engine, GX, plan_folder, "run-1", "test", None)["trips"] >= 1
         submit(engine, write_classes(tmp / "培训.csv", [class_row(1), class_row(2, 结业人数="30", 取证人数="20")]),
                "training")
-        check_folder = training.run_folder(GX.id, "check-1")
-        training.extract(engine, GX, check_folder)
-        training.evaluate(engine, GX, check_folder, "check-1", dt.date(2024, 2, 10))
+        check_folder = settings.run_dir(GX.id, "training", "check-1")
+        training_steps.extract(engine, GX, check_folder)
+        training_steps.evaluate(engine, GX, check_folder, "check-1", dt.date(2024, 2, 10))
         submit(engine, write_rows(tmp / "成效.csv", registry.gate_kind("fair_results").schema,
                                   [fair_result_row(1), fair_result_row(2, 达成意向人数="120")]), "fair_results")
         submit(engine, write_rows(tmp / "进展.csv", registry.gate_kind("progress").schema, [
