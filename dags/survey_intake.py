@@ -26,7 +26,7 @@ from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from chunnuan.intake import registry
-from chunnuan_airflow import upstream
+from chunnuan_airflow import upstream, wiring
 from chunnuan_airflow.assets import SUBMITTED
 from chunnuan_airflow.forms import campaign_param
 
@@ -67,14 +67,11 @@ def survey_intake():
 
         context = get_current_context()
         the_campaign = campaign.load(params["campaign"])
-        if not params["files"] and context["dag_run"].run_type == "scheduled":
+        if not params["files"]:
             today = context["logical_date"].in_timezone("Asia/Shanghai").date()
-            if today not in the_campaign.survey_window:
-                raise AirflowSkipException(f"{today} 不在摸排期（{the_campaign.survey_window.label()}）内")
-        try:
+            wiring.skip_outside(today, the_campaign.survey_window, "摸排期", context)
+        with wiring.skip_or_fail():
             by_kind = landing.submissions(the_campaign.id, params["files"])
-        except landing.MissingFile as exc:
-            raise AirflowFailException(str(exc)) from exc
         registered = register_kinds(engine(migrate=True), the_campaign, by_kind, run_id=context["run_id"])
         for known in registered["known"]:
             print(f"已处理过（内容相同）：{known['file']}，状态 {known['status']}")
@@ -92,14 +89,12 @@ def survey_intake():
     )
     def validate_file(batch: dict, params=None) -> dict:
         from chunnuan.config import campaign
-        from chunnuan.intake.batches import BatchRejected, validate_batch
+        from chunnuan.intake.batches import validate_batch
         from chunnuan_airflow.campaign_db import engine
 
-        try:
+        with wiring.skip_or_fail():  # a file sent back whole fails its task, without retrying
             outcome = validate_batch(engine(), campaign.load(params["campaign"]), batch["batch_id"], batch["path"],
                                      batch["kind"])
-        except BatchRejected as exc:
-            raise AirflowFailException(f"整批退回：{exc}") from exc
         print(f"{batch['file']}：{outcome}")
         return outcome
 
@@ -147,10 +142,8 @@ def survey_intake():
             print(f"{b.file_name}: {b.status} 读取 {b.rows_read} 入库 {b.rows_loaded} "
                   f"隔离 {b.rows_quarantined} 合并 {b.rows_merged}")
         rejected = [b for b in batches if b.status == "rejected"]
-        if rejected:
-            lines = "\n".join(f"- {b.file_name}：{b.error}（问题清单：{feedback_path(params['campaign'], b.file_name)}）"
-                              for b in rejected)
-            raise AirflowFailException(f"{len(rejected)} 个文件被整批退回，其余文件已入库：\n{lines}")
+        wiring.fail_on_problems(f"{len(rejected)} 个文件被整批退回，其余文件已入库：", [
+            f"{b.file_name}：{b.error}（问题清单：{feedback_path(params['campaign'], b.file_name)}）" for b in rejected])
 
     files = find_new_files()
     checked = validate_file.expand(batch=files)

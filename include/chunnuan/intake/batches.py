@@ -27,6 +27,7 @@ import pandas as pd
 from sqlalchemy import Engine, select, text, update
 
 from chunnuan.common import sql
+from chunnuan.common.steps import StepFailed
 from chunnuan.config import settings
 from chunnuan.config.campaign import Campaign
 from chunnuan.db import bulk
@@ -38,7 +39,7 @@ from chunnuan.intake.gate import check_submissions, file_sha256
 log = logging.getLogger(__name__)
 
 
-class BatchRejected(Exception):
+class BatchRejected(StepFailed):
     """The whole file is sent back: the message says what the clerk must fix."""
 
 
@@ -164,7 +165,7 @@ def validate_batch(engine: Engine, campaign: Campaign, batch_id: int, path: Path
     """Gate one file; a batch-level problem (now or in an earlier run) raises BatchRejected."""
     [outcome] = validate_batches(engine, campaign, [NewBatch(batch_id, str(path), kind)])
     if outcome["status"] == "rejected":
-        raise BatchRejected(f"{outcome['file']}：{outcome['error']}")
+        raise BatchRejected(f"整批退回：{outcome['file']}：{outcome['error']}")
     return outcome
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from chunnuan.common.steps import StepFailed
 from chunnuan.config import settings
 from chunnuan.intake import registry
 
 SUBMISSION_SUFFIXES = {".xlsx", ".xls", ".csv"}
 
 
-class MissingFile(ValueError):
+class MissingFile(StepFailed, ValueError):
     """A file named in the form or on the command line is not there: nothing of the run is processed."""
 
 
