@@ -27,7 +27,7 @@ Rules (issue 3: re-planning after new survey data keeps already-published trips 
 With keep=False the plan is made from scratch (`core.plan` on all requests); only rule 4 applies, and
 every published trip counts as cancelled.
 
-The result is a `core.Plan` whose trips carry a `change` column (kept / added) and whose summary has
+The result is a `model.Plan` whose trips carry a `change` column (kept / added) and whose summary has
 a `replan` section (figures and trip ids only, no personal data). Deterministic: no clock, no
 randomness, ties broken by trip_id and input order.
 """
