@@ -45,10 +45,11 @@ lower bound on the cost of carrying the riders it carries (`route.interval_bound
 reports cost / bound. See `route` for the algorithm and the bound, `core` for the shared-fleet step.
 """
 
-from chunnuan.planner.core import ASSIGNMENT_COLUMNS, TRIP_COLUMNS, Plan, Shortage, plan
+from chunnuan.planner.core import plan
 from chunnuan.planner.demand import DemandError
 from chunnuan.planner.fleet import Carrier, Fleet, FleetError, qualify, read_fleet, write_fleet
 from chunnuan.planner.io import plan_files, read_demand, summary_json, write_outputs
+from chunnuan.planner.model import ASSIGNMENT_COLUMNS, TRIP_COLUMNS, Plan, Shortage
 
 __all__ = [
     "ASSIGNMENT_COLUMNS", "TRIP_COLUMNS", "Carrier", "DemandError", "Fleet", "FleetError", "Plan", "Shortage",

@@ -11,22 +11,21 @@ import numpy as np
 import pandas as pd
 
 from chunnuan.config.campaign import Campaign
-from chunnuan.planner.core import (
+from chunnuan.planner.fleet import Fleet
+from chunnuan.planner.model import (
     ASSIGNMENT_COLUMNS,
     REASON_NO_VEHICLES,
     REASON_SHORTAGE,
     REASON_TOO_FEW,
+    STATUS_CHARTER,
+    STATUS_REFERRED,
     TRIP_COLUMNS,
     Plan,
-    _Network,
-    _RouteWork,
-    min_riders,
 )
-from chunnuan.planner.fleet import Fleet
+from chunnuan.planner.network import Network, RouteWork, min_riders
+from chunnuan.planner.parallel import parallel_map
 
 SUMMARY_SHORTAGES = 100  # the summary lists the first ones; shortages.csv has them all
-STATUS_CHARTER = "包车"
-STATUS_REFERRED = "集中购票"
 
 
 def route_days(starts, deadlines, planned, counts, loads, drops, capacity=None) -> list[tuple[int, int, int]]:
@@ -239,7 +238,7 @@ def _carriers_for(trips: pd.DataFrame, fleet: Fleet, day0) -> list[str]:
     return chosen
 
 
-def _day_seats(net: _Network, w: _RouteWork) -> np.ndarray:
+def _day_seats(net: Network, w: RouteWork) -> np.ndarray:
     """Seats of the coaches each day of the schedule runs (fixes the day's mix before any rescue)."""
     w.mixes = {t: w.tables[w.day_table[t]].mix(int(w.schedule.loads[t])) for t in np.flatnonzero(w.schedule.loads)}
     seats = np.zeros(len(w.schedule.loads), dtype=np.int64)
@@ -248,14 +247,13 @@ def _day_seats(net: _Network, w: _RouteWork) -> np.ndarray:
     return seats
 
 
-def _route_days_job(job: tuple) -> list[tuple[int, int, int]]:
+def route_days_job(job: tuple) -> list[tuple[int, int, int]]:
+    """route_days(*job): the work function given to the process pool (parallel.PRELOAD names this module)."""
     return route_days(*job)
 
 
-def assign_riders(net: _Network, work: dict[int, _RouteWork], uncapped: dict[int, int], fleet: Fleet,
+def assign_riders(net: Network, work: dict[int, RouteWork], uncapped: dict[int, int], fleet: Fleet,
                   campaign: Campaign, workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    from chunnuan.planner.core import parallel_map
-
     alloc_rows, trip_rows, stat_rows = [], [], []
     order = sorted(work)
     jobs = []
@@ -264,7 +262,7 @@ def assign_riders(net: _Network, work: dict[int, _RouteWork], uncapped: dict[int
         start, deadline, planned, count = net.group_arrays(r)
         sched = work[r].schedule
         jobs.append((start - lo, deadline - lo, planned - lo, count, sched.loads, sched.drops, _day_seats(net, work[r])))
-    for r, job, days in zip(order, jobs, parallel_map(_route_days_job, jobs, workers), strict=True):
+    for r, job, days in zip(order, jobs, parallel_map(route_days_job, jobs, workers), strict=True):
         w = work[r]
         lo = int(net.spans[r][0])
         count = job[3]
@@ -296,7 +294,7 @@ def assign_riders(net: _Network, work: dict[int, _RouteWork], uncapped: dict[int
     return trips, assignments, stats
 
 
-def _trip_frame(rows, net: _Network, campaign: Campaign, fleet: Fleet) -> pd.DataFrame:
+def _trip_frame(rows, net: Network, campaign: Campaign, fleet: Fleet) -> pd.DataFrame:
     routes = net.riders.routes
     t = pd.DataFrame(rows, columns=["route", "day", "seq", "seats", "passengers", "cost"])
     if t.empty:
@@ -328,7 +326,7 @@ def _trip_frame(rows, net: _Network, campaign: Campaign, fleet: Fleet) -> pd.Dat
     return t[[*TRIP_COLUMNS, "route_num", "day", "seq", "cross"]]
 
 
-def _assignment_frame(net: _Network, alloc_rows, trips: pd.DataFrame, stat_rows) -> pd.DataFrame:
+def _assignment_frame(net: Network, alloc_rows, trips: pd.DataFrame, stat_rows) -> pd.DataFrame:
     riders = net.riders.frame
     routes = net.riders.routes
     out = pd.DataFrame({"id_number": riders["id_number"], "reason": riders["reason"].astype(object)})
@@ -403,7 +401,7 @@ def _route_stats(stat_rows, trips: pd.DataFrame, assignments: pd.DataFrame, rout
     return s
 
 
-def build_summary(result: Plan, net: _Network) -> dict:
+def build_summary(result: Plan, net: Network) -> dict:
     """Figures only: no identity numbers, no names of workers."""
     a, t, s = result.assignments, result.trips, result.routes
     referred = a[a["status"] == STATUS_REFERRED]

@@ -20,88 +20,26 @@ Steps (each a function below):
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.forkserver
-import os
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
 from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
+from chunnuan.planner.assign import assign_riders, build_summary
 from chunnuan.planner.fleet import Fleet, qualify
 from chunnuan.planner.mix import INF, MixTable, bounded_mix_table, cover_tables, mix_tables
-from chunnuan.planner.route import DEFAULT_MAX_WAITING, RouteSchedule, interval_bounds, schedule_route
+from chunnuan.planner.model import Plan, Shortage
+from chunnuan.planner.network import Network, RouteWork
+from chunnuan.planner.parallel import default_workers, parallel_map, start_server
+from chunnuan.planner.route import (
+    DEFAULT_MAX_WAITING,
+    RouteSchedule,
+    interval_bounds,
+    schedule_job,
+    schedule_route,
+)
 
-POOL_MIN_ROUTES = 200  # fewer routes than this are planned in-process
 MIX_TABLE_SIZE = 400  # exact mixes up to 400 riders a day; beyond, whole big coaches are added
-
-REASON_NO_VEHICLES = "无符合资质的运输企业车辆可用于该线路，建议集中购票"
-REASON_TOO_FEW = "所在线路可出行日期内人数不足最低发车人数（≥{min_riders}人），建议集中购票"
-REASON_SHORTAGE = "可出行日期内可调配的包车车辆不足，建议集中购票"
-
-
-@dataclass
-class Shortage:
-    route_id: str
-    route: str
-    date: str
-    seats: int
-    needed: int
-    available: int
-
-    def describe(self) -> str:
-        return (f"{self.date} {self.route}：需{self.seats}座客车 {self.needed} 辆，可调配 {self.available} 辆，"
-                f"缺 {self.needed - self.available} 辆")
-
-
-@dataclass
-class Plan:
-    trips: pd.DataFrame  # one row per coach trip (see TRIP_COLUMNS)
-    assignments: pd.DataFrame  # one row per request (see ASSIGNMENT_COLUMNS); holds id_number: manifests only
-    routes: pd.DataFrame  # one row per route: riders, carried, referred, vehicles, cost, lower_bound
-    shortages: list[Shortage]
-    rejected_carriers: tuple[tuple[str, str, str], ...]
-    summary: dict = field(default_factory=dict)  # no personal data
-
-    def shortage_report(self) -> str:
-        if not self.shortages:
-            return "各线路各日车辆充足。"
-        return "车辆不足：\n" + "\n".join(f"  - {s.describe()}" for s in self.shortages)
-
-
-TRIP_COLUMNS = ["trip_id", "route_id", "route", "date", "seats", "vehicle_class", "carrier_uscc", "carrier",
-                "carrier_contact", "carrier_phone", "passengers", "km", "drivers", "cost"]
-ASSIGNMENT_COLUMNS = ["id_number", "status", "route_id", "route", "planned_date", "travel_date", "shift_days",
-                      "trip_id", "reason"]
-
-
-@dataclass
-class _Network:
-    """Everything route-level the steps share."""
-
-    riders: demand.Riders
-    seats: np.ndarray  # (K,) seat counts offered, ascending
-    min_load: np.ndarray  # (K,)
-    costs: np.ndarray  # (R, K) per-trip cost of each size on each route
-    supply_permit: np.ndarray  # (days, K) coaches of carriers with the interprovincial permit
-    supply_other: np.ndarray  # (days, K)
-    groups: pd.DataFrame  # route, start, deadline, planned, count
-    spans: np.ndarray  # (R, 2) first start, last deadline
-    fleet: Fleet  # qualified carriers only
-    group_bounds: np.ndarray = field(default=None)  # (R + 1,) row range of each route in groups
-
-    def group_arrays(self, r: int) -> tuple[np.ndarray, ...]:
-        """start, deadline, planned, count of route r's rider groups (absolute days)."""
-        sl = slice(self.group_bounds[r], self.group_bounds[r + 1])
-        return tuple(a[sl] for a in self._arrays)
-
-    def __post_init__(self) -> None:
-        g = self.groups
-        self._arrays = tuple(g[c].to_numpy(dtype=np.int64) for c in ("start", "deadline", "planned", "count"))
-        self.cross = self.riders.routes["cross_province"].to_numpy(dtype=bool)
-        self.group_bounds = np.searchsorted(g["route"].to_numpy(), np.arange(len(self.riders.routes) + 1))
 
 
 def _supply(fleet: Fleet, seats: np.ndarray, day0, days: int) -> tuple[np.ndarray, np.ndarray]:
@@ -133,7 +71,7 @@ def _route_costs(routes: pd.DataFrame, seats: np.ndarray, campaign: Campaign) ->
     return costs
 
 
-def _network(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign) -> tuple[_Network, tuple]:
+def _network(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign) -> tuple[Network, tuple]:
     riders = demand.prepare(requests, campaign)
     qual = qualify(fleet, campaign)
     seats = np.array(sorted(qual.fleet.vehicles["seats"].unique()), dtype=np.int64)
@@ -148,7 +86,7 @@ def _network(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign) -> tuple[
     if len(groups):
         agg = groups.groupby("route").agg(lo=("start", "min"), hi=("deadline", "max"))
         spans[agg.index.to_numpy()] = agg[["lo", "hi"]].to_numpy()
-    return _Network(riders, seats, min_load, costs, permit, other, groups, spans, qual.fleet), qual.rejected
+    return Network(riders, seats, min_load, costs, permit, other, groups, spans, qual.fleet), qual.rejected
 
 
 def _arrivals(start: np.ndarray, deadline: np.ndarray, count: np.ndarray, lo: int, hi: int) -> np.ndarray:
@@ -168,32 +106,21 @@ def _largest_gathering(arr: np.ndarray) -> int:
     return int(np.cumsum(change[:days]).max())
 
 
-@dataclass
-class _RouteWork:
-    arrivals: np.ndarray
-    tables: list[MixTable]
-    day_table: np.ndarray
-    schedule: RouteSchedule | None = None
-    carried_arrivals: np.ndarray | None = None  # arrivals of the riders finally carried (for the bound)
-    planned: np.ndarray | None = None  # riders planned on each day of the span
-    mixes: dict | None = None  # day -> coaches per size, fixed when riders are seated
-
-
-def _planned_per_day(net: _Network, r: int) -> np.ndarray:
+def _planned_per_day(net: Network, r: int) -> np.ndarray:
     _, _, planned, count = net.group_arrays(r)
     lo, hi = net.spans[r]
     return np.bincount(planned - lo, weights=count, minlength=hi - lo + 1).astype(np.int64)
 
 
-def _usable(net: _Network, r: int, lo: int, hi: int, permit_left: np.ndarray, other_left: np.ndarray) -> np.ndarray:
+def _usable(net: Network, r: int, lo: int, hi: int, permit_left: np.ndarray, other_left: np.ndarray) -> np.ndarray:
     cross = bool(net.cross[r])
     avail = permit_left[lo : hi + 1] + (0 if cross else other_left[lo : hi + 1])
     return avail
 
 
-def _initial_work(net: _Network, max_waiting: int, workers: int) -> dict[int, _RouteWork]:
+def _initial_work(net: Network, max_waiting: int, workers: int) -> dict[int, RouteWork]:
     """Cost tables per (route, set of sizes offered that day) and the uncapped schedules."""
-    work: dict[int, _RouteWork] = {}
+    work: dict[int, RouteWork] = {}
     rows, keys = [], {}
     day_keys: dict[int, np.ndarray] = {}
     arrivals: dict[int, np.ndarray] = {}
@@ -229,48 +156,20 @@ def _initial_work(net: _Network, max_waiting: int, workers: int) -> dict[int, _R
             costs = np.full(len(net.seats), INF) if r in no_coaches else net.costs[r]
             empty = MixTable(np.array([0.0]), np.zeros((1, len(net.seats)), dtype=np.int64), -1, net.seats,
                              costs, extendable=False)
-            w = _RouteWork(arr, [empty], np.zeros(days, dtype=np.int64))
+            w = RouteWork(arr, [empty], np.zeros(days, dtype=np.int64))
             w.schedule = _refer_all(arr)
             work[r] = w
             continue
         used = sorted(set(day_keys[r].tolist()))
         local = {i: j for j, i in enumerate(used)}
-        w = _RouteWork(arr, [tables[i] for i in used], np.array([local[i] for i in day_keys[r].tolist()]))
+        w = RouteWork(arr, [tables[i] for i in used], np.array([local[i] for i in day_keys[r].tolist()]))
         w.planned = _planned_per_day(net, r)
         work[r] = w
     searched = [r for r in sorted(work) if work[r].schedule is None]
     jobs = [(work[r].arrivals, work[r].tables, work[r].day_table, max_waiting, work[r].planned) for r in searched]
-    for r, sched in zip(searched, parallel_map(_schedule_job, jobs, workers), strict=True):
+    for r, sched in zip(searched, parallel_map(schedule_job, jobs, workers), strict=True):
         work[r].schedule = sched
     return work
-
-
-def _schedule_job(job: tuple) -> RouteSchedule:
-    return schedule_route(*job)
-
-
-def parallel_map(fn, jobs: list, workers: int) -> list:
-    """fn over jobs, in worker processes when it pays (routes are independent); order kept."""
-    if workers <= 1 or len(jobs) < POOL_MIN_ROUTES or "forkserver" not in multiprocessing.get_all_start_methods():
-        return [fn(j) for j in jobs]
-    # forkserver, not fork: inside Airflow tasks (and after Great Expectations) the process has threads,
-    # and a forked child can inherit a held lock and hang (seen in the test suite).
-    with _forkserver().Pool(workers) as pool:
-        return pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 16)))
-
-
-def _forkserver():
-    """The forkserver context, its server importing the planner first: workers fork with numpy, pandas and
-    the planner loaded instead of importing them again in every pool (≈ 1 s a pool on 2 CPUs, and a
-    plan opens two). Not __main__: in an Airflow task or a script without a main guard that would run it
-    again. No effect once the server runs."""
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["chunnuan.planner.core", "chunnuan.planner.assign"])
-    return ctx
-
-
-def default_workers() -> int:
-    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
 
 
 def _refer_all(arr: np.ndarray) -> RouteSchedule:
@@ -282,14 +181,14 @@ def _refer_all(arr: np.ndarray) -> RouteSchedule:
     return RouteSchedule(np.zeros(days, dtype=np.int64), drops, 0.0, int(arr.sum()))
 
 
-def _vehicles_needed(w: _RouteWork, k_types: int) -> np.ndarray:
+def _vehicles_needed(w: RouteWork, k_types: int) -> np.ndarray:
     need = np.zeros((len(w.day_table), k_types), dtype=np.int64)
     for t in np.flatnonzero(w.schedule.loads):
         need[t] = w.tables[w.day_table[t]].mix(int(w.schedule.loads[t]))
     return need
 
 
-def _capped_tables(net: _Network, r: int, w: _RouteWork, avail: np.ndarray) -> tuple[list, np.ndarray]:
+def _capped_tables(net: Network, r: int, w: RouteWork, avail: np.ndarray) -> tuple[list, np.ndarray]:
     """Tables for a route planned under the coaches left: bounded where the caps can bind."""
     n_max = _largest_gathering(w.arrivals)  # no day can carry more than the riders whose window holds it
     reach = -(-n_max // net.min_load)  # coaches of each size the route could ever fill in a day
@@ -314,7 +213,7 @@ def _capped_tables(net: _Network, r: int, w: _RouteWork, avail: np.ndarray) -> t
     return tables, day_table
 
 
-def _allocate(net: _Network, work: dict[int, _RouteWork], max_waiting: int) -> list[Shortage]:
+def _allocate(net: Network, work: dict[int, RouteWork], max_waiting: int) -> list[Shortage]:
     routes = net.riders.routes
     cross = routes["cross_province"].to_numpy(dtype=bool)
     route_ids = routes["route_id"].to_numpy()
@@ -342,7 +241,7 @@ def _allocate(net: _Network, work: dict[int, _RouteWork], max_waiting: int) -> l
     return shortages
 
 
-def _substitute(net: _Network, r: int, w: _RouteWork, need: np.ndarray, avail: np.ndarray) -> bool:
+def _substitute(net: Network, r: int, w: RouteWork, need: np.ndarray, avail: np.ndarray) -> bool:
     """Quick repair: keep every day's riders and swap in other sizes left that day (2×35 for a 53 …).
 
     True when every short day could be covered so; otherwise nothing is changed and the route is
@@ -385,15 +284,11 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     result does not depend on it.
     """
     workers = default_workers() if workers is None else workers
-    if workers > 1 and len(requests) >= POOL_MIN_ROUTES and "forkserver" in multiprocessing.get_all_start_methods():
-        _forkserver()  # start the pools' server now: its imports overlap the demand preparation
-        multiprocessing.forkserver.ensure_running()
+    start_server(workers, len(requests))  # its imports overlap the demand preparation
     net, rejected = _network(requests, fleet, campaign)
     work = _initial_work(net, max_waiting, workers)
     uncapped = {r: w.schedule.referred for r, w in work.items()}
     shortages = _allocate(net, work, max_waiting)
-    from chunnuan.planner.assign import assign_riders, build_summary
-
     trips, assignments, route_stats = assign_riders(net, work, uncapped, net.fleet, campaign, workers)
     route_stats = _with_bounds(net, work, route_stats, trips)
     result = Plan(trips, assignments, route_stats, shortages, rejected)
@@ -401,7 +296,7 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     return result
 
 
-def _with_bounds(net: _Network, work: dict[int, _RouteWork], stats: pd.DataFrame,
+def _with_bounds(net: Network, work: dict[int, RouteWork], stats: pd.DataFrame,
                  trips: pd.DataFrame) -> pd.DataFrame:
     """Lower bound of each route for the riders it carries (all sizes offered, no caps, no min fill)."""
     bounds = np.zeros(len(net.riders.routes))
@@ -414,7 +309,3 @@ def _with_bounds(net: _Network, work: dict[int, _RouteWork], stats: pd.DataFrame
     stats["lower_bound"] = bounds[stats["route"].to_numpy()] if len(stats) else []
     stats["ratio"] = np.where(stats["lower_bound"] > 0, stats["cost"] / stats["lower_bound"].replace(0, np.nan), 1.0)
     return stats
-
-
-def min_riders(net: _Network) -> int:
-    return int(net.min_load.min()) if len(net.min_load) else 0

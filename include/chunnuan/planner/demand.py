@@ -20,16 +20,17 @@ import pandas as pd
 
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
+from chunnuan.planner.model import (
+    REASON_OUT_OF_WINDOW,
+    REASON_SAME_PLACE,
+    REASON_UNKNOWN_HOME,
+    REASON_UNKNOWN_PLACE,
+    truthy,
+)
 
 REQUIRED = ("id_number", "home_county_code", "work_province", "work_city", "trip_type", "travel_date",
             "flex_days")
 EARTH_RADIUS_KM = 6371.0
-
-# Referral reasons decided before planning (Chinese: they go to the county clerk and the worker).
-REASON_UNKNOWN_PLACE = "务工地城市无法识别，无法安排包车，建议核实后集中购票"
-REASON_UNKNOWN_HOME = "户籍县(市、区)代码无法识别，无法安排包车，建议核实后集中购票"
-REASON_OUT_OF_WINDOW = "计划出行日期不在本次行动包车服务时段（{window}）内，建议集中购票"
-REASON_SAME_PLACE = "出发地与目的地相同，无需包车"
 
 
 class DemandError(ValueError):
@@ -85,11 +86,6 @@ class Riders:
     days: int
 
 
-def _truthy(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.strip().str.lower()
-    return text.isin(["是", "true", "1", "yes", "y"]) | (values.astype(object) == True)  # noqa: E712
-
-
 def _as_day(values: pd.Series, day0: dt.date) -> np.ndarray:
     stamps = pd.to_datetime(values, errors="coerce")
     return ((stamps - pd.Timestamp(day0)) // pd.Timedelta(days=1)).to_numpy(dtype="float64")
@@ -110,7 +106,7 @@ def prepare(requests: pd.DataFrame, campaign: Campaign) -> Riders:
         raise DemandError(f"包车需求数据缺少字段：{'、'.join(missing)}")
     frame = requests.reset_index(drop=True)
     if "needs_charter" in frame.columns:
-        frame = frame[_truthy(frame["needs_charter"])].reset_index(drop=True)
+        frame = frame[truthy(frame["needs_charter"])].reset_index(drop=True)
     rules = campaign.transport
     window = campaign.travel_window
     day0, days = window.start, (window.end - window.start).days + 1

@@ -10,12 +10,9 @@ import numpy as np
 import pandas as pd
 
 from chunnuan.config.campaign import Campaign
-from chunnuan.planner.core import Plan
-from chunnuan.planner.demand import _truthy
 from chunnuan.planner.fleet import Fleet, qualify
+from chunnuan.planner.model import KEPT, STATUS_CHARTER, STATUS_REFERRED, Plan, truthy
 
-STATUS_CHARTER = "包车"
-STATUS_REFERRED = "集中购票"
 SHOWN = 5  # examples per broken rule
 
 
@@ -32,7 +29,7 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
     not reuse a published trip number, and only such kept trips may sit below the minimum fill."""
     rules = campaign.transport
     problems: list[str] = []
-    wanted = requests[_truthy(requests["needs_charter"])] if "needs_charter" in requests else requests
+    wanted = requests[truthy(requests["needs_charter"])] if "needs_charter" in requests else requests
     a, t = result.assignments, result.trips
 
     # Conservation: every charter request exactly once, chartered or referred.
@@ -104,7 +101,7 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
 
 def _checked_kept(t: pd.DataFrame, published, problems: list[str]) -> np.ndarray:
     """Which trips are kept trips identical to the published ones; reports those that are not."""
-    marked = (t["change"] == "kept").to_numpy(dtype=bool) if "change" in t else np.zeros(len(t), dtype=bool)
+    marked = (t["change"] == KEPT).to_numpy(dtype=bool) if "change" in t else np.zeros(len(t), dtype=bool)
     if published is None:
         if marked.any():
             problems.append(f"没有已发布方案，却有标记为保留的车次：{_some(t.loc[marked, 'trip_id'])}")

@@ -20,8 +20,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from chunnuan.config import campaign
 from chunnuan.intake.schema import HEADERS, canonical_header
-from chunnuan.planner.core import ASSIGNMENT_COLUMNS, TRIP_COLUMNS, Plan, Shortage
+from chunnuan.planner.core import plan
+from chunnuan.planner.fleet import read_fleet
+from chunnuan.planner.model import ASSIGNMENT_COLUMNS, TRIP_COLUMNS, Plan, Shortage
 
 TRIP_HEADERS = {
     "trip_id": "车次编号", "route_id": "线路编号", "route": "线路", "date": "发车日期", "seats": "座位数",
@@ -89,10 +92,6 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 def plan_files(demand_path: Path, fleet_path: Path, campaign_id: str, out_dir: Path,
                workers: int | None = None) -> Plan:
     """What `chunnuan plan DEMAND FLEET --campaign ID --out DIR` does: read, plan, write the outputs."""
-    from chunnuan.config import campaign
-    from chunnuan.planner.core import plan
-    from chunnuan.planner.fleet import read_fleet
-
     the_campaign = campaign.load(campaign_id)
     result = plan(read_demand(demand_path), read_fleet(fleet_path, the_campaign), the_campaign, workers=workers)
     write_outputs(result, out_dir)

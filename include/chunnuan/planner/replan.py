@@ -27,7 +27,7 @@ Rules (issue 3: re-planning after new survey data keeps already-published trips 
 With keep=False the plan is made from scratch (`core.plan` on all requests); only rule 4 applies, and
 every published trip counts as cancelled.
 
-The result is a `core.Plan` whose trips carry a `change` column (kept / added) and whose summary has
+The result is a `model.Plan` whose trips carry a `change` column (kept / added) and whose summary has
 a `replan` section (figures and trip ids only, no personal data). Deterministic: no clock, no
 randomness, ties broken by trip_id and input order.
 """
@@ -43,19 +43,22 @@ import pandas as pd
 
 from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
-from chunnuan.planner.core import (
+from chunnuan.planner.assign import build_summary, day_labels
+from chunnuan.planner.core import plan
+from chunnuan.planner.fleet import Fleet, qualify
+from chunnuan.planner.model import (
+    ADDED,
     ASSIGNMENT_COLUMNS,
+    KEPT,
     REASON_NO_VEHICLES,
     REASON_SHORTAGE,
+    STATUS_CHARTER,
     TRIP_COLUMNS,
     Plan,
-    plan,
+    truthy,
 )
-from chunnuan.planner.fleet import Fleet, qualify
 from chunnuan.planner.route import DEFAULT_MAX_WAITING
 
-KEPT, ADDED = "kept", "added"
-STATUS_CHARTER = "包车"
 UNDER_FILLED_LISTED = 100  # trip ids listed in the summary; the count is always exact
 
 PUBLISHED_TRIP_COLUMNS = ["trip_id", "route_id", "route", "date", "seats", "vehicle_class", "carrier_uscc",
@@ -270,8 +273,6 @@ def replan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, published: 
 
 
 def _stable(requests, fleet, campaign, published: Published, max_waiting, workers) -> Plan:
-    from chunnuan.planner.assign import day_labels
-
     riders = demand.prepare(requests, campaign)
     day0 = riders.day0
     frame = riders.frame
@@ -305,7 +306,7 @@ def _stable(requests, fleet, campaign, published: Published, max_waiting, worker
     seated = np.concatenate([kept_ids, _objects(filled["id_number"])])
     rest = requests.reset_index(drop=True)
     if "needs_charter" in rest.columns:
-        rest = rest[demand._truthy(rest["needs_charter"])].reset_index(drop=True)
+        rest = rest[truthy(rest["needs_charter"])].reset_index(drop=True)
     rest = rest[~_member(rest["id_number"].astype(str), seated)].reset_index(drop=True)
     less = _less_fleet(fleet, kept_trips)
     sub = plan(rest, less, campaign, max_waiting=max_waiting, workers=workers) if len(rest) else None
@@ -353,8 +354,6 @@ def _stable(requests, fleet, campaign, published: Published, max_waiting, worker
     routes = _routes(trips, assignments, sub)
     result = Plan(trips, assignments, routes, list(sub.shortages) if sub else [],
                   tuple(sub.rejected_carriers) if sub else qualify(fleet, campaign).rejected)
-    from chunnuan.planner.assign import build_summary
-
     seats_min = _min_riders(fleet, campaign)
     net = SimpleNamespace(seats=[int(s) for s in seats_min], min_load=list(seats_min.values()))
     result.summary = build_summary(result, net)

@@ -70,6 +70,11 @@ def schedule_route(arrivals: np.ndarray, tables: list[MixTable], day_table: np.n
     return search(arrivals, tables, day_table, max_waiting, planned)
 
 
+def schedule_job(job: tuple) -> RouteSchedule:
+    """schedule_route(*job): the work function core gives the process pool (parallel.PRELOAD names this module)."""
+    return schedule_route(*job)
+
+
 def schedule_exact(arrivals: np.ndarray, tables: list[MixTable], day_table: np.ndarray,
                    max_waiting: int = DEFAULT_MAX_WAITING, planned: np.ndarray | None = None) -> RouteSchedule:
     """The least (referrals, cost) day loads: every label no other path beats is kept (module doc)."""

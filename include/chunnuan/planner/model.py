@@ -1,0 +1,70 @@
+"""What the planner's parts share: the plan and its columns, statuses and referral reasons, and the
+truthy parser. The bottom layer: it imports no other planner module, so every part can import it.
+
+The layers (checked by tests/unit/planner/test_layers.py; a module imports only lower ones):
+    model, parallel  →  demand, fleet, mix  →  route  →  network  →  assign  →  core  →  replan, gate, io
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+TRIP_COLUMNS = ["trip_id", "route_id", "route", "date", "seats", "vehicle_class", "carrier_uscc", "carrier",
+                "carrier_contact", "carrier_phone", "passengers", "km", "drivers", "cost"]
+ASSIGNMENT_COLUMNS = ["id_number", "status", "route_id", "route", "planned_date", "travel_date", "shift_days",
+                      "trip_id", "reason"]
+
+# A request's status in the assignments: on a charter coach, or referred to group ticketing.
+STATUS_CHARTER = "包车"
+STATUS_REFERRED = "集中购票"
+
+# A re-planned trip's `change`: kept as published, or added by this plan.
+KEPT, ADDED = "kept", "added"
+
+# Referral reasons (Chinese: they go to the county clerk and the worker).
+# Decided before planning (demand.prepare):
+REASON_UNKNOWN_PLACE = "务工地城市无法识别，无法安排包车，建议核实后集中购票"
+REASON_UNKNOWN_HOME = "户籍县(市、区)代码无法识别，无法安排包车，建议核实后集中购票"
+REASON_OUT_OF_WINDOW = "计划出行日期不在本次行动包车服务时段（{window}）内，建议集中购票"
+REASON_SAME_PLACE = "出发地与目的地相同，无需包车"
+# Decided by planning (assign; replan turns "no vehicles" into "shortage" where kept trips took the coaches):
+REASON_NO_VEHICLES = "无符合资质的运输企业车辆可用于该线路，建议集中购票"
+REASON_TOO_FEW = "所在线路可出行日期内人数不足最低发车人数（≥{min_riders}人），建议集中购票"
+REASON_SHORTAGE = "可出行日期内可调配的包车车辆不足，建议集中购票"
+
+
+@dataclass
+class Shortage:
+    route_id: str
+    route: str
+    date: str
+    seats: int
+    needed: int
+    available: int
+
+    def describe(self) -> str:
+        return (f"{self.date} {self.route}：需{self.seats}座客车 {self.needed} 辆，可调配 {self.available} 辆，"
+                f"缺 {self.needed - self.available} 辆")
+
+
+@dataclass
+class Plan:
+    trips: pd.DataFrame  # one row per coach trip (see TRIP_COLUMNS)
+    assignments: pd.DataFrame  # one row per request (see ASSIGNMENT_COLUMNS); holds id_number: manifests only
+    routes: pd.DataFrame  # one row per route: riders, carried, referred, vehicles, cost, lower_bound
+    shortages: list[Shortage]
+    rejected_carriers: tuple[tuple[str, str, str], ...]
+    summary: dict = field(default_factory=dict)  # no personal data
+
+    def shortage_report(self) -> str:
+        if not self.shortages:
+            return "各线路各日车辆充足。"
+        return "车辆不足：\n" + "\n".join(f"  - {s.describe()}" for s in self.shortages)
+
+
+def truthy(values: pd.Series) -> pd.Series:
+    """Yes/no column (needs_charter) as booleans: 是 / true / 1 / yes / y or a real True."""
+    text = values.astype("string").str.strip().str.lower()
+    return text.isin(["是", "true", "1", "yes", "y"]) | (values.astype(object) == True)  # noqa: E712
