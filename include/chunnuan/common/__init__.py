@@ -1,1 +1,1 @@
-"""Small pieces every workflow uses: mail, masking personal data, the SQL files."""
+"""Small pieces every workflow uses: mail, masking personal data, the SQL files, ID and USCC check characters."""
