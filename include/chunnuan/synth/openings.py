@@ -8,7 +8,7 @@ mostly small), monthly wage range, closing date and whether it is a 重点企业
 One row per enterprise × county × trade, as the form's intake keys them (opening_intake).
 
 About 85% of the enterprises are in the campaign's province, weighted to city districts and to the
-cities its workers most often go to (synth.DESTINATIONS); the rest are in the usual outside
+cities its workers most often go to (synth.places.DESTINATIONS); the rest are in the usual outside
 destinations (广东 cities for Guangxi; 江苏、北京、天津、上海、浙江… for Shandong), whose wages are
 higher. Cities without county-level divisions in the data (东莞、中山) are left out: an opening's county
 must resolve. Deterministic for (campaign, n, seed).
@@ -19,15 +19,14 @@ key_enterprise as bool).
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 import pandas as pd
-from stdnum.cn import uscc as uscc_code
 
+from chunnuan.common.idcodes import organisation_code, uscc_with_check
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
-from chunnuan.synth.survey import DESTINATIONS
+from chunnuan.synth.places import DESTINATIONS
+from chunnuan.synth.random import rng as _rng
 
 COLUMNS = ["uscc", "enterprise", "county", "county_code", "industry", "trade", "headcount", "wage_min", "wage_max",
            "closing_date", "key_enterprise", "reporting_unit", "reported_on"]
@@ -66,24 +65,11 @@ DEFAULT_WAGE = 4800
 # Openings the survey's seekers ask for that no training class teaches (the rest are the training trades).
 JOB_ONLY_TRADES = ("普工", "快递员")
 DEFAULT_OUTSIDE = (("广东省", "深圳市", 3), ("广东省", "广州市", 2), ("浙江省", "杭州市", 1), ("江苏省", "苏州市", 1))
-_ORG_WEIGHTS = np.array([3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
-
-
-def _rng(seed: int, purpose: str) -> np.random.Generator:
-    return np.random.default_rng([seed, zlib.crc32(purpose.encode())])
-
-
-def organisation_code(body: str) -> str:
-    """GB 11714 组织机构代码: 8 digits plus their check character."""
-    total = int(np.dot(_ORG_WEIGHTS, [int(c) for c in body]))
-    check = 11 - total % 11
-    return body + ("X" if check == 10 else "0" if check == 11 else str(check))
 
 
 def make_uscc(county_code: str, body: str) -> str:
     """统一社会信用代码 of an enterprise (登记管理部门 9 = 市场监管, 类别 1 = 企业) registered in a county."""
-    first17 = "91" + county_code + organisation_code(body)
-    return first17 + uscc_code.calc_check_digit(first17)
+    return uscc_with_check("91" + county_code + organisation_code(body))
 
 
 def _county_weights(campaign: Campaign) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:

@@ -28,26 +28,28 @@ import json
 import os
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import holidays
 import numpy as np
 import pandas as pd
 
+from chunnuan.common import idcodes
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
 from chunnuan.intake.schema import COLUMNS
+from chunnuan.synth.calendar import EPOCH, date_of, day_number, spring_festival_holiday, travel_day_weights
+from chunnuan.synth.places import destinations
+from chunnuan.synth.random import pick, pool
+from chunnuan.synth.random import rng as stream
 
 FIELDS = tuple(c.field for c in COLUMNS)
 TRUTH_DIR = "_truth"
 TRUTH_COLUMNS = ["file", "row", "code", "field", "kept_file", "kept_row"]
 FORMATS = ("mixed", "csv")
 
-EPOCH = np.datetime64("1970-01-01", "D")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 ZIP_TIME = (2024, 1, 1, 9, 0, 0)
@@ -83,24 +85,6 @@ BRANDS = ("华兴", "鸿达", "宏发", "永利", "金辉", "恒通", "德力", 
 INDUSTRIES = ("电子", "五金", "服装", "塑胶", "家具", "建筑工程", "物流", "食品", "纺织", "机械", "光电", "印刷")
 COMPANY_FORMS = ("有限公司", "有限公司", "股份有限公司", "制品厂")
 
-# Where the province's workers work: (province, city, share). The cities are checked against
-# divisions.place_names when generating, so a typo here fails loudly instead of quarantining rows.
-DESTINATIONS = {
-    "450000": (
-        ("广东省", "深圳市", 18), ("广东省", "东莞市", 15), ("广东省", "广州市", 13), ("广东省", "佛山市", 10),
-        ("广东省", "中山市", 5), ("广东省", "惠州市", 4), ("广东省", "江门市", 3), ("广东省", "珠海市", 2),
-        ("广东省", "肇庆市", 2), ("浙江省", "宁波市", 3), ("浙江省", "杭州市", 2), ("浙江省", "温州市", 1.5),
-        ("浙江省", "金华市", 1.5), ("福建省", "厦门市", 2.5), ("福建省", "泉州市", 2), ("福建省", "福州市", 1.5),
-        ("广西壮族自治区", "南宁市", 6), ("广西壮族自治区", "柳州市", 3), ("广西壮族自治区", "桂林市", 1.5),
-        ("广西壮族自治区", "玉林市", 1.5), ("海南省", "海口市", 1), ("海南省", "三亚市", 1),
-    ),
-    "370000": (
-        ("江苏省", "苏州市", 10), ("江苏省", "南京市", 5), ("江苏省", "无锡市", 4), ("江苏省", "常州市", 2),
-        ("北京市", "北京市", 10), ("天津市", "天津市", 10), ("上海市", "上海市", 10), ("浙江省", "宁波市", 5),
-        ("浙江省", "杭州市", 4), ("山东省", "青岛市", 12), ("山东省", "济南市", 8), ("山东省", "烟台市", 4),
-        ("山东省", "潍坊市", 3), ("山东省", "临沂市", 3), ("广东省", "深圳市", 3), ("广东省", "广州市", 2),
-    ),
-}
 # 点对点 charter requests (see _organise_charters): counties organise coaches on a few routes and peak days.
 CHARTER_CITIES = 4  # to the province's largest destinations (Guangxi: 深圳 东莞 广州 佛山)
 ROUTE_TARGET = 150  # a county adds a city per ~150 requests of a trip type (three coaches' worth)
@@ -170,8 +154,6 @@ XLSX_DOMINANT = {CELL: 60, ISO: 20, CHINESE: 10, SLASH: 10}
 CSV_OTHER = (ISO, SLASH, CHINESE, DOTTED, COMPACT, SERIAL_TEXT)
 XLSX_OTHER = (CELL, NUMBER, ISO, SLASH, CHINESE)
 
-_ID_WEIGHTS = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], dtype=np.int64)
-_ID_CHECK_CHARS = np.frombuffer(b"10X98765432", dtype=np.uint8)
 _FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 _COUNTY_SUFFIX = re.compile(r"(?:各族自治县|\w{1,3}族自治县|自治县|县|市|区)$")
 
@@ -181,34 +163,10 @@ _COUNTY_SUFFIX = re.compile(r"(?:各族自治县|\w{1,3}族自治县|自治县|�
 # ---------------------------------------------------------------------------------------------------
 
 
-def _rng(seed: int, purpose: str) -> np.random.Generator:
-    """One independent stream per purpose, so changing one part of the generator leaves the rest alone."""
-    return np.random.default_rng([seed, zlib.crc32(purpose.encode())])
-
-
-def _pick(rng: np.random.Generator, options: dict, size: int) -> np.ndarray:
-    keys = list(options)
-    weights = np.array([options[k] for k in keys], dtype=float)
-    chosen = rng.choice(len(keys), size=size, p=weights / weights.sum())
-    return np.array(keys, dtype=object)[chosen]
-
-
-def _pool(values) -> np.ndarray:
-    return np.array(list(values), dtype=object)
-
-
 def _digits(values: np.ndarray, width: int) -> np.ndarray:
     """Decimal digits of non-negative integers, most significant first: shape (n, width)."""
     powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
     return (values.astype(np.int64)[:, None] // powers) % 10
-
-
-def _day(date: dt.date) -> int:
-    return int((np.datetime64(date, "D") - EPOCH).astype(int))
-
-
-def _date(day: int) -> dt.date:
-    return dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
 
 
 def _year_month_day(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -236,12 +194,6 @@ def _rank_within(groups: np.ndarray, keys: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------------
 
 
-def check_chars(first17: np.ndarray) -> np.ndarray:
-    """GB 11643 check character (ASCII code) for rows of 17 digits."""
-    total = (first17.astype(np.int64) * _ID_WEIGHTS).sum(axis=1)
-    return _ID_CHECK_CHARS[total % 11]
-
-
 def id_numbers(county_codes: np.ndarray, birth_days: np.ndarray, sequence: np.ndarray) -> np.ndarray:
     """18-character resident ID numbers: county code, birth date, 3-digit sequence, check character."""
     year, month, day = _year_month_day(birth_days)
@@ -249,17 +201,17 @@ def id_numbers(county_codes: np.ndarray, birth_days: np.ndarray, sequence: np.nd
     grid[:, :6] = _digits(county_codes, 6)
     grid[:, 6:14] = _digits(year * 10000 + month * 100 + day, 8)
     grid[:, 14:17] = _digits(sequence, 3)
-    grid[:, 17] = check_chars(grid[:, :17]) - ord("0")
+    grid[:, 17] = idcodes.id_check_chars(grid[:, :17]) - ord("0")
     grid += ord("0")
     return grid.view("S18").ravel().astype("U18").astype(object)
 
 
 def _wrong_check_char(ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The same IDs with a check character that is certainly wrong."""
-    grid = np.frombuffer("".join(ids.tolist()).encode("ascii"), dtype=np.uint8).reshape(-1, 18).copy()
+    grid = idcodes.ascii_grid(ids.tolist()).copy()
     position = np.zeros(256, dtype=np.int64)
-    position[_ID_CHECK_CHARS] = np.arange(11)
-    grid[:, 17] = _ID_CHECK_CHARS[(position[grid[:, 17]] + rng.integers(1, 11, len(ids))) % 11]
+    position[idcodes.ID_CHECK_CHARS] = np.arange(11)
+    grid[:, 17] = idcodes.ID_CHECK_CHARS[(position[grid[:, 17]] + rng.integers(1, 11, len(ids))) % 11]
     return grid.view("S18").ravel().astype("U18").astype(object)
 
 
@@ -325,42 +277,8 @@ def _region_codes(counties: Counties, province_code: str, years: np.ndarray) -> 
 
 
 # ---------------------------------------------------------------------------------------------------
-# The calendar: Spring Festival from the `holidays` package, travel days weighted around it
+# Date cells
 # ---------------------------------------------------------------------------------------------------
-
-
-def spring_festival_holiday(year: int) -> tuple[dt.date, dt.date]:
-    """First and last day off of the statutory Spring Festival holiday (2024: 02-10 .. 02-17)."""
-    calendar = holidays.China(years=year, language="en_US")
-    festival = min(calendar.get_named("Spring Festival"))
-    first = last = festival
-    while not calendar.is_working_day(first - dt.timedelta(days=1)):
-        first -= dt.timedelta(days=1)
-    while not calendar.is_working_day(last + dt.timedelta(days=1)):
-        last += dt.timedelta(days=1)
-    return first, last
-
-
-def _travel_day_weights(campaign: Campaign, trip: str) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate travel days inside the travel window and their weights for one trip type.
-
-    返乡 peaks about a week before the holiday (春运 starts ~15 days before); 返岗 peaks on the first
-    days after it and tails off over the following weeks.
-    """
-    window = campaign.travel_window
-    first, last = spring_festival_holiday(window.start.year)
-    days = np.arange(_day(window.start), _day(window.end) + 1)
-    if trip == "返乡":
-        before = _day(first) - days
-        weights = np.where((before >= 1) & (before <= 21), np.exp(-(((before - 7) / 6.0) ** 2)) + 0.15, 0.0)
-    else:
-        after = days - _day(last)
-        weights = np.where(after >= 1, np.exp(-(after - 1) / 7.0), 0.0)
-        weights = np.where((after >= -1) & (after <= 0), 0.3, weights)
-        weights = np.where(after > 40, 0.0, weights)
-    if weights.sum() == 0:  # a window that misses the festival: travel spread over the window
-        weights = np.ones(len(days))
-    return days, weights / weights.sum()
 
 
 def _date_texts(days: np.ndarray, styles: np.ndarray) -> np.ndarray:
@@ -371,7 +289,7 @@ def _date_texts(days: np.ndarray, styles: np.ndarray) -> np.ndarray:
     low, high = int(days.min()), int(days.max())
     table = np.empty((len(TEXT_STYLES), high - low + 1), dtype=object)
     for i, day in enumerate(range(low, high + 1)):
-        d = _date(day)
+        d = date_of(day)
         table[:, i] = (
             d.isoformat(), f"{d.year}/{d.month}/{d.day}", f"{d.year}年{d.month}月{d.day}日",
             f"{d.year}.{d.month}.{d.day}", d.strftime("%Y%m%d"), str((d - EXCEL_EPOCH).days),
@@ -413,7 +331,7 @@ def _township_names(county_name: str, rng: np.random.Generator) -> list[str]:
 
 
 def _counties(province: divisions.Province, seed: int) -> Counties:
-    rng = _rng(seed, "townships")
+    rng = stream(seed, "townships")
     codes = sorted(province.counties)
     labels = [province.county_label(c) for c in codes]
     names = [province.counties[c].name for c in codes]
@@ -427,7 +345,7 @@ def _counties(province: divisions.Province, seed: int) -> Counties:
         short=[n if ok else lab for n, ok, lab in zip(names, bare_ok, labels, strict=True)],
         bare_allowed=np.array(bare_ok),
         city=np.array([int(province.city_of(c).code) for c in codes]),
-        townships=_pool(t for ts in towns for t in ts),
+        townships=pool(t for ts in towns for t in ts),
         township_start=np.r_[0, np.cumsum(counts)[:-1]],
         township_count=counts,
     )
@@ -435,7 +353,7 @@ def _counties(province: divisions.Province, seed: int) -> Counties:
 
 def _county_sizes(counties: Counties, workers: int, seed: int) -> np.ndarray:
     """Workers per county: rural counties send more people out than city districts; nobody gets zero."""
-    rng = _rng(seed, "county-sizes")
+    rng = stream(seed, "county-sizes")
     n = len(counties.codes)
     if workers < n:
         raise ValueError(f"workers={workers} is fewer than the {n} counties: every county sends a file")
@@ -471,13 +389,13 @@ def _names(male: np.ndarray, province_code: str, rng) -> np.ndarray:
     for ch in LOCAL_SURNAMES.get(province_code, ""):
         weights[surnames.index(ch)] *= 3.0
     n = len(male)
-    surname = _pool(surnames)[rng.choice(len(surnames), n, p=weights / weights.sum())]
-    pools = {True: _pool(GIVEN_MALE), False: _pool(GIVEN_FEMALE)}
+    surname = pool(surnames)[rng.choice(len(surnames), n, p=weights / weights.sum())]
+    pools = {True: pool(GIVEN_MALE), False: pool(GIVEN_FEMALE)}
     given = np.empty(n, dtype=object)
-    for is_male, pool in pools.items():
+    for is_male, chars in pools.items():
         rows = np.flatnonzero(male == is_male)
-        first = pool[rng.integers(0, len(pool), len(rows))]
-        second = pool[rng.integers(0, len(pool), len(rows))]
+        first = chars[rng.integers(0, len(chars), len(rows))]
+        second = chars[rng.integers(0, len(chars), len(rows))]
         two_chars = rng.random(len(rows)) < 0.7
         given[rows] = np.where(two_chars, first + second, first)
     return surname + given
@@ -491,17 +409,6 @@ def _phones(n: int, rng) -> np.ndarray:
     return (chosen * 10**8 + rng.integers(0, 10**8, n)).astype("U11").astype(object)
 
 
-def _destinations(province: divisions.Province) -> list[tuple[str, str, float]]:
-    places = DESTINATIONS.get(province.code) or tuple(
-        (province.name, city.name, 1.0) for city in province.cities.values()
-    )
-    by_name = divisions.provinces_by_name()
-    for prov, city, _ in places:
-        if city not in divisions.place_names(by_name[prov].code):
-            raise ValueError(f"destination {city} is not in {prov}")
-    return list(places)
-
-
 def _births(campaign: Campaign, province: divisions.Province, counties: Counties, county: np.ndarray,
             rng) -> tuple[np.ndarray, np.ndarray]:
     """Birth days (age 16-60 at the campaign start, most workers 25-50) and the ID region code of each.
@@ -510,12 +417,12 @@ def _births(campaign: Campaign, province: divisions.Province, counties: Counties
     (a district created in 1983 has no worker with an ID issued before).
     """
     start = pd.Timestamp(campaign.window.start)
-    youngest = _day((start - pd.DateOffset(years=campaign.intake.min_worker_age)).date())
-    oldest = _day((start - pd.DateOffset(years=60)).date()) + 1
+    youngest = day_number((start - pd.DateOffset(years=campaign.intake.min_worker_age)).date())
+    oldest = day_number((start - pd.DateOffset(years=60)).date()) + 1
     min_age = campaign.intake.min_worker_age
     age_years = min_age + (60 - min_age) * rng.beta(2.2, 2.6, len(county))
     age_days = np.round(age_years * 365.2425).astype(np.int64)
-    birth = np.clip(_day(campaign.window.start) - age_days, oldest, youngest)
+    birth = np.clip(day_number(campaign.window.start) - age_days, oldest, youngest)
 
     first_year = int(_year_month_day(np.array([oldest]))[0][0])
     years = np.arange(first_year, int(_year_month_day(np.array([youngest]))[0][0]) + 1)
@@ -545,7 +452,7 @@ def _charter_day_weights(campaign: Campaign, trip: str) -> tuple[np.ndarray, np.
     Counties send their coaches on the busiest days (返岗: the first days after the holiday): the
     weights are the trip's travel-day weights to the power CHARTER_DAY_POWER, over the same days.
     """
-    days, p = _travel_day_weights(campaign, trip)
+    days, p = travel_day_weights(campaign, trip)
     return days, p**CHARTER_DAY_POWER / (p**CHARTER_DAY_POWER).sum()
 
 
@@ -564,7 +471,7 @@ def _organise_charters(campaign: Campaign, n_counties: int, county: np.ndarray, 
     day (no organised route; the planner refers most of them). Returns new (place, travel); rows that
     do not ask for a charter keep theirs. Vectorised: one pass over the requests, no loop per county.
     """
-    rng = _rng(seed, "charter-routes")
+    rng = stream(seed, "charter-routes")
     k = min(CHARTER_CITIES, len(shares))
     pool = np.argsort(-shares, kind="stable")[:k]
     keys = np.log(shares[pool]) + rng.gumbel(size=(n_counties, k))  # Gumbel top-k: each county's order
@@ -587,7 +494,7 @@ def _organise_charters(campaign: Campaign, n_counties: int, county: np.ndarray, 
     batch_returning = np.repeat(np.arange(len(batches)) // k % 2 == 1, batches)
     departure = np.empty(len(batch_returning), dtype=np.int64)
     allowed = np.zeros(len(rows), dtype=bool)
-    shifted = np.clip(_pick(rng, CHARTER_SHIFT, len(rows)).astype(np.int64), -flex[rows], flex[rows])
+    shifted = np.clip(pick(rng, CHARTER_SHIFT, len(rows)).astype(np.int64), -flex[rows], flex[rows])
     day = np.empty(len(rows), dtype=np.int64)
     for kind, is_returning in (("返乡", True), ("返岗", False)):
         days, p = _charter_day_weights(campaign, kind)
@@ -609,7 +516,7 @@ def _organise_charters(campaign: Campaign, n_counties: int, county: np.ndarray, 
 
 def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Counties, workers: int,
                   seed: int) -> dict[str, np.ndarray]:
-    rng = _rng(seed, "workers")
+    rng = stream(seed, "workers")
     county = np.repeat(np.arange(len(counties.codes)), _county_sizes(counties, workers, seed))
     n = len(county)
     male = rng.random(n) < 0.65
@@ -621,27 +528,27 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
     travel = np.empty(n, dtype=np.int64)
     for kind in ("返乡", "返岗"):
         rows = np.flatnonzero(trip == kind)
-        days, p = _travel_day_weights(campaign, kind)
+        days, p = travel_day_weights(campaign, kind)
         travel[rows] = rng.choice(days, len(rows), p=p)
-    window_start = _day(campaign.window.start)
+    window_start = day_number(campaign.window.start)
     report_lag = rng.integers(1, 21, n)
 
     poor, monitored = POVERTY_SHARES.get(province.code, DEFAULT_POVERTY_SHARES)
-    places = _destinations(province)
+    places = destinations(province)
     shares = np.array([w for *_, w in places], dtype=float)
     place = rng.choice(len(places), n, p=shares / shares.sum())
 
     returning = trip == "返乡"
     job_need = np.where(
         returning,
-        _pick(rng, {"无": 55, "本地就业": 20, "外出务工": 25}, n),
-        _pick(rng, {"无": 65, "本地就业": 5, "外出务工": 30}, n),
+        pick(rng, {"无": 55, "本地就业": 20, "外出务工": 25}, n),
+        pick(rng, {"无": 65, "本地就业": 5, "外出务工": 30}, n),
     )
     training = np.where(rng.random(n) < 0.18, "是", "否").astype(object)
     company = (
-        _pool(BRANDS)[rng.integers(0, len(BRANDS), n)]
-        + _pool(INDUSTRIES)[rng.integers(0, len(INDUSTRIES), n)]
-        + _pool(COMPANY_FORMS)[rng.integers(0, len(COMPANY_FORMS), n)]
+        pool(BRANDS)[rng.integers(0, len(BRANDS), n)]
+        + pool(INDUSTRIES)[rng.integers(0, len(INDUSTRIES), n)]
+        + pool(COMPANY_FORMS)[rng.integers(0, len(COMPANY_FORMS), n)]
     )
     township = counties.township_start[county] + np.floor(
         rng.random(n) ** 1.6 * counties.township_count[county]
@@ -650,19 +557,19 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
     # stream: reorganising charter requests changes where and when they travel, nothing else.
     name = _names(male, province.code, rng)
     phone = _phones(n, rng)
-    poverty = _pick(rng, {"否": 1 - poor - monitored, "脱贫人口": poor, "监测对象": monitored}, n)
+    poverty = pick(rng, {"否": 1 - poor - monitored, "脱贫人口": poor, "监测对象": monitored}, n)
     flex = rng.choice(8, n, p=[0.3, 0.15, 0.15, 0.15, 0.08, 0.07, 0.05, 0.05])
     has_employer = rng.random(n) < 0.75
     charter = rng.random(n) < np.where(returning, 0.12, 0.45)
-    trade = np.where(job_need == "无", "", _pool(TRADES)[rng.integers(0, len(TRADES), n)])
+    trade = np.where(job_need == "无", "", pool(TRADES)[rng.integers(0, len(TRADES), n)])
     training_trade = np.where(
-        training == "是", _pool(TRAINING_TRADES)[rng.integers(0, len(TRAINING_TRADES), n)], ""
+        training == "是", pool(TRAINING_TRADES)[rng.integers(0, len(TRAINING_TRADES), n)], ""
     )
 
     place, travel = _organise_charters(campaign, len(counties.codes), county, trip, charter, flex, place,
                                        travel, shares, seed)
     reported = np.minimum(np.maximum(travel - report_lag, window_start), travel)
-    short_city = _pool(divisions.short_name(c) for _, c, _ in places)[place]
+    short_city = pool(divisions.short_name(c) for _, c, _ in places)[place]
     return {
         "home": county,
         "id": id_numbers(region, birth, sequence),
@@ -673,9 +580,9 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
         "trip": trip,
         "travel_day": travel,
         "flex": flex,
-        "work_province": _pool(p for p, _, _ in places)[place],
-        "work_province_short": _pool(divisions.short_name(p) for p, _, _ in places)[place],
-        "work_city": _pool(c for _, c, _ in places)[place],
+        "work_province": pool(p for p, _, _ in places)[place],
+        "work_province_short": pool(divisions.short_name(p) for p, _, _ in places)[place],
+        "work_city": pool(c for _, c, _ in places)[place],
         "work_city_short": short_city,
         "employer": np.where(has_employer, short_city + company, ""),
         "charter": np.where(charter, "是", "否").astype(object),
@@ -699,9 +606,9 @@ def _add_duplicate_reports(rows: dict[str, np.ndarray], counties: Counties, camp
     The two reports get different 填报日期 inside [window start, travel date]; the earlier one must
     lose when submissions are merged. `pair` links the two rows, `late` marks the winner.
     """
-    rng = _rng(seed, "duplicates")
+    rng = stream(seed, "duplicates")
     n = len(rows["home"])
-    window_start = _day(campaign.window.start)
+    window_start = day_number(campaign.window.start)
     candidates = np.flatnonzero(rows["travel_day"] > window_start)
     k = min(int(round(DUPLICATE_RATE * n)), len(candidates))
     chosen = np.sort(rng.choice(candidates, k, replace=False))
@@ -800,7 +707,7 @@ def _headers(style: int, rng) -> tuple[str, ...]:
 
 
 def _plan_files(counties: Counties, campaign: Campaign, formats: str, seed: int) -> list[FilePlan]:
-    rng = _rng(seed, "files")
+    rng = stream(seed, "files")
     n = len(counties.codes)
     kinds = _kinds(n, formats, rng)
     arrival = rng.permutation(n)
@@ -812,7 +719,7 @@ def _plan_files(counties: Counties, campaign: Campaign, formats: str, seed: int)
         short = counties.short[i]
         unit = short + ("人力资源和社会保障局", "人社局", "就业服务中心")[rng.choice(3, p=(0.7, 0.2, 0.1))]
         has_title = rng.random() < (0.5 if xlsx else 0.1)
-        dominant = _pick(rng, XLSX_DOMINANT if xlsx else CSV_DOMINANT, 1)[0]
+        dominant = pick(rng, XLSX_DOMINANT if xlsx else CSV_DOMINANT, 1)[0]
         plans.append(
             FilePlan(
                 county=i,
@@ -841,7 +748,7 @@ def _plan_files(counties: Counties, campaign: Campaign, formats: str, seed: int)
 
 def _order_rows(rows: dict[str, np.ndarray], plans: list[FilePlan], seed: int) -> dict[str, np.ndarray]:
     """Rows file by file, grouped by township the way clerks collect them; spreadsheet row numbers added."""
-    rng = _rng(seed, "row-order")
+    rng = stream(seed, "row-order")
     order = np.lexsort((rng.random(len(rows["file"])), rows["township"], rows["file"]))
     out = {k: v[order] for k, v in rows.items()}
     first_row = np.array([p.first_data_row for p in plans])
@@ -912,7 +819,7 @@ def _county_forms(rows: dict[str, np.ndarray], counties: Counties, plans: list[F
                   province_name: str, rng) -> np.ndarray:
     """贵港市平南县 or 平南县 (never a bare name two counties share), now and then with the province."""
     home = rows["home"]
-    labels, bare = _pool(counties.labels), _pool(counties.short)
+    labels, bare = pool(counties.labels), pool(counties.short)
     share = np.array([p.bare_county_share for p in plans])[rows["file"]]
     u = rng.random(len(home))
     out = np.where(counties.bare_allowed[home] & (u < share), bare[home], labels[home])
@@ -934,7 +841,7 @@ def _short_names(full: np.ndarray, short: np.ndarray, share: float, rng) -> np.n
 
 def _render(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePlan],
             province: divisions.Province, seed: int) -> Cells:
-    rng = _rng(seed, "cells")
+    rng = stream(seed, "cells")
     file = rows["file"]
     travel_style = _date_styles(file, plans, rng)
     reported_style = _date_styles(file, plans, rng)
@@ -956,7 +863,7 @@ def _render(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePla
         "desired_trade": rows["trade"],
         "needs_training": rows["training"],
         "training_trade": rows["training_trade"],
-        "reporting_unit": _pool(p.reporting_unit for p in plans)[file],
+        "reporting_unit": pool(p.reporting_unit for p in plans)[file],
         "reported_on": _date_texts(rows["reported_day"], reported_style),
     }
     text = {f: np.asarray(v, dtype=object).copy() for f, v in text.items()}
@@ -984,7 +891,7 @@ def _mistake_counts(rows: dict[str, np.ndarray], n_files: int, rng) -> tuple[np.
 def _choose_mistakes(rows: dict[str, np.ndarray], plans: list[FilePlan],
                      seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions of mistaken rows, their check code and the field the mistake is in."""
-    rng = _rng(seed, "mistakes")
+    rng = stream(seed, "mistakes")
     file = rows["file"]
     eligible, per_file = _mistake_counts(rows, len(plans), rng)
     key = np.where(eligible, rng.random(len(file)), np.inf)
@@ -993,8 +900,8 @@ def _choose_mistakes(rows: dict[str, np.ndarray], plans: list[FilePlan],
     is_xlsx = np.array([p.kind == "xlsx" for p in plans])[file[positions]]
     codes = np.where(
         is_xlsx,
-        _pick(rng, MISTAKES, len(positions)),
-        _pick(rng, {k: v for k, v in MISTAKES.items() if k != "id_excel_number"}, len(positions)),
+        pick(rng, MISTAKES, len(positions)),
+        pick(rng, {k: v for k, v in MISTAKES.items() if k != "id_excel_number"}, len(positions)),
     )
     # An ID ending in X cannot be typed into a number cell: that clerk got the check digit wrong instead.
     ends_x = np.char.endswith(rows["id"][positions].astype("U18"), "X")
@@ -1004,7 +911,7 @@ def _choose_mistakes(rows: dict[str, np.ndarray], plans: list[FilePlan],
     for code, options in (("missing", MISSING_FIELDS), ("choice_invalid", CHOICE_FIELDS),
                           ("date_invalid", DATE_INVALID_FIELDS)):
         at = np.flatnonzero(codes == code)
-        fields[at] = _pick(rng, options, len(at))
+        fields[at] = pick(rng, options, len(at))
     return positions, codes.astype(object), fields
 
 
@@ -1012,7 +919,7 @@ def _invalid_phones(phones: np.ndarray, province_code: str, rng) -> np.ndarray:
     """10 or 12 digits, or a landline: what clerks type instead of a mobile number."""
     plain = phones.astype("U11")
     extra = rng.integers(0, 10, len(phones)).astype("U1")
-    areas = _pool(AREA_CODES.get(province_code, ("010", "020")))
+    areas = pool(AREA_CODES.get(province_code, ("010", "020")))
     local = rng.integers(2_000_000, 8_999_999, len(phones)).astype("U7").astype(object)
     landline = areas[rng.integers(0, len(areas), len(phones))] + "-" + local
     form = rng.integers(0, 3, len(phones))
@@ -1037,20 +944,20 @@ def _foreign_counties(province: divisions.Province) -> np.ndarray:
                 continue
             names.append(county.name)
             names.append(other.county_label(county_code))
-    return _pool(sorted(set(names)))
+    return pool(sorted(set(names)))
 
 
 def _out_of_window_days(campaign: Campaign, n: int, rng) -> np.ndarray:
     window = campaign.travel_window
-    before = _day(window.start) - rng.integers(5, 46, n)
-    after = _day(window.end) + rng.integers(1, 61, n)
+    before = day_number(window.start) - rng.integers(5, 46, n)
+    after = day_number(window.end) + rng.integers(1, 61, n)
     return np.where(rng.random(n) < 0.5, before, after)
 
 
 def _inject(cells: Cells, rows: dict[str, np.ndarray], positions: np.ndarray, codes: np.ndarray,
             fields: np.ndarray, campaign: Campaign, province: divisions.Province, seed: int) -> None:
     """Turn each chosen row's cell into the mistake; the row's other cells stay valid."""
-    rng = _rng(seed, "inject")
+    rng = stream(seed, "inject")
     text = cells.text
 
     def at(code: str, field: str | None = None) -> np.ndarray:
@@ -1061,10 +968,10 @@ def _inject(cells: Cells, rows: dict[str, np.ndarray], positions: np.ndarray, co
         text[field][at("missing", field)] = ""
     for field, bad in BAD_CHOICES.items():
         rows_ = at("choice_invalid", field)
-        text[field][rows_] = _pool(bad)[rng.integers(0, len(bad), len(rows_))]
+        text[field][rows_] = pool(bad)[rng.integers(0, len(bad), len(rows_))]
     for field, bad in BAD_DATES.items():
         rows_ = at("date_invalid", field)
-        text[field][rows_] = _pool(bad)[rng.integers(0, len(bad), len(rows_))]
+        text[field][rows_] = pool(bad)[rng.integers(0, len(bad), len(rows_))]
         styles = cells.travel_style if field == "travel_date" else cells.reported_style
         styles[rows_] = ISO  # typed as text, never a date cell
 
@@ -1110,7 +1017,7 @@ def _xlsx_column(field: str, values: list[str], sl: slice, plan: FilePlan, cells
         days = (cells.travel_day if field == "travel_date" else cells.reported_day)[sl]
         for i in np.flatnonzero(np.isin(styles, (CELL, NUMBER))):
             if out[i] is not None:
-                d = _date(days[i])
+                d = date_of(days[i])
                 out[i] = d if styles[i] == CELL else (d - EXCEL_EPOCH).days
     elif field == "id_number":
         for i in np.flatnonzero(cells.id_as_number[sl]):
@@ -1200,7 +1107,7 @@ def _write_files(out: Path, plans: list[FilePlan], rows: dict[str, np.ndarray], 
 
 def _truth(rows: dict[str, np.ndarray], plans: list[FilePlan], positions: np.ndarray, codes: np.ndarray,
            fields: np.ndarray) -> pd.DataFrame:
-    names = _pool(p.name for p in plans)
+    names = pool(p.name for p in plans)
     mistakes = pd.DataFrame({
         "file": names[rows["file"][positions]], "row": rows["row"][positions], "code": codes, "field": fields,
     })

@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 from stdnum.cn import uscc
 
+from chunnuan.common import idcodes
 from chunnuan.config import campaign, divisions
 from chunnuan.config.campaign import Matching
 from chunnuan.job_fairs.matching import TIER_NAMES, employers_by_county, match, over_promised
 from chunnuan.synth import openings as opening_synth
-from chunnuan.synth import survey as synth
+from chunnuan.synth.places import DESTINATIONS
 
 GX, SD = campaign.load("guangxi-2024"), campaign.load("shandong-2024")
 AS_OF = dt.date(2024, 2, 1)
@@ -309,7 +310,7 @@ def test_synthetic_openings_are_valid_form_rows(synthetic, the_campaign):
     assert list(rows.columns) == opening_synth.COLUMNS and len(rows) == 3000
     assert rows["uscc"].map(uscc.is_valid).all()
     body = rows["uscc"].str[8:17]  # GB 11714 organisation code with its own check character
-    assert (body.map(lambda b: opening_synth.organisation_code(b[:8])) == body).all()
+    assert (body.map(lambda b: idcodes.organisation_code(b[:8])) == body).all()
     assert (rows["uscc"].str[2:8] == rows["county_code"]).all()
     pairs = rows[["uscc", "enterprise"]].drop_duplicates()
     assert pairs["uscc"].is_unique and pairs["enterprise"].is_unique and len(pairs) < len(rows) * 0.7
@@ -331,7 +332,7 @@ def test_synthetic_openings_are_valid_form_rows(synthetic, the_campaign):
     assert (rows["closing_date"] <= window.end + dt.timedelta(days=14)).all()
     assert set(rows["key_enterprise"]) == {"是", "否"}
     # Outside openings are in the province's usual destinations (广东… for Guangxi, 江苏、北京… for Shandong).
-    usual = {divisions.provinces_by_name()[p].code[:2] for p, _, _ in synth.DESTINATIONS[the_campaign.province_code]}
+    usual = {divisions.provinces_by_name()[p].code[:2] for p, _, _ in DESTINATIONS[the_campaign.province_code]}
     outside = set(rows.loc[~home, "county_code"].str[:2])
     assert "44" in outside and outside <= usual - {the_campaign.province_code[:2]}
     assert the_campaign is GX or {"11", "32"} <= outside

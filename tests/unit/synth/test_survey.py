@@ -17,7 +17,9 @@ from stdnum.cn import ric
 from chunnuan.config import campaign as campaigns
 from chunnuan.config import divisions
 from chunnuan.intake import gate as intake
+from chunnuan.synth import calendar
 from chunnuan.synth import survey as synth
+from chunnuan.synth.places import destinations
 
 CAMPAIGNS = {"guangxi-2024": 111, "shandong-2024": 136}
 WORKERS = 3000
@@ -267,7 +269,7 @@ def test_valid_rows_are_realistic(gated, campaign_id):
 
     travel = valid["travel_date"].dt.date
     assert travel.between(campaign.travel_window.start, campaign.travel_window.end).all()
-    first, last = synth.spring_festival_holiday(campaign.travel_window.start.year)
+    first, last = calendar.spring_festival_holiday(campaign.travel_window.start.year)
     assert (travel[valid["trip_type"] == "返乡"] < first).all()
     returning_to_work = travel[valid["trip_type"] == "返岗"]
     assert (returning_to_work >= last - dt.timedelta(days=1)).all()
@@ -323,11 +325,11 @@ def test_charter_requests_gather_on_routes_and_days_that_fill_coaches(campaign_i
 
     assert coach == 40
     assert (travelling_together(requests, 3) >= coach).mean() > 0.7
-    places = synth._destinations(divisions.province(campaign.province_code))
+    places = destinations(divisions.province(campaign.province_code))
     largest = [city for _, city, _ in sorted(places, key=lambda p: -p[2])[: synth.CHARTER_CITIES]]
     assert requests["city"].isin(largest).mean() > 0.8
-    _, last = synth.spring_festival_holiday(campaign.travel_window.start.year)
-    after = requests.loc[requests["trip"] == "返岗", "day"] - synth._day(last)
+    _, last = calendar.spring_festival_holiday(campaign.travel_window.start.year)
+    after = requests.loc[requests["trip"] == "返岗", "day"] - calendar.day_number(last)
     assert after.between(-1, 10).mean() > 0.85  # 返岗 coaches leave in the days right after the holiday
 
 
@@ -384,8 +386,3 @@ def test_id_numbers_carry_the_gb11643_check_digit():
     assert [i[:6] for i in ids] == [str(c) for c in counties]
     expected_births = [dt.date(1970, 1, 1) + dt.timedelta(days=int(b)) for b in births]
     assert [ric.get_birth_date(i) for i in ids] == expected_births
-
-
-def test_spring_festival_holiday_from_the_holidays_package():
-    assert synth.spring_festival_holiday(2024) == (dt.date(2024, 2, 10), dt.date(2024, 2, 17))
-    assert synth.spring_festival_holiday(2025) == (dt.date(2025, 1, 28), dt.date(2025, 2, 4))
