@@ -42,15 +42,11 @@ from chunnuan.db.models import (
     TrainingClass,
 )
 from chunnuan.intake.feedback import write_feedback
-from chunnuan.intake.gate import SURVEY_KIND, check_submissions, file_sha256
-from chunnuan.intake.kinds.fair_results import FAIR_RESULT_KIND
-from chunnuan.intake.kinds.fleet import FLEET_KIND
-from chunnuan.intake.kinds.openings import OPENING_KIND
-from chunnuan.intake.kinds.progress import PROGRESS_KIND
-from chunnuan.intake.kinds.training import TRAINING_KIND
+from chunnuan.intake.gate import check_submissions, file_sha256
+from chunnuan.intake.kinds import fair_results, fleet, openings, progress, survey, training
 
 log = logging.getLogger(__name__)
-KINDS = {k.name: k for k in (SURVEY_KIND, FLEET_KIND, TRAINING_KIND, OPENING_KIND, FAIR_RESULT_KIND, PROGRESS_KIND)}
+KINDS = {m.KIND.name: m.KIND for m in (survey, fleet, training, openings, fair_results, progress)}
 SUBMISSION_SUFFIXES = {".xlsx", ".xls", ".csv"}
 
 

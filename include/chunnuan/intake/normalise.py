@@ -92,6 +92,14 @@ def id_number(cells: pd.Series) -> pd.Series:
     return text(cells).str.replace(" ", "", regex=False).str.upper()
 
 
+@cache
+def mobile_regex() -> str:
+    """Mainland mobile numbers as Google's libphonenumber metadata defines them (number ranges in use)."""
+    import phonenumbers
+
+    return phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
+
+
 def phone(cells: pd.Series) -> pd.Series:
     s = text(cells).str.replace(_PHONE_JUNK, "", regex=True)
     # +86 / 0086 / 86 before an 11-digit mobile number (string slicing: RE2 has no lookahead)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chunnuan.intake.schema import SURVEY, Schema, canonical_header
+from chunnuan.intake.schema import Schema, canonical_header
 
 HEADER_SEARCH_ROWS = 10
 ROW_NO = "_row"
@@ -157,7 +157,7 @@ def _read_workbook(path: Path, schema: Schema) -> RawSubmission:
     )
 
 
-def read_submission(path: Path, schema: Schema = SURVEY) -> RawSubmission:
+def read_submission(path: Path, schema: Schema) -> RawSubmission:
     """Read one file; raises SubmissionError for anything that makes the whole file unusable."""
     try:
         with path.open("rb") as fh:

@@ -20,7 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from chunnuan.intake.schema import HEADERS, canonical_header
+from chunnuan.intake.kinds.survey import HEADERS
+from chunnuan.intake.schema import canonical_header
 from chunnuan.planner.core import ASSIGNMENT_COLUMNS, TRIP_COLUMNS, Plan, Shortage
 
 TRIP_HEADERS = {

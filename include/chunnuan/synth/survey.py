@@ -40,7 +40,7 @@ import pandas as pd
 
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
-from chunnuan.intake.schema import COLUMNS
+from chunnuan.intake.kinds.survey import COLUMNS
 
 FIELDS = tuple(c.field for c in COLUMNS)
 TRUTH_DIR = "_truth"
