@@ -2,7 +2,8 @@
 
 `check_submission(s)` is what both the `chunnuan check` command and the `survey_intake` DAG run, so
 a clerk who checks a file before sending it sees exactly what the gate will say. A `Kind` bundles
-what differs between submission kinds: columns, normalisation, checks, and the key of a duplicate.
+what differs between submission kinds: columns, normalisation, checks, and the key of a duplicate;
+each kind module (`chunnuan.intake.kinds.<kind>.KIND`) builds its own, and the caller says which.
 
 Conservation inside one file: rows == valid + quarantined + duplicates, where duplicates are
 earlier rows of the same key (a worker's ID number, a carrier's coach offer) that a later row of
