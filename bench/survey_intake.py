@@ -85,11 +85,11 @@ def gate_vs_pandas(files: list[Path]) -> dict:
 
     from chunnuan.config import campaign
     from chunnuan.intake import expectations as quality
-    from chunnuan.intake.kinds.survey import prepare, survey_checks
+    from chunnuan.intake.kinds.survey import SURVEY, prepare, survey_checks
     from chunnuan.intake.readers import read_submission
 
     gx = campaign.load("guangxi-2024")
-    raw = pd.concat([read_submission(f).frame for f in files], ignore_index=True)
+    raw = pd.concat([read_submission(f, SURVEY).frame for f in files], ignore_index=True)
     prepared, t_prepare = timed(prepare, raw, gx)  # as the pipeline does: all files of a run at once
     checked = prepared.checked
     checks = survey_checks(gx)
@@ -110,11 +110,12 @@ def _worker_rows(files: list[Path]):
     from chunnuan.config import campaign
     from chunnuan.intake.batches import WORKER_COLUMNS
     from chunnuan.intake.gate import check_submissions
+    from chunnuan.intake.kinds import survey
 
     gx = campaign.load("guangxi-2024")
     import pandas as pd
 
-    frames = [r.valid.assign(batch_id=1, campaign_id=gx.id) for r in check_submissions(files, gx, engine="pandas")
+    frames = [r.valid.assign(batch_id=1, campaign_id=gx.id) for r in check_submissions(files, gx, engine="pandas", kind=survey.KIND)
               if r.error is None]
     rows = pd.concat(frames, ignore_index=True).drop_duplicates("id_number")
     return rows[WORKER_COLUMNS]

@@ -77,3 +77,46 @@ def write_rows(path: Path, schema: Schema, rows: list[dict[str, str]]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def check(tmp_path: Path, kind, rows: list[dict[str, str]], the_campaign):
+    """The gate's decision (Great Expectations engine) on a CSV of these rows of `kind`."""
+    from chunnuan.intake.gate import check_submission
+
+    return check_submission(write_rows(tmp_path / f"{kind.name}.csv", kind.schema, rows), the_campaign, "gx",
+                            kind=kind)
+
+
+def one_bad(make, change: dict[str, str]) -> list[dict[str, str]]:
+    """Six rows, the second (spreadsheet row 3) changed: 1 bad in 6 is under the 20% limit."""
+    return [make(1), make(2, **change), *(make(n) for n in range(3, 7))]
+
+
+def options(book, title: str) -> list[str]:
+    """The values of one drop-down list on a template's hidden 选项 sheet."""
+    sheet = book["选项"]
+    column = next(c for c in sheet[1] if c.value == title).column
+    return [r[0] for r in sheet.iter_rows(min_row=2, min_col=column, max_col=column, values_only=True) if r[0]]
+
+
+def filled(tmp_path: Path, capsys, kind: str, the_campaign, schema: Schema, rows_of):
+    """Write the template, fill one row per drop-down value via rows_of(book), and check the file."""
+    import json
+
+    from openpyxl import load_workbook
+
+    from chunnuan.cli import main
+
+    path = tmp_path / f"{kind}.xlsx"
+    assert main(["template", kind, str(path), "--campaign", the_campaign.id]) == 0
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    assert [c.value for c in sheet[1]] == [c.header for c in schema.columns]
+    rows = rows_of(book)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    capsys.readouterr()
+    assert main(["check", str(path), "--campaign", the_campaign.id, "--kind", kind, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    return rows, out

@@ -1,7 +1,6 @@
-"""Row-level quality checks, declared once and run by Great Expectations 1.x.
+"""Running row-level checks (`rules.Check`, declared by each kind) with Great Expectations 1.x.
 
-A `Check` says which column of the checked frame must hold, how, and what to tell the clerk when it
-does not. `failing_rows_gx` turns the checks into an expectation suite on an ephemeral context and
+`failing_rows_gx` turns the checks into an expectation suite on an ephemeral context and
 reads the failing row positions from the COMPLETE result; `failing_rows_pandas` evaluates the same
 checks as plain vectorised masks (the benchmark's baseline and the tests' cross-check).
 Great Expectations is imported inside the functions: it takes seconds to import.
@@ -10,45 +9,12 @@ Great Expectations is imported inside the functions: it takes seconds to import.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
-Reason = Callable[[object, dict], str]
-
-
-@dataclass(frozen=True)
-class Check:
-    code: str  # stable problem code (ground truth and JSON use it)
-    field: str  # the submission column the clerk must fix
-    column: str  # the column of the checked frame that is tested
-    kind: str  # not_null | in_set | regex | between | true
-    reason: Reason  # (raw value, clean row) -> Chinese sentence
-    params: dict = field(default_factory=dict)
-
-    @property
-    def key(self) -> str:
-        return f"{self.code}:{self.column}"
-
-
-def fixed(text: str) -> Reason:
-    """A reason that does not depend on the value."""
-    return lambda value, row: text
-
-
-def date_check(field: str, column: str, header: str, example: str) -> Check:
-    """「header」无法识别 for a date the reader could not read (column: a boolean "read ok" column)."""
-    return Check("date_invalid", field, column, "true",
-                 lambda v, r: f"「{header}」无法识别：「{v}」，请写成 {example} 这样的日期")
-
-
-def required_checks(columns, skip: tuple[str, ...] = ()) -> list[Check]:
-    """「…」未填写 for each required submission column (survey_schema.Column) not in skip."""
-    return [Check("missing", c.field, c.field, "not_null", fixed(f"「{c.header}」未填写"))
-            for c in columns if c.required and c.field not in skip]
+from chunnuan.intake.rules import Check
 
 
 def _violations(frame: pd.DataFrame, check: Check) -> pd.Series:

@@ -2,7 +2,8 @@
 
 `check_submission(s)` is what both the `chunnuan check` command and the `survey_intake` DAG run, so
 a clerk who checks a file before sending it sees exactly what the gate will say. A `Kind` bundles
-what differs between submission kinds: columns, normalisation, checks, and the key of a duplicate.
+what differs between submission kinds: columns, normalisation, checks, and the key of a duplicate;
+each kind module (`chunnuan.intake.kinds.<kind>.KIND`) builds its own, and the caller says which.
 
 Conservation inside one file: rows == valid + quarantined + duplicates, where duplicates are
 earlier rows of the same key (a worker's ID number, a carrier's coach offer) that a later row of
@@ -23,10 +24,10 @@ import pandas as pd
 from chunnuan.common.masking import mask
 from chunnuan.config.campaign import Campaign
 from chunnuan.intake import expectations as quality
-from chunnuan.intake.kinds.survey import Prepared, foreign_provinces, prepare, survey_checks
 from chunnuan.intake.normalise import cell_text
 from chunnuan.intake.readers import ROW_NO, SubmissionError, read_submission
-from chunnuan.intake.schema import SURVEY, Schema
+from chunnuan.intake.rules import Check
+from chunnuan.intake.schema import Prepared, Schema
 
 WRONG_PROVINCE_SHARE = 0.5
 
@@ -37,7 +38,7 @@ class Kind:
 
     schema: Schema
     prepare: Callable[[pd.DataFrame, Campaign], Prepared]
-    checks: Callable[[Campaign], list[quality.Check]]
+    checks: Callable[[Campaign], list[Check]]
     key: tuple[str, ...]  # clean columns naming one entity: a later row with the same key replaces an earlier one
     order: tuple[str, ...] = ()  # clean columns deciding which report is later, before row order
     foreign: Callable[[Prepared, Campaign], pd.Series] | None = None  # rows belonging to another province
@@ -45,10 +46,6 @@ class Kind:
     @property
     def name(self) -> str:
         return self.schema.kind
-
-
-SURVEY_KIND = Kind(SURVEY, prepare, survey_checks, key=("id_number",), order=("reported_on",),
-                   foreign=foreign_provinces)
 
 
 @dataclass
@@ -107,7 +104,7 @@ class _RowView:
     __getitem__ = get
 
 
-def _problems(prepared: Prepared, checks: list[quality.Check], failing: dict[str, np.ndarray],
+def _problems(prepared: Prepared, checks: list[Check], failing: dict[str, np.ndarray],
               schema: Schema) -> pd.DataFrame:
     """One line per failing (row, check): the spreadsheet row, column, masked value and Chinese reason."""
     parts = []
@@ -134,7 +131,7 @@ def _problems(prepared: Prepared, checks: list[quality.Check], failing: dict[str
     return frame.assign(_order=order).sort_values(["position", "_order"], kind="stable").drop(columns="_order")
 
 
-def _failing_rows(checked: pd.DataFrame, checks: list[quality.Check], suite_name: str,
+def _failing_rows(checked: pd.DataFrame, checks: list[Check], suite_name: str,
                   engine: str) -> dict[str, np.ndarray]:
     if engine == "gx":
         return quality.failing_rows_gx(checked, checks, suite_name=suite_name)
@@ -194,8 +191,8 @@ def _split_duplicates(good: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, pd.
     return good.drop(index=dropped.index), duplicates
 
 
-def check_submissions(paths: list[Path], campaign: Campaign, engine: str = "gx",
-                      kind: Kind = SURVEY_KIND) -> list[GateResult]:
+def check_submissions(paths: list[Path], campaign: Campaign, engine: str = "gx", *,
+                      kind: Kind) -> list[GateResult]:
     """What the gate decides about each file. Never raises for bad content: see each result's `.error`.
 
     The files are normalised and validated together, vectorised (Great Expectations has a fixed cost of
@@ -263,6 +260,6 @@ def check_submissions(paths: list[Path], campaign: Campaign, engine: str = "gx",
     return results
 
 
-def check_submission(path: Path, campaign: Campaign, engine: str = "gx", kind: Kind = SURVEY_KIND) -> GateResult:
+def check_submission(path: Path, campaign: Campaign, engine: str = "gx", *, kind: Kind) -> GateResult:
     """Everything the gate decides about one file. Never raises for bad content: see `.error`."""
-    return check_submissions([path], campaign, engine, kind)[0]
+    return check_submissions([path], campaign, engine, kind=kind)[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -96,6 +97,14 @@ def _by_unique(values: pd.Series, fn, dtype: str) -> pd.Series:
 
 def id_number(cells: pd.Series) -> pd.Series:
     return text(cells).str.replace(" ", "", regex=False).str.upper()
+
+
+@cache
+def mobile_regex() -> str:
+    """Mainland mobile numbers as Google's libphonenumber metadata defines them (number ranges in use)."""
+    import phonenumbers
+
+    return phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
 
 
 def phone(cells: pd.Series) -> pd.Series:

@@ -68,13 +68,7 @@ def module(name: str):
 
 def gate_kind(name: str):
     """The `intake.gate.Kind` the gate runs for this kind."""
-    # TEMP-SHIM until the kind modules all define KIND
-    old = {"survey": ("chunnuan.intake.gate", "SURVEY_KIND"), "fleet": ("chunnuan.intake.kinds.fleet", "FLEET_KIND"),
-           "training": ("chunnuan.intake.kinds.training", "TRAINING_KIND"),
-           "openings": ("chunnuan.intake.kinds.openings", "OPENING_KIND"),
-           "fair_results": ("chunnuan.intake.kinds.fair_results", "FAIR_RESULT_KIND"),
-           "progress": ("chunnuan.intake.kinds.progress", "PROGRESS_KIND")}[name]
-    return getattr(importlib.import_module(old[0]), old[1])
+    return module(name).KIND
 
 
 def landing_doc() -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from chunnuan.config.campaign import Campaign
-from chunnuan.intake.kinds.fleet import FLEET, FLEET_KIND, GRADES
+from chunnuan.intake.kinds.fleet import FLEET, GRADES, KIND
 
 
 class FleetError(ValueError):
@@ -106,7 +106,7 @@ def read_fleet(path: Path, campaign: Campaign) -> Fleet:
     from chunnuan.intake.gate import check_submission
 
     path = Path(path)
-    result = check_submission(path, campaign, engine="pandas", kind=FLEET_KIND)
+    result = check_submission(path, campaign, engine="pandas", kind=KIND)
     lines = [f"  - 第{p.row}行 {p.reason}" for p in result.problems.itertuples()] if result.problems is not None else []
     if result.error or lines:
         raise FleetError(f"{path.name} 有误：{result.error or ''}\n" + "\n".join(lines))

@@ -21,7 +21,8 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from chunnuan.config import campaign
-from chunnuan.intake.schema import HEADERS, canonical_header
+from chunnuan.intake.kinds.survey import HEADERS
+from chunnuan.intake.schema import canonical_header
 from chunnuan.planner.core import plan
 from chunnuan.planner.fleet import read_fleet
 from chunnuan.planner.model import ASSIGNMENT_COLUMNS, TRIP_COLUMNS, Plan, Shortage

@@ -39,7 +39,7 @@ import pandas as pd
 from chunnuan.common import idcodes
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
-from chunnuan.intake.schema import COLUMNS
+from chunnuan.intake.kinds.survey import COLUMNS
 from chunnuan.synth.calendar import EPOCH, date_of, day_number, spring_festival_holiday, travel_day_weights
 from chunnuan.synth.places import destinations
 from chunnuan.synth.random import pick, pool

@@ -7,8 +7,9 @@ import pytest
 
 from chunnuan.config import campaign
 from chunnuan.intake import expectations as quality
-from chunnuan.intake.kinds.survey import prepare, survey_checks
+from chunnuan.intake.kinds.survey import SURVEY, prepare, survey_checks
 from chunnuan.intake.readers import read_submission
+from chunnuan.intake.rules import Check
 from chunnuan.synth.survey import generate
 
 
@@ -18,7 +19,7 @@ def checked_frame(tmp_path_factory):
     out = tmp_path_factory.mktemp("province")
     generate(gx, workers=3000, seed=5, out=out)
     files = sorted(p for p in out.iterdir() if p.is_file())[:25]
-    return gx, pd.concat([prepare(read_submission(f).frame, gx).checked for f in files], ignore_index=True)
+    return gx, pd.concat([prepare(read_submission(f, SURVEY).frame, gx).checked for f in files], ignore_index=True)
 
 
 def test_great_expectations_and_pandas_find_the_same_rows(checked_frame):
@@ -34,6 +35,6 @@ def test_great_expectations_and_pandas_find_the_same_rows(checked_frame):
 
 def test_a_check_that_cannot_run_is_an_error_not_a_pass(checked_frame):
     gx, checked = checked_frame
-    broken = [quality.Check("x", "name", "no_such_column", "not_null", lambda v, r: "")]
+    broken = [Check("x", "name", "no_such_column", "not_null", lambda v, r: "")]
     with pytest.raises(RuntimeError, match="无法执行"):
         quality.failing_rows_gx(checked, broken, "broken")

@@ -17,6 +17,7 @@ from stdnum.cn import ric
 from chunnuan.config import campaign as campaigns
 from chunnuan.config import divisions
 from chunnuan.intake import gate as intake
+from chunnuan.intake.kinds import survey as survey_kind
 from chunnuan.synth import calendar
 from chunnuan.synth import survey as synth
 from chunnuan.synth.places import destinations
@@ -50,7 +51,7 @@ def gated(province_files):
             out, _ = province_files(campaign_id)
             campaign = campaigns.load(campaign_id)
             cache[campaign_id] = {
-                p.name: intake.check_submission(p, campaign, engine="pandas") for p in submissions(out)
+                p.name: intake.check_submission(p, campaign, engine="pandas", kind=survey_kind.KIND) for p in submissions(out)
             }
         return cache[campaign_id]
 

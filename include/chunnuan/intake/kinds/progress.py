@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
+from openpyxl import Workbook
 
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
-from chunnuan.intake import normalise
-from chunnuan.intake.expectations import Check, date_check, required_checks
+from chunnuan.intake import normalise, workbook
 from chunnuan.intake.gate import Kind
-from chunnuan.intake.kinds.survey import EPOCH, Prepared, county_status
+from chunnuan.intake.places import city_codes, county_labels, county_status
 from chunnuan.intake.readers import ROW_NO
-from chunnuan.intake.schema import Column, Schema
+from chunnuan.intake.rules import Check, date_check, day_numbers, read_ok, required_checks, window_check
+from chunnuan.intake.schema import Column, Prepared, Schema
 
 MAX_VALUE = 1e9
 FRACTION_UNITS = ("万元", "元")  # money may have decimals; people, sessions and cases are whole
@@ -37,9 +37,9 @@ PROGRESS = Schema("progress", "服务项目进展表", (
     Column("item", "服务项目", width=26, aliases=("项目", "服务内容")),
     Column("figure", "统计指标", width=26, aliases=("指标", "指标名称")),
     Column("value", "累计数值", width=12, help="截至日期的累计数；金额以万元计，可带小数", aliases=("数值", "累计数")),
-    Column("as_of", "截至日期", width=12, help="如 2024-02-23"),
+    Column("as_of", "截至日期", width=12, help="如 2024-02-23", cell="date"),
     Column("department", "填报部门", width=20, help="如「平南县人力资源和社会保障局」「贵港市公安局」"),
-    Column("reported_on", "填报日期", width=12, help="如 2024-02-23"),
+    Column("reported_on", "填报日期", width=12, help="如 2024-02-23", cell="date"),
 ))
 
 
@@ -84,7 +84,7 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
     clean = pd.DataFrame({
         "source_row": raw[ROW_NO].astype("int64"),
         "area_code": area,
-        "city_code": np.where(area.str.endswith("0000").fillna(False), area, area.str.slice(0, 4) + "00"),
+        "city_code": city_codes(area),
         "item_code": item_code,
         "figure_code": figure_code,
         "as_of": as_of,
@@ -100,9 +100,9 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
         "_figure_ok": figure_code.notna().astype("boolean").mask(t["figure"].isna() | item_code.isna()),
         "_value": value.fillna(-1).where(t["value"].notna()),  # -1: unreadable, NaN: blank (required check)
         "_value_whole": whole_or_money.astype("boolean").mask(value.isna() | unit.isna()),
-        "_as_of_ok": as_of.notna().astype("boolean").mask(t["as_of"].isna()),
-        "_as_of_day": ((as_of - EPOCH).dt.days).astype("Int64"),
-        "_reported_ok": reported.notna().astype("boolean").mask(t["reported_on"].isna()),
+        "_as_of_ok": read_ok(as_of, t["as_of"]),
+        "_as_of_day": day_numbers(as_of),
+        "_reported_ok": read_ok(reported, t["reported_on"]),
     })
     return Prepared(clean=clean, checked=checked, raw=raw)
 
@@ -113,7 +113,6 @@ def progress_checks(campaign: Campaign) -> list[Check]:
     figures = figure_table(campaign)
     by_item = figures.groupby("item_code")["figure_name"].agg("、".join).to_dict()
     names = dict(zip(figures["item_code"], figures["item_name"], strict=False))
-    window = campaign.window
 
     def figure_reason(value, row) -> str:
         code = row.get("item_code")
@@ -132,14 +131,39 @@ def progress_checks(campaign: Campaign) -> list[Check]:
         Check("value_not_whole", "value", "_value_whole", "true",
               lambda v, r: f"「累计数值」{v} 应为整数（人数、场次、件数不带小数；只有金额可带小数）"),
         date_check("as_of", "_as_of_ok", "截至日期", "2024-02-23"),
-        Check("date_out_of_window", "as_of", "_as_of_day", "between",
-              lambda v, r: f"截至日期「{v}」不在本次行动时段（{window.label()}）内",
-              {"min_value": int((pd.Timestamp(window.start) - EPOCH).days),
-               "max_value": int((pd.Timestamp(max(window.end, campaign.report.deadline)) - EPOCH).days)}),
+        # Figures as of the report deadline still count, though it may fall after the campaign's window.
+        window_check("as_of", "_as_of_day", "截至日期", "本次行动时段", campaign.window,
+                     last=max(campaign.window.end, campaign.report.deadline)),
         date_check("reported_on", "_reported_ok", "填报日期", "2024-02-23"),
     ]
     return checks
 
 
-PROGRESS_KIND = Kind(PROGRESS, prepare, progress_checks, key=("area_code", "item_code", "figure_code", "as_of"),
-                     order=("reported_on",))
+# --- what the registry uses -----------------------------------------------------------------------
+
+KIND = Kind(PROGRESS, prepare, progress_checks, key=("area_code", "item_code", "figure_code", "as_of"),
+            order=("reported_on",))
+
+
+def build_template(campaign: Campaign | None) -> Workbook:
+    lists = {}
+    if campaign is not None:
+        province = divisions.province(campaign.province_code)
+        figures = figure_table(campaign)
+        lists = {"area": ("地区选项", [province.name, *(c.name for c in province.cities.values()),
+                                       *county_labels(campaign)]),
+                 "item": ("服务项目选项", list(dict.fromkeys(figures["item_name"]))),
+                 "figure": ("统计指标选项", list(dict.fromkeys(figures["figure_name"])))}
+    windows = {"as_of": (campaign.window if campaign is not None else None, "行动时段"), "reported_on": (None, "")}
+    rules = [
+        "每个地区、每个服务项目、每个统计指标填一行，数值为截至日期的累计数。",
+        "地区：县(市、区)填全称；市本级（不含所辖县区）填市名；省本级填省名。县区与市本级相加即全市，各市与省本级相加即全省。",
+        "同一地区、同一服务项目、同一截至日期再次报送时，以最新一份为准（原报送的该项目各指标被替换）；以前各截至日期的数保留。",
+        "人数、场次、件数为整数；金额以万元计，可带小数。",
+    ]
+    if campaign is not None:
+        rules.append("各服务项目的统计指标：" + "；".join(
+            f"{i.name}：{'、'.join(f'{f.name}（{f.unit}）' for f in i.figures)}" for i in campaign.service_items))
+    return workbook.plain_form("服务项目进展表", "服务项目进展", PROGRESS.columns, campaign,
+                               f"行动时段 {campaign.window.label()}" if campaign else "", lists, windows, {},
+                               "二、填报与审核规则", rules)

@@ -1,32 +1,83 @@
-"""The demand-survey rules: how raw cells become the checked frame, and what each check tells a clerk.
+"""The demand survey (需求摸排表): the columns a county clerk fills, as DESIGN.md fixes them, how raw cells
+become the checked frame, what each check tells a clerk, and the template.
 
 `prepare` builds two frames with the same rows: `clean` (typed values, what gets loaded) and
 `checked` (the columns the checks read, including derived facts such as "ID check digit right").
-`survey_checks` lists the checks; `quality` runs them with Great Expectations.
+`survey_checks` lists the checks; `expectations` runs them with Great Expectations.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
-
-import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
-from chunnuan.intake import normalise
-from chunnuan.intake.expectations import Check, date_check, fixed, required_checks
-from chunnuan.intake.readers import ROW_NO
-from chunnuan.intake.schema import (
-    BY_FIELD,
-    COLUMNS,
-    JOB_NEEDS,
-    MAX_FLEX_DAYS,
-    POVERTY_STATUSES,
-    TRIP_TYPES,
-    YES_NO,
+from chunnuan.intake import normalise, workbook
+from chunnuan.intake.gate import Kind
+from chunnuan.intake.normalise import mobile_regex
+from chunnuan.intake.places import (
+    city_codes,
+    county_labels,
+    county_ok,
+    county_status,
+    foreign_provinces,
+    province_full_names,
 )
+from chunnuan.intake.readers import ROW_NO
+from chunnuan.intake.rules import (
+    Check,
+    choice_check,
+    count_check,
+    county_check,
+    date_check,
+    day_numbers,
+    fixed,
+    read_ok,
+    required_checks,
+    window_check,
+)
+from chunnuan.intake.schema import YES_NO, Column, Prepared, Schema
+
+POVERTY_STATUSES = ("否", "脱贫人口", "监测对象")
+TRIP_TYPES = ("返乡", "返岗")
+JOB_NEEDS = ("无", "本地就业", "外出务工")
+MAX_FLEX_DAYS = 15
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", help="与身份证一致", width=10, aliases=("农民工姓名",)),
+    Column("id_number", "身份证号", help="18位居民身份证号码，末位X大写", width=22, pii=True, cell="text",
+           aliases=("身份证号码", "公民身份号码", "身份证")),
+    Column("phone", "联系电话", help="11位手机号码", width=15, pii=True, cell="text",
+           aliases=("手机号码", "手机号", "联系方式", "电话")),
+    Column("home_county", "户籍县(市、区)", help="写县(市、区)全称，如「某某市某某县」；省内重名的县区务必写明所属市", width=18,
+           aliases=("户籍县", "户籍所在县(市、区)", "户籍地", "县(市、区)")),
+    Column("home_township", "乡镇(街道)", required=False, width=12, aliases=("乡镇", "户籍乡镇(街道)")),
+    Column("poverty_status", "脱贫人口类别", choices=POVERTY_STATUSES, width=12,
+           help="否 / 脱贫人口 / 监测对象（防止返贫监测对象）", aliases=("是否脱贫人口", "脱贫人口")),
+    Column("trip_type", "出行类型", choices=TRIP_TYPES, width=10, help="返乡：节前回家；返岗：节后外出务工"),
+    Column("travel_date", "计划出行日期", help="如 2024-02-18 或 2024年2月18日", width=14, cell="date",
+           aliases=("出行日期", "计划返岗日期", "计划返乡日期")),
+    Column("flex_days", "可提前或推迟天数", required=False, help=f"0-{MAX_FLEX_DAYS} 的整数，空白按 0 天", width=10,
+           aliases=("可调整天数", "可提前推迟天数")),
+    Column("work_province", "务工地省份", help="返岗的目的地、返乡的出发地", width=12, aliases=("务工省份",)),
+    Column("work_city", "务工地城市", help="如：深圳市", width=12, aliases=("务工城市",)),
+    Column("employer", "用人单位", required=False, width=20, aliases=("务工单位", "工作单位")),
+    Column("needs_charter", "是否需要点对点包车", choices=YES_NO, width=10,
+           aliases=("是否需要包车", "点对点包车")),
+    Column("job_need", "就业需求", choices=JOB_NEEDS, width=10),
+    Column("desired_trade", "意向工种", required=False, width=12, help="有就业需求时填写"),
+    Column("needs_training", "是否需要技能培训", choices=YES_NO, width=10, aliases=("是否需要培训",)),
+    Column("training_trade", "培训意向工种", required=False, width=12, help="需要培训时填写"),
+    Column("reporting_unit", "填报单位", width=18, help="如「某某县人力资源和社会保障局」"),
+    Column("reported_on", "填报日期", width=12, help="如 2024-01-25", cell="date"),
+)
+
+BY_FIELD = {c.field: c for c in COLUMNS}
+SURVEY = Schema("survey", "需求摸排表", COLUMNS)
+HEADERS = SURVEY.headers
 
 CHOICE_ALIASES = {
     "poverty_status": {"防止返贫监测对象": "监测对象", "脱贫户": "脱贫人口", "脱贫劳动力": "脱贫人口", "非脱贫人口": "否"},
@@ -34,44 +85,6 @@ CHOICE_ALIASES = {
     "needs_training": {"需要": "是", "不需要": "否"},
     "job_need": {"没有": "无", "否": "无"},
 }
-EPOCH = pd.Timestamp("1970-01-01")
-
-
-@cache
-def mobile_regex() -> str:
-    """Mainland mobile numbers as Google's libphonenumber metadata defines them (number ranges in use)."""
-    import phonenumbers
-
-    return phonenumbers.PhoneMetadata.metadata_for_region("CN").mobile.national_number_pattern
-
-
-def _day_number(day) -> int:
-    return int((pd.Timestamp(day) - EPOCH).days)
-
-
-@dataclass
-class Prepared:
-    clean: pd.DataFrame
-    checked: pd.DataFrame
-    raw: pd.DataFrame
-
-
-def county_status(values: pd.Series, province: divisions.Province) -> tuple[pd.Series, pd.Series]:
-    """County code where the name resolves inside the province; status 'ok'/'ambiguous'/'elsewhere'/'unknown'."""
-    names = values.str.replace(" ", "", regex=False)
-    code = names.map(province.county_names)
-    elsewhere = divisions.county_province_names()
-    bare = names.str.removeprefix(province.name)
-    status = pd.Series(
-        np.select(
-            [code.notna(), bare.isin(province.ambiguous_county_names), bare.isin(elsewhere.keys())],
-            ["ok", "ambiguous", "elsewhere"],
-            "unknown",
-        ),
-        index=values.index,
-        dtype=object,
-    ).mask(values.isna())
-    return code, status
 
 
 def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
@@ -114,11 +127,11 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
                 ~ids_checked.str.fullmatch(r"\d{17}[\dX]").fillna(False).astype(bool)
             ),
             "_age_ok": (birth <= min_birth).astype("boolean").mask(birth.isna()),
-            "_county_ok": (county_state == "ok").astype("boolean").mask(county_state.isna()),
-            "_travel_date_ok": travel.notna().astype("boolean").mask(t["travel_date"].isna()),
-            "_travel_day": ((travel - EPOCH).dt.days).astype("Int64"),
-            "_reported_on_ok": reported.notna().astype("boolean").mask(t["reported_on"].isna()),
-            "_work_province_ok": work_province_code.notna().astype("boolean").mask(t["work_province"].isna()),
+            "_county_ok": county_ok(county_state),
+            "_travel_date_ok": read_ok(travel, t["travel_date"]),
+            "_travel_day": day_numbers(travel),
+            "_reported_on_ok": read_ok(reported, t["reported_on"]),
+            "_work_province_ok": read_ok(work_province_code, t["work_province"]),
             "_work_city_ok": work_city_ok,
             "_desired_trade_ok": t["desired_trade"].notna().astype("boolean").mask(~needs_trade),
             "_training_trade_ok": t["training_trade"].notna().astype("boolean").mask(~needs_training),
@@ -131,7 +144,7 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
             "name": t["name"],
             "phone": phones,
             "home_county_code": county_code,
-            "home_city_code": county_code.map({c: province.city_of(c).code for c in province.counties}),
+            "home_city_code": city_codes(county_code),
             "home_township": t["home_township"],
             "poverty_status": choices["poverty_status"],
             "trip_type": choices["trip_type"],
@@ -152,28 +165,12 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
     return Prepared(clean=clean, checked=checked, raw=raw)
 
 
-def county_reason(province_name: str, label: str = "户籍县"):
-    """Why a county name did not resolve: ambiguous inside the province, another province's, or unknown."""
-    def reason(value, row) -> str:
-        name = str(value).strip()
-        bare = name.removeprefix(province_name)
-        if bare in divisions.province(province_name).ambiguous_county_names:
-            return f"{label}「{name}」在{province_name}有重名，请写明所属市，如「某某市{bare}」"
-        elsewhere = divisions.county_province_names().get(bare)
-        if elsewhere:
-            return f"{label}「{name}」是{elsewhere}的县(市、区)，不是{province_name}的"
-        return f"{label}「{name}」不是{province_name}的县(市、区)，请按行政区划全称填写，如「贵港市平南县」"
-
-    return reason
-
-
 def _city_reason(value, row) -> str:
     return f"务工地城市「{value}」不在{row.get('work_province') or '所填省份'}，请核对省份和城市"
 
 
 def survey_checks(campaign: Campaign) -> list[Check]:
     province_name = divisions.province(campaign.province_code).name
-    window = campaign.travel_window
     checks = required_checks(COLUMNS, skip=("id_number",))
     checks.append(Check("missing", "id_number", "_id_not_number", "not_null", fixed("「身份证号」未填写")))
     checks += [
@@ -187,22 +184,15 @@ def survey_checks(campaign: Campaign) -> list[Check]:
               fixed(f"按身份证号计算未满{campaign.intake.min_worker_age}周岁，不属于务工人员服务对象，请核对")),
         Check("phone_invalid", "phone", "phone", "regex",
               lambda v, r: f"联系电话应为11位手机号码，实际为「{v}」", {"regex": mobile_regex()}),
-        Check("county_unknown", "home_county", "_county_ok", "true", county_reason(province_name)),
+        county_check("home_county", province_name),
     ]
-    for f, allowed in (("poverty_status", POVERTY_STATUSES), ("trip_type", TRIP_TYPES),
-                       ("needs_charter", YES_NO), ("job_need", JOB_NEEDS), ("needs_training", YES_NO)):
-        header = BY_FIELD[f].header
-        checks.append(Check("choice_invalid", f, f, "in_set",
-                            lambda v, r, h=header, a=allowed: f"「{h}」只能填 {' / '.join(a)}，实际为「{v}」",
-                            {"value_set": allowed}))
+    checks += [choice_check(BY_FIELD[f])
+               for f in ("poverty_status", "trip_type", "needs_charter", "job_need", "needs_training")]
     checks += [
         date_check("travel_date", "_travel_date_ok", "计划出行日期", "2024-02-18"),
-        Check("date_out_of_window", "travel_date", "_travel_day", "between",
-              lambda v, r: f"计划出行日期「{v}」不在本次行动的出行时段（{window.label()}）内",
-              {"min_value": _day_number(window.start), "max_value": _day_number(window.end)}),
-        Check("flex_invalid", "flex_days", "flex_days", "between",
-              lambda v, r: f"「可提前或推迟天数」应为 0 至 {MAX_FLEX_DAYS} 的整数，实际为「{v}」",
-              {"min_value": 0, "max_value": MAX_FLEX_DAYS}),
+        window_check("travel_date", "_travel_day", "计划出行日期", "本次行动的出行时段", campaign.travel_window),
+        count_check("flex_days", BY_FIELD["flex_days"].header, 0, MAX_FLEX_DAYS, column="flex_days",
+                    code="flex_invalid"),
         Check("province_unknown", "work_province", "_work_province_ok", "true",
               lambda v, r: f"务工地省份「{v}」无法识别，请写省份全称，如「广东省」"),
         Check("city_unknown", "work_city", "_work_city_ok", "true", _city_reason),
@@ -215,13 +205,148 @@ def survey_checks(campaign: Campaign) -> list[Check]:
     return checks
 
 
-def foreign_provinces(prepared: Prepared, campaign: Campaign, column: str = "home_county") -> pd.Series:
-    """Per row: the province(s) of a county (checked[column], resolved in _county_ok) that exists only
-    outside the campaign's province, else <NA>."""
-    names = prepared.checked[column]
-    failed = prepared.checked["_county_ok"].eq(False).fillna(False).to_numpy(dtype=bool)
-    provinces = pd.Series(pd.NA, index=names.index, dtype="string")
-    elsewhere = names[failed].map(divisions.county_province_names()).astype("string")
-    own = divisions.province(campaign.province_code).name
-    provinces[failed] = elsewhere.mask(elsewhere.str.contains(own, regex=False).fillna(False).astype(bool))
-    return provinces
+# --- the template ---------------------------------------------------------------------------------
+
+SHEET = "需求摸排"
+
+
+def _lists(campaign: Campaign | None) -> dict[str, tuple[str, list[str]]]:
+    lists = {"work_province": ("务工地省份选项", province_full_names())}
+    if campaign is not None:
+        lists["home_county"] = ("户籍县选项", county_labels(campaign))
+    return lists
+
+
+def _validation(column: Column, campaign: Campaign | None, option_refs: dict[str, str]) -> DataValidation | None:
+    """The Excel check for one survey column, or None where Excel cannot help (free text)."""
+    if column.choices:
+        return workbook.choice_validation(column)
+    if column.field == "home_county" and "home_county" in option_refs:
+        province = divisions.province(campaign.province_code).name
+        return workbook.list_validation(column, option_refs["home_county"],
+                                        f"请从下拉列表中选择{province}的县(市、区)，格式如「{county_labels(campaign)[0]}」。")
+    if column.field == "work_province":
+        return workbook.list_validation(column, option_refs["work_province"],
+                                        "请从下拉列表中选择省份全称，如「广东省」。")
+    if column.field == "flex_days":
+        return workbook.whole_validation(column, 0, MAX_FLEX_DAYS, f"应为 0 至 {MAX_FLEX_DAYS} 的整数；空白按 0 天。")
+    window = campaign.travel_window if campaign is not None else None
+    if column.field == "travel_date":
+        return workbook.date_validation(column, style="stop", window=window, window_name="出行时段")
+    if column.field == "reported_on":
+        # The gate does not bound 填报日期, so Excel only warns instead of refusing.
+        return workbook.date_validation(column, style="warning", window=window, window_name="出行时段")
+    return None
+
+
+def _write_instructions(sheet: Worksheet, campaign: Campaign | None) -> None:
+    writer = workbook.InstructionWriter.on(sheet)
+    writer.title(f"{campaign.name}　农民工返乡返岗需求摸排表　填表说明" if campaign
+                 else "农民工返乡返岗需求摸排表　填表说明")
+    for line in _campaign_lines(campaign):
+        writer.paragraph(line)
+    writer.heading("一、各列填写要求（表头为红色字的列为必填）")
+    writer.table_row(("列名", "必填/选填", "可填的值", "填写说明"), bold=True)
+    for column in COLUMNS:
+        writer.table_row((column.header, "必填" if column.required else "选填",
+                          _allowed_values(column, campaign), column.help or "—"))
+    writer.heading("二、审核规则（系统入库时逐行检查，与 chunnuan check 自查结果一致）")
+    for number, rule in enumerate(_rules(campaign), start=1):
+        writer.paragraph(f"{number}. {rule}")
+    writer.heading("三、提交方式")
+    for number, step in enumerate(_submission_steps(campaign), start=1):
+        writer.paragraph(f"{number}. {step}")
+    sheet.sheet_view.showGridLines = False
+
+
+def _campaign_lines(campaign: Campaign | None) -> list[str]:
+    if campaign is None:
+        return ["本表为通用模板。生成时指定行动（--campaign）可得到含本省县(市、区)下拉列表、出行时段和联系人的模板。"]
+    return [
+        f"依据：{campaign.source.document}（{campaign.source.issuer}印发）",
+        f"行动时间：{campaign.window.label()}；摸排的计划出行日期须在 {campaign.travel_window.label()} 之间。",
+        f"联系人：{workbook.contact_text(campaign)}",
+    ]
+
+
+def _allowed_values(column: Column, campaign: Campaign | None) -> str:
+    if column.choices:
+        return " / ".join(column.choices) + "（下拉选择）"
+    if column.field == "home_county":
+        if campaign is None:
+            return "本省的县(市、区)，写明所属市，如「贵港市平南县」"
+        labels = county_labels(campaign)
+        return f"下拉选择{campaign.province}的县(市、区)（共 {len(labels)} 个），如「{labels[0]}」"
+    return _FIXED_ALLOWED.get(column.field, "文字").format(
+        window=campaign.travel_window.label() if campaign else "本次行动出行时段内", max_flex=MAX_FLEX_DAYS
+    )
+
+
+_FIXED_ALLOWED = {
+    "id_number": "18位数字，末位可为X（单元格已设为文本格式）",
+    "phone": "11位手机号码（单元格已设为文本格式）",
+    "travel_date": "日期：{window}",
+    "flex_days": "0至{max_flex}的整数，空白按0天",
+    "work_province": "下拉选择省份全称，如「广东省」",
+    "work_city": "所填省份内的市或县(区)，如「深圳市」",
+    "reported_on": "日期，如 2024-01-25",
+}
+
+
+def _rules(campaign: Campaign | None) -> list[str]:
+    window = f"本次行动的出行时段（{campaign.travel_window.label()}）" if campaign else "本次行动规定的出行时段"
+    bad_share = f"{campaign.intake.max_bad_row_share:.0%}" if campaign else "规定比例"
+    min_age = f"{campaign.intake.min_worker_age}周岁" if campaign else "规定的最低务工年龄"
+    province = campaign.province if campaign else "本省"
+    return [
+        "每位务工人员填一行，不要合并单元格，不要在表头上方或数据中间插入标题、小计行；不要删除、改名或调换表头。",
+        "身份证号须为18位，末位校验码须正确（末位X请大写），请与身份证原件逐位核对；"
+        "该列已设为“文本”格式，请勿改为数字格式，否则末几位会丢失。",
+        f"按身份证号计算须年满{min_age}。",
+        "联系电话须为11位手机号码。",
+        f"户籍县(市、区)须为{province}的县(市、区)，重名的县区须写明所属市。",
+        "务工地省份写全称；务工地城市须在所填省份内（返岗填目的地，返乡填出发地）。",
+        f"计划出行日期须在{window}内；日期请写成 2024-02-18 这样的格式。",
+        "就业需求为「本地就业」或「外出务工」时须填写意向工种；需要技能培训时须填写培训意向工种。",
+        "同一人（身份证号相同）重复填报的，以填报日期较晚的一行为准（同一天的以靠后的一行为准），其余行按重复合并。",
+        "有问题的行单独退回（每行附原因），其余行正常入库；"
+        f"有问题的行超过全部行数的{bad_share}，或多数行的户籍县不属于{province}时，整份文件退回，请修改后重新提交。",
+    ]
+
+
+def _submission_steps(campaign: Campaign | None) -> list[str]:
+    check = f"chunnuan check 文件名.xlsx --campaign {campaign.id}" if campaign else "chunnuan check 文件名.xlsx --campaign 行动编号"
+    contact = workbook.contact_text(campaign) if campaign else "本级人力资源社会保障部门"
+    return [
+        f"在「{SHEET}」工作表第 {workbook.FIRST_DATA_ROW} 行起逐行填写（已预设 {workbook.PREFORMATTED_ROWS} 行格式，"
+        "超出时可分多个文件提交），保存为 .xlsx 格式，文件名建议为「县(市、区)名_填报日期.xlsx」。",
+        f"提交前可用 {check} 自查，结果与系统审核一致。",
+        "按行动办要求报送文件；系统审核后将问题清单（第几行、哪一列、原因）反馈给填报单位，"
+        "请按清单修改后重新提交（同一人以填报日期较晚的为准，不会重复统计）。",
+        f"如有疑问请联系：{contact}。",
+    ]
+
+
+# --- what the registry uses -----------------------------------------------------------------------
+
+KIND = Kind(SURVEY, prepare, survey_checks, key=("id_number",), order=("reported_on",), foreign=foreign_provinces)
+
+
+def build_template(campaign: Campaign | None) -> Workbook:
+    book = workbook.new_workbook("农民工返乡返岗需求摸排表", campaign)
+    survey = book.active
+    survey.title = SHEET
+    instructions = book.create_sheet(workbook.INSTRUCTIONS_SHEET)
+    options = book.create_sheet(workbook.OPTIONS_SHEET)
+
+    option_refs = workbook.write_options(options, _lists(campaign))
+    workbook.write_header(survey, COLUMNS)
+    workbook.format_data_cells(survey, COLUMNS)
+    for column in COLUMNS:
+        validation = _validation(column, campaign, option_refs)
+        if validation is not None:
+            validation.add(workbook.data_range(column, COLUMNS))
+            survey.add_data_validation(validation)
+    _write_instructions(instructions, campaign)
+    book.active = 0
+    return book

@@ -1,7 +1,7 @@
 """The training-class submission (培训班报表): one row per class a county runs during the campaign.
 
-It goes through the same intake as the demand survey (`intake.check_submissions` with
-`TRAINING_KIND`). A county's newer submission is its whole current class list: its earlier rows are
+It goes through the same intake as the demand survey (`intake.check_submissions` with this module's
+`KIND`). A county's newer submission is its whole current class list: its earlier rows are
 replaced (pipeline.load_replacing). Whether a county *complies* (a pre-dispatch class, early enough,
 enough places) is decided later by `training_rules` on the loaded classes; the intake makes sure each
 record is readable and, under the campaign rule `records_consistent`, internally consistent:
@@ -13,15 +13,33 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
-from chunnuan.intake import normalise
-from chunnuan.intake.expectations import Check, date_check, fixed, required_checks
+from chunnuan.intake import normalise, workbook
 from chunnuan.intake.gate import Kind
-from chunnuan.intake.kinds.survey import EPOCH, Prepared, county_reason, county_status, foreign_provinces
+from chunnuan.intake.places import city_codes, county_labels, county_ok, county_status, foreign_provinces
 from chunnuan.intake.readers import ROW_NO
-from chunnuan.intake.schema import Column, Schema
+from chunnuan.intake.rules import (
+    Check,
+    at_most,
+    at_most_check,
+    choice_check,
+    count_check,
+    county_check,
+    date_check,
+    day_numbers,
+    in_order,
+    order_check,
+    read_ok,
+    required_checks,
+    unless_blank,
+    window_check,
+)
+from chunnuan.intake.schema import Column, Prepared, Schema
 
 PRE_DISPATCH = "送工前"
 CLASS_TYPES = (PRE_DISPATCH, "其他")
@@ -37,8 +55,8 @@ TRAINING = Schema("training", "培训班报表", (
            help="送工前：务工人员外出前的技能培训班；其他：其余各类培训"),
     Column("trade", "培训工种", width=14, aliases=("工种", "培训职业(工种)")),
     Column("brand", "劳务品牌", required=False, width=16, help="劳务品牌标准化培训填写品牌名称，其余留空"),
-    Column("start_date", "开班日期", width=12, help="如 2024-02-01"),
-    Column("end_date", "结业日期", width=12, help="计划或实际结业日期"),
+    Column("start_date", "开班日期", width=12, help="如 2024-02-01", cell="date"),
+    Column("end_date", "结业日期", width=12, help="计划或实际结业日期", cell="date"),
     Column("places", "计划名额", width=10, help="1 以上的整数"),
     Column("enrolled", "报名人数", required=False, width=10, help="空白按 0"),
     Column("enrolled_poor", "其中脱贫人口", required=False, width=10, help="报名人数中的脱贫人口（含监测对象），空白按 0"),
@@ -46,12 +64,9 @@ TRAINING = Schema("training", "培训班报表", (
     Column("certified", "取证人数", required=False, width=10, help="取得职业资格或职业技能等级证书的人数，空白按 0"),
     Column("organiser", "承办机构", required=False, width=22),
     Column("reporting_unit", "填报单位", width=18, help="如「某某县人力资源和社会保障局」"),
-    Column("reported_on", "填报日期", width=12, help="如 2024-02-05"),
+    Column("reported_on", "填报日期", width=12, help="如 2024-02-05", cell="date"),
 ))
-
-
-def _day_number(day) -> int:
-    return int((pd.Timestamp(day) - EPOCH).days)
+BY_FIELD = TRAINING.by_field
 
 
 def enrolment_limit(places: pd.Series, campaign: Campaign) -> pd.Series:
@@ -69,13 +84,10 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
     counts = {f: normalise.small_int(raw[f], default=0, unit="人") for f in COUNT_FIELDS}
     allowed = enrolment_limit(counts["places"], campaign)
 
-    def within(values: pd.Series, limit: pd.Series) -> pd.Series:
-        return (values <= limit).astype("boolean").mask((values < 0) | (limit < 0))
-
     clean = pd.DataFrame({
         "source_row": raw[ROW_NO].astype("int64"),
         "county_code": code,
-        "city_code": code.map({c: province.city_of(c).code for c in province.counties}),
+        "city_code": city_codes(code),
         "class_name": t["class_name"],
         "class_type": kind,
         "trade": t["trade"],
@@ -91,26 +103,20 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
         **{f: t[f] for f in ("county", "class_name", "trade", "brand", "start_date", "end_date", "places",
                              "reporting_unit", "reported_on")},
         "class_type": kind,
-        "_county_ok": (state == "ok").astype("boolean").mask(state.isna()),
-        "_start_ok": start.notna().astype("boolean").mask(t["start_date"].isna()),
-        "_end_ok": end.notna().astype("boolean").mask(t["end_date"].isna()),
-        "_dates_ordered": (end >= start).astype("boolean").mask(start.isna() | end.isna()),
-        "_start_day": ((start - EPOCH).dt.days).astype("Int64"),
-        "_end_day": ((end - EPOCH).dt.days).astype("Int64"),
-        "_reported_ok": reported.notna().astype("boolean").mask(t["reported_on"].isna()),
-        **{f"_{f}": counts[f].astype("Int64").mask(t[f].isna()) for f in COUNT_FIELDS},
-        "_enrolled_within": within(counts["enrolled"], allowed),
-        "_poor_within": within(counts["enrolled_poor"], counts["enrolled"]),
-        "_completed_within": within(counts["completed"], counts["enrolled"]),
-        "_certified_within": within(counts["certified"], counts["completed"]),
+        "_county_ok": county_ok(state),
+        "_start_ok": read_ok(start, t["start_date"]),
+        "_end_ok": read_ok(end, t["end_date"]),
+        "_dates_ordered": in_order(start, end),
+        "_start_day": day_numbers(start),
+        "_end_day": day_numbers(end),
+        "_reported_ok": read_ok(reported, t["reported_on"]),
+        **{f"_{f}": unless_blank(counts[f], t[f]) for f in COUNT_FIELDS},
+        "_enrolled_within": at_most(counts["enrolled"], allowed),
+        "_poor_within": at_most(counts["enrolled_poor"], counts["enrolled"]),
+        "_completed_within": at_most(counts["completed"], counts["enrolled"]),
+        "_certified_within": at_most(counts["certified"], counts["completed"]),
     })
     return Prepared(clean=clean, checked=checked, raw=raw)
-
-
-def _count_check(field: str, header: str, low: int) -> Check:
-    return Check("count_invalid", field, f"_{field}", "between",
-                 lambda v, r: f"「{header}」应为 {low} 至 {MAX_PEOPLE} 的整数，实际为「{v}」",
-                 {"min_value": low, "max_value": MAX_PEOPLE})
 
 
 def training_checks(campaign: Campaign) -> list[Check]:
@@ -119,27 +125,22 @@ def training_checks(campaign: Campaign) -> list[Check]:
     header = {c.field: c.header for c in TRAINING.columns}
     checks = required_checks(TRAINING.columns)
     checks += [
-        Check("county_unknown", "county", "_county_ok", "true", county_reason(province_name, "县(市、区)")),
-        Check("choice_invalid", "class_type", "class_type", "in_set",
-              lambda v, r: f"「培训类型」只能填 {' / '.join(CLASS_TYPES)}，实际为「{v}」", {"value_set": CLASS_TYPES}),
+        county_check("county", province_name, "县(市、区)"),
+        choice_check(BY_FIELD["class_type"]),
         date_check("start_date", "_start_ok", "开班日期", "2024-02-01"),
         date_check("end_date", "_end_ok", "结业日期", "2024-02-10"),
-        Check("date_order", "end_date", "_dates_ordered", "true", fixed("「结业日期」早于「开班日期」")),
+        order_check("end_date", "_dates_ordered", "结业日期", "开班日期"),
         date_check("reported_on", "_reported_ok", "填报日期", "2024-02-05"),
-        _count_check("places", header["places"], 1),
-        *(_count_check(f, header[f], 0) for f in COUNT_FIELDS if f != "places"),
+        count_check("places", header["places"], 1, MAX_PEOPLE),
+        *(count_check(f, header[f], 0, MAX_PEOPLE) for f in COUNT_FIELDS if f != "places"),
     ]
     if "records_consistent" not in rules.rules:
         return checks
     window = rules.window
     brands = tuple(rules.brands)
     checks += [
-        Check("date_out_of_window", "start_date", "_start_day", "between",
-              lambda v, r: f"开班日期「{v}」不在培训班核查时段（{window.label()}）内",
-              {"min_value": _day_number(window.start), "max_value": _day_number(window.end)}),
-        Check("date_out_of_window", "end_date", "_end_day", "between",
-              lambda v, r: f"结业日期「{v}」不在培训班核查时段（{window.label()}）内",
-              {"min_value": _day_number(window.start), "max_value": _day_number(window.end)}),
+        window_check("start_date", "_start_day", "开班日期", "培训班核查时段", window),
+        window_check("end_date", "_end_day", "结业日期", "培训班核查时段", window),
         Check("trade_unknown", "trade", "trade", "in_set",
               lambda v, r: f"培训工种「{v}」不在本次行动的工种清单中（{'、'.join(rules.trades)}）",
               {"value_set": tuple(rules.trades)}),
@@ -150,15 +151,67 @@ def training_checks(campaign: Campaign) -> list[Check]:
         Check("over_enrolled", "enrolled", "_enrolled_within", "true",
               lambda v, r: (f"报名人数 {v} 超过计划名额 {r['places']} 的 {1 + rules.enrolment_tolerance:.0%}，"
                             "请核对或调增计划名额")),
-        Check("count_inconsistent", "enrolled_poor", "_poor_within", "true",
-              lambda v, r: f"其中脱贫人口 {v} 多于报名人数 {r['enrolled']}"),
-        Check("count_inconsistent", "completed", "_completed_within", "true",
-              lambda v, r: f"结业人数 {v} 多于报名人数 {r['enrolled']}"),
-        Check("count_inconsistent", "certified", "_certified_within", "true",
-              lambda v, r: f"取证人数 {v} 多于结业人数 {r['completed']}"),
+        at_most_check("enrolled_poor", "_poor_within", "其中脱贫人口", "enrolled", "报名人数"),
+        at_most_check("completed", "_completed_within", "结业人数", "enrolled", "报名人数"),
+        at_most_check("certified", "_certified_within", "取证人数", "completed", "结业人数"),
     ]
     return checks
 
 
-TRAINING_KIND = Kind(TRAINING, prepare, training_checks, key=("county_code", "class_name", "start_date"),
-                     order=("reported_on",), foreign=lambda prepared, c: foreign_provinces(prepared, c, "county"))
+# --- the template ---------------------------------------------------------------------------------
+
+SHEET = "培训班报表"
+
+
+def _validation(column: Column, campaign: Campaign | None, refs: dict[str, str]) -> DataValidation | None:
+    if column.choices:
+        return workbook.choice_validation(column)
+    if column.field in refs and (campaign is None or column.field != "brand" or campaign.training.brands):
+        return workbook.list_validation(column, refs[column.field], f"请从下拉列表中选择「{column.header}」。")
+    if column.field in ("start_date", "end_date"):
+        window = campaign.training.window if campaign is not None else None
+        return workbook.date_validation(column, style="stop", window=window, window_name="培训班核查时段")
+    if column.field == "reported_on":
+        return workbook.date_validation(column, style="warning")
+    if column.field in COUNT_FIELDS:
+        return workbook.whole_validation(column, 1 if column.field == "places" else 0, MAX_PEOPLE)
+    return None
+
+
+def _write_instructions(sheet: Worksheet, campaign: Campaign | None) -> None:
+    rules = [
+        "每期培训班填一行；县(市、区)再次报送时，以最新一份为准（该县原报送的全部培训班被替换），请每次报送本县全部培训班。",
+        "同一县内培训班名称不重名；同一班级在同一份表中重复出现时，以填报日期最新的一行为准。",
+        "结业人数不超过报名人数，取证人数不超过结业人数，其中脱贫人口不超过报名人数。",
+    ]
+    if campaign is not None:
+        t = campaign.training
+        rules.append(f"报名人数可超出计划名额不超过 {t.enrolment_tolerance:.0%}；开班、结业日期应在 {t.window.label()} 内。")
+        if "pre_dispatch_class" in t.rules:
+            rules.append(f"每个县（市、区）至少开展 {t.min_pre_dispatch_classes_per_county} 期送工前技能培训班。")
+        if "before_dispatch_peak" in t.rules:
+            rules.append(f"送工前培训班须在本县送工高峰（返岗出行人数最多的一天）前至少 {t.lead_days} 天开班。")
+        if "places_cover_demand" in t.rules:
+            rules.append(f"各工种培训名额应覆盖需求摸排中本县务工人员的培训需求（本县不足 {t.min_trade_demand} 人的工种"
+                         "可到市级或邻县培训班参训）；名额不足的工种会被列出并提醒。")
+    lists = ("county", "trade", "brand") if campaign is not None else ()
+    workbook.write_form_instructions(
+        sheet, campaign, "技能培训班报表", f"培训班核查时段 {campaign.training.window.label()}" if campaign else "",
+        TRAINING.columns, lambda c: "下拉选择" if c.field in lists else "—", "二、审核与核查规则", rules)
+
+
+# --- what the registry uses -----------------------------------------------------------------------
+
+KIND = Kind(TRAINING, prepare, training_checks, key=("county_code", "class_name", "start_date"),
+            order=("reported_on",), foreign=lambda prepared, c: foreign_provinces(prepared, c, "county"))
+
+
+def build_template(campaign: Campaign | None) -> Workbook:
+    lists = None
+    if campaign is not None:
+        lists = {"county": ("县(市、区)选项", county_labels(campaign)),
+                 "trade": ("工种选项", list(campaign.training.trades)),
+                 "brand": ("劳务品牌选项", list(campaign.training.brands))}
+    return workbook.form_workbook("技能培训班报表", SHEET, TRAINING.columns, campaign,
+                                  lambda column, refs: _validation(column, campaign, refs),
+                                  lambda sheet: _write_instructions(sheet, campaign), lists)

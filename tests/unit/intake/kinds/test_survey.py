@@ -1,4 +1,4 @@
-"""The official survey template: what the clerk sees, and that a filled copy passes the real gate."""
+"""The demand survey: its official template (what the clerk sees), and that a filled copy passes the real gate."""
 
 from __future__ import annotations
 
@@ -14,15 +14,15 @@ from stdnum.cn import ric
 
 from chunnuan.config import campaign as campaigns
 from chunnuan.config import divisions
-from chunnuan.intake.gate import check_submission
-from chunnuan.intake.schema import COLUMNS, MAX_FLEX_DAYS
+from chunnuan.intake import gate
+from chunnuan.intake.kinds import survey
+from chunnuan.intake.kinds.survey import COLUMNS, MAX_FLEX_DAYS
+from chunnuan.intake.kinds.survey import SHEET as SURVEY_SHEET
 from chunnuan.intake.workbook import (
     FIRST_DATA_ROW,
     INSTRUCTIONS_SHEET,
-    KINDS,
     LAST_DATA_ROW,
     OPTIONS_SHEET,
-    SURVEY_SHEET,
     write_template,
 )
 
@@ -62,6 +62,10 @@ def book(template_path):
 @pytest.fixture(scope="module")
 def generic_book(tmp_path_factory):
     return openpyxl.load_workbook(write_template("survey", tmp_path_factory.mktemp("generic") / "survey.xlsx"))
+
+
+def check_submission(path, campaign):
+    return gate.check_submission(path, campaign, engine="pandas", kind=survey.KIND)
 
 
 def letter_of(header: str) -> str:
@@ -252,9 +256,10 @@ def test_same_inputs_give_the_same_bytes(tmp_path, guangxi):
 
 
 def test_unknown_kind_names_the_available_kinds(tmp_path):
-    assert "survey" in KINDS
-    with pytest.raises(ValueError, match="survey"):
-        write_template("fleet-typo", tmp_path / "x.xlsx")
+    assert callable(survey.build_template)
+    for typo in ("fleet-typo", "surveys", "__init__", "../survey"):
+        with pytest.raises(ValueError, match=r"survey（需求摸排表）.*training（培训班报表）"):
+            write_template(typo, tmp_path / "x.xlsx")
 
 
 # --- round trip through the real gate ------------------------------------------------------------
@@ -271,7 +276,7 @@ def test_every_dropdown_county_passes_the_gate(tmp_path, campaign_template, any_
     filled = fill(campaign_template, rows, tmp_path / "filled.xlsx")
     assert openpyxl.load_workbook(filled)[SURVEY_SHEET].max_row == LAST_DATA_ROW
 
-    result = check_submission(filled, any_campaign, engine="pandas")
+    result = check_submission(filled, any_campaign)
 
     assert result.error is None
     assert result.summary()["problems"] == []
@@ -284,7 +289,7 @@ def test_a_wrong_choice_is_quarantined_with_its_row(tmp_path, guangxi, template_
     rows.append(rows[0] | {"id_number": id_number("45010219850505001"), "trip_type": "回家"})
     filled = fill(template_path, rows, tmp_path / "filled.xlsx")
 
-    result = check_submission(filled, guangxi, engine="pandas")
+    result = check_submission(filled, guangxi)
 
     assert result.error is None
     assert result.counts == {"rows": 6, "valid": 5, "quarantined": 1, "duplicates": 0}
@@ -295,5 +300,5 @@ def test_a_wrong_choice_is_quarantined_with_its_row(tmp_path, guangxi, template_
 
 
 def test_an_unfilled_template_is_reported_as_having_no_rows(template_path, guangxi):
-    result = check_submission(template_path, guangxi, engine="pandas")
+    result = check_submission(template_path, guangxi)
     assert result.error is not None and "没有数据行" in result.error

@@ -1,0 +1,139 @@
+"""The rules a submission's rows must follow, as `Check`s, and the builders every kind shares.
+
+A `Check` says which column of the checked frame must hold, how, and what to tell the clerk when it
+does not (`expectations` runs them). Each kind module (`intake.kinds.<kind>`) declares its own checks;
+rules several kinds have — a date that must be readable or inside a window, a whole number between
+bounds, a choice from a list, a valid 统一社会信用代码, a county of the province — are built here, so
+each is written once and tells every clerk the same thing. The helpers next to them build the checked
+columns these builders read (`day_numbers`, `read_ok`, `at_most`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from chunnuan.config.campaign import DateRange
+from chunnuan.intake.places import county_reason
+from chunnuan.intake.schema import Column
+
+Reason = Callable[[object, dict], str]
+EPOCH = pd.Timestamp("1970-01-01")
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str  # stable problem code (ground truth and JSON use it)
+    field: str  # the submission column the clerk must fix
+    column: str  # the column of the checked frame that is tested
+    kind: str  # not_null | in_set | regex | between | true
+    reason: Reason  # (raw value, clean row) -> Chinese sentence
+    params: dict = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}:{self.column}"
+
+
+def fixed(text: str) -> Reason:
+    """A reason that does not depend on the value."""
+    return lambda value, row: text
+
+
+# --- checked columns -------------------------------------------------------------------------------
+
+
+def day_number(day: dt.date | pd.Timestamp) -> int:
+    """Days since 1970-01-01: dates are checked against a window as whole numbers."""
+    return int((pd.Timestamp(day) - EPOCH).days)
+
+
+def day_numbers(dates: pd.Series) -> pd.Series:
+    """`day_number` of each parsed date (<NA> where unreadable or blank), for `window_check`."""
+    return ((dates - EPOCH).dt.days).astype("Int64")
+
+
+def read_ok(values: pd.Series, typed: pd.Series) -> pd.Series:
+    """True where a typed cell was read (a date, a province …), False where not, <NA> where left blank."""
+    return values.notna().astype("boolean").mask(typed.isna())
+
+
+def unless_blank(values: pd.Series, typed: pd.Series) -> pd.Series:
+    """Whole numbers as checked: <NA> where the cell was left blank (the required check reports that)."""
+    return values.astype("Int64").mask(typed.isna())
+
+
+def at_most(values: pd.Series, limit: pd.Series) -> pd.Series:
+    """values <= limit, <NA> where either is unreadable (-1): the count check reports that."""
+    return (values <= limit).astype("boolean").mask((values < 0) | (limit < 0))
+
+
+def in_order(first: pd.Series, last: pd.Series) -> pd.Series:
+    """last on or after first, <NA> where either date is missing."""
+    return (last >= first).astype("boolean").mask(first.isna() | last.isna())
+
+
+# --- checks ----------------------------------------------------------------------------------------
+
+
+def required_checks(columns, skip: tuple[str, ...] = ()) -> list[Check]:
+    """「…」未填写 for each required submission column (schema.Column) not in skip."""
+    return [Check("missing", c.field, c.field, "not_null", fixed(f"「{c.header}」未填写"))
+            for c in columns if c.required and c.field not in skip]
+
+
+def date_check(field: str, column: str, header: str, example: str) -> Check:
+    """「header」无法识别 for a date the reader could not read (column: `read_ok` of the date)."""
+    return Check("date_invalid", field, column, "true",
+                 lambda v, r: f"「{header}」无法识别：「{v}」，请写成 {example} 这样的日期")
+
+
+def window_check(field: str, column: str, header: str, period: str, window: DateRange,
+                 last: dt.date | None = None) -> Check:
+    """header「…」不在period（window）内 for a date outside the window (column: `day_numbers` of the
+    date); `last` accepts dates up to a later day than the window's end, still naming the window."""
+    label = window.label()
+    return Check("date_out_of_window", field, column, "between",
+                 lambda v, r: f"{header}「{v}」不在{period}（{label}）内",
+                 {"min_value": day_number(window.start), "max_value": day_number(last or window.end)})
+
+
+def order_check(field: str, column: str, header: str, earlier_header: str) -> Check:
+    """「结束日期」早于「开始日期」 (column: `in_order` of the two dates)."""
+    return Check("date_order", field, column, "true", fixed(f"「{header}」早于「{earlier_header}」"))
+
+
+def count_check(field: str, header: str, low: int, high: int, column: str | None = None,
+                code: str = "count_invalid") -> Check:
+    """「header」应为 low 至 high 的整数 (column: the number, default `_<field>`; unreadable is -1)."""
+    return Check(code, field, column or f"_{field}", "between",
+                 lambda v, r: f"「{header}」应为 {low} 至 {high} 的整数，实际为「{v}」",
+                 {"min_value": low, "max_value": high})
+
+
+def at_most_check(field: str, column: str, header: str, whole: str, whole_header: str) -> Check:
+    """header N 多于whole_header M, a part larger than its whole (column: `at_most` of the two)."""
+    return Check("count_inconsistent", field, column, "true",
+                 lambda v, r: f"{header} {v} 多于{whole_header} {r[whole]}")
+
+
+def choice_check(column: Column) -> Check:
+    """「header」只能填 A / B for a value outside the column's choices (the checked column is the field)."""
+    header, allowed = column.header, column.choices
+    shown = " / ".join(allowed)
+    return Check("choice_invalid", column.field, column.field, "in_set",
+                 lambda v, r: f"「{header}」只能填 {shown}，实际为「{v}」", {"value_set": allowed})
+
+
+def uscc_check(field: str = "uscc", column: str = "_uscc_ok") -> Check:
+    """统一社会信用代码 whose check character fails (column: normalise.uscc's second result)."""
+    return Check("uscc_invalid", field, column, "true",
+                 lambda v, r: f"统一社会信用代码「{v}」校验不通过，请与营业执照逐位核对")
+
+
+def county_check(field: str, province_name: str, label: str = "户籍县", column: str = "_county_ok") -> Check:
+    """A county name that does not resolve in the province, with why (column: places.county_ok)."""
+    return Check("county_unknown", field, column, "true", county_reason(province_name, label))
