@@ -55,10 +55,21 @@ def cmd_check(args) -> int:
         else:
             print(f"共 {summary['rows']} 行：可入库 {summary['valid']} 行，需修改 {summary['quarantined']} 行，"
                   f"重复填报合并 {summary['duplicates']} 行。")
+        for note in summary["notes"]:
+            print(f"  说明：{note}")
         for p in summary["problems"]:
-            print(f"  第 {p['row']} 行「{p['column']}」{p['value']}：{p['reason']}")
-    # Exit status for scripts: 0 clean, 1 rows to fix, 2 file sent back whole.
+            print(f"  {_row_words(p['row'])}「{p['column']}」{p['value']}：{p['reason']}")
+    # Exit status for scripts: 0 clean, 1 rows to fix, 2 file sent back whole, 3 the program failed on it.
+    if result.internal:
+        print(f"程序出错：{args.file}", file=sys.stderr)
+        return 3
     return 2 if result.error else (1 if summary["problems"] else 0)
+
+
+def _row_words(row) -> str:
+    """12 -> 第 12 行; 返岗!12 (data on several sheets) -> 工作表「返岗」第 12 行."""
+    sheet, _, number = str(row).rpartition("!")
+    return f"工作表「{sheet}」第 {number} 行" if sheet else f"第 {number} 行"
 
 
 def cmd_db(args) -> int:

@@ -76,13 +76,13 @@ def test_excel_cells_as_clerks_type_them(tmp_path, capsys):
 @pytest.mark.parametrize(
     "make, words",
     [
-        (lambda p: p.write_bytes(b""), "0 字节"),
+        (lambda p: p.write_bytes(b""), "文件是空的"),
         (lambda p: p.write_bytes(b"%PDF-1.4\x00\x01binary"), "不是 Excel 或 CSV"),
-        (lambda p: p.write_text("a,b,c\n1,2,3\n", encoding="utf-8"), "找不到表头"),
+        (lambda p: p.write_text("a,b,c\n1,2,3\n", encoding="utf-8"), "找不到需求摸排表的表头"),
         (lambda p: p.write_text("姓名,身份证号,联系电话\n张三,1,2\n", encoding="utf-8"), "缺少必需的列"),
         (lambda p: write_csv(p, []), "没有数据行"),
         (lambda p: p.write_bytes("姓名,身份证号,联系电话\n".encode() + b"\xff\xfe\xfa\xfb\x81\x30"),
-         "文字编码"),
+         "第 2 行起有无法识别的文字（应为 UTF-8 或 GBK 编码）"),
     ],
     ids=["empty", "not-a-spreadsheet", "no-header", "missing-columns", "header-only", "bad-encoding"],
 )
@@ -114,11 +114,14 @@ def test_row_numbers_survive_blank_lines(tmp_path, capsys):
     assert [p["row"] for p in got["problems"]] == [6]
 
 
-def test_a_broken_csv_line_is_reported_without_its_content(tmp_path, capsys):
-    rows = [valid_row(i) for i in range(1, 4)]
+def test_a_line_longer_than_the_header_is_quarantined_without_its_content(tmp_path, capsys):
+    rows = [valid_row(i) for i in range(1, 6)]
     path = write_csv(tmp_path / "broken.csv", rows)
     path.write_text(path.read_text(encoding="utf-8") + "李四," + make_id(seq=9) + ",多,出,来,的,列" * 5 + "\n",
                     encoding="utf-8")
-    code, out = run_check(capsys, path)
-    assert code == 2 and "表头只有 19 列" in out
+    code, out = run_check(capsys, path, "--json")
+    got = json.loads(out)
+    assert code == 1 and (got["rows"], got["valid"], got["quarantined"]) == (6, 5, 1)
+    assert {p["row"] for p in got["problems"]} == {7}
+    assert any("单元格比表头多" in p["reason"] for p in got["problems"])
     assert make_id(seq=9) not in out

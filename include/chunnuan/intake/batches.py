@@ -148,7 +148,7 @@ def validate_batches(engine: Engine, campaign: Campaign, batches: list[NewBatch]
                        strict=True)
     for b, result in results:
         name = rows[b.batch_id].file_name
-        feedback = write_feedback(campaign.id, name, result) if result.error or len(result.problems) else None
+        feedback = write_feedback(campaign.id, name, result) if result.error or len(result.problems) or result.notes else None
         if result.error:
             _reject(engine, b.batch_id, result)
         else:

@@ -26,6 +26,9 @@ def write_feedback(campaign_id: str, file_name: str, result) -> Path:
         c = result.counts
         sheet.append([f"共 {c['rows']} 行：可入库 {c['valid']} 行，需修改 {c['quarantined']} 行，"
                       f"同一人重复填报合并 {c['duplicates']} 行"])
+    for note in result.notes:  # rows and sheets the reader left out, so the clerk can see nothing was lost
+        sheet.append([f"说明：{note}"])
+    if not result.error:
         sheet.append(["行号", "列", "填写内容", "问题"])
         for p in result.problems.itertuples(index=False):
             sheet.append([p.row, p.column, p.value, p.reason])

@@ -8,11 +8,15 @@ each kind module (`chunnuan.intake.kinds.<kind>.KIND`) builds its own, and the c
 Conservation inside one file: rows == valid + quarantined + duplicates, where duplicates are
 earlier rows of the same key (a worker's ID number, a carrier's coach offer) that a later row of
 the same file replaces.
+
+Every file ends in a result, whatever its bytes: a file that makes the program itself fail gets an
+`internal` error naming it (and the files checked with it still get theirs), never an exception.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,12 +28,15 @@ import pandas as pd
 from chunnuan.common.masking import mask
 from chunnuan.config.campaign import Campaign
 from chunnuan.intake import expectations as quality
-from chunnuan.intake.normalise import cell_text
-from chunnuan.intake.readers import ROW_NO, SubmissionError, read_submission
+from chunnuan.intake.normalise import shown_value
+from chunnuan.intake.readers import ROW_NO, RawSubmission, SubmissionError, read_submission, row_label
 from chunnuan.intake.rules import Check
 from chunnuan.intake.schema import Prepared, Schema
 
+log = logging.getLogger(__name__)
 WRONG_PROVINCE_SHARE = 0.5
+INTERNAL_ERROR = ("检查这个文件时程序出错，文件未做任何处理（其他文件不受影响）。请把这个文件发给系统管理员；"
+                  "也可以先用 Excel 打开、另存为 .xlsx 后重新提交。")
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,8 @@ class GateResult:
     quarantined: pd.DataFrame | None = None  # source_row, codes, reasons (one line per row)
     duplicates: pd.DataFrame | None = None  # source_row, kept_row (the row that replaces it)
     error: str | None = None  # batch-level problem: nothing of this file may be loaded
+    internal: bool = False  # the error is the program's, not the file's
+    notes: list[str] = field(default_factory=list)  # what the reader left out and why (footers, hidden sheets)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -79,6 +88,7 @@ class GateResult:
         return {
             **self.counts,
             "error": self.error,
+            "notes": self.notes,
             "problems": [] if len(problems) == 0 else problems.to_dict(orient="records"),
         }
 
@@ -105,15 +115,16 @@ class _RowView:
 
 
 def _problems(prepared: Prepared, checks: list[Check], failing: dict[str, np.ndarray],
-              schema: Schema) -> pd.DataFrame:
-    """One line per failing (row, check): the spreadsheet row, column, masked value and Chinese reason."""
+              schema: Schema, reader: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One line per failing (row, check): the spreadsheet row, column, masked value and Chinese reason; plus
+    the cells the reader could not take (`reader`, with positions)."""
     parts = []
     raw, clean = prepared.raw, prepared.clean
     for check in checks:
         positions = failing.get(check.key, ())
         if len(positions) == 0:
             continue
-        shown = [mask(check.field, cell_text(v)) for v in raw[check.field].take(positions)]
+        shown = [mask(check.field, shown_value(v)) for v in raw[check.field].take(positions)]
         parts.append(pd.DataFrame({
             "position": positions,
             "row": raw[ROW_NO].to_numpy()[positions],
@@ -124,9 +135,15 @@ def _problems(prepared: Prepared, checks: list[Check], failing: dict[str, np.nda
             "reason": [check.reason(v, _RowView(clean, p)) for v, p in zip(shown, positions, strict=True)],
         }))
     columns = ["position", "row", "field", "column", "value", "code", "reason"]
+    if reader is not None and len(reader):
+        parts.append(reader.assign(field=None)[columns])
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     frame = pd.concat(parts, ignore_index=True)
+    if reader is not None and len(reader):  # an empty formula cell is not also "未填写"
+        cell = frame["position"].astype(str) + "|" + frame["column"]
+        formulas = reader[reader["code"] == "formula_no_value"]
+        frame = frame[~((frame["code"] == "missing") & cell.isin(formulas["position"].astype(str) + "|" + formulas["column"]))]
     order = frame["field"].map({f: i for i, f in enumerate(schema.by_field)})
     return frame.assign(_order=order).sort_values(["position", "_order"], kind="stable").drop(columns="_order")
 
@@ -193,37 +210,72 @@ def _split_duplicates(good: pd.DataFrame, kind: Kind) -> tuple[pd.DataFrame, pd.
 
 def check_submissions(paths: list[Path], campaign: Campaign, engine: str = "gx", *,
                       kind: Kind) -> list[GateResult]:
-    """What the gate decides about each file. Never raises for bad content: see each result's `.error`.
+    """What the gate decides about each file. Never raises: see each result's `.error` (and `.internal`).
 
     The files are normalised and validated together, vectorised (Great Expectations has a fixed cost of
     about half a second per suite run, pandas a few milliseconds per column operation); every rule is
-    row by row and every decision is made per file.
+    row by row and every decision is made per file. Should that fail, each file is decided alone, so one
+    file the program cannot handle costs the others nothing.
     """
     results, raws = [], []
     started = time.perf_counter()
     for path in map(Path, paths):
-        result = GateResult(path=path, sha256=file_sha256(path) if path.is_file() else "")
+        result = GateResult(path=path, sha256="")
         results.append(result)
         try:
+            result.sha256 = file_sha256(path)
             raw = read_submission(path, kind.schema)
         except SubmissionError as exc:
             result.error = str(exc)
             continue
-        result.rows = len(raw.frame)
-        raws.append((result, raw.frame))
-    if not raws:
-        return results
+        except Exception:
+            _internal(result)
+            continue
+        result.rows, result.notes = len(raw.frame), raw.notes
+        raws.append((result, raw))
+    if raws:
+        try:
+            _decide(raws, campaign, engine, kind, started)
+        except Exception:
+            for one in (raws if len(raws) > 1 else ()):
+                try:
+                    _decide([one], campaign, engine, kind, time.perf_counter())
+                except Exception:
+                    _internal(one[0])
+            if len(raws) == 1:
+                _internal(raws[0][0])
+    return results
 
+
+def _internal(result: GateResult) -> None:
+    log.exception("checking %s failed", result.path.name)
+    result.error, result.internal = INTERNAL_ERROR, True
+    result.valid = result.duplicates = None
+    result.problems = result.quarantined = None
+
+
+def _reader_problems(raws: list[tuple[GateResult, RawSubmission]], sizes: np.ndarray) -> pd.DataFrame | None:
+    """The reader's row problems with their positions in the files' concatenated frame."""
+    parts = []
+    for offset, (_, raw) in zip(np.concatenate([[0], np.cumsum(sizes)[:-1]]), raws, strict=True):
+        if raw.problems is not None and len(raw.problems):
+            at = pd.Index(raw.frame[ROW_NO]).get_indexer(raw.problems[ROW_NO])
+            parts.append(raw.problems.assign(position=at + offset, row=raw.problems[ROW_NO]))
+    return pd.concat(parts, ignore_index=True) if parts else None
+
+
+def _decide(raws: list[tuple[GateResult, RawSubmission]], campaign: Campaign, engine: str, kind: Kind,
+            started: float) -> None:
     read_at = time.perf_counter()
-    sizes = np.array([len(frame) for _, frame in raws])
+    sizes = np.array([len(raw.frame) for _, raw in raws])
     file_of = np.repeat(np.arange(len(raws)), sizes)
-    prepared = kind.prepare(pd.concat([frame for _, frame in raws], ignore_index=True), campaign)
+    prepared = kind.prepare(pd.concat([raw.frame for _, raw in raws], ignore_index=True), campaign)
     prepared_at = time.perf_counter()
     checks = kind.checks(campaign)
     failing = _failing_rows(prepared.checked, checks, f"{kind.name}_{campaign.id}", engine)
     checked_at = time.perf_counter()
 
-    problems = _problems(prepared, checks, failing, kind.schema)
+    problems = _problems(prepared, checks, failing, kind.schema, _reader_problems(raws, sizes))
     bad_positions = np.unique(problems["position"].to_numpy().astype(np.int64))
     foreign = kind.foreign(prepared, campaign) if kind.foreign else None
     errors = _batch_errors(file_of, sizes, bad_positions, foreign, campaign)
@@ -243,8 +295,10 @@ def check_submissions(paths: list[Path], campaign: Campaign, engine: str = "gx",
     def part(name: str, i: int) -> pd.DataFrame:
         return by_file[name].get(i, empty[name]).drop(columns="_file").reset_index(drop=True)
 
-    for i, (result, _) in enumerate(raws):
+    for i, (result, raw) in enumerate(raws):
         result.problems = part("problems", i).drop(columns="position")
+        if len(raw.sheets) > 1:  # rows as the clerk finds them: 返岗!12
+            result.problems["row"] = [row_label(r, raw.sheets) for r in result.problems["row"]]
         result.quarantined = part("quarantined", i)
         if i in errors:
             result.error = errors[i]
@@ -257,7 +311,6 @@ def check_submissions(paths: list[Path], campaign: Campaign, engine: str = "gx",
               "decide": time.perf_counter() - checked_at}
     for (result, _), size in zip(raws, sizes, strict=True):  # shared stages, shown per file by its rows
         result.timings = {k: v * size / sizes.sum() for k, v in stages.items()}
-    return results
 
 
 def check_submission(path: Path, campaign: Campaign, engine: str = "gx", *, kind: Kind) -> GateResult:

@@ -48,6 +48,22 @@ def visible(text: str) -> str:
     return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf") if not folded.isascii() else folded
 
 
+SHOWN_CHARS = 40  # of a cell quoted in a message: enough to find it, not a page of text
+EXCEL_ID_SHAPE = r"\d{15}0{3}|\d(?:\.\d+)?E\+?\d+"  # 15 significant digits, or 4.50821E+17
+
+
+def shown_value(value: object) -> str | None:
+    """A cell as a message quotes it: the text the clerk saw, invisible characters named, cut short."""
+    if value is None or value is pd.NA:
+        return None
+    text = cell_text(value)
+    if text is None:
+        return None
+    if not text.isascii():
+        text = "".join("[不可见字符]" if unicodedata.category(ch) == "Cf" else ch for ch in text)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
+
+
 def _clean_cell(value: object) -> str | None:
     shown = value if isinstance(value, str) else cell_text(value)
     if shown is None:
@@ -84,6 +100,12 @@ def numeric_cells(cells: pd.Series) -> pd.Series:
     if cells.dtype != object:
         return pd.Series(False, index=cells.index)
     return cells.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v == v)
+
+
+def excel_damaged_ids(cells: pd.Series, ids: pd.Series) -> pd.Series:
+    """True where Excel stored an ID as a number: a number cell, or the text such a cell leaves behind (its
+    15 significant digits and then zeros, or 4.50821E+17), whatever its check digit says."""
+    return numeric_cells(cells) | ids.str.fullmatch(EXCEL_ID_SHAPE).fillna(False).astype(bool)
 
 
 def _by_unique(values: pd.Series, fn, dtype: str) -> pd.Series:

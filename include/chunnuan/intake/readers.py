@@ -178,19 +178,23 @@ def _decode(data: bytes) -> tuple[str, bool]:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return data.decode("utf-16", errors="replace").lstrip("\ufeff"), False
     sample = data[:4096]
-    if len(sample) >= 4 and sample.count(0) * 3 > len(sample):  # UTF-16 without a BOM: every other byte zero
-        encoding = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if max(even, odd) * 40 > len(sample) and min(even, odd) * 10 <= max(even, odd):
+        # UTF-16 without a BOM: separators, digits and Latin letters leave a zero byte on one side only
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
         return data.decode(encoding, errors="replace").lstrip("\ufeff"), False
     data = data.replace(b"\x00", b"")  # a stray NUL from a broken export: not a character anyone typed
-    reached = 0
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding).lstrip("\ufeff"), False
-        except UnicodeDecodeError as exc:
-            reached = max(reached, exc.start)
-        text = data.decode(encoding, errors="replace")
-        if text.count("\ufffd") <= max(3, len(text) // 10_000):  # a few damaged bytes: name their rows
-            return text.lstrip("\ufeff"), True
+    try:
+        return data.decode("utf-8").lstrip("\ufeff"), False
+    except UnicodeDecodeError as exc:
+        reached = exc.start
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= max(3, len(text) // 10_000):  # a few damaged bytes in UTF-8: name their rows
+        return text.lstrip("\ufeff"), True
+    try:  # GB18030 decodes almost any bytes, so only a clean decode counts (damage would read as garbage)
+        return data.decode("gb18030").lstrip("\ufeff"), False
+    except UnicodeDecodeError as exc:
+        reached = max(reached, exc.start)
     line = data[:reached].count(b"\n") + 1
     raise SubmissionError(f"第 {line} 行起有无法识别的文字（应为 UTF-8 或 GBK 编码），可能文件已损坏或不是表格。"
                           "请用 Excel 打开后另存为 .xlsx 重新提交。")
@@ -237,8 +241,8 @@ def _csv_body_fast(body: str, sep: str, width: int) -> pd.DataFrame | None:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if sep == "，":
-        return None
+    if sep == "，" or not body.strip():
+        return None  # full-width commas are not a byte pyarrow splits on; an empty body is no table to it
     if "\n\n" in body or "\n\r\n" in body or body.startswith(("\n", "\r\n")):
         # An empty line is still a spreadsheet row: make it a row of empty cells so that numbering
         # matches what the clerk sees (blank rows are dropped after numbering).

@@ -21,6 +21,24 @@ from chunnuan.intake.places import county_reason
 from chunnuan.intake.schema import Column
 
 Reason = Callable[[object, dict], str]
+# Every problem code, as the report and dashboard name it (a test holds each kind's checks to this list).
+PROBLEM_LABELS = {
+    "missing": "必填项未填", "id_excel_number": "身份证号被存成数字", "id_format": "身份证号位数不对",
+    "id_checksum": "身份证号校验位错误", "id_birth_date": "身份证号出生日期不存在", "underage": "未满务工年龄",
+    "phone_invalid": "电话号码无效", "county_unknown": "县(市、区)无法识别", "choice_invalid": "选项填写不规范",
+    "date_invalid": "日期无法识别", "date_out_of_window": "日期不在行动时段内", "date_order": "结束日期早于开始日期",
+    "flex_invalid": "可调整天数无效", "province_unknown": "务工省份无法识别", "city_unknown": "务工城市与省份不符",
+    "trade_missing": "未填工种", "uscc_invalid": "统一社会信用代码错误", "seats_invalid": "座位数不属于行动车型",
+    "count_invalid": "人数或数量无效", "carrier_inconsistent": "企业信息前后不一致", "trade_unknown": "工种不在清单中",
+    "brand_unknown": "劳务品牌不在清单中", "over_enrolled": "报名超出计划名额", "count_inconsistent": "人数前后矛盾",
+    "wage_invalid": "月薪无效", "wage_order": "月薪上限低于下限", "closed_before_campaign": "岗位已过期",
+    "fair_no_invalid": "招聘会编号格式不对", "fair_no_county": "招聘会编号与县不符", "area_unknown": "地区无法识别",
+    "item_unknown": "服务项目不在清单中", "figure_unknown": "统计指标不属于该项目", "value_invalid": "数值无效",
+    "value_not_whole": "数值应为整数",
+    # what the reader could not take (intake.readers)
+    "formula_no_value": "公式没有计算结果", "extra_cells": "单元格比表头多", "bad_bytes": "文字无法识别",
+}
+
 EPOCH = pd.Timestamp("1970-01-01")
 
 

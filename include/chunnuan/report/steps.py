@@ -30,6 +30,8 @@ from chunnuan.common.plans import latest_published
 from chunnuan.config import divisions, settings
 from chunnuan.config.campaign import Campaign
 from chunnuan.db.models import JobFairPlan
+from chunnuan.intake import registry
+from chunnuan.intake.rules import PROBLEM_LABELS
 
 # Figure code -> Chinese header, in report order. _poor: 脱贫人口（含监测对象）.
 COUNTY_FIGURES = {
@@ -48,22 +50,7 @@ TOTALS_CHECKED = ("workers", "returning_home", "returning_to_work", "charter_req
 PARTS = (("chartered", "charter_requests"), ("completed", "enrolled"), ("certified", "completed"),
          ("enrolled_poor", "enrolled"), ("workers_poor", "workers"), ("fair_intentions", "fair_attendance"),
          ("fair_attendance_poor", "fair_attendance"), ("fair_intentions_poor", "fair_intentions"))
-PROBLEM_LABELS = {
-    "missing": "必填项未填", "id_excel_number": "身份证号被存成数字", "id_format": "身份证号位数不对",
-    "id_checksum": "身份证号校验位错误", "id_birth_date": "身份证号出生日期不存在", "underage": "未满务工年龄",
-    "phone_invalid": "电话号码无效", "county_unknown": "县(市、区)无法识别", "choice_invalid": "选项填写不规范",
-    "date_invalid": "日期无法识别", "date_out_of_window": "日期不在行动时段内", "date_order": "结束日期早于开始日期",
-    "flex_invalid": "可调整天数无效", "province_unknown": "务工省份无法识别", "city_unknown": "务工城市与省份不符",
-    "trade_missing": "未填工种", "uscc_invalid": "统一社会信用代码错误", "seats_invalid": "座位数不属于行动车型",
-    "count_invalid": "人数或数量无效", "carrier_inconsistent": "企业信息前后不一致", "trade_unknown": "工种不在清单中",
-    "brand_unknown": "劳务品牌不在清单中", "over_enrolled": "报名超出计划名额", "count_inconsistent": "人数前后矛盾",
-    "wage_invalid": "月薪无效", "wage_order": "月薪上限低于下限", "closed_before_campaign": "岗位已过期",
-    "fair_no_invalid": "招聘会编号格式不对", "fair_no_county": "招聘会编号与县不符", "area_unknown": "地区无法识别",
-    "item_unknown": "服务项目不在清单中", "figure_unknown": "统计指标不属于该项目", "value_invalid": "数值无效",
-    "value_not_whole": "数值应为整数",
-}
-KIND_LABELS = {"survey": "需求摸排表", "fleet": "运力报表", "training": "培训班报表", "openings": "岗位信息归集表",
-               "fair_results": "招聘会成效报表", "progress": "服务项目进展表"}
+KIND_LABELS = registry.LABELS
 NOT_REPORTING = "未报送"
 COUNTY_QUALITY = {"files": "报送文件", "rows_read": "读取行数", "rows_quarantined": "隔离行数"}
 SERVICE_HEADERS = {"item_name": "服务项目", "figure_name": "统计指标", "unit": "单位", "total": "全省累计",

@@ -13,7 +13,7 @@ from chunnuan.config import campaign
 from chunnuan.db.models import Base
 from chunnuan.intake import kinds, landing, registry
 from chunnuan.intake.batches import MODELS
-from chunnuan.report.steps import PROBLEM_LABELS
+from chunnuan.intake.rules import PROBLEM_LABELS
 
 GX, SD = campaign.load("guangxi-2024"), campaign.load("shandong-2024")
 KIND_NAMES = [k.name for k in registry.KINDS]

@@ -91,7 +91,7 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
     province = divisions.province(campaign.province_code)
     t = {c.field: normalise.text(raw[c.field]) for c in COLUMNS if c.field not in ("id_number", "phone")}
     ids = normalise.id_number(raw["id_number"])
-    id_from_number = normalise.numeric_cells(raw["id_number"])
+    id_from_number = normalise.excel_damaged_ids(raw["id_number"], ids)
     ids_checked = ids.mask(id_from_number)
     phones = normalise.phone(raw["phone"])
     choices = {f: normalise.choice(raw[f], CHOICE_ALIASES.get(f, {})) for f in (
