@@ -29,7 +29,14 @@ from chunnuan.common.masking import mask
 from chunnuan.config.campaign import Campaign
 from chunnuan.intake import expectations as quality
 from chunnuan.intake.normalise import shown_value
-from chunnuan.intake.readers import ROW_NO, RawSubmission, SubmissionError, read_submission, row_label
+from chunnuan.intake.readers import (
+    FILE_NO,
+    ROW_NO,
+    RawSubmission,
+    SubmissionError,
+    read_submission,
+    row_label,
+)
 from chunnuan.intake.rules import Check
 from chunnuan.intake.schema import Prepared, Schema
 
@@ -269,7 +276,8 @@ def _decide(raws: list[tuple[GateResult, RawSubmission]], campaign: Campaign, en
     read_at = time.perf_counter()
     sizes = np.array([len(raw.frame) for _, raw in raws])
     file_of = np.repeat(np.arange(len(raws)), sizes)
-    prepared = kind.prepare(pd.concat([raw.frame for _, raw in raws], ignore_index=True), campaign)
+    frames = [raw.frame.assign(**{FILE_NO: i}) for i, (_, raw) in enumerate(raws)]
+    prepared = kind.prepare(pd.concat(frames, ignore_index=True), campaign)
     prepared_at = time.perf_counter()
     checks = kind.checks(campaign)
     failing = _failing_rows(prepared.checked, checks, f"{kind.name}_{campaign.id}", engine)

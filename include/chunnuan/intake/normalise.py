@@ -49,7 +49,6 @@ def visible(text: str) -> str:
 
 
 SHOWN_CHARS = 40  # of a cell quoted in a message: enough to find it, not a page of text
-EXCEL_ID_SHAPE = r"\d{15}0{3}|\d(?:\.\d+)?E\+?\d+"  # 15 significant digits, or 4.50821E+17
 
 
 def shown_value(value: object) -> str | None:
@@ -102,10 +101,21 @@ def numeric_cells(cells: pd.Series) -> pd.Series:
     return cells.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v == v)
 
 
-def excel_damaged_ids(cells: pd.Series, ids: pd.Series) -> pd.Series:
-    """True where Excel stored an ID as a number: a number cell, or the text such a cell leaves behind (its
-    15 significant digits and then zeros, or 4.50821E+17), whatever its check digit says."""
-    return numeric_cells(cells) | ids.str.fullmatch(EXCEL_ID_SHAPE).fillna(False).astype(bool)
+def excel_damaged_ids(cells: pd.Series, ids: pd.Series, files: pd.Series | None = None) -> pd.Series:
+    """True where Excel stored an ID as a number: a number cell, 4.50821E+17 text, or its 15 significant
+    digits and then zeros. A real ID can end in 000 too (about one in 1,100 holds its check digit that way),
+    so such an ID whose check digit holds counts as damaged only when its file (`files`) shows Excel's
+    damage in another ID as well; an ID alone in its file would otherwise be sent back for ever."""
+    numeric = numeric_cells(cells).to_numpy(dtype=bool)
+    scientific = ids.str.fullmatch(r"\d(?:\.\d+)?E\+?\d+").fillna(False).to_numpy(dtype=bool)
+    rounded = ids.str.fullmatch(r"\d{15}0{3}").fillna(False).to_numpy(dtype=bool)
+    holds = id_checksum_ok(ids.where(rounded)).fillna(False).to_numpy(dtype=bool)
+    certain = numeric | scientific | (rounded & ~holds)
+    if files is None:
+        files = pd.Series(0, index=ids.index)
+    in_damaged_file = pd.Series(certain, index=ids.index).groupby(files.to_numpy()).transform("sum").to_numpy()
+    damaged = certain | (rounded & (in_damaged_file > 0))
+    return pd.Series(damaged, index=ids.index)
 
 
 def _by_unique(values: pd.Series, fn, dtype: str) -> pd.Series:

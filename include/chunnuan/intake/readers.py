@@ -30,6 +30,7 @@ from chunnuan.intake.schema import Schema, canonical_header
 
 HEADER_SEARCH_ROWS = 10
 ROW_NO = "_row"
+FILE_NO = "_file"  # which of the files checked together a row came from (the gate adds it)
 # Rows of a workbook's k-th data sheet (k ≥ 1) are numbered k * SHEET_ROWS + the row Excel shows, so one
 # integer names a row in the database; Excel sheets have at most 1,048,576 rows.
 SHEET_ROWS = 10_000_000
@@ -104,7 +105,7 @@ def _blank(cells: pd.Series) -> pd.Series:
 
 def _footer_rows(body: pd.DataFrame) -> list[int]:
     """Positions of the rows under the data that are not data: 合计, 说明, 填表人/审核人 … (blank rows between
-    them included). Only rows whose text starts with such a word count, so an incomplete worker row stays."""
+    them included). Only sparse rows with a cell starting with such a word count, so a worker's row stays."""
     footer, found = [], []
     for pos in range(len(body) - 1, max(len(body) - FOOTER_SCAN, 0) - 1, -1):
         cells = [c for c in body.iloc[pos].tolist() if not _blank_text(c)]
@@ -112,8 +113,8 @@ def _footer_rows(body: pd.DataFrame) -> list[int]:
             footer.append(pos)
             continue
         words = ["".join(unicodedata.normalize("NFKC", str(c)).split()) for c in cells]
-        if not any(w.startswith(FOOTER_WORDS) for w in words):
-            break
+        if not any(w.startswith(FOOTER_WORDS) for w in words) or len(cells) > max(4, body.shape[1] // 3):
+            break  # a row filled like a worker's is a worker's, whatever one of its cells says
         footer.append(pos)
         found = list(footer)
     return found
@@ -294,8 +295,9 @@ def _read_csv(data: bytes, schema: Schema) -> RawSubmission:
         frame, problems = _csv_body_slow(body, sep, width, first_row_no)
     raw = _frame_from_header(header, frame, first_row_no, schema)
     if damaged:
-        cells = raw.frame.drop(columns=ROW_NO).astype("string")
-        bad = cells.apply(lambda col: col.str.contains("\ufffd", regex=False)).fillna(False).any(axis=1)
+        bad = pd.Series(False, index=raw.frame.index)
+        for column in raw.frame.columns.drop(ROW_NO):
+            bad |= raw.frame[column].astype("string").str.contains("\ufffd", regex=False).fillna(False).astype(bool)
         problems = pd.concat([p for p in (problems, _problems(
             raw.frame.loc[bad, ROW_NO].tolist(), "整行", "bad_bytes",
             "这一行有无法识别的文字（文件中个别字节已损坏），请核对这一行后重新填写")) if p is not None],
@@ -329,7 +331,7 @@ def _formulas_without_values(data: bytes) -> dict[str, list[tuple[int, int]]]:
         book = zipfile.ZipFile(io.BytesIO(data))
         workbook = book.read("xl/workbook.xml")
         rels = book.read("xl/_rels/workbook.xml.rels")
-    except (zipfile.BadZipFile, KeyError):
+    except Exception:  # a damaged zip: calamine will say so when it reads the sheets
         return {}
     targets = dict(re.findall(rb'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
     targets |= {k: v for v, k in re.findall(rb'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)}
@@ -339,7 +341,7 @@ def _formulas_without_values(data: bytes) -> dict[str, list[tuple[int, int]]]:
         path = target if target.startswith("xl/") else f"xl/{target}"
         try:
             xml = book.read(path)
-        except KeyError:
+        except Exception:  # missing or damaged part: as above
             continue
         if b"<f" not in xml:
             continue

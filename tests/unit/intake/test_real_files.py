@@ -221,19 +221,43 @@ def test_invisible_characters_do_not_make_a_right_county_wrong(tmp_path):
 # --- Excel's damage to ID numbers -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("shown", ["{id15}000", "4.50821E+17", "4.50821199001012E+17"])
-def test_ids_excel_shortened_get_the_excel_reason_even_when_the_check_digit_holds(tmp_path, shown):
-    # An ID whose last three characters are 000 and whose check digit holds: Excel's rounding of a real one.
-    body = next(f"45082119900101{n:01d}00" for n in range(10) if make_id("450821", "19900101", n * 100).endswith("0"))
-    assert make_id("450821", "19900101", int(body[-3:])).endswith("000")
-    value = shown.format(id15=body[:15])
-    rows = [*ROWS[:4], {**ROWS[4], "身份证号": value}]
+def _rounded_id_that_holds() -> str:
+    """A real-looking ID ending in 000 whose check digit holds: what Excel's rounding can also produce."""
+    found = next(i for i in (make_id("450821", "19900101", n * 100) for n in range(1, 10)) if i.endswith("000"))
+    return found
+
+
+def _holds(id_number: str) -> bool:
+    return make_id(id_number[:6], id_number[6:14], int(id_number[14:17])) == id_number
+
+
+def test_scientific_notation_gets_the_excel_reason(tmp_path):
+    rows = [*ROWS[:4], {**ROWS[4], "身份证号": "4.50821E+17"}]
+    path = tmp_path / "x.csv"
+    path.write_text(csv_text(rows=rows), encoding="utf-8")
+    [reason] = check(path).problems["reason"]
+    assert "身份证号被 Excel 存成了数字" in reason
+
+
+def test_a_rounded_id_gets_the_excel_reason_when_its_file_shows_excels_damage(tmp_path):
+    """Excel rounds a whole column: the other IDs fail their check digit, and the one that holds by chance
+    (about one in eleven) is caught with them, with the Excel reason rather than 校验位不对."""
+    damaged = ROWS[3]["身份证号"][:15] + "000"
+    assert not _holds(damaged) and _holds(_rounded_id_that_holds())
+    rows = [*ROWS[:3], {**ROWS[3], "身份证号": damaged}, {**ROWS[4], "身份证号": _rounded_id_that_holds()}]
     path = tmp_path / "x.csv"
     path.write_text(csv_text(rows=rows), encoding="utf-8")
 
     result = check(path)
-    [reason] = result.problems["reason"]
-    assert "身份证号被 Excel 存成了数字" in reason
+    assert list(result.problems["row"]) == [5, 6]
+    assert all("身份证号被 Excel 存成了数字" in r for r in result.problems["reason"])
+
+
+def test_a_real_id_ending_in_000_alone_in_its_file_is_loaded(tmp_path):
+    rows = [*ROWS[:4], {**ROWS[4], "身份证号": _rounded_id_that_holds()}]
+    path = tmp_path / "x.csv"
+    path.write_text(csv_text(rows=rows), encoding="utf-8")
+    assert len(check(path).valid) == 5
 
 
 # --- what cannot be used says why, briefly, without personal data ---------------------------------------

@@ -26,7 +26,7 @@ from chunnuan.intake.places import (
     foreign_provinces,
     province_full_names,
 )
-from chunnuan.intake.readers import ROW_NO
+from chunnuan.intake.readers import FILE_NO, ROW_NO
 from chunnuan.intake.rules import (
     Check,
     choice_check,
@@ -91,7 +91,7 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
     province = divisions.province(campaign.province_code)
     t = {c.field: normalise.text(raw[c.field]) for c in COLUMNS if c.field not in ("id_number", "phone")}
     ids = normalise.id_number(raw["id_number"])
-    id_from_number = normalise.excel_damaged_ids(raw["id_number"], ids)
+    id_from_number = normalise.excel_damaged_ids(raw["id_number"], ids, raw.get(FILE_NO))
     ids_checked = ids.mask(id_from_number)
     phones = normalise.phone(raw["phone"])
     choices = {f: normalise.choice(raw[f], CHOICE_ALIASES.get(f, {})) for f in (
