@@ -62,6 +62,7 @@ bench: install postgres
 	$(BIN)/python bench/survey_intake.py
 	$(BIN)/python bench/charter_planner.py
 	$(BIN)/python bench/job_matching.py
+	$(BIN)/python bench/check_file.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache

@@ -33,7 +33,7 @@ def test_checks_remind_non_compliant_counties_once(dagbag, campaign_conn, chunnu
 
     assert intake.test(run_conf={"campaign": GX.id}).state == "success"
     assert query(campaign_conn, "SELECT COUNT(*) FROM training_class") == [(2,)]
-    assert asset_events("training_classes")[-1]["rows"] == 2
+    assert asset_events("training_classes")[-1]["loaded"] == 2
 
     events_before = len(asset_events("training_compliance"))  # the Airflow metadata DB outlives one test
     run = checks.test(run_conf={"campaign": GX.id, "as_of": "2024-02-05"})

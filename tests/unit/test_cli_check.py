@@ -76,9 +76,9 @@ def test_excel_cells_as_clerks_type_them(tmp_path, capsys):
 @pytest.mark.parametrize(
     "make, words",
     [
-        (lambda p: p.write_bytes(b""), "文件是空的"),
+        (lambda p: p.write_bytes(b""), "文件是空的（0 字节）"),
         (lambda p: p.write_bytes(b"%PDF-1.4\x00\x01binary"), "不是 Excel 或 CSV"),
-        (lambda p: p.write_text("a,b,c\n1,2,3\n", encoding="utf-8"), "找不到需求摸排表的表头"),
+        (lambda p: p.write_text("a,b,c\n1,2,3\n", encoding="utf-8"), "找不到表头（需求摸排表的表头如"),
         (lambda p: p.write_text("姓名,身份证号,联系电话\n张三,1,2\n", encoding="utf-8"), "缺少必需的列"),
         (lambda p: write_csv(p, []), "没有数据行"),
         (lambda p: p.write_bytes("姓名,身份证号,联系电话\n".encode() + b"\xff\xfe\xfa\xfb\x81\x30"),

@@ -104,18 +104,18 @@ def numeric_cells(cells: pd.Series) -> pd.Series:
 def excel_damaged_ids(cells: pd.Series, ids: pd.Series, files: pd.Series | None = None) -> pd.Series:
     """True where Excel stored an ID as a number: a number cell, 4.50821E+17 text, or its 15 significant
     digits and then zeros. A real ID can end in 000 too (about one in 1,100 holds its check digit that way),
-    so such an ID whose check digit holds counts as damaged only when its file (`files`) shows Excel's
-    damage in another ID as well; an ID alone in its file would otherwise be sent back for ever."""
+    so such an ID whose check digit holds counts as damaged only when most IDs of its file (`files`) end in
+    000: Excel rounds a whole column. An ID alone in its file would otherwise be sent back for ever."""
     numeric = numeric_cells(cells).to_numpy(dtype=bool)
     scientific = ids.str.fullmatch(r"\d(?:\.\d+)?E\+?\d+").fillna(False).to_numpy(dtype=bool)
     rounded = ids.str.fullmatch(r"\d{15}0{3}").fillna(False).to_numpy(dtype=bool)
     holds = id_checksum_ok(ids.where(rounded)).fillna(False).to_numpy(dtype=bool)
-    certain = numeric | scientific | (rounded & ~holds)
     if files is None:
         files = pd.Series(0, index=ids.index)
-    in_damaged_file = pd.Series(certain, index=ids.index).groupby(files.to_numpy()).transform("sum").to_numpy()
-    damaged = certain | (rounded & (in_damaged_file > 0))
-    return pd.Series(damaged, index=ids.index)
+    filled = ids.notna().to_numpy(dtype=bool)
+    per_file = pd.DataFrame({"rounded": rounded, "filled": filled}).groupby(files.to_numpy()).transform("sum")
+    column_rounded = per_file["rounded"].to_numpy() * 2 > per_file["filled"].to_numpy()
+    return pd.Series(numeric | scientific | (rounded & (~holds | column_rounded)), index=ids.index)
 
 
 def _by_unique(values: pd.Series, fn, dtype: str) -> pd.Series:

@@ -89,7 +89,7 @@ def _header_row(rows: list[list[object]], schema: Schema) -> int | None:
 
 
 def _no_header(schema: Schema, where: str = f"前 {HEADER_SEARCH_ROWS} 行") -> SubmissionError:
-    return SubmissionError(f"在{where}中找不到{schema.title}的表头（如{schema.header_hint}）。"
+    return SubmissionError(f"在{where}中找不到表头（{schema.title}的表头如{schema.header_hint}）。"
                            f"请使用官方模板（chunnuan template {schema.kind}）填写，不要删除或改动表头行。")
 
 
@@ -480,7 +480,8 @@ def read_submission(path: Path, schema: Schema) -> RawSubmission:
     except OSError:
         raise SubmissionError(f"无法打开文件「{Path(path).name}」，请确认文件存在且没有被其他程序占用。") from None
     if not data.strip():
-        raise SubmissionError("文件是空的，请确认上传的是填好的表格。")
+        size = "0 字节" if not data else "只有空白"
+        raise SubmissionError(f"文件是空的（{size}），请确认上传的是填好的表格。")
     try:
         kind = _sniff(data)
     except zipfile.BadZipFile:
