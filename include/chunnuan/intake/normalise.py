@@ -9,6 +9,7 @@ becomes missing here and is reported by the gate with the value the clerk typed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from functools import cache
 
@@ -41,11 +42,18 @@ def cell_text(value: object) -> object:
     return str(value)
 
 
+@cache
+def _invisible() -> re.Pattern:
+    """Every format character (Unicode category Cf: zero-width space, BOM, direction marks, tags)."""
+    bmp = "".join(chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) == "Cf")
+    return re.compile(f"[{re.escape(bmp)}\U000110bd\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+
+
 def visible(text: str) -> str:
     """NFKC, without invisible characters (zero-width space, BOM, direction marks) that a copy from a web
     page or chat leaves in a cell: 「全州县\u200b」 is 全州县."""
     folded = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf") if not folded.isascii() else folded
+    return folded if folded.isascii() else _invisible().sub("", folded)
 
 
 SHOWN_CHARS = 40  # of a cell quoted in a message: enough to find it, not a page of text
@@ -59,7 +67,7 @@ def shown_value(value: object) -> str | None:
     if text is None:
         return None
     if not text.isascii():
-        text = "".join("[不可见字符]" if unicodedata.category(ch) == "Cf" else ch for ch in text)
+        text = _invisible().sub("[不可见字符]", text)
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 

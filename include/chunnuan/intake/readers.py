@@ -21,6 +21,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,9 +57,7 @@ class RawSubmission:
     sheets: list[str] = field(default_factory=list)  # data sheets read, in order (empty for CSV)
     notes: list[str] = field(default_factory=list)  # what was recognised as not data, for the clerk
     problems: pd.DataFrame | None = None  # PROBLEM_COLUMNS: cells the reader could not take
-
-    def row_labels(self, rows) -> list[object]:
-        return [row_label(r, self.sheets) for r in rows]
+    columns: dict[int, str] = field(default_factory=dict)  # sheet column (0-based) -> field read from it
 
 
 def row_label(row: int, sheets: list[str]) -> object:
@@ -156,7 +155,8 @@ def _frame_from_header(header: list[object], body: pd.DataFrame, first_row_no: i
     frame = frame[[c.field for c in schema.columns if c.field in frame.columns]]
     frame[ROW_NO] = frame.index
     missing = [c.field for c in schema.columns if c.required and c.field not in frame.columns]
-    return RawSubmission(frame.reset_index(drop=True), unknown, missing, notes=notes)
+    return RawSubmission(frame.reset_index(drop=True), unknown, missing, notes=notes,
+                         columns={column: name for name, column in chosen.items()})
 
 
 def _drop_blank_rows(frame: pd.DataFrame, schema: Schema) -> pd.DataFrame:
@@ -317,18 +317,18 @@ def _fill_merged(rows: list[list[object]], ranges, start: int) -> None:
         value = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else None
         for r in range(max(r0, start), min(r1, len(rows) - 1) + 1):
             for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
-                if rows[r][c] is None:
+                if _blank_text(rows[r][c]):
                     rows[r][c] = value
 
 
 _CELL = re.compile(rb"<c r=\"([A-Z]+)(\d+)\"[^>]*?(?:/>|>(.*?)</c>)", re.S)
 
 
-def _formulas_without_values(data: bytes) -> dict[str, list[tuple[int, int]]]:
+def _formulas_without_values(path: Path) -> dict[str, list[tuple[int, int]]]:
     """(row, column) of formula cells that have no saved result, per sheet name (XLSX only). Files saved by
     other programs than Excel (or by scripts) often carry formulas that nobody calculated."""
     try:
-        book = zipfile.ZipFile(io.BytesIO(data))
+        book = zipfile.ZipFile(path)
         workbook = book.read("xl/workbook.xml")
         rels = book.read("xl/_rels/workbook.xml.rels")
     except Exception:  # a damaged zip: calamine will say so when it reads the sheets
@@ -340,16 +340,28 @@ def _formulas_without_values(data: bytes) -> dict[str, list[tuple[int, int]]]:
         target = targets.get(rid, b"").decode().lstrip("/")
         path = target if target.startswith("xl/") else f"xl/{target}"
         try:
+            if not _has_formula(book, path):
+                continue
             xml = book.read(path)
         except Exception:  # missing or damaged part: as above
-            continue
-        if b"<f" not in xml:
             continue
         cells = [(int(row) - 1, _column_index(col)) for col, row, inner in _CELL.findall(xml)
                  if inner and b"<f" in inner and not re.search(rb"<v>[^<]+</v>", inner)]
         if cells:
             found[_xml_text(name)] = cells
     return found
+
+
+def _has_formula(book: zipfile.ZipFile, path: str) -> bool:
+    """Whether a sheet's XML has a formula, read a megabyte at a time (a 100,000-row sheet unzips to
+    over 100 MB, which need not be held to find that it has none)."""
+    tail = b""
+    with book.open(path) as fh:
+        while chunk := fh.read(1 << 20):
+            if b"<f" in tail + chunk[:2] or b"<f" in chunk:
+                return True
+            tail = chunk[-1:]
+    return False
 
 
 def _column_index(letters: bytes) -> int:
@@ -365,48 +377,58 @@ def _xml_text(raw: bytes) -> str:
     return html.unescape(raw.decode("utf-8"))
 
 
-def _open_workbook(data: bytes):
+def _open_workbook(path: Path, kind: str):
     from python_calamine import CalamineWorkbook
 
-    try:  # by content, not by name: an .xlsx saved as .xls opens all the same
-        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:  # by content, not by name: an .xlsx saved as .xls opens all the same (calamine goes by the name)
+        if path.suffix.lower() in {"xlsx": (".xlsx", ".xlsm"), "xls": (".xls",)}[kind]:
+            return CalamineWorkbook.from_path(str(path))
+        with path.open("rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
     except Exception:  # calamine's own error types; its English text helps no clerk
         raise SubmissionError("Excel 文件已损坏或无法打开（也可能设置了密码，或是改了扩展名的其他文件）。"
                               "请用 Excel 打开、另存为 .xlsx 后重新提交。") from None
 
 
-def _read_workbook(data: bytes, schema: Schema) -> RawSubmission:
+def _read_workbook(path: Path, kind: str, schema: Schema) -> RawSubmission:
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
-    book = _open_workbook(data)
-    formulas = _formulas_without_values(data) if data[:2] == b"PK" else {}
+    book = _open_workbook(path, kind)
     read: list[tuple[str, RawSubmission]] = []
     hidden, other, notes = [], [], []
-    try:
-        for meta in book.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:
-                continue
-            if meta.visible != SheetVisibleEnum.Visible:
-                hidden.append(meta.name)
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            rows = [[None if c == "" else c for c in row] for row in sheet.to_python(skip_empty_area=False)]
-            header_at = _header_row(rows, schema)
-            if header_at is None:
-                if any(any(c is not None for c in row) for row in rows):
-                    other.append(meta.name)
-                continue
-            _fill_merged(rows, sheet.merged_cell_ranges, header_at + 1)
-            width = max(len(rows[header_at]), 1)
-            body = pd.DataFrame([row[:width] + [None] * (width - len(row)) for row in rows[header_at + 1:]],
-                                columns=range(width), dtype=object)
-            raw = _frame_from_header(rows[header_at], body, header_at + 2, schema, where=f"工作表「{meta.name}」")
-            raw.problems = _formula_problems(formulas.get(meta.name, ()), rows[header_at], raw, schema)
-            read.append((meta.name, raw))
-    except SubmissionError:
-        raise
-    except Exception:  # a damaged sheet inside an intact zip
-        raise SubmissionError("Excel 文件内容已损坏，无法读取工作表。请用 Excel 打开、另存为 .xlsx 后重新提交。") from None
+    # Looking for formulas means unzipping the sheets again: done beside calamine's parse, which it overlaps.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        formulas = pool.submit(_formulas_without_values, path) if kind == "xlsx" else None
+        try:
+            for meta in book.sheets_metadata:
+                if meta.typ != SheetTypeEnum.WorkSheet:
+                    continue
+                if meta.visible != SheetVisibleEnum.Visible:
+                    hidden.append(meta.name)
+                    continue
+                sheet = book.get_sheet_by_name(meta.name)
+                rows, merged = sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges  # empty cell: ""
+                del sheet  # calamine's copy of the cells, as large again as the lists
+                header_at = _header_row(rows, schema)
+                if header_at is None:
+                    if any(not _blank_text(c) for row in rows for c in row):
+                        other.append(meta.name)
+                    continue
+                _fill_merged(rows, merged, header_at + 1)
+                header, width = rows[header_at], max(len(rows[header_at]), 1)
+                body = pd.DataFrame(rows[header_at + 1:], dtype=object)
+                del rows  # the cells now live in `body`: a 100,000-row sheet is hundreds of MB as lists
+                if body.shape[1] != width:
+                    body = body.reindex(columns=range(width))
+                raw = _frame_from_header(header, body, header_at + 2, schema, where=f"工作表「{meta.name}」")
+                read.append((meta.name, raw))
+        except SubmissionError:
+            raise
+        except Exception:  # a damaged sheet inside an intact zip
+            raise SubmissionError("Excel 文件内容已损坏，无法读取工作表。请用 Excel 打开、另存为 .xlsx 后重新提交。") from None
+        found = formulas.result() if formulas else {}
+    for name, raw in read:
+        raw.problems = _formula_problems(found.get(name, ()), raw, schema)
     if not read:
         if hidden:
             raise SubmissionError(f"工作簿中可见的工作表都没有{schema.title}的表头；隐藏的工作表（{'、'.join(hidden)}）"
@@ -419,12 +441,12 @@ def _read_workbook(data: bytes, schema: Schema) -> RawSubmission:
     return _combine_sheets(read, notes, schema)
 
 
-def _formula_problems(cells, header: list[object], raw: RawSubmission, schema: Schema) -> pd.DataFrame | None:
+def _formula_problems(cells, raw: RawSubmission, schema: Schema) -> pd.DataFrame | None:
+    """(row, column) cells of a formula without a saved result that fall on a data row of a schema column."""
     if not cells:
         return None
-    fields = {i: schema.headers.lookup.get(canonical_header(h)) for i, h in enumerate(header) if h is not None}
     rows = set(raw.frame[ROW_NO].tolist())
-    hits = [(r + 1, schema.by_field[fields[c]].header) for r, c in cells if r + 1 in rows and fields.get(c)]
+    hits = [(r + 1, schema.by_field[raw.columns[c]].header) for r, c in cells if r + 1 in rows and c in raw.columns]
     if not hits:
         return None
     frame = _problems([r for r, _ in hits], "", "formula_no_value", "公式没有计算结果，请在 Excel 中打开后保存，再重新提交")
@@ -457,9 +479,10 @@ def _combine_sheets(read: list[tuple[str, RawSubmission]], notes: list[str], sch
 # --- any file -------------------------------------------------------------------------------------------
 
 
-def _sniff(data: bytes) -> str:
+def _sniff(path: Path, data: bytes) -> str:
+    """xlsx, xls or csv, by the file's first bytes (`data`), whatever its name says."""
     if data.startswith(b"PK\x03\x04"):
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
+        with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
         if "xl/workbook.xml" in names:
             return "xlsx"
@@ -475,18 +498,21 @@ def _sniff(data: bytes) -> str:
 
 def read_submission(path: Path, schema: Schema) -> RawSubmission:
     """Read one file; raises SubmissionError for anything that makes the whole file unusable."""
+    path = Path(path)
     try:
-        data = Path(path).read_bytes()
+        with path.open("rb") as fh:
+            head = fh.read(1 << 16)
     except OSError:
-        raise SubmissionError(f"无法打开文件「{Path(path).name}」，请确认文件存在且没有被其他程序占用。") from None
-    if not data.strip():
-        size = "0 字节" if not data else "只有空白"
+        raise SubmissionError(f"无法打开文件「{path.name}」，请确认文件存在且没有被其他程序占用。") from None
+    if not head.strip() and len(head) < 1 << 16:
+        size = "0 字节" if not head else "只有空白"
         raise SubmissionError(f"文件是空的（{size}），请确认上传的是填好的表格。")
     try:
-        kind = _sniff(data)
+        kind = _sniff(path, head)
     except zipfile.BadZipFile:
         raise SubmissionError("文件像是 Excel 表格但已损坏，请用 Excel 打开、另存为 .xlsx 后重新提交。") from None
-    raw = _read_workbook(data, schema) if kind in ("xlsx", "xls") else _read_csv(data, schema)
+    # Workbooks are read from the file (calamine and zipfile stream it); a CSV is decoded whole.
+    raw = _read_workbook(path, kind, schema) if kind in ("xlsx", "xls") else _read_csv(path.read_bytes(), schema)
     if raw.missing_fields:
         names = "、".join(schema.by_field[f].header for f in raw.missing_fields)
         raise SubmissionError(f"缺少必需的列：{names}。请使用官方模板（chunnuan template {schema.kind}）填写，不要删除列。")
