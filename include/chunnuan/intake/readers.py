@@ -1,7 +1,8 @@
 """Read a submission as county offices really send it into a frame of raw cell values.
 
-What arrives: XLSX and XLS (also one saved under the other's name), CSV in UTF-8, GBK/GB18030 or UTF-16
-(Excel's "Unicode text"), separated by commas, tabs, semicolons or full-width commas. Above the header: a
+What arrives: XLSX and XLS (also one saved under the other's name), a web system's "Excel export" that is
+an HTML table, CSV in UTF-8, GBK/GB18030 or UTF-16 (Excel's "Unicode text"), separated by commas, tabs,
+semicolons or full-width commas. Above the header: a
 title, a 填报单位/日期 line. Below the data: 合计 rows, notes, a 填表人/审核人 signature footer. Beside it:
 a 序号 column, a summary sheet, hidden sheets with last week's rows, the data split over several sheets
 (返乡 and 返岗), 填报单位 typed once and merged down, formulas.
@@ -479,8 +480,27 @@ def _combine_sheets(read: list[tuple[str, RawSubmission]], notes: list[str], sch
 # --- any file -------------------------------------------------------------------------------------------
 
 
+def _read_html(data: bytes, schema: Schema) -> RawSubmission:
+    """An "Excel export" from a web system: an HTML table saved as .xls. The first table with the header."""
+    import lxml.html
+
+    text, _ = _decode(data)
+    try:
+        document = lxml.html.fromstring(text)
+    except Exception:  # lxml's own errors: not a page it can read
+        raise SubmissionError("文件是网页格式，但无法读取其中的表格。请用 Excel 打开、另存为 .xlsx 后重新提交。") from None
+    for table in document.iter("table"):
+        rows = [[cell.text_content().strip() for cell in tr if cell.tag in ("td", "th")] for tr in table.iter("tr")]
+        header_at = _header_row(rows, schema)
+        if header_at is not None:
+            width = max(len(rows[header_at]), 1)
+            body = pd.DataFrame(rows[header_at + 1:], dtype=object).reindex(columns=range(width))
+            return _frame_from_header(rows[header_at], body, header_at + 2, schema)
+    raise _no_header(schema, "网页格式文件的表格")
+
+
 def _sniff(path: Path, data: bytes) -> str:
-    """xlsx, xls or csv, by the file's first bytes (`data`), whatever its name says."""
+    """xlsx, xls, html or csv, by the file's first bytes (`data`), whatever its name says."""
     if data.startswith(b"PK\x03\x04"):
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
@@ -490,6 +510,9 @@ def _sniff(path: Path, data: bytes) -> str:
         raise SubmissionError(f"这是{what}，不是 Excel 表格。请把数据填在官方模板（.xlsx）中后重新提交。")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"
+    start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<table")) or (start.startswith(b"<") and b"<table" in data.lower()):
+        return "html"
     for magic, what in BINARY_MAGIC:
         if data.startswith(magic):
             raise SubmissionError(f"这是{what}，不是 Excel 或 CSV 表格。请把数据填在官方模板（.xlsx）中后重新提交。")
@@ -512,7 +535,10 @@ def read_submission(path: Path, schema: Schema) -> RawSubmission:
     except zipfile.BadZipFile:
         raise SubmissionError("文件像是 Excel 表格但已损坏，请用 Excel 打开、另存为 .xlsx 后重新提交。") from None
     # Workbooks are read from the file (calamine and zipfile stream it); a CSV is decoded whole.
-    raw = _read_workbook(path, kind, schema) if kind in ("xlsx", "xls") else _read_csv(path.read_bytes(), schema)
+    if kind in ("xlsx", "xls"):
+        raw = _read_workbook(path, kind, schema)
+    else:
+        raw = (_read_html if kind == "html" else _read_csv)(path.read_bytes(), schema)
     if raw.missing_fields:
         names = "、".join(schema.by_field[f].header for f in raw.missing_fields)
         raise SubmissionError(f"缺少必需的列：{names}。请使用官方模板（chunnuan template {schema.kind}）填写，不要删除列。")

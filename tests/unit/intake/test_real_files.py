@@ -176,6 +176,20 @@ def test_an_xlsx_saved_under_an_xls_name_is_read(tmp_path):
     assert len(check(renamed).valid) == 5
 
 
+def test_a_web_systems_excel_export_that_is_an_html_table(tmp_path):
+    """Many government systems' "导出 Excel" write an HTML table named .xls (GBK, a title row, numbers as text)."""
+    cells = "".join(f"<td>{h}</td>" for h in H)
+    body = "".join("<tr>" + "".join(f"<td>{r[h]}</td>" for h in H) + "</tr>" for r in ROWS)
+    page = (f"<html><head><meta charset='gbk'></head><body><table><tr><td colspan='19'>需求摸排表</td></tr>"
+            f"<tr>{cells}</tr>{body}</table></body></html>")
+    path = tmp_path / "导出.xls"
+    path.write_bytes(page.encode("gbk"))
+
+    result = check(path)
+    assert (result.rows, len(result.valid), result.error) == (5, 5, None)
+    assert set(result.valid["id_number"]) == {r["身份证号"] for r in ROWS}
+
+
 @pytest.mark.parametrize("encoding, sep", [
     ("utf-8-sig", ","), ("gbk", ","), ("gb18030", ";"), ("utf-16", "\t"), ("utf-8", "，"), ("utf-16-le", "\t"),
 ], ids=["utf8-bom", "gbk", "gb18030-semicolon", "unicode-text", "fullwidth-comma", "utf16-no-bom"])
