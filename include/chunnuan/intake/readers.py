@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chunnuan.intake.schema import Schema, canonical_header
+from chunnuan.intake.schema import TEMPLATE_SHEETS, Schema, canonical_header
 
 HEADER_SEARCH_ROWS = 10
 ROW_NO = "_row"
@@ -402,8 +402,8 @@ def _read_workbook(path: Path, kind: str, schema: Schema) -> RawSubmission:
         formulas = pool.submit(_formulas_without_values, path) if kind == "xlsx" else None
         try:
             for meta in book.sheets_metadata:
-                if meta.typ != SheetTypeEnum.WorkSheet:
-                    continue
+                if meta.typ != SheetTypeEnum.WorkSheet or meta.name in TEMPLATE_SHEETS:
+                    continue  # charts; the official template's instructions and drop-down lists
                 if meta.visible != SheetVisibleEnum.Visible:
                     hidden.append(meta.name)
                     continue

@@ -37,6 +37,12 @@ USCC = Column("uscc", "统一社会信用代码", help="营业执照上的18位�
               aliases=("社会信用代码", "信用代码"))
 
 
+# The official templates' own sheets besides the form (intake.workbook writes them): the reader passes them by.
+INSTRUCTIONS_SHEET = "填表说明"
+OPTIONS_SHEET = "选项"
+TEMPLATE_SHEETS = (INSTRUCTIONS_SHEET, OPTIONS_SHEET)
+
+
 def canonical_header(text: object) -> str:
     """Header text as compared: NFKC folds full-width brackets; spaces, line breaks, invisible characters
     (zero-width space, BOM) and '*' required markers go."""

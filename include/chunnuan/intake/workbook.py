@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from chunnuan.config.campaign import Campaign, DateRange
-from chunnuan.intake.schema import Column
+from chunnuan.intake.schema import INSTRUCTIONS_SHEET, OPTIONS_SHEET, Column
 
 # Rows formatted ahead of the clerk: a large county reports a few thousand workers.
 PREFORMATTED_ROWS = 5000
@@ -38,8 +38,6 @@ HEADER_ROW = 1
 FIRST_DATA_ROW = HEADER_ROW + 1
 LAST_DATA_ROW = HEADER_ROW + PREFORMATTED_ROWS
 
-INSTRUCTIONS_SHEET = "填表说明"
-OPTIONS_SHEET = "选项"
 
 TEXT_FORMAT = "@"  # Excel keeps an 18-digit ID as typed instead of 4.50102E+17
 DATE_FORMAT = "yyyy-mm-dd"

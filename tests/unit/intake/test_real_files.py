@@ -129,6 +129,21 @@ def test_summary_sheet_first_hidden_sheet_skipped_and_data_on_two_sheets(tmp_pat
     assert "返乡、返岗" in notes and "隐藏的工作表未读取：上周" in notes and "汇总" in notes
 
 
+def test_the_official_template_filled_in_has_no_notes(tmp_path):
+    """Its instructions and hidden drop-down sheets are the template's own: nothing to tell the clerk."""
+    from chunnuan.intake.workbook import write_template
+
+    path = write_template("survey", tmp_path / "模板.xlsx", GX)
+    wb = openpyxl.load_workbook(path)
+    for i, r in enumerate(ROWS, start=2):
+        for j, h in enumerate(H, start=1):
+            wb.worksheets[0].cell(row=i, column=j, value=r[h])
+    wb.save(path)
+
+    result = check(path)
+    assert (len(result.valid), result.notes) == (5, [])
+
+
 def test_sheets_that_disagree_send_the_file_back_naming_the_sheet(tmp_path):
     def fill(wb):
         first = wb.active

@@ -39,7 +39,7 @@ from chunnuan.intake.rules import (
     required_checks,
     window_check,
 )
-from chunnuan.intake.schema import YES_NO, Column, Prepared, Schema
+from chunnuan.intake.schema import INSTRUCTIONS_SHEET, OPTIONS_SHEET, YES_NO, Column, Prepared, Schema
 
 POVERTY_STATUSES = ("否", "脱贫人口", "监测对象")
 TRIP_TYPES = ("返乡", "返岗")
@@ -336,8 +336,8 @@ def build_template(campaign: Campaign | None) -> Workbook:
     book = workbook.new_workbook("农民工返乡返岗需求摸排表", campaign)
     survey = book.active
     survey.title = SHEET
-    instructions = book.create_sheet(workbook.INSTRUCTIONS_SHEET)
-    options = book.create_sheet(workbook.OPTIONS_SHEET)
+    instructions = book.create_sheet(INSTRUCTIONS_SHEET)
+    options = book.create_sheet(OPTIONS_SHEET)
 
     option_refs = workbook.write_options(options, _lists(campaign))
     workbook.write_header(survey, COLUMNS)
