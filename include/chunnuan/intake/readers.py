@@ -67,9 +67,10 @@ def row_label(row: int, sheets: list[str]) -> object:
     return row if len(sheets) < 2 else f"{sheets[row // SHEET_ROWS]}!{row % SHEET_ROWS}"
 
 
-def _problems(rows: list[int], column: str, code: str, reason: str, values: list[str] | None = None) -> pd.DataFrame:
-    return pd.DataFrame({ROW_NO: rows, "column": column, "value": values or [""] * len(rows), "code": code,
-                         "reason": reason}, columns=PROBLEM_COLUMNS)
+def _problems(rows: list[int], column: str, code: str, reason: str) -> pd.DataFrame:
+    """Row problems the reader finds: whole rows or cells with nothing worth quoting back."""
+    return pd.DataFrame({ROW_NO: rows, "column": column, "value": "", "code": code, "reason": reason},
+                        columns=PROBLEM_COLUMNS)
 
 
 # --- header ---------------------------------------------------------------------------------------------

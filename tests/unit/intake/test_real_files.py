@@ -65,6 +65,20 @@ def test_title_unit_line_serial_column_total_row_and_signature_footer(tmp_path):
     assert any("第 9–12 行" in n and "不作为数据" in n for n in result.notes)
 
 
+def test_the_problem_list_tells_the_clerk_what_was_not_read(tmp_path, monkeypatch):
+    from chunnuan.intake.feedback import write_feedback
+
+    monkeypatch.setenv("CHUNNUAN_HOME", str(tmp_path / "home"))
+    path = tmp_path / "x.csv"
+    path.write_text(csv_text() + "合计,5\n填表人：张三,,审核人：李四\n", encoding="utf-8")
+    result = check(path)
+    assert (result.rows, len(result.valid)) == (5, 5)
+
+    sheet = openpyxl.load_workbook(write_feedback(GX.id, path.name, result)).active
+    lines = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert "说明：第 7–8 行是合计、说明或签名栏，不作为数据" in lines
+
+
 def test_a_worker_row_left_incomplete_at_the_bottom_is_a_row_not_a_footer(tmp_path):
     rows = [*ROWS, {**survey_row(6), "计划出行日期": "", "联系电话": ""}]
 
