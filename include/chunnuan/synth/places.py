@@ -1,6 +1,9 @@
-"""Where a province's migrant workers work: one table for every synthetic generator."""
+"""Where a province's migrant workers work, and where the workers working in it come from: one table
+for every synthetic generator."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from chunnuan.config import divisions
 
@@ -24,6 +27,37 @@ DESTINATIONS = {
 }
 
 
+@dataclass(frozen=True)
+class Inbound:
+    """Workers from other provinces (外省籍) working in the province: their share of the province's
+    workers, the provinces they come from and the cities of the province they work in (relative weights)."""
+
+    share: float
+    home_provinces: tuple[tuple[str, float], ...]
+    cities: tuple[tuple[str, float], ...]
+
+
+INBOUND = {
+    # 在鲁务工的外省籍农村劳动力: mostly from the neighbouring farming provinces, to the coastal industry.
+    "370000": Inbound(
+        0.37,
+        (("河南省", 30), ("安徽省", 12), ("河北省", 12), ("江苏省", 8), ("四川省", 7), ("山西省", 6),
+         ("甘肃省", 6), ("黑龙江省", 3), ("吉林省", 3), ("内蒙古自治区", 3), ("云南省", 3), ("贵州省", 3),
+         ("湖北省", 2)),
+        (("青岛市", 30), ("济南市", 20), ("烟台市", 10), ("潍坊市", 9), ("临沂市", 6), ("淄博市", 6),
+         ("济宁市", 5), ("威海市", 5), ("东营市", 3), ("日照市", 2), ("德州市", 2), ("泰安市", 1),
+         ("聊城市", 1), ("滨州市", 1)),
+    ),
+    # Guangxi sends far more than it receives: a few from the neighbours to its industrial cities.
+    "450000": Inbound(
+        0.03,
+        (("湖南省", 35), ("贵州省", 25), ("云南省", 20), ("广东省", 20)),
+        (("南宁市", 35), ("柳州市", 25), ("玉林市", 12), ("贵港市", 10), ("桂林市", 8), ("钦州市", 5),
+         ("北海市", 5)),
+    ),
+}
+
+
 def destinations(province: divisions.Province, cities: tuple[str, ...] | None = None) -> list[tuple[str, str, float]]:
     """The province's destinations (only `cities` of them, in the table's order, when given); a province
     without a table sends its workers to its own cities, equally."""
@@ -37,3 +71,22 @@ def destinations(province: divisions.Province, cities: tuple[str, ...] | None = 
         if city not in divisions.place_names(by_name[prov].code):
             raise ValueError(f"destination {city} is not in {prov}")
     return list(places)
+
+
+def inbound(province: divisions.Province) -> Inbound | None:
+    """The province's inbound workers (None: a province without a table receives nobody from outside).
+
+    Checked when used: every home province exists and is another province, every city is a city of the
+    province with counties (the receiving county's bureau reports the worker)."""
+    found = INBOUND.get(province.code)
+    if found is None:
+        return None
+    by_name = divisions.provinces_by_name()
+    for name, _ in found.home_provinces:
+        if name not in by_name or by_name[name].code == province.code:
+            raise ValueError(f"inbound home province {name} is not another province")
+    cities = {city.name: code for code, city in province.cities.items()}
+    for city, _ in found.cities:
+        if city not in cities or not any(province.city_of(c).code == cities[city] for c in province.counties):
+            raise ValueError(f"inbound city {city} is not a city of {province.name} with counties")
+    return found

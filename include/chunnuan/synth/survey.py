@@ -7,12 +7,20 @@ of rows carry exactly one injected mistake (or are an older report of a worker a
 reported); `out/_truth/injected.csv` lists each with the check code the intake gate must give it, so
 tests can hold the gate to it. The truth sits in a subfolder so a landing-folder scan never picks it up.
 
-ID numbers carry the county code in force in the holder's birth year (python-stdnum's history of codes),
-so they pass stdnum.cn.ric.is_valid; younger workers and unchanged counties carry today's code.
+The province serves two kinds of worker (synth.places): its natives (本省籍), going out to the usual
+destinations or working in the province, reported by their home county; and workers from other
+provinces working in it (外省籍: Shandong about 37%, Guangxi 3%), from a few labour-sending counties of
+their home provinces (synth.homes), reported by the receiving county in their work city, mixed with its
+natives. Priority groups come from the campaign's `priority_groups` (synth.groups; a worker may be in
+several).
 
-Workers asking for a 点对点 charter bus (about 30%) travel the way counties organise charters: on a
-few routes per county to the province's largest destinations and on a few peak days, within their
-flex days, so that most of them can fill coaches when the charter planner runs on the survey.
+ID numbers carry the home county's code in force in the holder's birth year (python-stdnum's history of
+codes), so they pass stdnum.cn.ric.is_valid; younger workers and unchanged counties carry today's code.
+
+Workers asking for a 点对点 charter bus (about 30%) travel the way charters are organised: on a few
+routes per home county to the largest work cities (natives: the province's destinations; inbound: its
+receiving cities, e.g. 南阳市宛城区 → 青岛市) and on a few peak days, within their flex days, so that
+most of them can fill coaches when the charter planner runs on the survey.
 
 The same (campaign, workers, seed, formats) gives byte-identical files, and the files' mtimes fix the
 arrival order. Everything is built column-wise with numpy; only files are looped over, so a million
@@ -26,7 +34,6 @@ import datetime as dt
 import io
 import json
 import os
-import re
 import zipfile
 from dataclasses import dataclass
 from functools import cache
@@ -40,8 +47,11 @@ from chunnuan.common import idcodes
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
 from chunnuan.intake.kinds.survey import COLUMNS
+from chunnuan.synth import groups as priority
 from chunnuan.synth.calendar import EPOCH, date_of, day_number, spring_festival_holiday, travel_day_weights
-from chunnuan.synth.places import destinations
+from chunnuan.synth.homes import COUNTY_SUFFIX, TOWN_FIRST, TOWN_SECOND, Counties, region_codes
+from chunnuan.synth.homes import counties as home_counties
+from chunnuan.synth.places import destinations, inbound
 from chunnuan.synth.random import pick, pool
 from chunnuan.synth.random import rng as stream
 
@@ -70,8 +80,6 @@ SURNAMES = (
 LOCAL_SURNAMES = {"450000": "黄韦覃莫蒙陆梁李农廖", "370000": "王张李刘孙"}
 GIVEN_MALE = "伟强军磊洋勇杰涛斌超明辉刚健峰建华平鹏宇浩俊文波志海林东亮晨旭飞龙福永胜德成国庆发金贵兴"
 GIVEN_FEMALE = "芳娟敏静丽艳娜秀英玲霞燕萍红梅兰琳婷雪慧颖倩洁琴凤桂珍莉丹月春"
-TOWN_FIRST = "大新东西南北上下长石龙马平安和兴福古白黄青太永三双金沙官水江桥塘思六那"
-TOWN_SECOND = "安平山江田塘岭坪水林口湾圩桥村头坡洞冲陂河城庄集"
 TRADES = (
     "普工", "电子装配工", "焊工", "电工", "叉车司机", "缝纫工", "中式烹调师", "保安员", "家政服务员", "快递员",
     "建筑木工", "钢筋工", "汽车维修工", "美容美发", "育婴员", "养老护理员", "电商直播", "挖掘机驾驶员",
@@ -92,12 +100,10 @@ DEPARTURE_TARGET = 100  # a route adds a departure day per ~100 requests (two 53
 CHARTER_DAY_POWER = 2  # departure days: the trip's travel-day weights squared (half the spread around the peak)
 CHARTER_SHIFT = {0: 55, -1: 15, 1: 15, -2: 7.5, 2: 7.5}  # a requester's date - his departure's (within his flex)
 CHARTER_LONE_SHARE = 0.15  # requests on no organised route: own city and day, the planner refers most
-POVERTY_SHARES = {"450000": (0.20, 0.02), "370000": (0.08, 0.01)}  # (脱贫人口, 监测对象)
-DEFAULT_POVERTY_SHARES = (0.10, 0.01)
-NEIGHBOURS = {  # 湖南 广东 贵州 云南 / 河南 河北 江苏 安徽
-    "450000": ("430000", "440000", "520000", "530000"),
-    "370000": ("410000", "130000", "320000", "340000"),
-}
+# 务工地县(市、区) is optional: most inbound workers' receiving county is written, fewer natives' (only for
+# work inside the province; the receiving county's bureau reports the inbound worker either way).
+WORK_COUNTY_SHOWN = {"inbound": 0.85, "native": 0.4}
+HOME_PROVINCE_FILES = 0.3  # files that fill 户籍省份 for every row (the county then without its province)
 AREA_CODES = {
     "450000": ("0771", "0772", "0773", "0774", "0775", "0776", "0777", "0778", "0779"),
     "370000": ("0531", "0532", "0533", "0534", "0535", "0536", "0537", "0538", "0539", "0543", "0546"),
@@ -120,18 +126,18 @@ HEADER_ALIASES = {
 # Injected mistakes: check code -> relative frequency. id_excel_number only happens in XLSX files.
 MISTAKES = {
     "missing": 24, "phone_invalid": 18, "id_checksum": 14, "date_invalid": 10, "date_out_of_window": 10,
-    "choice_invalid": 10, "county_unknown": 7, "id_excel_number": 16,
+    "choice_invalid": 10, "county_unknown": 7, "id_excel_number": 16, "out_of_scope": 5, "work_county_unknown": 4,
 }
 MISSING_FIELDS = {
     "phone": 34, "travel_date": 12, "home_county": 10, "trip_type": 10, "work_city": 10, "name": 6,
     "id_number": 6, "needs_charter": 5, "reported_on": 4, "work_province": 3,
 }
 CHOICE_FIELDS = {
-    "trip_type": 40, "poverty_status": 25, "needs_charter": 15, "job_need": 10, "needs_training": 10,
+    "trip_type": 40, "priority_groups": 25, "needs_charter": 15, "job_need": 10, "needs_training": 10,
 }
 BAD_CHOICES = {  # none of these is a value or an alias the gate accepts
     "trip_type": ("回家", "外出", "返程", "回乡", "返工"),
-    "poverty_status": ("贫困户", "是", "低保户", "一般户"),
+    "priority_groups": ("贫困户", "低保户", "一般户", "困难户"),
     "needs_charter": ("要", "待定", "可能"),
     "job_need": ("打工", "有", "待定", "找工作"),
     "needs_training": ("想", "待定", "要", "可以"),
@@ -143,7 +149,8 @@ BAD_DATES = {
 DATE_INVALID_FIELDS = {"travel_date": 8, "reported_on": 2}
 FIXED_FIELD = {
     "phone_invalid": "phone", "id_checksum": "id_number", "id_excel_number": "id_number",
-    "county_unknown": "home_county", "date_out_of_window": "travel_date",
+    "county_unknown": "home_county", "date_out_of_window": "travel_date", "out_of_scope": "home_county",
+    "work_county_unknown": "work_county",
 }
 
 # Date cell forms. Text styles work in CSV and XLSX; CELL and NUMBER are typed XLSX cells.
@@ -155,7 +162,6 @@ CSV_OTHER = (ISO, SLASH, CHINESE, DOTTED, COMPACT, SERIAL_TEXT)
 XLSX_OTHER = (CELL, NUMBER, ISO, SLASH, CHINESE)
 
 _FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
-_COUNTY_SUFFIX = re.compile(r"(?:各族自治县|\w{1,3}族自治县|自治县|县|市|区)$")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -216,67 +222,6 @@ def _wrong_check_char(ids: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------------
-# ID region codes: a number keeps the county code in force when it was issued
-# ---------------------------------------------------------------------------------------------------
-
-_NAME_YEARS = re.compile(r"(?:\[(?P<start>\d*)-(?P<end>\d*)\])?(?P<name>.+)")
-
-
-@cache
-def _code_history(province_code: str) -> tuple[tuple[int, str, int, int], ...]:
-    """(code, county name, first year, last year) of every county code python-stdnum knows in the province.
-
-    stdnum.cn.ric (and real life) only accept a region code that existed in the holder's birth year:
-    a worker from 贵港市平南县 born in 1980 carries 452524 (平南县 before 1995), not 450821.
-    """
-    from stdnum import numdb
-
-    out = []
-    for _, low, _, _, children in numdb.get("cn/loc").prefixes:
-        if low != province_code[:2]:
-            continue
-        for _, child_low, child_high, props, _ in children:
-            for part in props.get("county", "").split(","):
-                found = _NAME_YEARS.fullmatch(part)
-                if found is None:
-                    continue
-                for code in range(int(low + child_low), int(low + child_high) + 1):
-                    if code % 100:  # prefecture entries (..00) are no county
-                        out.append((code, found["name"], int(found["start"] or 0), int(found["end"] or 9999)))
-    return tuple(out)
-
-
-def _region_codes(counties: Counties, province_code: str, years: np.ndarray) -> np.ndarray:
-    """For each county and birth year, an ID region code in force that year (0 where none is known).
-
-    Tried in order: the county's own code, older codes of the same name (平南县 452524), then any such
-    code of a county of the same city (a district created later: its people carry the old county's code).
-    """
-    history = _code_history(province_code)
-    by_root: dict[str, list] = {}
-    for entry in history:
-        by_root.setdefault(_COUNTY_SUFFIX.sub("", entry[1]), []).append(entry)
-    own = []
-    for code, name in zip(counties.codes, counties.names, strict=True):
-        same_code = [e for e in history if e[0] == code]
-        own.append(same_code + [e for e in by_root.get(_COUNTY_SUFFIX.sub("", name), []) if e[0] != code])
-
-    table = np.zeros((len(counties.codes), len(years)), dtype=np.int64)
-
-    def fill(i: int, candidates: list) -> None:
-        for j, year in enumerate(years):
-            if table[i, j] == 0:
-                table[i, j] = next((c for c, _, start, end in candidates if start <= year <= end), 0)
-
-    for i, candidates in enumerate(own):
-        fill(i, candidates)
-    for i in range(len(counties.codes)):
-        neighbours = np.flatnonzero(counties.city == counties.city[i])
-        fill(i, [e for k in neighbours for e in own[k]])
-    return table
-
-
-# ---------------------------------------------------------------------------------------------------
 # Date cells
 # ---------------------------------------------------------------------------------------------------
 
@@ -303,61 +248,13 @@ def _date_texts(days: np.ndarray, styles: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Counties:
-    codes: np.ndarray  # int, sorted
-    names: list[str]  # 平南县
-    labels: list[str]  # 贵港市平南县
-    short: list[str]  # 平南县, or the label where the bare name is ambiguous in the province
-    bare_allowed: np.ndarray  # bool: the bare name resolves to this county
-    city: np.ndarray  # int city code
-    townships: np.ndarray  # object, all counties' townships back to back
-    township_start: np.ndarray  # int, per county
-    township_count: np.ndarray  # int, per county
-
-
-def _township_names(county_name: str, rng: np.random.Generator) -> list[str]:
-    """A plausible list of towns and streets for a county (the seat town first)."""
-    root = _COUNTY_SUFFIX.sub("", county_name) or county_name[:2]
-    urban = county_name.endswith(("区", "市"))
-    names = [root + ("街道" if urban else "镇")]
-    target = int(rng.integers(8, 16))
-    while len(names) < target:
-        name = TOWN_FIRST[rng.integers(len(TOWN_FIRST))] + TOWN_SECOND[rng.integers(len(TOWN_SECOND))]
-        suffix = ("镇", "乡", "街道")[rng.choice(3, p=(0.65, 0.2, 0.15) if urban else (0.75, 0.25, 0.0))]
-        if name + suffix not in names:
-            names.append(name + suffix)
-    return names
-
-
-def _counties(province: divisions.Province, seed: int) -> Counties:
-    rng = stream(seed, "townships")
-    codes = sorted(province.counties)
-    labels = [province.county_label(c) for c in codes]
-    names = [province.counties[c].name for c in codes]
-    bare_ok = [province.county_names.get(n) == c for n, c in zip(names, codes, strict=True)]
-    towns = [_township_names(n, rng) for n in names]
-    counts = np.array([len(t) for t in towns])
-    return Counties(
-        codes=np.array([int(c) for c in codes]),
-        names=names,
-        labels=labels,
-        short=[n if ok else lab for n, ok, lab in zip(names, bare_ok, labels, strict=True)],
-        bare_allowed=np.array(bare_ok),
-        city=np.array([int(province.city_of(c).code) for c in codes]),
-        townships=pool(t for ts in towns for t in ts),
-        township_start=np.r_[0, np.cumsum(counts)[:-1]],
-        township_count=counts,
-    )
-
-
-def _county_sizes(counties: Counties, workers: int, seed: int) -> np.ndarray:
-    """Workers per county: rural counties send more people out than city districts; nobody gets zero."""
+def _county_sizes(names: list[str], workers: int, seed: int) -> np.ndarray:
+    """Native workers per county: rural counties send more people out than city districts; nobody gets zero."""
     rng = stream(seed, "county-sizes")
-    n = len(counties.codes)
+    n = len(names)
     if workers < n:
         raise ValueError(f"workers={workers} is fewer than the {n} counties: every county sends a file")
-    kind = np.array([1.5 if s.endswith("县") else 1.1 if s.endswith("市") else 0.6 for s in counties.short])
+    kind = np.array([1.5 if s.endswith("县") else 1.1 if s.endswith("市") else 0.6 for s in names])
     weights = rng.lognormal(0.0, 0.6, n) * kind
     return 1 + rng.multinomial(workers - n, weights / weights.sum())
 
@@ -383,13 +280,19 @@ def _unique_sequences(region: np.ndarray, birth: np.ndarray, male: np.ndarray, r
     return seq
 
 
-def _names(male: np.ndarray, province_code: str, rng) -> np.ndarray:
+def _names(male: np.ndarray, native: np.ndarray, province_code: str, rng) -> np.ndarray:
+    """Names; the province's own workers carry its common surnames more often than workers from elsewhere."""
     surnames = list(SURNAMES)
     weights = 1.0 / np.arange(1, len(surnames) + 1) ** 0.9
+    local = weights.copy()
     for ch in LOCAL_SURNAMES.get(province_code, ""):
-        weights[surnames.index(ch)] *= 3.0
+        local[surnames.index(ch)] *= 3.0
     n = len(male)
-    surname = pool(surnames)[rng.choice(len(surnames), n, p=weights / weights.sum())]
+    surname = np.where(
+        native,
+        pool(surnames)[rng.choice(len(surnames), n, p=local / local.sum())],
+        pool(surnames)[rng.choice(len(surnames), n, p=weights / weights.sum())],
+    )
     pools = {True: pool(GIVEN_MALE), False: pool(GIVEN_FEMALE)}
     given = np.empty(n, dtype=object)
     for is_male, chars in pools.items():
@@ -409,8 +312,7 @@ def _phones(n: int, rng) -> np.ndarray:
     return (chosen * 10**8 + rng.integers(0, 10**8, n)).astype("U11").astype(object)
 
 
-def _births(campaign: Campaign, province: divisions.Province, counties: Counties, county: np.ndarray,
-            rng) -> tuple[np.ndarray, np.ndarray]:
+def _births(campaign: Campaign, counties: Counties, county: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
     """Birth days (age 16-60 at the campaign start, most workers 25-50) and the ID region code of each.
 
     A birth year for which no code of the county is known is drawn again among the years that have one
@@ -426,7 +328,7 @@ def _births(campaign: Campaign, province: divisions.Province, counties: Counties
 
     first_year = int(_year_month_day(np.array([oldest]))[0][0])
     years = np.arange(first_year, int(_year_month_day(np.array([youngest]))[0][0]) + 1)
-    table = _region_codes(counties, province.code, years)
+    table = region_codes(counties, years)
     for _ in range(5):  # redraws land in valid years; a clip at the age bounds may need another pass
         region = table[county, _year_month_day(birth)[0] - first_year]
         missing = np.flatnonzero(region == 0)
@@ -442,7 +344,7 @@ def _births(campaign: Campaign, province: divisions.Province, counties: Counties
             day_of_year = rng.integers(0, 365, len(rows))
             birth[rows] = np.clip(jan_first.astype(np.int64) + day_of_year, oldest, youngest)
     region = table[county, _year_month_day(birth)[0] - first_year]
-    # No code known at all (never the case for Guangxi or Shandong): fall back to today's code.
+    # No code known at all (never the case for Guangxi or Shandong's counties): fall back to today's code.
     return birth, np.where(region > 0, region, counties.codes[county])
 
 
@@ -458,8 +360,12 @@ def _charter_day_weights(campaign: Campaign, trip: str) -> tuple[np.ndarray, np.
 
 def _organise_charters(campaign: Campaign, n_counties: int, county: np.ndarray, trip: np.ndarray,
                        charter: np.ndarray, flex: np.ndarray, place: np.ndarray, travel: np.ndarray,
-                       shares: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+                       shares: np.ndarray, seed: int, purpose: str) -> tuple[np.ndarray, np.ndarray]:
     """Work city and travel day of the workers asking for a charter, the way counties organise charters.
+
+    `county` is the home county (0 .. n_counties - 1), `place` the work city (an index into `shares`):
+    natives' routes run between their county and the usual destinations, inbound workers' between their
+    home county elsewhere and the province's receiving cities. `purpose` names the random stream.
 
     Drawn independently, requests spread over every county × city × day and almost none fill a coach.
     Counties instead run 点对点 coaches on a few routes to the province's CHARTER_CITIES largest
@@ -471,7 +377,7 @@ def _organise_charters(campaign: Campaign, n_counties: int, county: np.ndarray, 
     day (no organised route; the planner refers most of them). Returns new (place, travel); rows that
     do not ask for a charter keep theirs. Vectorised: one pass over the requests, no loop per county.
     """
-    rng = stream(seed, "charter-routes")
+    rng = stream(seed, purpose)
     k = min(CHARTER_CITIES, len(shares))
     pool = np.argsort(-shares, kind="stable")[:k]
     keys = np.log(shares[pool]) + rng.gumbel(size=(n_counties, k))  # Gumbel top-k: each county's order
@@ -514,14 +420,50 @@ def _organise_charters(campaign: Campaign, n_counties: int, county: np.ndarray, 
     return place, travel
 
 
+def _places(province: divisions.Province) -> tuple[list[tuple[str, str, float]], int]:
+    """Every work place of the province's workers: the natives' destinations first (how many is the second
+    value), then the cities receiving inbound workers (province, city, share)."""
+    natives = destinations(province)
+    plan = inbound(province)
+    receiving = [(province.name, city, share) for city, share in plan.cities] if plan else []
+    return natives + receiving, len(natives)
+
+
+def _homes(counties: Counties, province: divisions.Province, workers: int, seed: int, rng) -> np.ndarray:
+    """Home county of each worker: natives county by county, then the inbound workers (外省籍)."""
+    plan = inbound(province)
+    n_inbound = round(workers * plan.share) if plan else 0
+    natives = np.repeat(np.arange(counties.own), _county_sizes(counties.short[: counties.own],
+                                                                workers - n_inbound, seed))
+    weight = counties.weight[counties.own:]
+    arriving = counties.own + rng.choice(len(weight), n_inbound, p=weight / weight.sum()) if n_inbound else []
+    return np.r_[natives, arriving].astype(np.int64)
+
+
+def _receiving_counties(counties: Counties, city_codes: np.ndarray, seed: int) -> np.ndarray:
+    """For workers working in a city of the province (city code, 0 elsewhere): a county of that city
+    (an index of the province's own counties; -1 elsewhere). Industry sits in the city districts."""
+    rng = stream(seed, "work-counties")
+    own = np.arange(counties.own)
+    kind = np.array([2.0 if n.endswith("区") else 1.0 if n.endswith("市") else 0.6 for n in counties.names[: counties.own]])
+    weight = kind * rng.lognormal(0.0, 0.5, counties.own)
+    out = np.full(len(city_codes), -1, dtype=np.int64)
+    for city in np.unique(city_codes[city_codes > 0]):
+        rows = np.flatnonzero(city_codes == city)
+        members = own[counties.city[own] == city]
+        out[rows] = members[rng.choice(len(members), len(rows), p=weight[members] / weight[members].sum())]
+    return out
+
+
 def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Counties, workers: int,
                   seed: int) -> dict[str, np.ndarray]:
     rng = stream(seed, "workers")
-    county = np.repeat(np.arange(len(counties.codes)), _county_sizes(counties, workers, seed))
+    county = _homes(counties, province, workers, seed, rng)
     n = len(county)
+    native = county < counties.own
     male = rng.random(n) < 0.65
 
-    birth, region = _births(campaign, province, counties, county, rng)
+    birth, region = _births(campaign, counties, county, rng)
     sequence = _unique_sequences(region, birth, male, rng)
 
     trip = np.where(rng.random(n) < 0.55, "返岗", "返乡").astype(object)
@@ -533,10 +475,15 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
     window_start = day_number(campaign.window.start)
     report_lag = rng.integers(1, 21, n)
 
-    poor, monitored = POVERTY_SHARES.get(province.code, DEFAULT_POVERTY_SHARES)
-    places = destinations(province)
+    places, n_destinations = _places(province)
     shares = np.array([w for *_, w in places], dtype=float)
-    place = rng.choice(len(places), n, p=shares / shares.sum())
+    natives_go, inbound_come = shares[:n_destinations], shares[n_destinations:]
+    place = np.where(
+        native,
+        rng.choice(n_destinations, n, p=natives_go / natives_go.sum()),
+        n_destinations + (rng.choice(len(inbound_come), n, p=inbound_come / inbound_come.sum())
+                          if len(inbound_come) else 0),
+    )
 
     returning = trip == "返乡"
     job_need = np.where(
@@ -555,9 +502,8 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
     ).astype(np.int64)
     # Every draw of this stream comes in the order it always had and the charter routes have their own
     # stream: reorganising charter requests changes where and when they travel, nothing else.
-    name = _names(male, province.code, rng)
+    name = _names(male, native, province.code, rng)
     phone = _phones(n, rng)
-    poverty = pick(rng, {"否": 1 - poor - monitored, "脱贫人口": poor, "监测对象": monitored}, n)
     flex = rng.choice(8, n, p=[0.3, 0.15, 0.15, 0.15, 0.08, 0.07, 0.05, 0.05])
     has_employer = rng.random(n) < 0.75
     charter = rng.random(n) < np.where(returning, 0.12, 0.45)
@@ -565,18 +511,37 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
     training_trade = np.where(
         training == "是", pool(TRAINING_TRADES)[rng.integers(0, len(TRAINING_TRADES), n)], ""
     )
+    show_work_county = rng.random(n) < np.where(native, WORK_COUNTY_SHOWN["native"], WORK_COUNTY_SHOWN["inbound"])
+    member = priority.membership(list(campaign.priority_groups), province.code, n, stream(seed, "priority-groups"))
 
-    place, travel = _organise_charters(campaign, len(counties.codes), county, trip, charter, flex, place,
-                                       travel, shares, seed)
+    for rows, origin, n_origins, offset, route_shares, purpose in (
+        (np.flatnonzero(native), county[native], counties.own, 0, natives_go, "charter-routes"),
+        (np.flatnonzero(~native), county[~native] - counties.own, len(counties.codes) - counties.own,
+         n_destinations, inbound_come, "charter-routes-inbound"),
+    ):
+        if len(rows):
+            place[rows], travel[rows] = _organise_charters(
+                campaign, n_origins, origin, trip[rows], charter[rows], flex[rows], place[rows] - offset,
+                travel[rows], route_shares, seed, purpose)
+            place[rows] += offset
     reported = np.minimum(np.maximum(travel - report_lag, window_start), travel)
+
+    cities = {city.name: int(code) for code, city in province.cities.items()}
+    place_city = np.array([cities.get(c, 0) if p == province.name else 0 for p, c, _ in places], dtype=np.int64)
+    work_county = _receiving_counties(counties, place_city[place], seed)
+    work_in = work_county >= 0
     short_city = pool(divisions.short_name(c) for _, c, _ in places)[place]
     return {
         "home": county,
+        "file": np.where(native, county, work_county),  # the receiving county's bureau reports inbound workers
+        "native": native,
+        "work_in": work_in,
         "id": id_numbers(region, birth, sequence),
         "name": name,
         "phone": phone,
         "township": township,
-        "poverty": poverty,
+        "groups": priority.cells(member, list(campaign.priority_groups)),
+        "member": member,
         "trip": trip,
         "travel_day": travel,
         "flex": flex,
@@ -584,6 +549,8 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
         "work_province_short": pool(divisions.short_name(p) for p, _, _ in places)[place],
         "work_city": pool(c for _, c, _ in places)[place],
         "work_city_short": short_city,
+        "work_county": work_county,
+        "show_work_county": show_work_county & work_in,
         "employer": np.where(has_employer, short_city + company, ""),
         "charter": np.where(charter, "是", "否").astype(object),
         "job_need": job_need,
@@ -601,22 +568,23 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
 
 def _add_duplicate_reports(rows: dict[str, np.ndarray], counties: Counties, campaign: Campaign,
                            seed: int) -> dict[str, np.ndarray]:
-    """Append a second report for some workers, filed by another county (same city where possible).
+    """Append a second report for some workers, filed by another county (in the same city as the county
+    that filed the first where possible: the worker moved, or two bureaus both counted him).
 
     The two reports get different 填报日期 inside [window start, travel date]; the earlier one must
     lose when submissions are merged. `pair` links the two rows, `late` marks the winner.
     """
     rng = stream(seed, "duplicates")
-    n = len(rows["home"])
+    n = len(rows["file"])
     window_start = day_number(campaign.window.start)
     candidates = np.flatnonzero(rows["travel_day"] > window_start)
     k = min(int(round(DUPLICATE_RATE * n)), len(candidates))
     chosen = np.sort(rng.choice(candidates, k, replace=False))
 
     other = np.empty(k, dtype=np.int64)
-    for i, home in enumerate(rows["home"][chosen]):  # k is small (0.6% of workers)
-        everyone_else = np.delete(np.arange(len(counties.codes)), home)
-        same_city = everyone_else[counties.city[everyone_else] == counties.city[home]]
+    for i, first in enumerate(rows["file"][chosen]):  # k is small (0.6% of workers)
+        everyone_else = np.delete(np.arange(counties.own), first)
+        same_city = everyone_else[counties.city[everyone_else] == counties.city[first]]
         pool = same_city if len(same_city) else everyone_else
         other[i] = pool[rng.integers(len(pool))]
 
@@ -625,15 +593,15 @@ def _add_duplicate_reports(rows: dict[str, np.ndarray], counties: Counties, camp
     late = early + 1 + np.floor(rng.random(k) * (rows["travel_day"][chosen] - early)).astype(np.int64)
     copy_wins = rng.random(k) < 0.5
     # A small county must not end up with many losing rows: keep at most 10% of a file's rows losers.
-    loser_file = np.where(copy_wins, rows["home"][chosen], other)
-    room = np.floor(0.1 * np.bincount(rows["home"], minlength=len(counties.codes))).astype(np.int64)
+    loser_file = np.where(copy_wins, rows["file"][chosen], other)
+    room = np.floor(0.1 * np.bincount(rows["file"], minlength=counties.own)).astype(np.int64)
     keep = _rank_within(loser_file, np.arange(k)) < room[loser_file]
     chosen, other, early, late = chosen[keep], other[keep], early[keep], late[keep]
     copy_wins = copy_wins[keep]
     k = len(chosen)
 
     out = {name: np.concatenate([values, values[chosen]]) for name, values in rows.items()}
-    out["file"] = np.concatenate([rows["home"], other])
+    out["file"][n:] = other
     out["reported_day"][chosen] = np.where(copy_wins, early, late)
     out["reported_day"][n:] = np.where(copy_wins, late, early)
     new_phone = rng.random(k) < 0.3  # a worker who changed numbers between the two reports
@@ -664,6 +632,7 @@ class FilePlan:
     reporting_unit: str
     date_style: int
     bare_county_share: float
+    home_province_column: bool  # 户籍省份 filled for every row, the county then without its province
     numeric_phones: bool
     numeric_flex: bool
     instructions_sheet: bool
@@ -707,8 +676,9 @@ def _headers(style: int, rng) -> tuple[str, ...]:
 
 
 def _plan_files(counties: Counties, campaign: Campaign, formats: str, seed: int) -> list[FilePlan]:
+    """One file per county of the province (counties.own of them)."""
     rng = stream(seed, "files")
-    n = len(counties.codes)
+    n = counties.own
     kinds = _kinds(n, formats, rng)
     arrival = rng.permutation(n)
     year = campaign.travel_window.start.year
@@ -732,6 +702,7 @@ def _plan_files(counties: Counties, campaign: Campaign, formats: str, seed: int)
                 reporting_unit=unit,
                 date_style=int(dominant),
                 bare_county_share=float(rng.choice([0.0, 0.5, 0.9])),
+                home_province_column=bool(rng.random() < HOME_PROVINCE_FILES),
                 numeric_phones=xlsx and rng.random() < 0.25,
                 numeric_flex=xlsx and rng.random() < 0.7,
                 instructions_sheet=xlsx and rng.random() < 0.3,
@@ -815,16 +786,28 @@ def _phone_forms(phones: np.ndarray, rng) -> np.ndarray:
     return out
 
 
-def _county_forms(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePlan],
-                  province_name: str, rng) -> np.ndarray:
-    """贵港市平南县 or 平南县 (never a bare name two counties share), now and then with the province."""
-    home = rows["home"]
-    labels, bare = pool(counties.labels), pool(counties.short)
+def _home_forms(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePlan],
+                rng) -> tuple[np.ndarray, np.ndarray]:
+    """户籍省份 and 户籍县(市、区) cells as offices write them.
+
+    The county: 贵港市平南县, or 平南县 where the bare name is the county's alone in its province. Files
+    that fill 户籍省份 give every row's province there. The others leave it blank: a native now and then
+    writes his province in front of the county, an inbound worker mostly does (河南省南阳市宛城区) and
+    otherwise writes city and county (南阳市宛城区), never a bare name another province may share.
+    """
+    home, n = rows["home"], len(rows["home"])
+    native = home < counties.own
+    labels, names = pool(counties.labels)[home], pool(counties.names)[home]
+    province_names = counties.province_names[home]
+    split = np.array([p.home_province_column for p in plans])[rows["file"]]
     share = np.array([p.bare_county_share for p in plans])[rows["file"]]
-    u = rng.random(len(home))
-    out = np.where(counties.bare_allowed[home] & (u < share), bare[home], labels[home])
-    with_province = rng.random(len(home)) < 0.03
-    return np.where(with_province, province_name + labels[home], out)
+    bare = counties.bare_allowed[home] & (rng.random(n) < share) & (native | split)
+    county = np.where(bare, names, labels)
+    prefixed = ~split & np.where(native, rng.random(n) < 0.03, (rng.random(n) < 0.6) | (labels == names))
+    county = np.where(prefixed, province_names + county, county)
+    short = pool(divisions.short_name(p) for p in counties.province_names)[home]
+    province = np.where(rng.random(n) < 0.1, short, province_names)
+    return np.where(split, province, ""), county
 
 
 def _flex_forms(flex: np.ndarray, rng) -> np.ndarray:
@@ -839,24 +822,26 @@ def _short_names(full: np.ndarray, short: np.ndarray, share: float, rng) -> np.n
     return np.where(rng.random(len(full)) < share, short, full)
 
 
-def _render(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePlan],
-            province: divisions.Province, seed: int) -> Cells:
+def _render(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePlan], seed: int) -> Cells:
     rng = stream(seed, "cells")
     file = rows["file"]
     travel_style = _date_styles(file, plans, rng)
     reported_style = _date_styles(file, plans, rng)
+    home_province, home_county = _home_forms(rows, counties, plans, rng)
     text = {
         "name": rows["name"],
         "id_number": _id_forms(rows["id"], rng),
         "phone": _phone_forms(rows["phone"], rng),
-        "home_county": _county_forms(rows, counties, plans, province.name, rng),
+        "home_province": home_province,
+        "home_county": home_county,
         "home_township": np.where(rng.random(len(file)) < 0.95, counties.townships[rows["township"]], ""),
-        "poverty_status": rows["poverty"],
+        "priority_groups": rows["groups"],
         "trip_type": rows["trip"],
         "travel_date": _date_texts(rows["travel_day"], travel_style),
         "flex_days": _flex_forms(rows["flex"], rng),
         "work_province": _short_names(rows["work_province"], rows["work_province_short"], 0.15, rng),
         "work_city": _short_names(rows["work_city"], rows["work_city_short"], 0.1, rng),
+        "work_county": np.where(rows["show_work_county"], pool(counties.names)[np.maximum(rows["work_county"], 0)], ""),
         "employer": rows["employer"],
         "needs_charter": rows["charter"],
         "job_need": rows["job_need"],
@@ -888,7 +873,7 @@ def _mistake_counts(rows: dict[str, np.ndarray], n_files: int, rng) -> tuple[np.
     return eligible, np.clip(np.minimum(np.minimum(wanted, cap), available), 0, None)
 
 
-def _choose_mistakes(rows: dict[str, np.ndarray], plans: list[FilePlan],
+def _choose_mistakes(rows: dict[str, np.ndarray], plans: list[FilePlan], counties: Counties,
                      seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Positions of mistaken rows, their check code and the field the mistake is in."""
     rng = stream(seed, "mistakes")
@@ -912,7 +897,29 @@ def _choose_mistakes(rows: dict[str, np.ndarray], plans: list[FilePlan],
                           ("date_invalid", DATE_INVALID_FIELDS)):
         at = np.flatnonzero(codes == code)
         fields[at] = pick(rng, options, len(at))
-    return positions, codes.astype(object), fields
+    return positions, *_fit_scope(rows, positions, codes, fields, counties)
+
+
+def _fit_scope(rows: dict[str, np.ndarray], positions: np.ndarray, codes: np.ndarray, fields: np.ndarray,
+               counties: Counties) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and fields that keep a mistaken row in scope, so it trips exactly its one check.
+
+    A row is the province's by its home county or its work place: a mistake in the home county needs
+    the work place in the province, one in the work place a native, and a wrong 务工地县 a work city in
+    the province (outside, what counts as its county is another matter). Other rows get a wrong phone
+    instead. A row can be put out of scope only where some home outside the province is known.
+    """
+    work_in, native = rows["work_in"][positions], rows["native"][positions]
+    codes = codes.astype(object)
+    needs_work_in = np.isin(codes, ("county_unknown", "work_county_unknown"))
+    codes[needs_work_in & ~work_in] = "phone_invalid"
+    if counties.own == len(counties.codes):
+        codes[codes == "out_of_scope"] = "phone_invalid"
+    fields = np.where(codes == "phone_invalid", "phone", fields).astype(object)
+    missing = codes == "missing"
+    fields[missing & (fields == "home_county") & ~work_in] = "phone"
+    fields[missing & np.isin(fields, ("work_province", "work_city")) & ~native] = "phone"
+    return codes, fields
 
 
 def _invalid_phones(phones: np.ndarray, province_code: str, rng) -> np.ndarray:
@@ -930,21 +937,21 @@ def _invalid_phones(phones: np.ndarray, province_code: str, rng) -> np.ndarray:
     )
 
 
-def _foreign_counties(province: divisions.Province) -> np.ndarray:
-    """County names of neighbouring provinces that mean nothing (or something else) in this province."""
-    neighbours = NEIGHBOURS.get(province.code) or tuple(
-        d.code for d in divisions.all_divisions().values()
-        if d.level == "province" and d.code != province.code
-    )
-    names = []
-    for code in neighbours:
-        other = divisions.province(code)
-        for county_code, county in sorted(other.counties.items()):
-            if county.name in province.county_names or county.name in province.ambiguous_county_names:
-                continue
-            names.append(county.name)
-            names.append(other.county_label(county_code))
-    return pool(sorted(set(names)))
+@cache
+def _unknown_counties() -> np.ndarray:
+    """County names that exist nowhere in China (a town's name typed as a county, a garbled name)."""
+    real = {COUNTY_SUFFIX.sub("", name) for name in divisions.county_province_names()}
+    real |= {COUNTY_SUFFIX.sub("", d.name) for d in divisions.all_divisions().values()}
+    roots = (a + b for a in TOWN_FIRST for b in TOWN_SECOND)
+    return pool(sorted(root + suffix for root in roots if root not in real for suffix in ("县", "区")))
+
+
+def _with_region(ids: np.ndarray, region: np.ndarray) -> np.ndarray:
+    """The same holders' ID numbers (birth date, sequence) issued in another county."""
+    birth = pd.to_datetime(pd.Series(ids.astype("U18")).str.slice(6, 14), format="%Y%m%d").to_numpy()
+    days = (birth.astype("datetime64[D]") - EPOCH).astype(np.int64)
+    sequence = np.array([int(i[14:17]) for i in ids], dtype=np.int64)
+    return id_numbers(region, days, sequence)
 
 
 def _out_of_window_days(campaign: Campaign, n: int, rng) -> np.ndarray:
@@ -955,7 +962,8 @@ def _out_of_window_days(campaign: Campaign, n: int, rng) -> np.ndarray:
 
 
 def _inject(cells: Cells, rows: dict[str, np.ndarray], positions: np.ndarray, codes: np.ndarray,
-            fields: np.ndarray, campaign: Campaign, province: divisions.Province, seed: int) -> None:
+            fields: np.ndarray, campaign: Campaign, province: divisions.Province, counties: Counties,
+            plans: list[FilePlan], seed: int) -> None:
     """Turn each chosen row's cell into the mistake; the row's other cells stay valid."""
     rng = stream(seed, "inject")
     text = cells.text
@@ -966,6 +974,8 @@ def _inject(cells: Cells, rows: dict[str, np.ndarray], positions: np.ndarray, co
 
     for field in MISSING_FIELDS:
         text[field][at("missing", field)] = ""
+    for field in ("work_province", "work_city"):  # a clerk who leaves the work place blank leaves it all
+        text["work_county"][at("missing", field)] = ""
     for field, bad in BAD_CHOICES.items():
         rows_ = at("choice_invalid", field)
         text[field][rows_] = pool(bad)[rng.integers(0, len(bad), len(rows_))]
@@ -983,11 +993,42 @@ def _inject(cells: Cells, rows: dict[str, np.ndarray], positions: np.ndarray, co
     rows_ = at("phone_invalid")
     text["phone"][rows_] = _invalid_phones(rows["phone"][rows_], province.code, rng)
     rows_ = at("county_unknown")
-    foreign = _foreign_counties(province)
-    text["home_county"][rows_] = foreign[rng.integers(0, len(foreign), len(rows_))]
+    unknown = _unknown_counties()
+    text["home_county"][rows_] = unknown[rng.integers(0, len(unknown), len(rows_))]
+    _put_out_of_scope(text, rows, at("out_of_scope"), province, counties, plans, rng)
+    _misplace_work_county(text, rows, at("work_county_unknown"), counties, rng)
     rows_ = at("date_out_of_window")
     cells.travel_day[rows_] = _out_of_window_days(campaign, len(rows_), rng)
     text["travel_date"][rows_] = _date_texts(cells.travel_day[rows_], cells.travel_style[rows_])
+
+
+def _put_out_of_scope(text: dict[str, np.ndarray], rows: dict[str, np.ndarray], at: np.ndarray,
+                      province: divisions.Province, counties: Counties, plans: list[FilePlan], rng) -> None:
+    """A worker of another province working in another province, filed by mistake: his home becomes one
+    of the inbound workers' home counties (ID number re-issued there), his work place an outside city."""
+    home = counties.own + rng.integers(0, len(counties.codes) - counties.own, len(at))
+    outside = [(p, c) for p, c, _ in destinations(province) if p != province.name] or [("江苏省", "苏州市")]
+    place = rng.integers(0, len(outside), len(at))
+    split = np.array([p.home_province_column for p in plans])[rows["file"][at]]
+    labels = pool(counties.labels)[home]
+    text["home_province"][at] = np.where(split, counties.province_names[home], "")
+    text["home_county"][at] = np.where(split, labels, counties.province_names[home] + labels)
+    text["id_number"][at] = _with_region(rows["id"][at], counties.codes[home])
+    text["work_province"][at] = pool(p for p, _ in outside)[place]
+    text["work_city"][at] = pool(c for _, c in outside)[place]
+    text["work_county"][at] = ""
+
+
+def _misplace_work_county(text: dict[str, np.ndarray], rows: dict[str, np.ndarray], at: np.ndarray,
+                          counties: Counties, rng) -> None:
+    """务工地县 naming a county of another city of the province (济南的历下区 for a worker in 青岛)."""
+    names = pool(counties.names[: counties.own])
+    city = counties.city[: counties.own]
+    for row in at:  # a handful of rows
+        work_city = city[rows["work_county"][row]]
+        own_names = set(names[city == work_city])
+        elsewhere = np.flatnonzero((city != work_city) & ~np.isin(names, list(own_names)))
+        text["work_county"][row] = names[elsewhere[rng.integers(len(elsewhere))]]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1125,8 +1166,28 @@ def _truth(rows: dict[str, np.ndarray], plans: list[FilePlan], positions: np.nda
     return truth.sort_values(["file", "row"], kind="stable").reset_index(drop=True)
 
 
+def _shape(campaign: Campaign, workers: dict[str, np.ndarray], counties: Counties) -> dict:
+    """What the drawn province looks like (before duplicates and mistakes): natives and inbound workers,
+    priority groups, where the inbound workers come from and go to, and their charter requests."""
+    native = workers["native"]
+    arriving = ~native
+    home_provinces = pd.Series(counties.province_names[workers["home"][arriving]]).value_counts()
+    cities = pd.Series(workers["work_city"][arriving]).value_counts()
+    charter = arriving & (workers["charter"] == "是")
+    return {
+        "native": int(native.sum()),
+        "native_working_in_province": int((native & workers["work_in"]).sum()),
+        "inbound": int(arriving.sum()),
+        "priority_groups": dict(zip(campaign.priority_groups, workers["member"].sum(axis=0).tolist(), strict=True)),
+        "in_several_groups": int((workers["member"].sum(axis=1) > 1).sum()),
+        "inbound_home_provinces": {k: int(v) for k, v in home_provinces.items()},
+        "inbound_work_cities": {k: int(v) for k, v in cities.items()},
+        "inbound_charter_requests": {trip: int((charter & (workers["trip"] == trip)).sum()) for trip in ("返岗", "返乡")},
+    }
+
+
 def _summary(campaign: Campaign, workers: int, seed: int, formats: str, plans: list[FilePlan],
-             rows: dict[str, np.ndarray], truth: pd.DataFrame) -> dict:
+             rows: dict[str, np.ndarray], truth: pd.DataFrame, shape: dict) -> dict:
     total = len(rows["file"])
     by_code = {code: 0 for code in (*MISTAKES, "duplicate_worker")}
     by_code.update(truth["code"].value_counts().sort_index().to_dict())
@@ -1151,6 +1212,7 @@ def _summary(campaign: Campaign, workers: int, seed: int, formats: str, plans: l
         "expected": {"rows": total, "valid": total - quarantined - merged, "quarantined": quarantined,
                      "merged": merged},
         "formats_written": dict(sorted(formats_written.items())),
+        "shape": shape,
         "spring_festival_holiday": [first.isoformat(), last.isoformat()],
         "per_file": [
             {"file": p.name, "format": p.format_label, "title_row": p.title is not None,
@@ -1180,20 +1242,21 @@ def generate(campaign: Campaign, workers: int, seed: int, out: Path, formats: st
         raise ValueError("seed must be a non-negative integer")
     out = Path(out)
     province = divisions.province(campaign.province_code)
-    counties = _counties(province, seed)
+    counties = home_counties(province, seed)
     plans = _plan_files(counties, campaign, formats, seed)
 
     workers_rows = _draw_workers(campaign, province, counties, workers, seed)
     rows = _order_rows(_add_duplicate_reports(workers_rows, counties, campaign, seed), plans, seed)
-    cells = _render(rows, counties, plans, province, seed)
-    positions, codes, fields = _choose_mistakes(rows, plans, seed)
-    _inject(cells, rows, positions, codes, fields, campaign, province, seed)
+    cells = _render(rows, counties, plans, seed)
+    positions, codes, fields = _choose_mistakes(rows, plans, counties, seed)
+    _inject(cells, rows, positions, codes, fields, campaign, province, counties, plans, seed)
 
     out.mkdir(parents=True, exist_ok=True)
     _remove_other_format(out, plans)
     _write_files(out, plans, rows, cells, campaign)
     truth = _truth(rows, plans, positions, codes, fields)
-    summary = _summary(campaign, workers, seed, formats, plans, rows, truth)
+    summary = _summary(campaign, workers, seed, formats, plans, rows, truth,
+                       _shape(campaign, workers_rows, counties))
     truth_dir = out / TRUTH_DIR
     truth_dir.mkdir(exist_ok=True)
     truth.to_csv(truth_dir / "injected.csv", index=False, lineterminator="\n")

@@ -18,7 +18,7 @@ from chunnuan.config import campaign as campaigns
 from chunnuan.config import divisions
 from chunnuan.intake import gate as intake
 from chunnuan.intake.kinds import survey as survey_kind
-from chunnuan.synth import calendar
+from chunnuan.synth import calendar, homes, places
 from chunnuan.synth import survey as synth
 from chunnuan.synth.places import destinations
 
@@ -242,7 +242,11 @@ def test_mistake_shares(province_files, campaign_id):
     assert 0.03 <= share <= 0.05
     assert max((f["quarantined"] + f["merged"]) / f["rows"] for f in summary["per_file"]) < 0.2
     codes = {k for k, v in summary["injected"].items() if v}
-    assert codes == set(synth.MISTAKES) | {"duplicate_worker"}
+    assert codes <= set(synth.MISTAKES) | {"duplicate_worker"}
+    # Mistakes in the home county or 务工地县 need a work place in the province (a row stays in scope by
+    # it): Shandong, where many work, has every kind; Guangxi, whose workers mostly go out, may lack them.
+    expected = set(synth.MISTAKES) - ({"county_unknown", "work_county_unknown"} if campaign_id == "guangxi-2024" else set())
+    assert codes >= expected | {"duplicate_worker"}
 
 
 # --- the clean data is realistic ----------------------------------------------------------------------
@@ -255,7 +259,7 @@ def test_valid_rows_are_realistic(gated, campaign_id):
     ids = valid["id_number"]
 
     assert all(ric.is_valid(i) for i in ids)  # check digit, birth date, and a region code in use that year
-    assert (ids.str[:2] == campaign.province_code[:2]).all()
+    assert (ids.str[:2] == valid["home_county_code"].str[:2]).all()  # issued in the home province
     # Today's county code whenever it was already in use in the birth year; older workers from re-coded
     # counties keep the code their number was issued with (平南县 born 1980: 452524, not 450821).
     with_today = [home + i[6:17] for home, i in zip(valid["home_county_code"], ids, strict=True)]
@@ -282,12 +286,12 @@ def test_valid_rows_are_realistic(gated, campaign_id):
     assert valid["desired_trade"].notna().eq(valid["job_need"] != "无").all()
     assert valid["training_trade"].notna().eq(valid["needs_training"]).all()
     assert valid["flex_days"].between(0, 7).all()
-    assert valid["poverty_status"].value_counts(normalize=True).get("监测对象", 0) > 0
+    assert valid["priority_groups"].str.contains("监测对象").mean() > 0
 
 
 def test_guangxi_workers_go_mostly_to_guangdong(gated):
     valid = valid_rows(gated("guangxi-2024"))
-    share = valid["poverty_status"].value_counts(normalize=True)
+    share = valid["priority_groups"].value_counts(normalize=True)
 
     assert 0.15 <= share["脱贫人口"] <= 0.25
     assert valid["work_province"].value_counts(normalize=True).idxmax() == "广东省"
@@ -298,8 +302,8 @@ def charter_requests(campaign_id: str, workers: int, seed: int) -> pd.DataFrame:
     """The workers asking for a charter as the generator draws them: home county, work city, trip, day."""
     campaign = campaigns.load(campaign_id)
     province = divisions.province(campaign.province_code)
-    rows = synth._draw_workers(campaign, province, synth._counties(province, seed), workers, seed)
-    fields = {"county": "home", "city": "work_city", "trip": "trip", "day": "travel_day"}
+    rows = synth._draw_workers(campaign, province, homes.counties(province, seed), workers, seed)
+    fields = {"county": "home", "city": "work_city", "trip": "trip", "day": "travel_day", "native": "native"}
     frame = pd.DataFrame({name: rows[field] for name, field in fields.items()})
     return frame[rows["charter"] == "是"].reset_index(drop=True)
 
@@ -326,9 +330,13 @@ def test_charter_requests_gather_on_routes_and_days_that_fill_coaches(campaign_i
 
     assert coach == 40
     assert (travelling_together(requests, 3) >= coach).mean() > 0.7
-    places = destinations(divisions.province(campaign.province_code))
-    largest = [city for _, city, _ in sorted(places, key=lambda p: -p[2])[: synth.CHARTER_CITIES]]
-    assert requests["city"].isin(largest).mean() > 0.8
+    province = divisions.province(campaign.province_code)
+    natives_go = destinations(province)
+    largest = [city for _, city, _ in sorted(natives_go, key=lambda p: -p[2])[: synth.CHARTER_CITIES]]
+    receiving = sorted(places.inbound(province).cities, key=lambda c: -c[1])[: synth.CHARTER_CITIES]
+    native = requests["native"]
+    assert requests.loc[native, "city"].isin(largest).mean() > 0.8
+    assert requests.loc[~native, "city"].isin([city for city, _ in receiving]).mean() > 0.8
     _, last = calendar.spring_festival_holiday(campaign.travel_window.start.year)
     after = requests.loc[requests["trip"] == "返岗", "day"] - calendar.day_number(last)
     assert after.between(-1, 10).mean() > 0.85  # 返岗 coaches leave in the days right after the holiday
