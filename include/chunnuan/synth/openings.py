@@ -8,7 +8,8 @@ mostly small), monthly wage range, closing date and whether it is a 重点企业
 One row per enterprise × county × trade, as the form's intake keys them (opening_intake).
 
 About 85% of the enterprises are in the campaign's province, weighted to city districts and to the
-cities its workers most often go to (synth.places.DESTINATIONS); the rest are in the usual outside
+cities its workers most often work in (its natives staying in the province and the workers from other
+provinces it receives: synth.places); the rest are in the usual outside
 destinations (广东 cities for Guangxi; 江苏、北京、天津、上海、浙江… for Shandong), whose wages are
 higher. Cities without county-level divisions in the data (东莞、中山) are left out: an opening's county
 must resolve. Deterministic for (campaign, n, seed).
@@ -25,7 +26,7 @@ import pandas as pd
 from chunnuan.common.idcodes import organisation_code, uscc_with_check
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
-from chunnuan.synth.places import DESTINATIONS
+from chunnuan.synth.places import DESTINATIONS, inbound
 from chunnuan.synth.random import rng as _rng
 
 COLUMNS = ["uscc", "enterprise", "county", "county_code", "industry", "trade", "headcount", "wage_min", "wage_max",
@@ -72,11 +73,24 @@ def make_uscc(county_code: str, body: str) -> str:
     return uscc_with_check("91" + county_code + organisation_code(body))
 
 
+def _city_boost(home: divisions.Province, places) -> dict[str, float]:
+    """How many of the province's workers work in each of its cities, in the destination table's weights:
+    its natives staying in the province, and the inbound workers (synth.places.INBOUND) in proportion."""
+    boost = {city: share for prov, city, share in places if divisions.province(prov).code == home.code}
+    plan = inbound(home)
+    if plan is not None:
+        arriving = sum(share for *_, share in places) * plan.share / (1 - plan.share)
+        total = sum(share for _, share in plan.cities)
+        for city, share in plan.cities:
+            boost[city] = boost.get(city, 0) + arriving * share / total
+    return boost
+
+
 def _county_weights(campaign: Campaign) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
     """(county codes, weights) inside the province and in its usual outside destinations."""
     home = divisions.province(campaign.province_code)
     places = DESTINATIONS.get(home.code, DEFAULT_OUTSIDE)
-    boost = {city: share for prov, city, share in places if divisions.province(prov).code == home.code}
+    boost = _city_boost(home, places)
     inside = sorted(home.counties)
     inside_w = np.array([(2.0 if home.counties[c].name.endswith("区") else 1.0)
                          * (1 + boost.get(home.city_of(c).name, 0) / 2) for c in inside])
