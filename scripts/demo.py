@@ -232,6 +232,10 @@ def main() -> int:
     landing = settings.landing_dir(args.campaign, "survey")
     synth = generate(the_campaign, args.workers, args.seed, landing)
     print(f"已生成模拟报表：{synth['files']} 个文件，{synth['rows']} 行 → {landing}")
+    shape = synth["shape"]
+    print(f"  本省籍 {shape['native']} 人（在省内务工 {shape['native_working_in_province']} 人），外省籍 {shape['inbound']} 人"
+          f"（需包车 返岗 {shape['inbound_charter_requests']['返岗']} 人、返乡 {shape['inbound_charter_requests']['返乡']} 人）；"
+          f"重点群体 {json.dumps(shape['priority_groups'], ensure_ascii=False)}，兼属多类 {shape['in_several_groups']} 人")
     fleet_file = write_demo_fleet(the_campaign, args.workers)
     print(f"已生成模拟运力报表：{fleet_file}")
     openings_file = write_demo_openings(the_campaign, args.workers, args.seed)

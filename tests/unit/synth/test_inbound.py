@@ -13,7 +13,7 @@ from stdnum.cn import ric
 
 from chunnuan.config import campaign as campaigns
 from chunnuan.config import divisions
-from chunnuan.synth import homes, places
+from chunnuan.synth import homes, openings, places
 from chunnuan.synth import survey as synth
 from tests.unit.synth.test_survey import charter_requests, travelling_together
 
@@ -258,3 +258,14 @@ def test_summary_describes_the_drawn_province(shandong_files):
     assert sum(shape["inbound_home_provinces"].values()) == shape["inbound"] == sum(shape["inbound_work_cities"].values())
     assert list(shape["priority_groups"]) == list(campaigns.load("shandong-2024").priority_groups)
     assert shape["in_several_groups"] > 0 and shape["inbound_charter_requests"]["返岗"] > 0
+
+
+def test_openings_wait_in_the_cities_receiving_inbound_workers():
+    campaign = campaigns.load("shandong-2024")
+    province = divisions.province(campaign.province_code)
+    rows = openings.openings(campaign, 3000, SEED)
+    inside = rows[rows["county_code"].str[:2] == "37"]
+    city = inside["county_code"].map(lambda c: province.city_of(c).name).value_counts()
+
+    assert {c for c, _ in places.inbound(province).cities} <= set(city.index)
+    assert set(city.index[:2]) == {"青岛市", "济南市"}
