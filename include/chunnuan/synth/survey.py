@@ -126,18 +126,18 @@ HEADER_ALIASES = {
 # Injected mistakes: check code -> relative frequency. id_excel_number only happens in XLSX files.
 MISTAKES = {
     "missing": 24, "phone_invalid": 18, "id_checksum": 14, "date_invalid": 10, "date_out_of_window": 10,
-    "choice_invalid": 10, "county_unknown": 7, "id_excel_number": 16, "out_of_scope": 5, "work_county_unknown": 4,
+    "choice_invalid": 8, "county_unknown": 7, "id_excel_number": 16, "out_of_scope": 5, "work_county_unknown": 4,
+    "group_unknown": 3,
 }
 MISSING_FIELDS = {
     "phone": 34, "travel_date": 12, "home_county": 10, "trip_type": 10, "work_city": 10, "name": 6,
     "id_number": 6, "needs_charter": 5, "reported_on": 4, "work_province": 3,
 }
 CHOICE_FIELDS = {
-    "trip_type": 40, "priority_groups": 25, "needs_charter": 15, "job_need": 10, "needs_training": 10,
+    "trip_type": 40, "needs_charter": 15, "job_need": 10, "needs_training": 10,
 }
 BAD_CHOICES = {  # none of these is a value or an alias the gate accepts
     "trip_type": ("回家", "外出", "返程", "回乡", "返工"),
-    "priority_groups": ("贫困户", "低保户", "一般户", "困难户"),
     "needs_charter": ("要", "待定", "可能"),
     "job_need": ("打工", "有", "待定", "找工作"),
     "needs_training": ("想", "待定", "要", "可以"),
@@ -150,8 +150,9 @@ DATE_INVALID_FIELDS = {"travel_date": 8, "reported_on": 2}
 FIXED_FIELD = {
     "phone_invalid": "phone", "id_checksum": "id_number", "id_excel_number": "id_number",
     "county_unknown": "home_county", "date_out_of_window": "travel_date", "out_of_scope": "home_county",
-    "work_county_unknown": "work_county",
+    "work_county_unknown": "work_county", "group_unknown": "priority_groups",
 }
+BAD_GROUPS = ("贫困户", "低保户", "一般户", "困难户", "残疾人")  # no group of either campaign, nor a word for none
 
 # Date cell forms. Text styles work in CSV and XLSX; CELL and NUMBER are typed XLSX cells.
 ISO, SLASH, CHINESE, DOTTED, COMPACT, SERIAL_TEXT, CELL, NUMBER = range(8)
@@ -897,29 +898,19 @@ def _choose_mistakes(rows: dict[str, np.ndarray], plans: list[FilePlan], countie
                           ("date_invalid", DATE_INVALID_FIELDS)):
         at = np.flatnonzero(codes == code)
         fields[at] = pick(rng, options, len(at))
-    return positions, *_fit_scope(rows, positions, codes, fields, counties)
+    return positions, *_fit_scope(codes, fields, counties)
 
 
-def _fit_scope(rows: dict[str, np.ndarray], positions: np.ndarray, codes: np.ndarray, fields: np.ndarray,
-               counties: Counties) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and fields that keep a mistaken row in scope, so it trips exactly its one check.
+def _fit_scope(codes: np.ndarray, fields: np.ndarray, counties: Counties) -> tuple[np.ndarray, np.ndarray]:
+    """A row can be put out of scope only where some home outside the province is known (the inbound
+    workers' home counties); without one the clerk gets the phone wrong instead.
 
-    A row is the province's by its home county or its work place: a mistake in the home county needs
-    the work place in the province, one in the work place a native, and a wrong 务工地县 a work city in
-    the province (outside, what counts as its county is another matter). Other rows get a wrong phone
-    instead. A row can be put out of scope only where some home outside the province is known.
-    """
-    work_in, native = rows["work_in"][positions], rows["native"][positions]
+    Nothing else needs care: the gate judges scope only where both the home county and the work
+    province are known, so a missing or unknown home county or work place trips its own check alone."""
     codes = codes.astype(object)
-    needs_work_in = np.isin(codes, ("county_unknown", "work_county_unknown"))
-    codes[needs_work_in & ~work_in] = "phone_invalid"
     if counties.own == len(counties.codes):
         codes[codes == "out_of_scope"] = "phone_invalid"
-    fields = np.where(codes == "phone_invalid", "phone", fields).astype(object)
-    missing = codes == "missing"
-    fields[missing & (fields == "home_county") & ~work_in] = "phone"
-    fields[missing & np.isin(fields, ("work_province", "work_city")) & ~native] = "phone"
-    return codes, fields
+    return codes, np.where(codes == "phone_invalid", "phone", fields).astype(object)
 
 
 def _invalid_phones(phones: np.ndarray, province_code: str, rng) -> np.ndarray:
@@ -992,6 +983,8 @@ def _inject(cells: Cells, rows: dict[str, np.ndarray], positions: np.ndarray, co
     cells.id_as_number[rows_] = True
     rows_ = at("phone_invalid")
     text["phone"][rows_] = _invalid_phones(rows["phone"][rows_], province.code, rng)
+    rows_ = at("group_unknown")
+    text["priority_groups"][rows_] = pool(BAD_GROUPS)[rng.integers(0, len(BAD_GROUPS), len(rows_))]
     rows_ = at("county_unknown")
     unknown = _unknown_counties()
     text["home_county"][rows_] = unknown[rng.integers(0, len(unknown), len(rows_))]
@@ -1021,14 +1014,19 @@ def _put_out_of_scope(text: dict[str, np.ndarray], rows: dict[str, np.ndarray], 
 
 def _misplace_work_county(text: dict[str, np.ndarray], rows: dict[str, np.ndarray], at: np.ndarray,
                           counties: Counties, rng) -> None:
-    """务工地县 naming a county of another city of the province (济南的历下区 for a worker in 青岛)."""
+    """务工地县 naming a county of the province that is not in the work city: 济南的历下区 for a worker in
+    青岛; for work outside the province a name its work province has nowhere (天津 has a 河东区 too)."""
     names = pool(counties.names[: counties.own])
     city = counties.city[: counties.own]
     for row in at:  # a handful of rows
-        work_city = city[rows["work_county"][row]]
-        own_names = set(names[city == work_city])
-        elsewhere = np.flatnonzero((city != work_city) & ~np.isin(names, list(own_names)))
-        text["work_county"][row] = names[elsewhere[rng.integers(len(elsewhere))]]
+        if rows["work_in"][row]:
+            work_city = city[rows["work_county"][row]]
+            allowed = (city != work_city) & ~np.isin(names, names[city == work_city])
+        else:
+            there = [c.name for c in divisions.province(rows["work_province"][row]).counties.values()]
+            allowed = ~np.isin(names, there)
+        choices = np.flatnonzero(allowed)
+        text["work_county"][row] = names[choices[rng.integers(len(choices))]]
 
 
 # ---------------------------------------------------------------------------------------------------

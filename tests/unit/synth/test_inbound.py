@@ -240,14 +240,19 @@ def test_injected_scope_mistakes_are_what_the_truth_says(shandong_files):
 
     wrong_county = at.loc[list(zip(*truth.query("code == 'work_county_unknown'")[["file", "row"]].T.values, strict=True))]
     assert len(wrong_county) > 0
-    for city, county in zip(wrong_county["work_city"], wrong_county["work_county"], strict=True):
+    for work_province, city, county in wrong_county[["work_province", "work_city", "work_county"]].itertuples(index=False):
         city = city if city.endswith("市") else city + "市"
-        assert county in province.county_names and province.city_of(province.county_names[county]).name != city
+        if divisions.province(work_province).code == province.code:  # another city's county
+            assert province.city_of(province.county_names[county]).name != city
+        else:  # a name its work province has nowhere
+            assert county not in {c.name for c in divisions.province(work_province).counties.values()}
 
     unknown = at.loc[list(zip(*truth.query("code == 'county_unknown'")[["file", "row"]].T.values, strict=True))]
     everywhere = {d.name for d in divisions.all_divisions().values()}
     assert len(unknown) > 0 and not unknown["home_county"].isin(everywhere).any()
-    assert unknown["work_province"].isin(["山东省", "山东"]).all()  # in scope by the work place
+
+    bad_groups = at.loc[list(zip(*truth.query("code == 'group_unknown'")[["file", "row"]].T.values, strict=True))]
+    assert len(bad_groups) > 0 and bad_groups["priority_groups"].isin(synth.BAD_GROUPS).all()
 
 
 def test_summary_describes_the_drawn_province(shandong_files):
