@@ -19,6 +19,10 @@ SHARES = {
 }
 DEFAULT_SHARE = 0.03
 EXCLUSIVE = ("脱贫人口", "监测对象")
+# Other words clerks type for a group or for none, which the gate folds back; WORD_SHARE of cells use them.
+WORDS = {"脱贫人口": ("脱贫户", "脱贫劳动力"), "监测对象": ("防止返贫监测对象",), "就业困难农村劳动力": ("就业困难人员",),
+         "低收入农村劳动力": ("低收入人口",), NONE: ("无",)}
+WORD_SHARE = 0.05
 LIFT = 3.0  # how much likelier the other groups are among 脱贫人口 and 监测对象
 
 
@@ -53,3 +57,16 @@ def cells(member: np.ndarray, groups: list[str]) -> np.ndarray:
     combinations, which = np.unique(key, return_inverse=True)
     texts = [SEPARATOR.join(g for j, g in enumerate(groups) if k >> j & 1) or NONE for k in combinations]
     return np.array(texts, dtype=object)[which]
+
+
+def as_typed(texts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The cells as clerks type them: WORD_SHARE of them with another word for a group or for none."""
+    unique, which = np.unique(texts.astype(str), return_inverse=True)
+    other = np.array([SEPARATOR.join(_other_word(g, rng) for g in text.split(SEPARATOR)) for text in unique],
+                     dtype=object)
+    return np.where(rng.random(len(texts)) < WORD_SHARE, other[which], texts).astype(object)
+
+
+def _other_word(group: str, rng: np.random.Generator) -> str:
+    words = WORDS.get(group, (group,))
+    return words[rng.integers(len(words))]

@@ -117,10 +117,11 @@ MOBILE_PREFIXES = {  # prefix -> weight; all inside libphonenumber's CN mobile p
 # Header variants counties send; the reader folds them onto the official header.
 HEADER_ALIASES = {
     "name": ("农民工姓名",), "id_number": ("身份证号码", "公民身份号码"), "phone": ("手机号码", "联系方式"),
-    "home_county": ("户籍县（市、区）", "户籍所在县(市、区)"), "home_township": ("乡镇",),
+    "home_province": ("户籍所在省份",), "home_county": ("户籍县（市、区）", "户籍所在县(市、区)"),
+    "home_township": ("乡镇",), "priority_groups": ("脱贫人口类别", "重点群体"),
     "travel_date": ("出行日期",), "flex_days": ("可提前推迟天数",), "work_province": ("务工省份",),
-    "work_city": ("务工城市",), "employer": ("务工单位", "工作单位"), "needs_charter": ("是否需要包车",),
-    "needs_training": ("是否需要培训",),
+    "work_city": ("务工城市",), "work_county": ("务工县(市、区)",), "employer": ("务工单位", "工作单位"),
+    "needs_charter": ("是否需要包车",), "needs_training": ("是否需要培训",),
 }
 
 # Injected mistakes: check code -> relative frequency. id_excel_number only happens in XLSX files.
@@ -441,19 +442,24 @@ def _homes(counties: Counties, province: divisions.Province, workers: int, seed:
     return np.r_[natives, arriving].astype(np.int64)
 
 
-def _receiving_counties(counties: Counties, city_codes: np.ndarray, seed: int) -> np.ndarray:
+def _receiving_counties(counties: Counties, city_codes: np.ndarray, together: np.ndarray, seed: int) -> np.ndarray:
     """For workers working in a city of the province (city code, 0 elsewhere): a county of that city
-    (an index of the province's own counties; -1 elsewhere). Industry sits in the city districts."""
+    (an index of the province's own counties; -1 elsewhere). Industry sits in the city districts.
+
+    Workers with the same `together` key (a charter route: home county, trip type, work city) share one
+    county: their coach goes 车门到厂门 to one place, and the planner routes to the work county."""
     rng = stream(seed, "work-counties")
     own = np.arange(counties.own)
     kind = np.array([2.0 if n.endswith("区") else 1.0 if n.endswith("市") else 0.6 for n in counties.names[: counties.own]])
     weight = kind * rng.lognormal(0.0, 0.5, counties.own)
-    out = np.full(len(city_codes), -1, dtype=np.int64)
-    for city in np.unique(city_codes[city_codes > 0]):
-        rows = np.flatnonzero(city_codes == city)
+    _, first, which = np.unique(together, return_index=True, return_inverse=True)
+    city_of_group = city_codes[first]
+    drawn = np.full(len(first), -1, dtype=np.int64)
+    for city in np.unique(city_of_group[city_of_group > 0]):
+        groups = np.flatnonzero(city_of_group == city)
         members = own[counties.city[own] == city]
-        out[rows] = members[rng.choice(len(members), len(rows), p=weight[members] / weight[members].sum())]
-    return out
+        drawn[groups] = members[rng.choice(len(members), len(groups), p=weight[members] / weight[members].sum())]
+    return drawn[which]
 
 
 def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Counties, workers: int,
@@ -529,7 +535,10 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
 
     cities = {city.name: int(code) for code, city in province.cities.items()}
     place_city = np.array([cities.get(c, 0) if p == province.name else 0 for p, c, _ in places], dtype=np.int64)
-    work_county = _receiving_counties(counties, place_city[place], seed)
+    # Charter requesters travel together by route; everybody else on his own.
+    route = (county * 2 + returning) * len(places) + place
+    together = np.where(charter, route, len(counties.codes) * 2 * len(places) + np.arange(n))
+    work_county = _receiving_counties(counties, place_city[place], together, seed)
     work_in = work_county >= 0
     short_city = pool(divisions.short_name(c) for _, c, _ in places)[place]
     return {
@@ -551,7 +560,7 @@ def _draw_workers(campaign: Campaign, province: divisions.Province, counties: Co
         "work_city": pool(c for _, c, _ in places)[place],
         "work_city_short": short_city,
         "work_county": work_county,
-        "show_work_county": show_work_county & work_in,
+        "show_work_county": (show_work_county | charter) & work_in,  # a charter's riders know its 厂门
         "employer": np.where(has_employer, short_city + company, ""),
         "charter": np.where(charter, "是", "否").astype(object),
         "job_need": job_need,
@@ -836,7 +845,7 @@ def _render(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePla
         "home_province": home_province,
         "home_county": home_county,
         "home_township": np.where(rng.random(len(file)) < 0.95, counties.townships[rows["township"]], ""),
-        "priority_groups": rows["groups"],
+        "priority_groups": priority.as_typed(rows["groups"], rng),
         "trip_type": rows["trip"],
         "travel_date": _date_texts(rows["travel_day"], travel_style),
         "flex_days": _flex_forms(rows["flex"], rng),

@@ -59,3 +59,16 @@ def test_cells_name_the_groups_in_the_campaign_order():
     assert groups.cells(member, SD_GROUPS).tolist() == [
         "否", "脱贫人口、就业困难农村劳动力", "低收入农村劳动力", "脱贫人口、就业困难农村劳动力、低收入农村劳动力", "监测对象",
     ]
+
+
+def test_some_cells_use_the_other_words_clerks_type():
+    names, member = drawn("shandong-2024")
+    canonical = groups.cells(member, names)
+    typed = groups.as_typed(canonical, rng(7, "typed"))
+    changed = typed != canonical
+
+    assert changed.mean() == pytest.approx(groups.WORD_SHARE, abs=0.003)
+    assert set(typed[changed & (canonical == groups.NONE)]) == set(groups.WORDS[groups.NONE])
+    for original, written in zip(canonical[changed], typed[changed], strict=True):
+        parts = written.split(groups.SEPARATOR)
+        assert [p in groups.WORDS[g] for g, p in zip(original.split(groups.SEPARATOR), parts, strict=True)] == [True] * len(parts)

@@ -295,18 +295,21 @@ def test_guangxi_workers_go_mostly_to_guangdong(gated):
 
 
 def charter_requests(campaign_id: str, workers: int, seed: int) -> pd.DataFrame:
-    """The workers asking for a charter as the generator draws them: home county, work city, trip, day."""
+    """The workers asking for a charter as the generator draws them: home county, work city, the work
+    county where the row names one (the planner's destination then), trip, day."""
     campaign = campaigns.load(campaign_id)
     province = divisions.province(campaign.province_code)
     rows = synth._draw_workers(campaign, province, homes.counties(province, seed), workers, seed)
     fields = {"county": "home", "city": "work_city", "trip": "trip", "day": "travel_day", "native": "native"}
     frame = pd.DataFrame({name: rows[field] for name, field in fields.items()})
+    frame["work_county"] = np.where(rows["show_work_county"], rows["work_county"], -1)
     return frame[rows["charter"] == "是"].reset_index(drop=True)
 
 
 def travelling_together(requests: pd.DataFrame, days: int) -> np.ndarray:
-    """For each request: the requests of its (county, city, trip type) dated at most `days` days away."""
-    route = requests.groupby(["county", "city", "trip"]).ngroup().to_numpy()
+    """For each request: the requests of its route (county, city, work county, trip type) dated at most
+    `days` days away."""
+    route = requests.groupby(["county", "city", "work_county", "trip"]).ngroup().to_numpy()
     day = requests["day"].to_numpy() - requests["day"].min()
     per_day = np.zeros((route.max() + 1, day.max() + 2 * days + 2), dtype=np.int64)
     np.add.at(per_day, (route, day + days + 1), 1)
