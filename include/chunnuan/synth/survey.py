@@ -94,10 +94,6 @@ CHARTER_SHIFT = {0: 55, -1: 15, 1: 15, -2: 7.5, 2: 7.5}  # a requester's date - 
 CHARTER_LONE_SHARE = 0.15  # requests on no organised route: own city and day, the planner refers most
 POVERTY_SHARES = {"450000": (0.20, 0.02), "370000": (0.08, 0.01)}  # (脱贫人口, 监测对象)
 DEFAULT_POVERTY_SHARES = (0.10, 0.01)
-NEIGHBOURS = {  # 湖南 广东 贵州 云南 / 河南 河北 江苏 安徽
-    "450000": ("430000", "440000", "520000", "530000"),
-    "370000": ("410000", "130000", "320000", "340000"),
-}
 AREA_CODES = {
     "450000": ("0771", "0772", "0773", "0774", "0775", "0776", "0777", "0778", "0779"),
     "370000": ("0531", "0532", "0533", "0534", "0535", "0536", "0537", "0538", "0539", "0543", "0546"),
@@ -127,11 +123,10 @@ MISSING_FIELDS = {
     "id_number": 6, "needs_charter": 5, "reported_on": 4, "work_province": 3,
 }
 CHOICE_FIELDS = {
-    "trip_type": 40, "poverty_status": 25, "needs_charter": 15, "job_need": 10, "needs_training": 10,
+    "trip_type": 40, "needs_charter": 15, "job_need": 10, "needs_training": 10,
 }
 BAD_CHOICES = {  # none of these is a value or an alias the gate accepts
     "trip_type": ("回家", "外出", "返程", "回乡", "返工"),
-    "poverty_status": ("贫困户", "是", "低保户", "一般户"),
     "needs_charter": ("要", "待定", "可能"),
     "job_need": ("打工", "有", "待定", "找工作"),
     "needs_training": ("想", "待定", "要", "可以"),
@@ -851,12 +846,14 @@ def _render(rows: dict[str, np.ndarray], counties: Counties, plans: list[FilePla
         "phone": _phone_forms(rows["phone"], rng),
         "home_county": _county_forms(rows, counties, plans, province.name, rng),
         "home_township": np.where(rng.random(len(file)) < 0.95, counties.townships[rows["township"]], ""),
-        "poverty_status": rows["poverty"],
+        "home_province": np.full(len(file), "", dtype=object),
+        "priority_groups": rows["poverty"],
         "trip_type": rows["trip"],
         "travel_date": _date_texts(rows["travel_day"], travel_style),
         "flex_days": _flex_forms(rows["flex"], rng),
         "work_province": _short_names(rows["work_province"], rows["work_province_short"], 0.15, rng),
         "work_city": _short_names(rows["work_city"], rows["work_city_short"], 0.1, rng),
+        "work_county": np.full(len(file), "", dtype=object),
         "employer": rows["employer"],
         "needs_charter": rows["charter"],
         "job_need": rows["job_need"],
@@ -931,20 +928,13 @@ def _invalid_phones(phones: np.ndarray, province_code: str, rng) -> np.ndarray:
 
 
 def _foreign_counties(province: divisions.Province) -> np.ndarray:
-    """County names of neighbouring provinces that mean nothing (or something else) in this province."""
-    neighbours = NEIGHBOURS.get(province.code) or tuple(
-        d.code for d in divisions.all_divisions().values()
-        if d.level == "province" and d.code != province.code
-    )
-    names = []
-    for code in neighbours:
-        other = divisions.province(code)
-        for county_code, county in sorted(other.counties.items()):
-            if county.name in province.county_names or county.name in province.ambiguous_county_names:
-                continue
-            names.append(county.name)
-            names.append(other.county_label(county_code))
-    return pool(sorted(set(names)))
+    """County names that resolve nowhere: bare names several provinces share (鼓楼区, 朝阳区 …), none of
+    them this province's."""
+    shared = divisions.national_county_names().ambiguous
+    names = [n for n, labels in shared.items()
+             if n not in province.county_names and not any(lab.startswith(province.name) for lab in labels)
+             and not n.startswith(tuple(divisions.provinces_by_name()))]
+    return pool(sorted(names))
 
 
 def _out_of_window_days(campaign: Campaign, n: int, rng) -> np.ndarray:

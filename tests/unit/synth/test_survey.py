@@ -282,12 +282,12 @@ def test_valid_rows_are_realistic(gated, campaign_id):
     assert valid["desired_trade"].notna().eq(valid["job_need"] != "无").all()
     assert valid["training_trade"].notna().eq(valid["needs_training"]).all()
     assert valid["flex_days"].between(0, 7).all()
-    assert valid["poverty_status"].value_counts(normalize=True).get("监测对象", 0) > 0
+    assert valid["priority_groups"].value_counts(normalize=True).get("监测对象", 0) > 0
 
 
 def test_guangxi_workers_go_mostly_to_guangdong(gated):
     valid = valid_rows(gated("guangxi-2024"))
-    share = valid["poverty_status"].value_counts(normalize=True)
+    share = valid["priority_groups"].value_counts(normalize=True)
 
     assert 0.15 <= share["脱贫人口"] <= 0.25
     assert valid["work_province"].value_counts(normalize=True).idxmax() == "广东省"
