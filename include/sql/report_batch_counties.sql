@@ -4,8 +4,8 @@
 SELECT b.id AS batch_id, b.rows_read, b.rows_quarantined, b.rows_merged, r.county_code, r.n
 FROM submission_batch b
 JOIN (
-    SELECT batch_id, home_county_code AS county_code, COUNT(*) AS n
-    FROM survey_worker WHERE campaign_id = :campaign_id GROUP BY batch_id, home_county_code
+    SELECT batch_id, served_by_code AS county_code, COUNT(*) AS n
+    FROM survey_worker WHERE campaign_id = :campaign_id GROUP BY batch_id, served_by_code
     UNION ALL
     SELECT batch_id, county_code, COUNT(*) FROM training_class WHERE campaign_id = :campaign_id
     GROUP BY batch_id, county_code

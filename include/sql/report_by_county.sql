@@ -1,29 +1,30 @@
--- The report's figures per home county (rows only for counties with data; the report adds the others
--- as 未报送). Survey demand, the latest published charter plan (plan_id -1: none), training classes,
+-- The report's figures per county that serves the workers (survey_worker.served_by_code: the home county
+-- of 本省籍 workers, the receiving county or city of 外省籍 ones; rows only for units with data; the report
+-- adds the counties without any as 未报送). Survey demand, the latest published charter plan (plan_id -1: none), training classes,
 -- the latest published job-fair rollout (fair_plan_id -1: none) and the fairs counties reported held.
--- Each figure is also split by poverty status where it applies (_poor: 脱贫人口 or 监测对象).
+-- Each figure is also split where it applies (_poor: a worker in any of the campaign's priority groups).
 WITH survey AS (
-    SELECT home_county_code AS county_code,
+    SELECT served_by_code AS county_code,
            COUNT(*) AS workers,
-           SUM(CASE WHEN poverty_status <> '否' THEN 1 ELSE 0 END) AS workers_poor,
+           SUM(CASE WHEN priority_groups <> '' THEN 1 ELSE 0 END) AS workers_poor,
            SUM(CASE WHEN trip_type = '返乡' THEN 1 ELSE 0 END) AS returning_home,
            SUM(CASE WHEN trip_type = '返岗' THEN 1 ELSE 0 END) AS returning_to_work,
            SUM(CASE WHEN needs_charter = :yes THEN 1 ELSE 0 END) AS charter_requests,
-           SUM(CASE WHEN needs_charter = :yes AND poverty_status <> '否' THEN 1 ELSE 0 END) AS charter_requests_poor,
+           SUM(CASE WHEN needs_charter = :yes AND priority_groups <> '' THEN 1 ELSE 0 END) AS charter_requests_poor,
            SUM(CASE WHEN job_need <> '无' THEN 1 ELSE 0 END) AS job_seekers,
            SUM(CASE WHEN needs_training = :yes THEN 1 ELSE 0 END) AS training_demand
     FROM survey_worker
     WHERE campaign_id = :campaign_id
-    GROUP BY home_county_code
+    GROUP BY served_by_code
 ), transport AS (
-    SELECT w.home_county_code AS county_code,
+    SELECT w.served_by_code AS county_code,
            SUM(CASE WHEN a.status = '包车' THEN 1 ELSE 0 END) AS chartered,
-           SUM(CASE WHEN a.status = '包车' AND w.poverty_status <> '否' THEN 1 ELSE 0 END) AS chartered_poor,
+           SUM(CASE WHEN a.status = '包车' AND w.priority_groups <> '' THEN 1 ELSE 0 END) AS chartered_poor,
            SUM(CASE WHEN a.status <> '包车' THEN 1 ELSE 0 END) AS referred
     FROM charter_assignment a
     JOIN survey_worker w ON w.campaign_id = :campaign_id AND w.id_number = a.id_number
     WHERE a.plan_id = :plan_id
-    GROUP BY w.home_county_code
+    GROUP BY w.served_by_code
 ), training AS (
     SELECT county_code,
            COUNT(*) AS classes,

@@ -34,6 +34,7 @@ def demand(n: int, seed: int, prefix: str) -> pd.DataFrame:
         "name": [f"工人{prefix[-2:]}{i}" for i in range(n)],
         "phone": [f"139{seed:02d}{i:06d}" for i in range(n)],
         "home_county_code": [PLACES[p][0] for p in place],
+        "served_by_code": [PLACES[p][0] for p in place],
         "work_province": [PLACES[p][1] for p in place],
         "work_city": [PLACES[p][2] for p in place],
         "trip_type": "返岗",

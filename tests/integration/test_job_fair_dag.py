@@ -30,7 +30,7 @@ def seekers() -> list[dict]:
         need, trade = ("外出务工", "焊工") if 40 < seq <= 45 else ("本地就业", "电工")
         rows.append(valid_row(seq, 姓名=f"求职者{seq}", **{
             "身份证号": make_id(county=county, seq=seq), "户籍县(市、区)": label, "就业需求": need, "意向工种": trade,
-            "脱贫人口类别": "脱贫人口" if seq <= 30 else "否"}))
+            "重点群体类别": "脱贫人口" if seq <= 30 else "否"}))
     return rows
 
 
@@ -87,7 +87,7 @@ def test_rollout_planned_published_notified_then_results_tallied(dagbag, campaig
     invited = list(load_workbook(io.BytesIO(attachment.get_content()), read_only=True)["邀请企业"]
                    .iter_rows(min_row=2, values_only=True))
     sessions = dict(query(campaign_conn, f"SELECT fair_no, session FROM job_fair WHERE county_code = '{PINGNAN}'"))
-    poor_ids = tuple(p["身份证号"] for p in people if p["脱贫人口类别"] != "否")
+    poor_ids = tuple(p["身份证号"] for p in people if p["重点群体类别"] != "否")
     for fair_no, session in sessions.items():  # a 脱贫劳动力专场 invites the employers of the poor seekers' lists
         only_poor = f"AND id_number IN {poor_ids}" if session == "脱贫劳动力专场" else ""
         per_employer = dict(query(campaign_conn, "SELECT uscc, COUNT(DISTINCT id_number) FROM job_recommendation "

@@ -42,7 +42,7 @@ def province(dagbag, campaign_conn, chunnuan_home, outbox):
         settings.landing_dir(GX.id, kind).mkdir(parents=True)
     rows = survey_rows()
     for n, row in enumerate(rows[:20]):  # some seekers for the fairs
-        row.update({"就业需求": "本地就业", "意向工种": "电工", "脱贫人口类别": "脱贫人口" if n < 5 else "否"})
+        row.update({"就业需求": "本地就业", "意向工种": "电工", "重点群体类别": "脱贫人口" if n < 5 else "否"})
     write_csv(settings.landing_dir(GX.id, "survey") / "贵港市.csv", rows)
     write_fleet(fleet(), settings.landing_dir(GX.id, "fleet") / "运力.csv")
     write_classes(settings.landing_dir(GX.id, "training") / "贵港市培训班.csv", [class_row(1)])

@@ -1,5 +1,6 @@
 """XLSX manifests of a published charter plan: one per carrier (what it needs for each coach) and one
-per county (its workers' trips and referrals). They hold names, ID numbers and phones: the people
+per county or city that serves the workers (本省籍: the home county; 外省籍: the receiving county or city,
+which arranges 车门到厂门): their trips and referrals. They hold names, ID numbers and phones: the people
 who run the trips need them. They are files for those people, never email attachments."""
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ def _safe(name: str) -> str:
 
 
 def _riders(result, demand: pd.DataFrame) -> pd.DataFrame:
-    people = demand[["id_number", "name", "phone", "home_county_code", "trip_type"]]
+    people = demand[["id_number", "name", "phone", "home_county_code", "served_by_code", "trip_type"]]
     riders = result.assignments.merge(people, on="id_number", how="left")
-    labels = {c: divisions.all_divisions()[c].name for c in riders["home_county_code"].dropna().unique()
-              if c in divisions.all_divisions()}
-    return riders.assign(home_county=riders["home_county_code"].map(labels))
+    codes = set(riders["home_county_code"].dropna()) | set(riders["served_by_code"].dropna())
+    labels = {c: divisions.place_label(c) for c in codes}
+    return riders.assign(home_county=riders["home_county_code"].map(labels),
+                         served_by=riders["served_by_code"].map(labels))
 
 
 def write_manifests(result, demand: pd.DataFrame, out_dir: Path) -> dict[str, list[Path]]:
@@ -57,13 +59,13 @@ def write_manifests(result, demand: pd.DataFrame, out_dir: Path) -> dict[str, li
         book.save(path)
         written["carriers"].append(path)
 
-    for code, county in riders.groupby("home_county_code", sort=True):
+    for code, county in riders.groupby("served_by_code", sort=True):
         book = Workbook()
         book.remove(book.active)
-        chartered = on_trip[on_trip["home_county_code"] == code].sort_values(["travel_date", "trip_id", "seat_no"])
+        chartered = on_trip[on_trip["served_by_code"] == code].sort_values(["travel_date", "trip_id", "seat_no"])
         write_sheet(book, "包车名单", chartered, COUNTY_CHARTER_COLUMNS)
         write_sheet(book, "集中购票", county[county["trip_id"].fillna("") == ""], COUNTY_REFERRAL_COLUMNS)
-        label = county["home_county"].iloc[0] or code
+        label = county["served_by"].iloc[0] or code
         path = out_dir / "counties" / f"{code}_{_safe(label)}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
         book.save(path)
@@ -75,13 +77,13 @@ def county_figures(result, demand: pd.DataFrame) -> list[dict]:
     """Per county, figures only (for the notice email): no names, no numbers of people's documents."""
     riders = _riders(result, demand)
     out = []
-    for code, county in riders.groupby("home_county_code", sort=True):
+    for code, county in riders.groupby("served_by_code", sort=True):
         chartered = county[county["trip_id"].fillna("") != ""]
         trips = result.trips[result.trips["trip_id"].isin(chartered["trip_id"].unique())]
         referred = county[county["trip_id"].fillna("") == ""]
         out.append({
             "county_code": code,
-            "county": county["home_county"].iloc[0] or code,
+            "county": county["served_by"].iloc[0] or code,
             "requests": len(county),
             "chartered": len(chartered),
             "trips": len(trips),

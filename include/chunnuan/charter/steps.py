@@ -29,8 +29,8 @@ from chunnuan.config.campaign import Campaign
 from chunnuan.db import bulk
 from chunnuan.db.models import CharterAssignment, CharterPlan, CharterTrip, SurveyWorker
 
-DEMAND_COLUMNS = ["id_number", "name", "phone", "home_county_code", "work_province", "work_city", "trip_type",
-                  "travel_date", "flex_days", "needs_charter"]
+DEMAND_COLUMNS = ["id_number", "name", "phone", "home_county_code", "served_by_code", "work_province", "work_city",
+                  "work_county_code", "trip_type", "travel_date", "flex_days", "needs_charter"]
 
 
 def outputs_dir(campaign_id: str, plan_id: int) -> Path:
@@ -39,8 +39,8 @@ def outputs_dir(campaign_id: str, plan_id: int) -> Path:
 
 def load_published(engine: Engine, campaign: Campaign):
     """The campaign's newest published plan as a planner.replan.Published (None when there is none).
-    Its riders carry their home county (from survey_worker, else the ID's first six digits) for the
-    county emails; trip numbers used by any published plan are counted so none is ever reused."""
+    Its riders carry the county or city serving them (from survey_worker, else the ID's first six digits)
+    for the county emails; trip numbers used by any published plan are counted so none is ever reused."""
     from chunnuan.planner.replan import (
         PUBLISHED_ASSIGNMENT_COLUMNS,
         PUBLISHED_TRIP_COLUMNS,
@@ -55,7 +55,7 @@ def load_published(engine: Engine, campaign: Campaign):
         trips = pd.read_sql(select(*(getattr(CharterTrip, "travel_date" if c == "date" else c)
                                      for c in PUBLISHED_TRIP_COLUMNS)).where(CharterTrip.plan_id == plan_id), conn)
         assignments = pd.read_sql(
-            select(*(getattr(CharterAssignment, c) for c in PUBLISHED_ASSIGNMENT_COLUMNS), SurveyWorker.home_county_code)
+            select(*(getattr(CharterAssignment, c) for c in PUBLISHED_ASSIGNMENT_COLUMNS), SurveyWorker.served_by_code)
             .select_from(CharterAssignment)
             .outerjoin(SurveyWorker, (SurveyWorker.campaign_id == campaign.id)
                        & (SurveyWorker.id_number == CharterAssignment.id_number))
@@ -63,7 +63,7 @@ def load_published(engine: Engine, campaign: Campaign):
         used = pd.read_sql(select(CharterTrip.trip_id).join(CharterPlan, CharterPlan.id == CharterTrip.plan_id)
                            .where(CharterPlan.campaign_id == campaign.id, CharterPlan.status == "published"), conn)
     trips = trips.rename(columns={"travel_date": "date"})
-    assignments["home_county_code"] = assignments["home_county_code"].fillna(assignments["id_number"].str[:6])
+    assignments["served_by_code"] = assignments["served_by_code"].fillna(assignments["id_number"].str[:6])
     seq = trip_numbers(used["trip_id"])
     max_seq = {k: int(v) for k, v in seq.groupby(level=0).max().items()}
     return Published(plan_id, trips, assignments, max_seq)
@@ -187,16 +187,16 @@ def county_changes(result, demand: pd.DataFrame, published) -> dict[str, dict]:
     workers that this plan cancels. Empty when the plan has no published plan to compare with."""
     if published is None or "change" not in result.trips.columns:
         return {}
-    county = demand.assign(id_number=demand["id_number"].astype(str)).set_index("id_number")["home_county_code"]
+    county = demand.assign(id_number=demand["id_number"].astype(str)).set_index("id_number")["served_by_code"]
     a = result.assignments[result.assignments["trip_id"].fillna("") != ""]
     on = pd.DataFrame({"county": a["id_number"].astype(str).map(county).to_numpy(), "trip_id": a["trip_id"].to_numpy()})
     on = on.merge(result.trips[["trip_id", "change"]], on="trip_id").drop_duplicates(["county", "trip_id"])
     counts = on.groupby(["county", "change"]).size()
     pa = published.assignments
-    was = pa[pa["trip_id"] != ""].drop_duplicates(["home_county_code", "trip_id"]) if "home_county_code" in pa \
-        else pd.DataFrame(columns=["home_county_code", "trip_id"])
+    was = pa[pa["trip_id"] != ""].drop_duplicates(["served_by_code", "trip_id"]) if "served_by_code" in pa \
+        else pd.DataFrame(columns=["served_by_code", "trip_id"])
     kept = set(result.trips.loc[result.trips["change"] == "kept", "trip_id"])
-    cancelled = was[~was["trip_id"].isin(kept)].groupby("home_county_code").size()
+    cancelled = was[~was["trip_id"].isin(kept)].groupby("served_by_code").size()
     codes = set(on["county"].dropna()) | set(cancelled.index)
     return {c: {"kept": int(counts.get((c, "kept"), 0)), "added": int(counts.get((c, "added"), 0)),
                 "cancelled": int(cancelled.get(c, 0))} for c in codes}

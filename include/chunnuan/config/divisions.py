@@ -153,6 +153,74 @@ def county_province_names() -> dict[str, str]:
     return {name: "、".join(p) for name, p in found.items()}
 
 
+@dataclass(frozen=True)
+class NationalNames:
+    """Every county of China by the names a form gives it, for homes outside the campaign province."""
+
+    codes: dict[str, str]  # "河南省南阳市宛城区", "河南南阳市宛城区", "南阳市宛城区", "河南省宛城区", unique bare names -> code
+    ambiguous: dict[str, tuple[str, ...]]  # a name several counties share -> their labels ("江苏省南京市鼓楼区" …)
+
+
+@cache
+def national_county_names() -> NationalNames:
+    found: dict[str, set[str]] = {}
+    for top in {d.code for d in provinces_by_name().values()}:
+        p = province(top)
+        for code, county in p.counties.items():
+            city = p.cities.get(code[:4] + "00")
+            full_city = city.name if city is not None and city.code != code else ""
+            for prefix in (p.name, short_name(p.name), ""):
+                for form in {prefix + full_city + county.name, prefix + county.name}:
+                    found.setdefault(form, set()).add(code)
+    codes = {name: next(iter(c)) for name, c in found.items() if len(c) == 1}
+    ambiguous = {name: tuple(sorted(county_full_label(c) for c in cs)) for name, cs in found.items() if len(cs) > 1}
+    return NationalNames(codes, ambiguous)
+
+
+def city_code(code: str) -> str:
+    """The prefecture-level city of a county (as `Province.city_of`: a county directly under its
+    province is its own city); a city or province code is its own."""
+    city = code[:4] + "00"
+    found = all_divisions().get(city)
+    return city if found is not None and found.level == "city" else code
+
+
+def place_label(code: str) -> str:
+    """A place as a notice or route names it: a county with its city (平南县 is not unique in China:
+    贵港市平南县), a city or province by its name; an unknown code as is."""
+    d = all_divisions().get(code)
+    if d is None:
+        return code
+    if d.level != "county":
+        return d.name
+    city = all_divisions().get(d.city_code)
+    return d.name if city is None or city.code == d.code else city.name + d.name
+
+
+def county_full_label(code: str) -> str:
+    """A county with its province and city, the way a form outside its province must name it."""
+    p = province(code[:2] + "0000")
+    return p.name + p.county_label(code)
+
+
+@cache
+def work_place(province_name: str, city_name: str) -> Division | None:
+    """The division a worker names as work city (深圳市 / 深圳 / 昆山市 / 北京市): a city, else a county of
+    the work province, by full or short name; a municipality is its own city."""
+    try:
+        prov = province(str(province_name))
+    except LookupError:
+        return None
+    name = str(city_name).strip()
+    if not prov.cities and name in (prov.name, short_name(prov.name)):  # 北京、天津、上海、重庆
+        return prov.division
+    for pool in (prov.cities, prov.counties):
+        for d in pool.values():
+            if name in (d.name, short_name(d.name)):
+                return d
+    return None
+
+
 @cache
 def place_names(province_code: str) -> frozenset[str]:
     """Names a worker may give as the work city inside a province: cities, counties, short forms."""

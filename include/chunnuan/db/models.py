@@ -62,7 +62,8 @@ class SurveyWorker(Base):
     """The current demand of one worker in one campaign (latest submission wins)."""
 
     __tablename__ = "survey_worker"
-    __table_args__ = (Index("ix_survey_worker_batch", "batch_id"), Index("ix_survey_worker_county", "home_county_code"))
+    __table_args__ = (Index("ix_survey_worker_batch", "batch_id"), Index("ix_survey_worker_county", "home_county_code"),
+                      Index("ix_survey_worker_served_by", "served_by_code"))
 
     campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     id_number: Mapped[str] = mapped_column(String(18), primary_key=True)
@@ -73,12 +74,20 @@ class SurveyWorker(Base):
     home_county_code: Mapped[str] = mapped_column(String(6))
     home_city_code: Mapped[str] = mapped_column(String(6))
     home_township: Mapped[str | None] = mapped_column(Text)
-    poverty_status: Mapped[str] = mapped_column(String(10))
+    # The campaign's priority groups the worker belongs to, in the campaign file's order, joined by 、
+    # ('' for none): 脱贫人口、就业困难农村劳动力.
+    priority_groups: Mapped[str] = mapped_column(String(200))
+    native: Mapped[bool] = mapped_column(Boolean)  # 本省籍: home county in the campaign's province
+    # The county (本省籍: home) or receiving county/city (外省籍: where they work) in the province that serves
+    # the worker: its bureau gets the notices, manifests and job lists.
+    served_by_code: Mapped[str] = mapped_column(String(6))
     trip_type: Mapped[str] = mapped_column(String(4))
     travel_date: Mapped[dt.date] = mapped_column(Date)
     flex_days: Mapped[int] = mapped_column(Integer)
     work_province: Mapped[str] = mapped_column(Text)
     work_city: Mapped[str] = mapped_column(Text)
+    work_city_code: Mapped[str | None] = mapped_column(String(6))  # the work place's city (a municipality: itself)
+    work_county_code: Mapped[str | None] = mapped_column(String(6))  # where the form names one
     employer: Mapped[str | None] = mapped_column(Text)
     needs_charter: Mapped[bool] = mapped_column(Boolean)
     job_need: Mapped[str] = mapped_column(String(10))
@@ -380,7 +389,7 @@ class JobRecommendation(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("job_fair_plan.id"), primary_key=True)
     id_number: Mapped[str] = mapped_column(String(18), primary_key=True)
     rank: Mapped[int] = mapped_column(Integer, primary_key=True)
-    home_county_code: Mapped[str] = mapped_column(String(6))
+    served_by_code: Mapped[str] = mapped_column(String(6))  # the seeker's survey_worker.served_by_code
     uscc: Mapped[str | None] = mapped_column(String(18))
     county_code: Mapped[str | None] = mapped_column(String(6))
     trade: Mapped[str | None] = mapped_column(String(100))

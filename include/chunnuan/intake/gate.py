@@ -190,7 +190,8 @@ def _batch_errors(file_of: np.ndarray, sizes: np.ndarray, bad_positions: np.ndar
     for i, size in enumerate(sizes):
         if foreign_per_file[i] / size > WRONG_PROVINCE_SHARE:
             other = foreign[file_of == i].dropna().mode().iloc[0]
-            errors[i] = (f"本文件 {foreign_per_file[i] / size:.0%} 的户籍县属于{other}，不是{campaign.province}的报表。"
+            errors[i] = (f"本文件 {foreign_per_file[i] / size:.0%} 的行属于{other}（不在{campaign.province}的服务范围），"
+                         f"不是{campaign.province}的报表。"
                          f"请确认文件提交到了正确的行动（{campaign.name}）。")
         elif bad_per_file[i] / size > campaign.intake.max_bad_row_share:
             errors[i] = (f"有问题的行占 {bad_per_file[i] / size:.0%}（{bad_per_file[i]}/{size} 行），"

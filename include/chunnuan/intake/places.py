@@ -31,6 +31,81 @@ def county_status(values: pd.Series, province: divisions.Province) -> tuple[pd.S
     return code, status
 
 
+def home_county_status(values: pd.Series, home_provinces: pd.Series, province: divisions.Province
+                       ) -> tuple[pd.Series, pd.Series]:
+    """A home (户籍) county anywhere in China: inside the row's 户籍省份 when the form gives one, else inside
+    the campaign province, else by a name only one county of China has. Status 'ok'/'ambiguous'/'unknown'."""
+    national = divisions.national_county_names()
+    names = values.str.replace(" ", "", regex=False)
+    pairs = pd.DataFrame({"p": home_provinces.fillna(""), "n": names}).dropna().drop_duplicates()
+    resolved: dict[tuple[str, str], tuple[str | None, str]] = {}
+    for given, name in pairs.itertuples(index=False):
+        resolved[given, name] = _home_county(given, name, province, national)
+    keys = list(zip(home_provinces.fillna(""), names, strict=True))
+    found = [resolved.get(k, (None, None)) for k in keys]
+    code = pd.Series([f[0] for f in found], index=values.index, dtype="string")
+    status = pd.Series([f[1] for f in found], index=values.index, dtype=object).mask(values.isna())
+    return code, status
+
+
+def _home_county(given: str, name: str, province: divisions.Province,
+                 national: divisions.NationalNames) -> tuple[str | None, str]:
+    home = _province_or_none(given)
+    if home is not None:  # the form splits province and county: the county is looked up there only
+        bare = name.removeprefix(home.name).removeprefix(divisions.short_name(home.name))
+        code = home.county_names.get(bare)
+        return (code, "ok") if code else (None, "ambiguous" if bare in home.ambiguous_county_names else "unknown")
+    code = province.county_names.get(name) or national.codes.get(name)
+    if code:
+        return code, "ok"
+    if name.removeprefix(province.name) in province.ambiguous_county_names or name in national.ambiguous:
+        return None, "ambiguous"
+    return None, "unknown"
+
+
+def _province_or_none(name: str) -> divisions.Province | None:
+    try:
+        return divisions.province(name) if name else None
+    except LookupError:
+        return None
+
+
+def home_county_reason(province: divisions.Province, label: str = "户籍县"):
+    """Why a home county did not resolve; the examples are the campaign province's own."""
+    example = _example_label(province)
+
+    def reason(value, row) -> str:
+        name = str(value).strip().replace(" ", "")
+        given = row.get("home_province")
+        given = given if isinstance(given, str) and given else ""
+        home = _province_or_none(given) if given else None
+        if given and home is None:
+            return f"户籍省份「{given}」无法识别，请写省份全称，如「{province.name}」"
+        choices = divisions.national_county_names().ambiguous.get(name, ())
+        if home is not None:
+            choices = tuple(c for c in choices if c.startswith(home.name))
+        bare = name.removeprefix(province.name)
+        if home is None and bare in province.ambiguous_county_names:
+            return f"{label}「{name}」在{province.name}有重名，请写明所属市，如「某某市{bare}」"
+        if choices:
+            return f"{label}「{name}」有重名（{'、'.join(choices[:4])}），请写明省份和所属市"
+        what = f"不是{home.name}的县(市、区)" if home is not None else "无法识别"
+        other = _other_province(province)
+        return (f"{label}「{name}」{what}，请按行政区划全称填写：本省如「{example}」，"
+                f"外省如「{other.name}{_example_label(other)}」")
+
+    return reason
+
+
+def _example_label(province: divisions.Province) -> str:
+    return province.county_label(sorted(province.counties)[0])
+
+
+def _other_province(province: divisions.Province) -> divisions.Province:
+    """A neighbour-ish province for the out-of-province example: 河南 for most, 湖南 for Henan itself."""
+    return divisions.province("湖南省" if province.name == "河南省" else "河南省")
+
+
 def county_ok(status: pd.Series) -> pd.Series:
     """The checked `_county_ok` column: True where resolved, <NA> where the county was left blank."""
     return (status == "ok").astype("boolean").mask(status.isna())
@@ -46,7 +121,8 @@ def county_reason(province_name: str, label: str = "户籍县"):
         elsewhere = divisions.county_province_names().get(bare)
         if elsewhere:
             return f"{label}「{name}」是{elsewhere}的县(市、区)，不是{province_name}的"
-        return f"{label}「{name}」不是{province_name}的县(市、区)，请按行政区划全称填写，如「贵港市平南县」"
+        example = _example_label(divisions.province(province_name))
+        return f"{label}「{name}」不是{province_name}的县(市、区)，请按行政区划全称填写，如「{example}」"
 
     return reason
 
@@ -63,17 +139,9 @@ def resolve_places(province_names: pd.Series, counties: pd.Series) -> tuple[pd.S
     return code, province_ok
 
 
-def city_code(code: str) -> str:
-    """The prefecture-level city of a county (as `Province.city_of`: a county directly under its
-    province is its own city); a city or province code is its own."""
-    city = code[:4] + "00"
-    found = divisions.all_divisions().get(city)
-    return city if found is not None and found.level == "city" else code
-
-
 def city_codes(codes: pd.Series) -> pd.Series:
     """`city_code` of each county (or city, province) code; missing stays missing."""
-    return codes.map({c: city_code(c) for c in codes.dropna().unique()}).astype(codes.dtype)
+    return codes.map({c: divisions.city_code(c) for c in codes.dropna().unique()}).astype(codes.dtype)
 
 
 def foreign_provinces(prepared: Prepared, campaign: Campaign, column: str = "home_county") -> pd.Series:

@@ -533,7 +533,7 @@ def read_submission(path: Path, schema: Schema) -> RawSubmission:
         raise SubmissionError(f"文件是空的（{size}），请确认上传的是填好的表格。")
     try:
         kind = _sniff(path, head)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, EOFError):  # damaged headers read as odd zip versions
         raise SubmissionError("文件像是 Excel 表格但已损坏，请用 Excel 打开、另存为 .xlsx 后重新提交。") from None
     # Workbooks are read from the file (calamine and zipfile stream it); a CSV is decoded whole.
     if kind in ("xlsx", "xls"):

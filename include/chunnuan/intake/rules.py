@@ -34,7 +34,8 @@ PROBLEM_LABELS = {
     "wage_invalid": "月薪无效", "wage_order": "月薪上限低于下限", "closed_before_campaign": "岗位已过期",
     "fair_no_invalid": "招聘会编号格式不对", "fair_no_county": "招聘会编号与县不符", "area_unknown": "地区无法识别",
     "item_unknown": "服务项目不在清单中", "figure_unknown": "统计指标不属于该项目", "value_invalid": "数值无效",
-    "value_not_whole": "数值应为整数",
+    "value_not_whole": "数值应为整数", "out_of_scope": "不属于服务对象", "group_unknown": "重点群体填写不规范",
+    "work_county_unknown": "务工县区与城市不符",
     # what the reader could not take (intake.readers)
     "formula_no_value": "公式没有计算结果", "extra_cells": "单元格比表头多", "bad_bytes": "文字无法识别",
 }

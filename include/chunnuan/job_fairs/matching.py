@@ -9,8 +9,9 @@ Candidates
   - Trade (工种): an opening is a candidate for a seeker only if its trade equals the seeker's
     desired_trade. A seeker without one (None, NA or "") may be offered any trade, but is served after
     the seekers who asked for a trade (see "Order of service"), so he only gets what they leave.
-  - Distance tier from the seeker's home county: 1 县内 (same county), 2 市内 (same city, another
-    county), 3 省内 (the seeker's home province, another city), 4 省外. 本地就业 seekers are never
+  - Distance tier from where the seeker wants to work (`seeking_places`: the home county, or the work
+    place in the province): 1 县内 (same county), 2 市内 (same city, another county), 3 省内 (that
+    province, another city), 4 省外. 本地就业 seekers are never
     offered 省外 openings; 外出务工 seekers may get every tier.
 
 Ranking of one seeker's candidates
@@ -23,9 +24,9 @@ Capacity and list length
   ones of his ranking that still have room when his turn comes.
 
 Order of service (who takes capacity first)
-  the campaign's priority groups first (poverty_status in campaign.priority_groups: 脱贫人口、监测对象),
-  then seekers with a desired trade before those without (a 脱贫人口 seeker without a trade still comes
-  before a 否 seeker with one), then id_number ascending. The result depends on the rows only, never
+  seekers in any of the campaign's priority groups first (priority_groups not empty: 脱贫人口、监测对象,
+  就业困难农村劳动力 …), then seekers with a desired trade before those without (a 脱贫人口 seeker without a
+  trade still comes before a seeker of no group with one), then id_number ascending. The result depends on the rows only, never
   on their order in the input frames.
 
 Output (`Matches`)
@@ -33,7 +34,7 @@ Output (`Matches`)
     id_number and rank;
   - unmatched: id_number, reason_code, reason (Chinese, for the clerk): no opening of the trade where the
     seeker may work ("no_openings"), every such opening already recommended to its limit ("full"),
-    a job_need other than 本地就业/外出务工 ("no_job_need"), or no usable home county ("no_home");
+    a job_need other than 本地就业/外出务工 ("no_job_need"), or no usable place ("no_home");
   - load: every opening given, with capacity, listed (seekers listing it) and offered (open on as_of).
   Every seeker is in exactly one of lists (≥ 1 row) and unmatched.
 
@@ -63,7 +64,7 @@ from chunnuan.config.campaign import Campaign
 
 LOCAL, AWAY = "本地就业", "外出务工"
 TIER_NAMES = {1: "县内", 2: "市内", 3: "省内", 4: "省外"}
-SEEKER_COLUMNS = ("id_number", "home_county_code", "home_city_code", "poverty_status", "job_need", "desired_trade")
+SEEKER_COLUMNS = ("id_number", "seek_county_code", "seek_city_code", "priority_groups", "job_need", "desired_trade")
 OPENING_COLUMNS = ("opening_id", "uscc", "enterprise", "county_code", "city_code", "province_code", "trade",
                    "headcount", "wage_min", "wage_max", "key_enterprise", "closing_date")
 LIST_COLUMNS = ["id_number", "rank", "opening_id", "tier", "tier_name"]
@@ -182,6 +183,24 @@ def _prepare_openings(openings: pd.DataFrame, as_of: dt.date) -> tuple[_Openings
                      frame["province"].to_numpy(), list(trades)), offered
 
 
+def seeking_places(workers: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
+    """Where each seeker wants to work, as seek_county_code / seek_city_code: 本省籍 seeking 本地就业, and
+    本省籍 going to work outside the province (offered what is near home first), from the home county;
+    everyone else from the work place in the province they name — its county, or where the survey names
+    only the city, the city (no county list then: 市内 is the nearest tier). Input: survey_worker columns
+    native, job_need, home_county_code, home_city_code, work_city_code, work_county_code."""
+    prefix = campaign.province_code[:2]
+    works_here = workers["work_city_code"].astype("string").str.startswith(prefix).fillna(False).astype(bool)
+    native = workers["native"].astype("boolean").fillna(True).astype(bool)
+    from_work = works_here & ~(native & (workers["job_need"] == LOCAL))
+    work_county = workers["work_county_code"].astype("string").fillna(workers["work_city_code"].astype("string"))
+    return pd.DataFrame({
+        "seek_county_code": workers["home_county_code"].astype("string").where(~from_work, work_county),
+        "seek_city_code": workers["home_city_code"].astype("string").where(~from_work,
+                                                                          workers["work_city_code"].astype("string")),
+    }, index=workers.index)
+
+
 def _prepare_seekers(seekers: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
     _require(seekers, SEEKER_COLUMNS, "求职者表")
     ids = seekers["id_number"].astype("string").str.strip()
@@ -189,8 +208,8 @@ def _prepare_seekers(seekers: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
         raise ValueError("求职者表中有 id_number 为空的行")
     if ids.duplicated().any():
         raise ValueError(f"求职者表中 id_number 重复：{ids[ids.duplicated()].head(5).tolist()}")
-    county = _codes(seekers["home_county_code"])
-    city = _codes(seekers["home_city_code"])
+    county = _codes(seekers["seek_county_code"])
+    city = _codes(seekers["seek_city_code"])
     city = np.where((city < 0) & (county >= 0), county // 100 * 100, city)
     trade = _text(seekers["desired_trade"])
     frame = pd.DataFrame({
@@ -198,7 +217,7 @@ def _prepare_seekers(seekers: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
         "county": county,
         "city": city,
         "province": np.where(county >= 0, county // 10000 * 10000, -1),
-        "priority": seekers["poverty_status"].isin(list(campaign.priority_groups)).to_numpy(),
+        "priority": seekers["priority_groups"].fillna("").ne("").to_numpy(),
         "job_need": _text(seekers["job_need"]).to_numpy(dtype=object),
         "trade": trade.to_numpy(dtype=object),
     })
@@ -319,7 +338,7 @@ def _reason(need: object, trade_name: object, county: int, province: int, trade:
         shown = need if isinstance(need, str) else "未填"
         return "no_job_need", f"求职意向为「{shown}」，只为本地就业、外出务工的求职者推荐岗位"
     if county < 0:
-        return "no_home", "户籍县（市、区）代码缺失或有误，无法按距离推荐岗位，请核实户籍地"
+        return "no_home", "户籍县（市、区）或务工地代码缺失或有误，无法按距离推荐岗位，请核实户籍地和务工地"
     scope = "省内外均" if away else "本县及全省"
     what = f"「{trade_name}」" if isinstance(trade_name, str) else ""
     key = (3, trade, 0) if away else (2, trade, province)
@@ -441,13 +460,13 @@ def over_promised(matches: Matches, openings: pd.DataFrame, campaign: Campaign) 
 
 def employers_by_county(matches: Matches, seekers: pd.DataFrame, openings: pd.DataFrame,
                         limit: int) -> pd.DataFrame:
-    """Per seeker home county, the enterprises to invite to its job fair: those whose openings were listed
+    """Per county where seekers want to work, the enterprises to invite to its job fair: those whose openings were listed
     for the county's seekers, by the number of the county's seekers listing any of them (desc), then key
     enterprise first, then uscc. positions = Σ headcount of the enterprise's openings listed there;
     trades = their trades joined with 、 (sorted). At most `limit` per county."""
-    home = seekers[["id_number", "home_county_code"]].astype({"id_number": "string"})
+    home = seekers[["id_number", "seek_county_code"]].astype({"id_number": "string"})
     rows = matches.lists[["id_number", "opening_id"]].astype({"id_number": "string"}).merge(
-        home, on="id_number", how="inner").rename(columns={"home_county_code": "county_code"})
+        home, on="id_number", how="inner").rename(columns={"seek_county_code": "county_code"})
     info = openings[["opening_id", "uscc", "enterprise", "trade", "headcount", "key_enterprise"]].copy()
     info["key_enterprise"] = _as_bool(info["key_enterprise"])
     rows = rows.merge(info, on="opening_id", how="inner")

@@ -57,22 +57,28 @@ def outputs_dir(campaign_id: str, plan_id: int) -> Path:
 
 def extract(engine: Engine, campaign: Campaign) -> Inputs:
     from chunnuan.intake.kinds.openings import opening_ids
+    from chunnuan.job_fairs.matching import seeking_places
 
     with engine.connect() as conn:
         seekers = pd.read_sql(select(
             SurveyWorker.id_number, SurveyWorker.name, SurveyWorker.home_county_code, SurveyWorker.home_city_code,
-            SurveyWorker.home_township, SurveyWorker.poverty_status, SurveyWorker.job_need, SurveyWorker.desired_trade,
-            SurveyWorker.trip_type, SurveyWorker.travel_date,
+            SurveyWorker.home_township, SurveyWorker.priority_groups, SurveyWorker.native, SurveyWorker.served_by_code,
+            SurveyWorker.work_city_code, SurveyWorker.work_county_code, SurveyWorker.job_need,
+            SurveyWorker.desired_trade, SurveyWorker.trip_type, SurveyWorker.travel_date,
         ).where(SurveyWorker.campaign_id == campaign.id, SurveyWorker.job_need.in_(SEEKER_NEEDS)), conn)
         openings = pd.read_sql(select(JobOpening).where(JobOpening.campaign_id == campaign.id), conn)
+    seekers = seekers.join(seeking_places(seekers, campaign))
     openings["opening_id"] = opening_ids(openings)
     openings["closing_date"] = pd.to_datetime(openings["closing_date"]).dt.date
     travel = pd.to_datetime(seekers["travel_date"]).dt.date
     # Still away when the fairs begin: coming home (返乡) later than the window's first day.
     away = (seekers["trip_type"] == "返乡") & (travel > campaign.job_fairs.window.start)
-    counties = seekers.assign(poor=seekers["poverty_status"] != "否", away=away).groupby("home_county_code").agg(
+    # Fairs are the counties': a seeker counts where the county (本省籍) or receiving county (外省籍) serves him.
+    counties = seekers.assign(poor=seekers["priority_groups"] != "", away=away).groupby("served_by_code").agg(
         seekers=("id_number", "size"), poor_seekers=("poor", "sum"), away_seekers=("away", "sum"))
     counties = counties.rename_axis("county_code").reset_index()
+    # A receiving city named without its county has no county fair: its seekers are matched (市内 first).
+    counties = counties[counties["county_code"].isin(divisions.province(campaign.province_code).counties)]
     return Inputs(seekers, openings, counties)
 
 
@@ -98,11 +104,11 @@ def _plan(engine: Engine, campaign: Campaign, inputs: Inputs, run_id: str, as_of
     fairs = plan_fairs(campaign, inputs.counties)
     matches = match(inputs.seekers, inputs.openings, campaign, as_of)
     keys = inputs.openings.set_index("opening_id")[["uscc", "county_code", "trade"]]
-    homes = inputs.seekers.set_index("id_number")["home_county_code"]
+    homes = inputs.seekers.set_index("id_number")["served_by_code"]
     listed = matches.lists.join(keys, on="opening_id")
     unmatched = matches.unmatched.assign(rank=0)
     recommendations = pd.concat([listed, unmatched], ignore_index=True)
-    recommendations["home_county_code"] = recommendations["id_number"].map(homes)
+    recommendations["served_by_code"] = recommendations["id_number"].map(homes)
     summary = {
         "as_of": as_of.isoformat(), "seekers": len(inputs.seekers), "openings": len(inputs.openings),
         "places": int(inputs.openings["headcount"].sum()), "fairs": len(fairs),
@@ -178,7 +184,7 @@ def _county_lists(inputs_seekers: pd.DataFrame, recs: pd.DataFrame, openings: pd
     joined = listed.sort_values(["id_number", "rank"]).groupby("id_number")["label"].agg("；".join)
     reason = recs[recs["rank"] == 0].set_index("id_number")["reason"]
     people = inputs_seekers.set_index("id_number")
-    out = people[["home_county_code", "name", "home_township", "job_need", "desired_trade", "poverty_status"]].copy()
+    out = people[["served_by_code", "name", "home_township", "job_need", "desired_trade", "priority_groups"]].copy()
     out["recommended"] = joined.reindex(out.index).fillna(reason.reindex(out.index))
     return out.reset_index(drop=True)  # the ID number stays in the database
 
@@ -187,15 +193,15 @@ def invitations(recs: pd.DataFrame, openings: pd.DataFrame, limit: int) -> pd.Da
     """Per county, the enterprises whose openings its seekers were recommended, most seekers first."""
     listed = recs[recs["rank"] >= 1].merge(openings[["uscc", "county_code", "trade", "enterprise", "headcount",
                                                      "key_enterprise"]], on=["uscc", "county_code", "trade"])
-    per = listed.groupby(["home_county_code", "uscc"]).agg(
+    per = listed.groupby(["served_by_code", "uscc"]).agg(
         enterprise=("enterprise", "first"), seekers=("id_number", "nunique"), key_enterprise=("key_enterprise", "max"),
         trades=("trade", lambda t: "、".join(sorted(set(t))))).reset_index()
-    positions = listed.drop_duplicates(["home_county_code", "uscc", "county_code", "trade"]).groupby(
-        ["home_county_code", "uscc"])["headcount"].sum().rename("positions")
-    per = per.join(positions, on=["home_county_code", "uscc"])
-    per = per.sort_values(["home_county_code", "seekers", "key_enterprise", "uscc"], ascending=[True, False, False, True])
-    per["rank"] = per.groupby("home_county_code").cumcount() + 1
-    return per[per["rank"] <= limit].rename(columns={"home_county_code": "county_code"})
+    positions = listed.drop_duplicates(["served_by_code", "uscc", "county_code", "trade"]).groupby(
+        ["served_by_code", "uscc"])["headcount"].sum().rename("positions")
+    per = per.join(positions, on=["served_by_code", "uscc"])
+    per = per.sort_values(["served_by_code", "seekers", "key_enterprise", "uscc"], ascending=[True, False, False, True])
+    per["rank"] = per.groupby("served_by_code").cumcount() + 1
+    return per[per["rank"] <= limit].rename(columns={"served_by_code": "county_code"})
 
 
 def fair_invitations(fairs: pd.DataFrame, recs: pd.DataFrame, openings: pd.DataFrame, seekers: pd.DataFrame,
@@ -204,7 +210,7 @@ def fair_invitations(fairs: pd.DataFrame, recs: pd.DataFrame, openings: pd.DataF
     seekers; the other fairs of a county invite those recommended to all its seekers."""
     from chunnuan.job_fairs.plan import POVERTY
 
-    poor = set(seekers.loc[seekers["poverty_status"] != "否", "id_number"])
+    poor = set(seekers.loc[seekers["priority_groups"] != "", "id_number"])
     lists = {False: invitations(recs, openings, limit),
              True: invitations(recs[recs["id_number"].isin(poor)], openings, limit)}
     parts = [(own := lists[fair.session == POVERTY])[own["county_code"] == fair.county_code].assign(fair_no=fair.fair_no)
@@ -216,7 +222,7 @@ FAIR_HEADERS = {"fair_no": "招聘会编号", "city": "市", "county": "县(市�
                 "session": "场次类型", "venue": "地点", "expected_seekers": "预计求职者", "title": "招聘会名称"}
 INVITE_HEADERS = {"fair_no": "招聘会编号", "county": "县(市、区)", "rank": "序号", "enterprise": "企业名称", "uscc": "统一社会信用代码",
                   "trades": "招聘工种", "positions": "岗位数", "seekers": "本县匹配求职者"}
-SEEKER_HEADERS = {"name": "姓名", "home_township": "乡镇(街道)", "poverty_status": "脱贫人口类别", "job_need": "就业需求",
+SEEKER_HEADERS = {"name": "姓名", "home_township": "乡镇(街道)", "priority_groups": "重点群体类别", "job_need": "就业需求",
                   "desired_trade": "意向工种", "recommended": "推荐岗位（按优先顺序）或未匹配原因"}
 
 
@@ -259,7 +265,7 @@ def publish(engine: Engine, campaign: Campaign, plan_id: int) -> dict:
         county_files[code] = str(path)
         book = Workbook()  # kept in the system: names and recommendations, for the county to call people
         book.remove(book.active)
-        write_sheet(book, "求职者推荐岗位", people[people["home_county_code"] == code], SEEKER_HEADERS)
+        write_sheet(book, "求职者推荐岗位", people[people["served_by_code"] == code], SEEKER_HEADERS)
         book.save(folder / "counties" / f"{label}-求职者推荐岗位.xlsx")
     with engine.begin() as conn:
         conn.execute(update(JobFairPlan).where(JobFairPlan.id == plan_id).values(

@@ -2,10 +2,13 @@
 
 Input columns (the `survey_worker` fields; the intake's normalised CSV uses the same names):
     id_number, home_county_code, work_province, work_city, trip_type (返岗/返乡), travel_date,
-    flex_days, and optionally needs_charter (rows with 否/False are left out).
-返岗 goes from the home county to the work city; 返乡 the reverse. The work city is found in the
-division data (cities, then counties of the work province, by full or short name; a municipality
-is its own city) and gives the coordinates for the route distance.
+    flex_days, and optionally needs_charter (rows with 否/False are left out) and work_county_code.
+返岗 goes from the home county to the work place; 返乡 the reverse. Either end may be outside the
+campaign's province: 本省籍 workers leave from and return to the province's counties, 外省籍 ones travel
+between a county anywhere in China and their work place in the province. The work place is the work
+county where the survey names one (车门到厂门), else the work city found in the division data (cities,
+then counties of the work province, by full or short name; a municipality is its own city); it gives
+the coordinates for the route distance.
 """
 
 from __future__ import annotations
@@ -35,24 +38,6 @@ EARTH_RADIUS_KM = 6371.0
 
 class DemandError(ValueError):
     """The request file cannot be used as a whole (missing columns); the message says what to fix."""
-
-
-@cache
-def work_place(province_name: str, city_name: str) -> divisions.Division | None:
-    """The division a worker names as work city (深圳市 / 深圳 / 昆山市 / 北京市)."""
-    try:
-        prov = divisions.province(str(province_name))
-    except LookupError:
-        return None
-    name = str(city_name).strip()
-    if not prov.cities:  # 北京、天津、上海、重庆: the municipality is the city
-        if name in (prov.name, divisions.short_name(prov.name)):
-            return prov.division
-    for pool in (prov.cities, prov.counties):
-        for d in pool.values():
-            if name in (d.name, divisions.short_name(d.name)):
-                return d
-    return None
 
 
 @cache
@@ -91,13 +76,16 @@ def _as_day(values: pd.Series, day0: dt.date) -> np.ndarray:
     return ((stamps - pd.Timestamp(day0)) // pd.Timedelta(days=1)).to_numpy(dtype="float64")
 
 
+PLACE_KEYS = ["home_county_code", "work_province", "work_city", "work_county_code"]
+
+
 def _places(frame: pd.DataFrame) -> pd.DataFrame:
-    """Resolve each distinct (home county, work province, work city) once."""
-    keys = frame[["home_county_code", "work_province", "work_city"]].drop_duplicates()
+    """Resolve each distinct (home county, work province, work city, work county) once."""
+    keys = frame[PLACE_KEYS].drop_duplicates()
     home = [home_county(c) for c in keys["home_county_code"]]
-    work = [work_place(p, c) for p, c in zip(keys["work_province"], keys["work_city"], strict=True)]
-    keys = keys.assign(_home=home, _work=work)
-    return keys
+    work = [home_county(k) if isinstance(k, str) and k else divisions.work_place(p, c)
+            for p, c, k in zip(keys["work_province"], keys["work_city"], keys["work_county_code"], strict=True)]
+    return keys.assign(_home=home, _work=work)
 
 
 def prepare(requests: pd.DataFrame, campaign: Campaign) -> Riders:
@@ -115,9 +103,11 @@ def prepare(requests: pd.DataFrame, campaign: Campaign) -> Riders:
         home_county_code=frame["home_county_code"].astype("string").str.strip(),
         work_province=frame["work_province"].astype("string").str.strip(),
         work_city=frame["work_city"].astype("string").str.strip(),
+        work_county_code=(frame["work_county_code"] if "work_county_code" in frame else pd.Series(pd.NA, index=frame.index))
+        .astype("string").str.strip().fillna(""),
     )
     places = _places(frame)
-    frame = frame.merge(places, on=["home_county_code", "work_province", "work_city"], how="left", sort=False)
+    frame = frame.merge(places, on=PLACE_KEYS, how="left", sort=False)
 
     planned = _as_day(frame["travel_date"], day0)
     flex = pd.to_numeric(frame["flex_days"], errors="coerce").fillna(0).clip(0, rules.max_shift_days).to_numpy()
@@ -166,19 +156,11 @@ def _route_table(route_ids: list[str], frame: pd.DataFrame, ok: np.ndarray, code
         rows.append({
             "route_id": rid,
             "origin_code": origin.code,
-            "origin": _label(origin),
+            "origin": divisions.place_label(origin.code),
             "destination_code": dest.code,
-            "destination": _label(dest),
+            "destination": divisions.place_label(dest.code),
             "km": round(road_km(origin, dest, factor), 1),
             "cross_province": origin.province_code != dest.province_code,
         })
     return pd.DataFrame(rows, columns=["route_id", "origin_code", "origin", "destination_code", "destination",
                                        "km", "cross_province"])
-
-
-def _label(d: divisions.Division) -> str:
-    """平南县 is ambiguous nationally; a route label names the city too: 贵港市平南县 → 深圳市."""
-    if d.level != "county":
-        return d.name
-    city = divisions.all_divisions().get(d.city_code)
-    return d.name if city is None or city.code == d.code else city.name + d.name

@@ -81,7 +81,7 @@ class Published:
 
     plan_id: int
     trips: pd.DataFrame  # PUBLISHED_TRIP_COLUMNS (+ carrier, carrier_contact, carrier_phone if known)
-    assignments: pd.DataFrame  # PUBLISHED_ASSIGNMENT_COLUMNS (+ home_county_code if known)
+    assignments: pd.DataFrame  # PUBLISHED_ASSIGNMENT_COLUMNS (+ served_by_code if known)
     max_seq: dict[str, int] = field(default_factory=dict)  # "origin-destination" -> highest number used
 
     def __post_init__(self) -> None:

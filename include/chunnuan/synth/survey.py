@@ -938,12 +938,32 @@ def _invalid_phones(phones: np.ndarray, province_code: str, rng) -> np.ndarray:
 
 
 @cache
-def _unknown_counties() -> np.ndarray:
-    """County names that exist nowhere in China (a town's name typed as a county, a garbled name)."""
+def _made_up_counties() -> np.ndarray:
+    """County names no county of China has (a town's name typed as a county, a garbled name)."""
     real = {COUNTY_SUFFIX.sub("", name) for name in divisions.county_province_names()}
     real |= {COUNTY_SUFFIX.sub("", d.name) for d in divisions.all_divisions().values()}
     roots = (a + b for a in TOWN_FIRST for b in TOWN_SECOND)
     return pool(sorted(root + suffix for root in roots if root not in real for suffix in ("县", "区")))
+
+
+def _shared_counties(province: divisions.Province) -> np.ndarray:
+    """Bare names several provinces share (鼓楼区, 朝阳区 …), none of them this province's: without a
+    province they resolve nowhere."""
+    shared = divisions.national_county_names().ambiguous
+    names = [n for n, labels in shared.items()
+             if n not in province.county_names and not any(lab.startswith(province.name) for lab in labels)
+             and not n.startswith(tuple(divisions.provinces_by_name()))]
+    return pool(sorted(names))
+
+
+def _unknown_counties(home_provinces: np.ndarray, province: divisions.Province, rng) -> np.ndarray:
+    """A 户籍县 that resolves nowhere for each row: a shared bare name or a made-up one; made up where the
+    row names another province in 户籍省份 (that province may have the shared name once)."""
+    shared, made_up = _shared_counties(province), _made_up_counties()
+    elsewhere = ~np.isin(home_provinces, ("", province.name, divisions.short_name(province.name)))
+    use_shared = ~elsewhere & (rng.random(len(home_provinces)) < 0.5)
+    return np.where(use_shared, shared[rng.integers(0, len(shared), len(home_provinces))],
+                    made_up[rng.integers(0, len(made_up), len(home_provinces))])
 
 
 def _with_region(ids: np.ndarray, region: np.ndarray) -> np.ndarray:
@@ -995,8 +1015,7 @@ def _inject(cells: Cells, rows: dict[str, np.ndarray], positions: np.ndarray, co
     rows_ = at("group_unknown")
     text["priority_groups"][rows_] = pool(BAD_GROUPS)[rng.integers(0, len(BAD_GROUPS), len(rows_))]
     rows_ = at("county_unknown")
-    unknown = _unknown_counties()
-    text["home_county"][rows_] = unknown[rng.integers(0, len(unknown), len(rows_))]
+    text["home_county"][rows_] = _unknown_counties(text["home_province"][rows_], province, rng)
     _put_out_of_scope(text, rows, at("out_of_scope"), province, counties, plans, rng)
     _misplace_work_county(text, rows, at("work_county_unknown"), counties, rng)
     rows_ = at("date_out_of_window")

@@ -50,7 +50,7 @@ def extract(engine: Engine, campaign: Campaign, folder: Path) -> dict:
                              params={"campaign_id": campaign.id, "yes": True})
         plan_id, _ = latest_published(conn, campaign.id)
         days = pd.read_sql(text(sql.load("dispatch_days.sql")), conn,
-                           params={"campaign_id": campaign.id, "plan_id": plan_id})
+                           params={"campaign_id": campaign.id, "plan_id": plan_id, "yes": True})
     if classes.empty and not workers:
         raise NothingToDo("还没有需求摸排数据，也没有培训班报表：请先运行需求摸排（培训班报表放入收件目录 training/）")
     folder.mkdir(parents=True, exist_ok=True)

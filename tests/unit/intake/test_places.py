@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from chunnuan.config import divisions
-from chunnuan.intake.places import city_code, city_codes
+from chunnuan.config.divisions import city_code
+from chunnuan.intake.places import city_codes
 
 
 @pytest.mark.parametrize("province", ["450000", "370000", "460000", "420000", "650000", "110000"])

@@ -33,9 +33,9 @@ def rules(the_campaign=GX, list_length=5, candidates_per_place=3, invite_per_fai
         update={"job_fairs": the_campaign.job_fairs.model_copy(update={"matching": new})})
 
 
-def seeker(id_number, county=PINGNAN, need="外出务工", trade="电工", poverty="否"):
-    return {"id_number": id_number, "home_county_code": county, "home_city_code": county[:4] + "00",
-            "poverty_status": poverty, "job_need": need, "desired_trade": trade}
+def seeker(id_number, county=PINGNAN, need="外出务工", trade="电工", groups=""):
+    return {"id_number": id_number, "seek_county_code": county, "seek_city_code": county[:4] + "00",
+            "priority_groups": groups, "job_need": need, "desired_trade": trade}
 
 
 def opening(opening_id, county=PINGNAN, trade="电工", headcount=10, wage=(4000, 5000), key=False, closing=OPEN,
@@ -65,16 +65,16 @@ def reference(seekers: pd.DataFrame, openings: pd.DataFrame, the_campaign, as_of
     ops = [o for o in openings.to_dict("records") if o["closing_date"] >= as_of]
     room = {o["opening_id"]: o["headcount"] * rule.candidates_per_place for o in ops}
     people = seekers.to_dict("records")
-    people.sort(key=lambda s: (s["poverty_status"] not in the_campaign.priority_groups,
+    people.sort(key=lambda s: (s["priority_groups"] == "",
                                s["desired_trade"] is None, s["id_number"]))
     rows = []
     for s in people:
         def tier(o, s=s):
-            if o["county_code"] == s["home_county_code"]:
+            if o["county_code"] == s["seek_county_code"]:
                 return 1
-            if o["city_code"] == s["home_city_code"]:
+            if o["city_code"] == s["seek_city_code"]:
                 return 2
-            return 3 if o["province_code"] == s["home_county_code"][:2] + "0000" else 4
+            return 3 if o["province_code"] == s["seek_county_code"][:2] + "0000" else 4
 
         candidates = [o for o in ops if (s["desired_trade"] is None or o["trade"] == s["desired_trade"])
                       and (s["job_need"] == "外出务工" or tier(o) < 4)]
@@ -94,7 +94,7 @@ def random_case(seed: int, seekers=300, openings=60):
     trades = ["电工", "焊工", "保安员"]
     people = frame(
         seeker(f"4508{i:014d}", county=counties[rng.integers(4)], need=("本地就业", "外出务工")[rng.integers(2)],
-               trade=(trades + [None])[rng.integers(4)], poverty=("否", "否", "脱贫人口", "监测对象")[rng.integers(4)])
+               trade=(trades + [None])[rng.integers(4)], groups=("", "", "脱贫人口", "监测对象")[rng.integers(4)])
         for i in rng.permutation(seekers))
     days = [dt.date(2024, 1, 20), AS_OF, OPEN]
     ops = frame(
@@ -200,8 +200,8 @@ def test_over_promised_finds_openings_listed_too_often():
 
 def test_priority_groups_are_served_first_when_places_are_short():
     ops = frame([opening(1, headcount=1)])  # 3 places on lists
-    people = frame([seeker("1", poverty="否"), seeker("5", poverty="脱贫人口"), seeker("2", poverty="监测对象", trade=None),
-                    seeker("3", poverty="否"), seeker("4", poverty="脱贫人口")])
+    people = frame([seeker("1"), seeker("5", groups="脱贫人口"), seeker("2", groups="监测对象", trade=None),
+                    seeker("3"), seeker("4", groups="脱贫人口、就业困难农村劳动力")])
     result = match(people, ops, GX, AS_OF)
     # 脱贫人口/监测对象 with a trade (by id), then those without one, then everybody else.
     assert sorted(result.lists["id_number"]) == ["2", "4", "5"]
@@ -221,7 +221,7 @@ def test_same_result_whatever_the_row_order():
 def test_every_seeker_is_either_listed_or_unmatched_with_a_reason():
     people, ops = random_case(9, seekers=500)
     people.loc[0, "job_need"] = "无"
-    people.loc[1, "home_county_code"] = "45"
+    people.loc[1, "seek_county_code"] = "45"
     result = match(people, ops, GX, AS_OF)
     on_lists, unmatched = set(result.lists["id_number"]), set(result.unmatched["id_number"])
     assert on_lists.isdisjoint(unmatched) and on_lists | unmatched == set(people["id_number"])

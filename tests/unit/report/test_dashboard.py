@@ -40,7 +40,7 @@ def survey_rows() -> list[dict]:
         county, label = ("450821", "贵港市平南县") if seq <= 32 else ("450881", "贵港市桂平市")
         rows.append(valid_row(seq, 姓名=f"测试工人{seq}", 身份证号=make_id(county=county, seq=seq), **{
             "户籍县(市、区)": label, "出行类型": "返乡" if seq > 36 else "返岗", "计划出行日期": f"2024-02-{18 + seq % 2}",
-            "脱贫人口类别": "脱贫人口" if seq % 3 == 0 else "否"}))
+            "重点群体类别": "脱贫人口" if seq % 3 == 0 else "否"}))
     rows.append(valid_row(99, 联系电话="12345"))  # quarantined
     return rows
 
@@ -97,7 +97,7 @@ def expected(url: str) -> dict:
         "workers": scalar(url, "SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :c"),
         "returning_home": scalar(url, "SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :c AND trip_type = '返乡'"),
         "returning_to_work": scalar(url, "SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :c AND trip_type = '返岗'"),
-        "workers_poor": scalar(url, "SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :c AND poverty_status <> '否'"),
+        "workers_poor": scalar(url, "SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :c AND priority_groups <> ''"),
         "chartered": scalar(url, f"SELECT COUNT(*) FROM charter_assignment WHERE plan_id = {plan} AND status = '包车'"),
         "trips": scalar(url, f"SELECT COUNT(*) FROM charter_trip WHERE plan_id = {plan}"),
         "classes": scalar(url, "SELECT COUNT(*) FROM training_class WHERE campaign_id = :c"),

@@ -8,6 +8,8 @@ become the checked frame, what each check tells a clerk, and the template.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -22,8 +24,8 @@ from chunnuan.intake.places import (
     city_codes,
     county_labels,
     county_ok,
-    county_status,
-    foreign_provinces,
+    home_county_reason,
+    home_county_status,
     province_full_names,
 )
 from chunnuan.intake.readers import FILE_NO, ROW_NO
@@ -31,7 +33,6 @@ from chunnuan.intake.rules import (
     Check,
     choice_check,
     count_check,
-    county_check,
     date_check,
     day_numbers,
     fixed,
@@ -41,7 +42,8 @@ from chunnuan.intake.rules import (
 )
 from chunnuan.intake.schema import INSTRUCTIONS_SHEET, OPTIONS_SHEET, YES_NO, Column, Prepared, Schema
 
-POVERTY_STATUSES = ("否", "脱贫人口", "监测对象")
+NO_GROUP = "否"
+GROUP_SEPARATOR = "、"
 TRIP_TYPES = ("返乡", "返岗")
 JOB_NEEDS = ("无", "本地就业", "外出务工")
 MAX_FLEX_DAYS = 15
@@ -52,11 +54,15 @@ COLUMNS: tuple[Column, ...] = (
            aliases=("身份证号码", "公民身份号码", "身份证")),
     Column("phone", "联系电话", help="11位手机号码", width=15, pii=True, cell="text",
            aliases=("手机号码", "手机号", "联系方式", "电话")),
-    Column("home_county", "户籍县(市、区)", help="写县(市、区)全称，如「某某市某某县」；省内重名的县区务必写明所属市", width=18,
+    Column("home_province", "户籍省份", required=False, width=12,
+           help="外省户籍可在此填省份全称（或在户籍县一列写全称），本省户籍可不填", aliases=("户籍所在省份", "户籍省")),
+    Column("home_county", "户籍县(市、区)", width=18,
+           help="写县(市、区)全称，如「某某市某某县」；省内重名的县区务必写明所属市；外省户籍写明省份，如「河南省南阳市宛城区」",
            aliases=("户籍县", "户籍所在县(市、区)", "户籍地", "县(市、区)")),
     Column("home_township", "乡镇(街道)", required=False, width=12, aliases=("乡镇", "户籍乡镇(街道)")),
-    Column("poverty_status", "脱贫人口类别", choices=POVERTY_STATUSES, width=12,
-           help="否 / 脱贫人口 / 监测对象（防止返贫监测对象）", aliases=("是否脱贫人口", "脱贫人口")),
+    Column("priority_groups", "重点群体类别", width=16,
+           help="否，或本次行动的重点群体；属于多个的用顿号分隔，如「脱贫人口、就业困难农村劳动力」",
+           aliases=("脱贫人口类别", "是否脱贫人口", "脱贫人口", "重点群体", "重点人群", "人员类别")),
     Column("trip_type", "出行类型", choices=TRIP_TYPES, width=10, help="返乡：节前回家；返岗：节后外出务工"),
     Column("travel_date", "计划出行日期", help="如 2024-02-18 或 2024年2月18日", width=14, cell="date",
            aliases=("出行日期", "计划返岗日期", "计划返乡日期")),
@@ -64,6 +70,8 @@ COLUMNS: tuple[Column, ...] = (
            aliases=("可调整天数", "可提前推迟天数")),
     Column("work_province", "务工地省份", help="返岗的目的地、返乡的出发地", width=12, aliases=("务工省份",)),
     Column("work_city", "务工地城市", help="如：深圳市", width=12, aliases=("务工城市",)),
+    Column("work_county", "务工地县(市、区)", required=False, width=14, help="务工地城市内的县(市、区)，如「黄岛区」；知道的填写",
+           aliases=("务工县(市、区)", "务工地县区", "务工县区")),
     Column("employer", "用人单位", required=False, width=20, aliases=("务工单位", "工作单位")),
     Column("needs_charter", "是否需要点对点包车", choices=YES_NO, width=10,
            aliases=("是否需要包车", "点对点包车")),
@@ -80,11 +88,67 @@ SURVEY = Schema("survey", "需求摸排表", COLUMNS)
 HEADERS = SURVEY.headers
 
 CHOICE_ALIASES = {
-    "poverty_status": {"防止返贫监测对象": "监测对象", "脱贫户": "脱贫人口", "脱贫劳动力": "脱贫人口", "非脱贫人口": "否"},
     "needs_charter": {"需要": "是", "不需要": "否"},
     "needs_training": {"需要": "是", "不需要": "否"},
     "job_need": {"没有": "无", "否": "无"},
 }
+
+
+# Other words clerks use for a priority group, and for "none of them"; an alias counts only where the
+# campaign has the group it names.
+GROUP_ALIASES = {"防止返贫监测对象": "监测对象", "脱贫户": "脱贫人口", "脱贫劳动力": "脱贫人口", "脱贫人员": "脱贫人口",
+                 "就业困难人员": "就业困难农村劳动力", "就业困难劳动力": "就业困难农村劳动力",
+                 "低收入人口": "低收入农村劳动力", "低收入劳动力": "低收入农村劳动力", "低收入农户": "低收入农村劳动力"}
+NO_GROUP_WORDS = {NO_GROUP, "无", "不是", "非脱贫人口", "一般", "一般人员", "/"}
+_GROUP_SPLIT = re.compile(r"[、,，;；/／\s]+")
+
+
+def _groups_of(value: str, groups: tuple[str, ...]) -> tuple[str, str | None]:
+    """One 重点群体类别 cell -> (the groups in campaign order joined by 、 ('' for none), the parts that
+    are not the campaign's groups or None)."""
+    if value in NO_GROUP_WORDS:
+        return "", None
+    parts = [GROUP_ALIASES.get(p, p) for p in _GROUP_SPLIT.split(value) if p]
+    unknown = [p for p in parts if p not in groups]
+    return GROUP_SEPARATOR.join(g for g in groups if g in parts), GROUP_SEPARATOR.join(unknown) or None
+
+
+def priority_groups(cells: pd.Series, groups: tuple[str, ...]) -> tuple[pd.Series, pd.Series]:
+    """The groups each worker belongs to (campaign order, 、-joined, '' for none; <NA> where blank) and the
+    words of each cell that name no group of the campaign."""
+    values = cells.dropna().unique()
+    found = {v: _groups_of(v, groups) for v in values}
+    joined = cells.map({v: f[0] for v, f in found.items()}).astype("string")
+    unknown = cells.map({v: f[1] for v, f in found.items()}).astype("string")
+    return joined, unknown
+
+
+def has_group(joined: pd.Series, group: str) -> pd.Series:
+    """Whether each worker's 、-joined groups (the stored column) include `group`."""
+    return (GROUP_SEPARATOR + joined.fillna("") + GROUP_SEPARATOR).str.contains(
+        GROUP_SEPARATOR + group + GROUP_SEPARATOR, regex=False)
+
+
+def _work_places(provinces: pd.Series, cities: pd.Series, counties: pd.Series) -> pd.DataFrame:
+    """Per row: the work city's code, and the work county's where the row names one (or the city is a
+    county, 昆山市) — with whether a named county lies in that city."""
+    keys = pd.DataFrame({"p": provinces, "c": cities, "k": counties}).fillna("")
+    unique = keys.drop_duplicates()
+    found = {}
+    for p, c, k in unique.itertuples(index=False):
+        place = divisions.work_place(p, c) if p and c else None
+        county = None
+        if place is not None and k:
+            home = divisions.province(place.province_code)
+            county = home.county_names.get(place.name + k) or home.county_names.get(k)
+        city = divisions.city_code(place.code) if place is not None else None
+        county_ok = None if not k or place is None else county is not None and divisions.city_code(county) == city
+        if county is None and place is not None and place.level == "county":
+            county = place.code
+        found[p, c, k] = (city, county if county_ok is not False else None, county_ok)
+    rows = [found[key] for key in zip(keys["p"], keys["c"], keys["k"], strict=True)]
+    return pd.DataFrame(rows, columns=["city", "county", "county_ok"], index=provinces.index).astype(
+        {"city": "string", "county": "string", "county_ok": "boolean"})
 
 
 def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
@@ -95,26 +159,34 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
     ids_checked = ids.mask(id_from_number)
     phones = normalise.phone(raw["phone"])
     choices = {f: normalise.choice(raw[f], CHOICE_ALIASES.get(f, {})) for f in (
-        "poverty_status", "trip_type", "needs_charter", "job_need", "needs_training")}
+        "trip_type", "needs_charter", "job_need", "needs_training")}
+    groups, unknown_groups = priority_groups(t["priority_groups"], tuple(campaign.priority_groups))
     travel = normalise.dates(raw["travel_date"])
     reported = normalise.dates(raw["reported_on"])
     flex = normalise.small_int(raw["flex_days"], default=0)
-    county_code, county_state = county_status(t["home_county"], province)
+    county_code, county_state = home_county_status(t["home_county"], t["home_province"], province)
 
     birth = normalise.id_birth_dates(ids_checked)
     min_birth = pd.Timestamp(campaign.window.start) - pd.DateOffset(years=campaign.intake.min_worker_age)
     provinces = divisions.provinces_by_name()
-    work_province_code = t["work_province"].map({n: d.code for n, d in provinces.items()})
+    work_province_code = t["work_province"].map({n: d.code for n, d in provinces.items()}).astype("string")
     city_key = work_province_code + "|" + t["work_city"]
     work_city_ok = city_key.map(
         {k: k.split("|", 1)[1] in divisions.place_names(k.split("|", 1)[0]) for k in city_key.dropna().unique()}
     ).astype("boolean")
+    work = _work_places(t["work_province"].map({n: d.name for n, d in provinces.items()}), t["work_city"],
+                        t["work_county"])
+    # In scope: home (户籍) or work place in the campaign's province (在鲁的全国农村务工人员 and 本省籍).
+    native = county_code.str.startswith(province.code[:2]).astype("boolean")
+    in_scope = native | (work_province_code == province.code).astype("boolean")
+    served_by = county_code.where(native.fillna(False), work["county"].fillna(work["city"]))
     needs_trade = choices["job_need"].isin(["本地就业", "外出务工"])
     needs_training = choices["needs_training"] == "是"
 
     checked = pd.DataFrame(
         {
-            **{f: t[f] for f in ("name", "home_county", "work_province", "work_city", "reporting_unit")},
+            **{f: t[f] for f in ("name", "home_province", "home_county", "work_province", "work_city", "work_county",
+                                 "priority_groups", "reporting_unit")},
             **choices,
             "id_number": ids_checked,
             "phone": phones,
@@ -128,6 +200,9 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
             ),
             "_age_ok": (birth <= min_birth).astype("boolean").mask(birth.isna()),
             "_county_ok": county_ok(county_state),
+            "_in_scope": in_scope.mask(county_code.isna() | work_province_code.isna()),
+            "_groups_ok": unknown_groups.isna().astype("boolean").mask(t["priority_groups"].isna()),
+            "_work_county_ok": work["county_ok"],
             "_travel_date_ok": read_ok(travel, t["travel_date"]),
             "_travel_day": day_numbers(travel),
             "_reported_on_ok": read_ok(reported, t["reported_on"]),
@@ -143,15 +218,21 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
             "id_number": ids,
             "name": t["name"],
             "phone": phones,
+            "home_province": t["home_province"],  # for the reasons only: the code says the province
             "home_county_code": county_code,
             "home_city_code": city_codes(county_code),
             "home_township": t["home_township"],
-            "poverty_status": choices["poverty_status"],
+            "priority_groups": groups,
+            "unknown_groups": unknown_groups,
+            "native": native,
             "trip_type": choices["trip_type"],
             "travel_date": travel,
             "flex_days": flex,
             "work_province": t["work_province"].map({n: d.name for n, d in provinces.items()}),
             "work_city": t["work_city"],
+            "work_city_code": work["city"],
+            "work_county_code": work["county"],
+            "served_by_code": served_by,
             "employer": t["employer"],
             "needs_charter": choices["needs_charter"] == "是",
             "job_need": choices["job_need"],
@@ -169,8 +250,26 @@ def _city_reason(value, row) -> str:
     return f"务工地城市「{value}」不在{row.get('work_province') or '所填省份'}，请核对省份和城市"
 
 
+def _scope_reason(province_name: str):
+    def reason(value, row) -> str:
+        work = f"{row.get('work_province', '')}{row.get('work_city', '')}"
+        return (f"户籍地「{value}」和务工地「{work}」都不在{province_name}，不是本次行动的服务对象"
+                f"（户籍在{province_name}或在{province_name}务工的农村务工人员）；请核对户籍县和务工地")
+
+    return reason
+
+
+def _groups_reason(groups: tuple[str, ...]):
+    def reason(value, row) -> str:
+        return (f"重点群体类别中的「{row.get('unknown_groups')}」不是本次行动的重点群体；应填「{NO_GROUP}」，"
+                f"或{'、'.join(groups)}中的一个或几个（用顿号分隔）")
+
+    return reason
+
+
 def survey_checks(campaign: Campaign) -> list[Check]:
-    province_name = divisions.province(campaign.province_code).name
+    province = divisions.province(campaign.province_code)
+    province_name = province.name
     checks = required_checks(COLUMNS, skip=("id_number",))
     checks.append(Check("missing", "id_number", "_id_not_number", "not_null", fixed("「身份证号」未填写")))
     checks += [
@@ -184,10 +283,11 @@ def survey_checks(campaign: Campaign) -> list[Check]:
               fixed(f"按身份证号计算未满{campaign.intake.min_worker_age}周岁，不属于务工人员服务对象，请核对")),
         Check("phone_invalid", "phone", "phone", "regex",
               lambda v, r: f"联系电话应为11位手机号码，实际为「{v}」", {"regex": mobile_regex()}),
-        county_check("home_county", province_name),
+        Check("county_unknown", "home_county", "_county_ok", "true", home_county_reason(province)),
+        Check("out_of_scope", "home_county", "_in_scope", "true", _scope_reason(province_name)),
+        Check("group_unknown", "priority_groups", "_groups_ok", "true", _groups_reason(tuple(campaign.priority_groups))),
     ]
-    checks += [choice_check(BY_FIELD[f])
-               for f in ("poverty_status", "trip_type", "needs_charter", "job_need", "needs_training")]
+    checks += [choice_check(BY_FIELD[f]) for f in ("trip_type", "needs_charter", "job_need", "needs_training")]
     checks += [
         date_check("travel_date", "_travel_date_ok", "计划出行日期", "2024-02-18"),
         window_check("travel_date", "_travel_day", "计划出行日期", "本次行动的出行时段", campaign.travel_window),
@@ -196,6 +296,8 @@ def survey_checks(campaign: Campaign) -> list[Check]:
         Check("province_unknown", "work_province", "_work_province_ok", "true",
               lambda v, r: f"务工地省份「{v}」无法识别，请写省份全称，如「广东省」"),
         Check("city_unknown", "work_city", "_work_city_ok", "true", _city_reason),
+        Check("work_county_unknown", "work_county", "_work_county_ok", "true",
+              lambda v, r: f"务工地县(市、区)「{v}」不在{r.get('work_city') or '所填城市'}，请核对或留空"),
         date_check("reported_on", "_reported_on_ok", "填报日期", "2024-01-25"),
         Check("trade_missing", "desired_trade", "_desired_trade_ok", "true",
               fixed("就业需求为「本地就业」或「外出务工」时，请填写「意向工种」")),
@@ -329,7 +431,15 @@ def _submission_steps(campaign: Campaign | None) -> list[str]:
 
 # --- what the registry uses -----------------------------------------------------------------------
 
-KIND = Kind(SURVEY, prepare, survey_checks, key=("id_number",), order=("reported_on",), foreign=foreign_provinces)
+def out_of_scope_provinces(prepared: Prepared, campaign: Campaign) -> pd.Series:
+    """Per row: the home province of a worker neither from nor working in the campaign's province, else
+    <NA> (a file of mostly such rows is another province's)."""
+    codes = prepared.clean["home_county_code"].where(prepared.checked["_in_scope"].eq(False).fillna(False))
+    names = {c: divisions.province(c[:2] + "0000").name for c in codes.dropna().unique()}
+    return codes.map(names).astype("string")
+
+
+KIND = Kind(SURVEY, prepare, survey_checks, key=("id_number",), order=("reported_on",), foreign=out_of_scope_provinces)
 
 
 def build_template(campaign: Campaign | None) -> Workbook:

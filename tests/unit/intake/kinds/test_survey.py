@@ -108,7 +108,7 @@ def worker(n: int, county_label: str, county_code: str, campaign, **overrides) -
         "id_number": id_number(f"{county_code}19900101{n % 1000:03d}"),
         "phone": f"138{n:08d}",
         "home_county": county_label,
-        "poverty_status": ("否", "脱贫人口", "监测对象")[n % 3],
+        "priority_groups": ("否", *campaign.priority_groups)[n % (len(campaign.priority_groups) + 1)],
         "trip_type": ("返乡", "返岗")[n % 2],
         "travel_date": window.start + dt.timedelta(days=n % ((window.end - window.start).days + 1)),
         "flex_days": n % (MAX_FLEX_DAYS + 1),
