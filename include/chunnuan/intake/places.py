@@ -53,7 +53,7 @@ def _home_county(given: str, name: str, province: divisions.Province,
     home = _province_or_none(given)
     if home is not None:  # the form splits province and county: the county is looked up there only
         bare = name.removeprefix(home.name).removeprefix(divisions.short_name(home.name))
-        code = home.county_names.get(bare)
+        code = home.county_names.get(name) or home.county_names.get(bare)  # 吉林市舒兰市 starts with 吉林 itself
         return (code, "ok") if code else (None, "ambiguous" if bare in home.ambiguous_county_names else "unknown")
     code = province.county_names.get(name) or national.codes.get(name)
     if code:

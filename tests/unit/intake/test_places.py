@@ -33,3 +33,16 @@ def test_the_intake_core_imports_no_kind(module):
             "print(sorted(m for m in sys.modules if m.startswith('chunnuan.intake.kinds.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("given, county", [("吉林省", "吉林市舒兰市"), ("吉林", "吉林市舒兰市"), ("吉林省", "舒兰市"),
+                                           ("吉林省", "吉林省吉林市舒兰市"), ("河南省", "南阳市宛城区")])
+def test_a_home_county_resolves_in_the_province_the_form_gives(given, county):
+    """A county whose city begins with the province's short name (吉林省 吉林市) is not cut short."""
+    from chunnuan.intake.places import home_county_status
+
+    home = divisions.province(given)
+    expected = home.county_names[county.removeprefix(home.name)]
+    code, status = home_county_status(pd.Series([county]), pd.Series([given]), divisions.province("山东省"))
+
+    assert (code[0], status[0]) == (expected, "ok")
