@@ -1,6 +1,7 @@
 """Synthetic charter requests and fleets at province scale, for tests, demos and the benchmark.
 
-Requests follow the campaign's shape: counties of the province → the usual work cities, on the
+Requests follow the campaign's shape: counties of the province → the usual work cities (and, on
+request, workers from other provinces → the province's receiving counties), on the
 survey's travel days (synth.calendar: 返岗 peaks on the days after the Spring Festival holiday and
 tails off; 返乡 peaks about a week before it), flex days 0–7 with most workers flexible by a few days. Identity numbers are fake (county code +
 sequence). The fleet has carriers in every city of the province with 19/35/53-seat coaches, a mix
@@ -20,7 +21,8 @@ from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
 from chunnuan.planner.fleet import Carrier, Fleet
 from chunnuan.synth.calendar import day_number, travel_day_weights
-from chunnuan.synth.places import destinations
+from chunnuan.synth.homes import sending_homes
+from chunnuan.synth.places import destinations, inbound
 
 # The benchmark's work cities: the largest of the shared table (synth.places), 14 for Guangxi, 8 for Shandong.
 PLANNER_CITIES = {
@@ -31,33 +33,79 @@ PLANNER_CITIES = {
 FLEX_SHARES = (0.3, 0.15, 0.15, 0.15, 0.08, 0.07, 0.05, 0.05)  # 0..7 days
 
 
-def requests(campaign: Campaign, n: int, seed: int = 1, return_share: float = 0.25) -> pd.DataFrame:
-    """n charter requests as survey_worker rows (needs_charter = True)."""
+def requests(campaign: Campaign, n: int, seed: int = 1, return_share: float = 0.25,
+             inbound_share: float = 0.0) -> pd.DataFrame:
+    """n charter requests as survey_worker rows (needs_charter = True).
+
+    `inbound_share` of them are workers from other provinces (外省籍): from the labour-sending counties
+    of synth.homes to the province's receiving cities (synth.places.INBOUND), each route (home county,
+    city) to one receiving county, named in work_county_code as the survey's charter riders name it.
+    """
+    n_inbound = round(n * inbound_share)
     rng = np.random.default_rng(seed)
     prov = divisions.province(campaign.province)
     counties = np.array(sorted(prov.counties))
     county_w = rng.lognormal(0, 0.8, len(counties))
-    county = rng.choice(len(counties), n, p=county_w / county_w.sum())
+    county = rng.choice(len(counties), n - n_inbound, p=county_w / county_w.sum())
     places = destinations(prov, PLANNER_CITIES.get(prov.code))
     place_w = np.array([w for *_, w in places], dtype=float)
-    place = rng.choice(len(places), n, p=place_w / place_w.sum())
+    place = rng.choice(len(places), n - n_inbound, p=place_w / place_w.sum())
+    trip, day, flex = _trips(campaign, n - n_inbound, return_share, rng)
+    natives = pd.DataFrame({
+        "home_county_code": counties[county],
+        "work_province": np.array([p for p, _, _ in places])[place],
+        "work_city": np.array([c for _, c, _ in places])[place],
+        "work_county_code": "",
+        "trip_type": trip, "day": day, "flex_days": flex,
+    })
+    frame = pd.concat([natives, _inbound(campaign, n_inbound, seed, return_share)], ignore_index=True) \
+        if n_inbound else natives
+    dates = pd.Timestamp(campaign.travel_window.start) + pd.to_timedelta(frame.pop("day"), unit="D")
+    frame.insert(0, "id_number", [f"{c}{i:012d}" for i, c in enumerate(frame["home_county_code"])])
+    return frame.assign(travel_date=dates.dt.strftime("%Y-%m-%d"), needs_charter=True)[
+        ["id_number", "home_county_code", "work_province", "work_city", "work_county_code", "trip_type",
+         "travel_date", "flex_days", "needs_charter"]]
+
+
+def _trips(campaign: Campaign, n: int, return_share: float, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Trip type, travel day (from the travel window's start) and flex days of n requests."""
     trip = np.where(rng.random(n) < return_share, "返乡", "返岗")
     day = np.zeros(n, dtype=np.int64)
     for kind in ("返乡", "返岗"):
         rows = np.flatnonzero(trip == kind)
         days, p = travel_day_weights(campaign, kind)
         day[rows] = rng.choice(days - day_number(campaign.travel_window.start), len(rows), p=p)
-    dates = pd.Timestamp(campaign.travel_window.start) + pd.to_timedelta(day, unit="D")
+    return trip, day, rng.choice(len(FLEX_SHARES), n, p=FLEX_SHARES)
+
+
+def _inbound(campaign: Campaign, n: int, seed: int, return_share: float) -> pd.DataFrame:
+    prov = divisions.province(campaign.province)
+    plan = inbound(prov)
+    if plan is None:
+        raise ValueError(f"{prov.name} receives no workers from other provinces (synth.places.INBOUND)")
+    rng = np.random.default_rng([seed, 16])
+    homes = sending_homes(prov, seed)
+    home = rng.choice(len(homes), n, p=_normalised([w for _, w in homes]))
+    cities = [c for c, _ in plan.cities]
+    city = rng.choice(len(cities), n, p=_normalised([w for _, w in plan.cities]))
+    # One receiving county per route (home county, city): the coach goes 车门到厂门 to one place.
+    _, first, which = np.unique(home * len(cities) + city, return_index=True, return_inverse=True)
+    in_city = {c: sorted(k for k in prov.counties if prov.city_of(k).name == c) for c in cities}
+    receiving = np.array([in_city[cities[city[i]]][rng.integers(len(in_city[cities[city[i]]]))] for i in first],
+                         dtype=object)
+    trip, day, flex = _trips(campaign, n, return_share, rng)
     return pd.DataFrame({
-        "id_number": [f"{counties[c]}{i:012d}" for i, c in enumerate(county)],
-        "home_county_code": counties[county],
-        "work_province": np.array([p for p, _, _ in places])[place],
-        "work_city": np.array([c for _, c, _ in places])[place],
-        "trip_type": trip,
-        "travel_date": dates.strftime("%Y-%m-%d"),
-        "flex_days": rng.choice(len(FLEX_SHARES), n, p=FLEX_SHARES),
-        "needs_charter": True,
+        "home_county_code": np.array([c for c, _ in homes], dtype=object)[home],
+        "work_province": prov.name,
+        "work_city": np.array(cities, dtype=object)[city],
+        "work_county_code": receiving[which],
+        "trip_type": trip, "day": day, "flex_days": flex,
     })
+
+
+def _normalised(weights: list[float]) -> np.ndarray:
+    w = np.array(weights, dtype=float)
+    return w / w.sum()
 
 
 def uscc_for(region: str, i: int) -> str:

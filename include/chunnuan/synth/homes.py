@@ -66,7 +66,7 @@ def _township_names(county_name: str, rng: np.random.Generator) -> list[str]:
     return names
 
 
-def _sending_homes(province: divisions.Province, seed: int) -> list[tuple[str, float]]:
+def sending_homes(province: divisions.Province, seed: int) -> list[tuple[str, float]]:
     """(county code, share of the inbound workers) of the labour-sending counties of every home province."""
     plan = inbound(province)
     if plan is None:
@@ -90,7 +90,7 @@ def _province_of(code: str) -> divisions.Province:
 
 
 def counties(province: divisions.Province, seed: int) -> Counties:
-    homes = _sending_homes(province, seed)
+    homes = sending_homes(province, seed)
     codes = sorted(province.counties) + [c for c, _ in homes]
     own = len(province.counties)
     names, labels, short, bare_ok = [], [], [], []
