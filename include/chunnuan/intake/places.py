@@ -51,6 +51,8 @@ def home_county_status(values: pd.Series, home_provinces: pd.Series, province: d
 def _home_county(given: str, name: str, province: divisions.Province,
                  national: divisions.NationalNames) -> tuple[str | None, str]:
     home = _province_or_none(given)
+    if given and home is None:  # a 户籍省份 that names no province: the reason asks for it
+        return None, "unknown"
     if home is not None:  # the form splits province and county: the county is looked up there only
         bare = name.removeprefix(home.name).removeprefix(divisions.short_name(home.name))
         code = home.county_names.get(name) or home.county_names.get(bare)  # 吉林市舒兰市 starts with 吉林 itself

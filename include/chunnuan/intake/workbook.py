@@ -167,8 +167,10 @@ def choice_validation(column: Column) -> DataValidation:
                            f"只能填 {' / '.join(column.choices)}，请从下拉列表中选择。")
 
 
-def list_validation(column: Column, source: str, error: str) -> DataValidation:
+def list_validation(column: Column, source: str, error: str, style: str = "stop") -> DataValidation:
+    """A value from the list at `source`; style "warning" lets the clerk keep a value not in it."""
     validation = DataValidation(type="list", formula1=source, allow_blank=True)
+    validation.errorStyle = style
     return explained(validation, column, error)
 
 

@@ -316,6 +316,7 @@ def _lists(campaign: Campaign | None) -> dict[str, tuple[str, list[str]]]:
     lists = {"work_province": ("务工地省份选项", province_full_names())}
     if campaign is not None:
         lists["home_county"] = ("户籍县选项", county_labels(campaign))
+        lists["priority_groups"] = ("重点群体选项", [NO_GROUP, *campaign.priority_groups])
     return lists
 
 
@@ -324,10 +325,16 @@ def _validation(column: Column, campaign: Campaign | None, option_refs: dict[str
     if column.choices:
         return workbook.choice_validation(column)
     if column.field == "home_county" and "home_county" in option_refs:
+        # A warning, not a stop: workers from other provinces are typed in full (河南省南阳市宛城区).
         province = divisions.province(campaign.province_code).name
         return workbook.list_validation(column, option_refs["home_county"],
-                                        f"请从下拉列表中选择{province}的县(市、区)，格式如「{county_labels(campaign)[0]}」。")
-    if column.field == "work_province":
+                                        f"下拉列表是{province}的县(市、区)，格式如「{county_labels(campaign)[0]}」；"
+                                        "外省户籍请写全称，如「河南省南阳市宛城区」。", style="warning")
+    if column.field == "priority_groups" and "priority_groups" in option_refs:
+        return workbook.list_validation(column, option_refs["priority_groups"],
+                                        "属于多个重点群体的，用顿号分隔，如「"
+                                        + GROUP_SEPARATOR.join(campaign.priority_groups[:2]) + "」。", style="warning")
+    if column.field in ("work_province", "home_province"):
         return workbook.list_validation(column, option_refs["work_province"],
                                         "请从下拉列表中选择省份全称，如「广东省」。")
     if column.field == "flex_days":
@@ -376,9 +383,13 @@ def _allowed_values(column: Column, campaign: Campaign | None) -> str:
         return " / ".join(column.choices) + "（下拉选择）"
     if column.field == "home_county":
         if campaign is None:
-            return "本省的县(市、区)，写明所属市，如「贵港市平南县」"
+            return "本省的县(市、区)写明所属市；外省的写明省份，如「河南省南阳市宛城区」"
         labels = county_labels(campaign)
-        return f"下拉选择{campaign.province}的县(市、区)（共 {len(labels)} 个），如「{labels[0]}」"
+        return (f"下拉选择{campaign.province}的县(市、区)（共 {len(labels)} 个），如「{labels[0]}」；"
+                "外省户籍写全称，如「河南省南阳市宛城区」")
+    if column.field == "priority_groups":
+        groups = campaign.priority_groups if campaign else ["本次行动的重点群体"]
+        return f"{NO_GROUP} / " + " / ".join(groups) + "（下拉选择；属于多个的用顿号分隔）"
     return _FIXED_ALLOWED.get(column.field, "文字").format(
         window=campaign.travel_window.label() if campaign else "本次行动出行时段内", max_flex=MAX_FLEX_DAYS
     )
@@ -390,6 +401,8 @@ _FIXED_ALLOWED = {
     "travel_date": "日期：{window}",
     "flex_days": "0至{max_flex}的整数，空白按0天",
     "work_province": "下拉选择省份全称，如「广东省」",
+    "home_province": "下拉选择省份全称，如「河南省」；本省户籍可不填",
+    "work_county": "务工地城市内的县(市、区)，如「黄岛区」；可不填",
     "work_city": "所填省份内的市或县(区)，如「深圳市」",
     "reported_on": "日期，如 2024-01-25",
 }
@@ -406,13 +419,16 @@ def _rules(campaign: Campaign | None) -> list[str]:
         "该列已设为“文本”格式，请勿改为数字格式，否则末几位会丢失。",
         f"按身份证号计算须年满{min_age}。",
         "联系电话须为11位手机号码。",
-        f"户籍县(市、区)须为{province}的县(市、区)，重名的县区须写明所属市。",
+        f"服务对象：户籍在{province}，或在{province}务工的农村务工人员（户籍地和务工地都不在{province}的不属于本次行动）。",
+        f"户籍县(市、区)：{province}的县(市、区)重名的须写明所属市；外省户籍须写明省份，"
+        "如「河南省南阳市宛城区」（也可在「户籍省份」一列填省份）。",
+        "重点群体类别填「否」或本次行动的重点群体，属于多个的用顿号分隔；务工地县(市、区)须在所填务工地城市内。",
         "务工地省份写全称；务工地城市须在所填省份内（返岗填目的地，返乡填出发地）。",
         f"计划出行日期须在{window}内；日期请写成 2024-02-18 这样的格式。",
         "就业需求为「本地就业」或「外出务工」时须填写意向工种；需要技能培训时须填写培训意向工种。",
         "同一人（身份证号相同）重复填报的，以填报日期较晚的一行为准（同一天的以靠后的一行为准），其余行按重复合并。",
         "有问题的行单独退回（每行附原因），其余行正常入库；"
-        f"有问题的行超过全部行数的{bad_share}，或多数行的户籍县不属于{province}时，整份文件退回，请修改后重新提交。",
+        f"有问题的行超过全部行数的{bad_share}，或多数行的户籍地和务工地都不在{province}时，整份文件退回，请修改后重新提交。",
     ]
 
 
