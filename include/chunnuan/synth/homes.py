@@ -47,10 +47,6 @@ class Counties:
     township_count: np.ndarray  # int, per county
     own: int
 
-    @property
-    def native(self) -> np.ndarray:
-        return np.arange(len(self.codes)) < self.own
-
 
 def _township_names(county_name: str, rng: np.random.Generator) -> list[str]:
     """A plausible list of towns and streets for a county (the seat town first)."""
