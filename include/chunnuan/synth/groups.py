@@ -9,6 +9,7 @@ with "、" as the template asks.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 NONE = "否"
 SEPARATOR = "、"
@@ -61,7 +62,7 @@ def cells(member: np.ndarray, groups: list[str]) -> np.ndarray:
 
 def as_typed(texts: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """The cells as clerks type them: WORD_SHARE of them with another word for a group or for none."""
-    unique, which = np.unique(texts.astype(str), return_inverse=True)
+    which, unique = pd.factorize(texts)
     other = np.array([SEPARATOR.join(_other_word(g, rng) for g in text.split(SEPARATOR)) for text in unique],
                      dtype=object)
     return np.where(rng.random(len(texts)) < WORD_SHARE, other[which], texts).astype(object)
