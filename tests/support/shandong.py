@@ -6,8 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chunnuan.config import campaign
+import pandas as pd
+from sqlalchemy import text
+
+from chunnuan import db
+from chunnuan.config import campaign, divisions
 from chunnuan.planner import Carrier, Fleet, write_fleet
+from chunnuan.report import splits
 from chunnuan.synth.charter import uscc_for
 from tests.support.rows import make_id, valid_row, write_csv
 
@@ -71,3 +76,69 @@ def write_shandong_fleet(path: Path) -> Path:
     window = (SD.travel_window.start, SD.travel_window.end)
     write_fleet(Fleet.build([carrier], [(carrier.uscc, 35, *window, 3), (carrier.uscc, 53, *window, 2)]), path)
     return path
+
+
+# --- Counting straight from the tables, the way the tests check the report's splits ---------------------
+
+SPLIT_WHERE = {splits.NATIVE: "w.native = :yes", splits.INBOUND: "w.native = :no"}
+GROUP_WHERE = "'、' || w.priority_groups || '、' LIKE :pattern"
+FIGURE_WHERE = {
+    "workers": "1 = 1", "returning_home": "w.trip_type = '返乡'", "returning_to_work": "w.trip_type = '返岗'",
+    "charter_requests": "w.needs_charter = :yes", "chartered": "a.status = '包车'", "referred": "a.status <> '包车'",
+    "job_seekers": "w.job_need <> '无'", "training_demand": "w.needs_training = :yes",
+}
+
+
+def count(url: str, split: str, figure: str, city: str | None = None) -> int:
+    """Workers of one split with one figure, straight from the tables (city: the serving unit's city)."""
+    where = [SPLIT_WHERE.get(split, GROUP_WHERE), FIGURE_WHERE[figure]]
+    if city is not None:
+        where.append("SUBSTR(w.served_by_code, 1, 4) = :city4")
+    join = ("JOIN charter_assignment a ON a.id_number = w.id_number AND a.plan_id = (SELECT MAX(id) FROM charter_plan "
+            "WHERE campaign_id = :c AND status = 'published')") if figure in ("chartered", "referred") else ""
+    sql = f"SELECT COUNT(*) FROM survey_worker w {join} WHERE w.campaign_id = :c AND " + " AND ".join(where)
+    params = {"c": SD.id, "yes": True, "no": False, "pattern": f"%、{split}、%", "city4": (city or "")[:4]}
+    with db.engine(url).connect() as conn:
+        return conn.execute(text(sql), params).scalar()
+
+
+def rows_of(url: str, sql: str) -> list:
+    with db.engine(url).connect() as conn:
+        return conn.execute(text(sql), {"c": SD.id, "no": False}).all()
+
+
+def expected_table(url: str, city: str | None = None) -> dict[str, dict[str, int]]:
+    return {s: {f: count(url, s, f, city) for f in splits.FIGURES} for s in splits.names(SD)}
+
+
+def as_dict(table: pd.DataFrame) -> dict[str, dict[str, int]]:
+    return {r["split"]: {f: int(r[f]) for f in splits.FIGURES} for r in table.to_dict(orient="records")}
+
+
+def expected_inbound(url: str) -> dict[str, dict]:
+    """外省籍 per receiving city: figures and top three home provinces, counted here."""
+    city = "SUBSTR(w.served_by_code, 1, 4) || '00'"
+    plan = "(SELECT MAX(id) FROM charter_plan WHERE campaign_id = :c AND status = 'published')"
+    figures = rows_of(url, f"""
+        SELECT {city}, COUNT(*), SUM(CASE WHEN trip_type = '返岗' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN trip_type = '返乡' THEN 1 ELSE 0 END), SUM(CASE WHEN needs_charter = :no THEN 0 ELSE 1 END)
+        FROM survey_worker w WHERE w.campaign_id = :c AND w.native = :no GROUP BY {city}""")
+    chartered = dict(rows_of(url, f"""
+        SELECT {city}, COUNT(*) FROM charter_assignment a JOIN survey_worker w ON w.id_number = a.id_number
+        WHERE a.plan_id = {plan} AND a.status = '包车' AND w.campaign_id = :c AND w.native = :no GROUP BY {city}"""))
+    homes = rows_of(url, f"""
+        SELECT {city}, SUBSTR(home_county_code, 1, 2), COUNT(*) FROM survey_worker w
+        WHERE campaign_id = :c AND native = :no GROUP BY {city}, SUBSTR(home_county_code, 1, 2)""")
+    out = {}
+    for code, workers, to_work, home, requests in figures:
+        top = sorted(((-n, p) for c, p, n in homes if c == code))[:splits.TOP_PROVINCES]
+        out[code] = {"workers": workers, "returning_to_work": to_work, "returning_home": home,
+                     "charter_requests": requests, "chartered": chartered.get(code, 0),
+                     "top_provinces": [(divisions.all_divisions()[p + "0000"].name, -n) for n, p in top]}
+    return out
+
+
+def top_row_html(city_code: str, figures: dict) -> str:
+    """How the report email's 外省籍 table shows one receiving city (figures: expected_inbound's)."""
+    cells = "".join(f'<td align="right">{figures[k]}</td>' for k in splits.INBOUND_FIGURES)
+    return f"<td>{divisions.all_divisions()[city_code].name}</td>{cells}<td>{splits.top_text(figures['top_provinces'])}</td>"

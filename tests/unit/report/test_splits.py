@@ -20,16 +20,18 @@ from chunnuan.config import divisions
 from chunnuan.intake.batches import load_replacing, load_validated, register_files, validate_batches
 from chunnuan.report import dashboard, splits, steps
 from tests.support import shandong
-from tests.support.shandong import HUANGDAO, QINGDAO, SD
+from tests.support.shandong import (
+    HUANGDAO,
+    QINGDAO,
+    SD,
+    as_dict,
+    count,
+    expected_inbound,
+    expected_table,
+    rows_of,
+)
 
 AS_OF = dt.date(2024, 2, 9)
-SPLIT_WHERE = {splits.NATIVE: "w.native = :yes", splits.INBOUND: "w.native = :no"}
-GROUP_WHERE = "'、' || w.priority_groups || '、' LIKE :pattern"
-FIGURE_WHERE = {
-    "workers": "1 = 1", "returning_home": "w.trip_type = '返乡'", "returning_to_work": "w.trip_type = '返岗'",
-    "charter_requests": "w.needs_charter = :yes", "chartered": "a.status = '包车'", "referred": "a.status <> '包车'",
-    "job_seekers": "w.job_need <> '无'", "training_demand": "w.needs_training = :yes",
-}
 CITIES_WITH_DATA = ("370100", "370200", "370600")  # 济南, 青岛, 烟台
 QUIET_CITY = "370300"  # 淄博: nobody
 
@@ -51,55 +53,6 @@ def url(db_url, tmp_path, monkeypatch):
     charter_steps.make_plan(SD, folder)
     charter_steps.publish(engine, SD, folder, "run-1", "test", None)
     return db_url
-
-
-def count(url: str, split: str, figure: str, city: str | None = None) -> int:
-    """Workers of one split with one figure, straight from the tables (city: the serving unit's city)."""
-    where = [SPLIT_WHERE.get(split, GROUP_WHERE), FIGURE_WHERE[figure]]
-    if city is not None:
-        where.append("SUBSTR(w.served_by_code, 1, 4) = :city4")
-    join = ("JOIN charter_assignment a ON a.id_number = w.id_number AND a.plan_id = (SELECT MAX(id) FROM charter_plan "
-            "WHERE campaign_id = :c AND status = 'published')") if figure in ("chartered", "referred") else ""
-    sql = f"SELECT COUNT(*) FROM survey_worker w {join} WHERE w.campaign_id = :c AND " + " AND ".join(where)
-    params = {"c": SD.id, "yes": True, "no": False, "pattern": f"%、{split}、%", "city4": (city or "")[:4]}
-    with db.engine(url).connect() as conn:
-        return conn.execute(text(sql), params).scalar()
-
-
-def rows_of(url: str, sql: str) -> list:
-    with db.engine(url).connect() as conn:
-        return conn.execute(text(sql), {"c": SD.id, "no": False}).all()
-
-
-def expected_table(url: str, city: str | None = None) -> dict[str, dict[str, int]]:
-    return {s: {f: count(url, s, f, city) for f in splits.FIGURES} for s in splits.names(SD)}
-
-
-def as_dict(table: pd.DataFrame) -> dict[str, dict[str, int]]:
-    return {r["split"]: {f: int(r[f]) for f in splits.FIGURES} for r in table.to_dict(orient="records")}
-
-
-def expected_inbound(url: str) -> dict[str, dict]:
-    """外省籍 per receiving city: figures and top three home provinces, counted here."""
-    city = "SUBSTR(w.served_by_code, 1, 4) || '00'"
-    plan = "(SELECT MAX(id) FROM charter_plan WHERE campaign_id = :c AND status = 'published')"
-    figures = rows_of(url, f"""
-        SELECT {city}, COUNT(*), SUM(CASE WHEN trip_type = '返岗' THEN 1 ELSE 0 END),
-               SUM(CASE WHEN trip_type = '返乡' THEN 1 ELSE 0 END), SUM(CASE WHEN needs_charter = :no THEN 0 ELSE 1 END)
-        FROM survey_worker w WHERE w.campaign_id = :c AND w.native = :no GROUP BY {city}""")
-    chartered = dict(rows_of(url, f"""
-        SELECT {city}, COUNT(*) FROM charter_assignment a JOIN survey_worker w ON w.id_number = a.id_number
-        WHERE a.plan_id = {plan} AND a.status = '包车' AND w.campaign_id = :c AND w.native = :no GROUP BY {city}"""))
-    homes = rows_of(url, f"""
-        SELECT {city}, SUBSTR(home_county_code, 1, 2), COUNT(*) FROM survey_worker w
-        WHERE campaign_id = :c AND native = :no GROUP BY {city}, SUBSTR(home_county_code, 1, 2)""")
-    out = {}
-    for code, workers, to_work, home, requests in figures:
-        top = sorted(((-n, p) for c, p, n in homes if c == code))[:splits.TOP_PROVINCES]
-        out[code] = {"workers": workers, "returning_to_work": to_work, "returning_home": home,
-                     "charter_requests": requests, "chartered": chartered.get(code, 0),
-                     "top_provinces": [(divisions.all_divisions()[p + "0000"].name, -n) for n, p in top]}
-    return out
 
 
 def test_splits_equal_the_tables_for_the_province_and_each_city(url):
