@@ -2,15 +2,14 @@
 -- of 本省籍 workers, the receiving county or city of 外省籍 ones; rows only for units with data; the report
 -- adds the counties without any as 未报送). Survey demand, the latest published charter plan (plan_id -1: none), training classes,
 -- the latest published job-fair rollout (fair_plan_id -1: none) and the fairs counties reported held.
--- Each figure is also split where it applies (_poor: a worker in any of the campaign's priority groups).
+-- The splits by 本省籍 / 外省籍 and priority group come from report_splits.sql; the report gate checks that
+-- they add up to these figures. _poor: what the counties report as 其中脱贫人口 on their training and fair forms.
 WITH survey AS (
     SELECT served_by_code AS county_code,
            COUNT(*) AS workers,
-           SUM(CASE WHEN priority_groups <> '' THEN 1 ELSE 0 END) AS workers_poor,
            SUM(CASE WHEN trip_type = '返乡' THEN 1 ELSE 0 END) AS returning_home,
            SUM(CASE WHEN trip_type = '返岗' THEN 1 ELSE 0 END) AS returning_to_work,
            SUM(CASE WHEN needs_charter = :yes THEN 1 ELSE 0 END) AS charter_requests,
-           SUM(CASE WHEN needs_charter = :yes AND priority_groups <> '' THEN 1 ELSE 0 END) AS charter_requests_poor,
            SUM(CASE WHEN job_need <> '无' THEN 1 ELSE 0 END) AS job_seekers,
            SUM(CASE WHEN needs_training = :yes THEN 1 ELSE 0 END) AS training_demand
     FROM survey_worker
@@ -19,7 +18,6 @@ WITH survey AS (
 ), transport AS (
     SELECT w.served_by_code AS county_code,
            SUM(CASE WHEN a.status = '包车' THEN 1 ELSE 0 END) AS chartered,
-           SUM(CASE WHEN a.status = '包车' AND w.priority_groups <> '' THEN 1 ELSE 0 END) AS chartered_poor,
            SUM(CASE WHEN a.status <> '包车' THEN 1 ELSE 0 END) AS referred
     FROM charter_assignment a
     JOIN survey_worker w ON w.campaign_id = :campaign_id AND w.id_number = a.id_number
@@ -55,11 +53,9 @@ WITH survey AS (
     UNION SELECT county_code FROM fairs
 )
 SELECT c.county_code,
-       COALESCE(s.workers, 0) AS workers, COALESCE(s.workers_poor, 0) AS workers_poor,
+       COALESCE(s.workers, 0) AS workers,
        COALESCE(s.returning_home, 0) AS returning_home, COALESCE(s.returning_to_work, 0) AS returning_to_work,
-       COALESCE(s.charter_requests, 0) AS charter_requests,
-       COALESCE(s.charter_requests_poor, 0) AS charter_requests_poor,
-       COALESCE(t.chartered, 0) AS chartered, COALESCE(t.chartered_poor, 0) AS chartered_poor,
+       COALESCE(s.charter_requests, 0) AS charter_requests, COALESCE(t.chartered, 0) AS chartered,
        COALESCE(t.referred, 0) AS referred,
        COALESCE(s.job_seekers, 0) AS job_seekers, COALESCE(s.training_demand, 0) AS training_demand,
        COALESCE(g.classes, 0) AS classes, COALESCE(g.pre_dispatch_classes, 0) AS pre_dispatch_classes,

@@ -1,6 +1,8 @@
 """campaign_report end to end: a small province through survey_intake, charter_bus_planning and
 training_class_checks, then the report to a real SMTP server on loopback — decoded, compared with the
-database, sent once; a reconciliation failure blocks the send and alerts the coordinators."""
+database, sent once; a reconciliation failure blocks the send and alerts the coordinators. A mixed Shandong
+survey (natives and workers from other provinces, several priority groups) shows every split as the tables
+count it."""
 
 from __future__ import annotations
 
@@ -20,10 +22,13 @@ from chunnuan.intake.kinds.fair_results import FAIR_RESULTS
 from chunnuan.intake.kinds.openings import OPENINGS
 from chunnuan.intake.kinds.progress import PROGRESS
 from chunnuan.planner import write_fleet
+from chunnuan.report.splits import FIGURES
 from tests.integration.test_charter_dag import fleet, survey_rows
+from tests.support import shandong
 from tests.support.campaign_db import messages, query
 from tests.support.jobs import fair_result_row, opening_row, progress_row, write_rows
 from tests.support.rows import write_csv
+from tests.support.shandong import SD, expected_inbound, expected_table
 from tests.support.training import class_row, write_classes
 
 pytestmark = pytest.mark.slow
@@ -87,7 +92,7 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
     [attachment] = [a for a in message.iter_attachments() if a.get_content_type() != "image/png"]
     assert attachment.get_filename().endswith(".xlsx")
     book = load_workbook(io.BytesIO(attachment.get_content()), read_only=True)
-    assert book.sheetnames == ["全省", "各市", "各县", "服务项目", "数据质量", "隔离原因"]
+    assert book.sheetnames == ["全省", "各市", "各县", "分类统计", "外省籍分市", "服务项目", "数据质量", "隔离原因"]
     header, total = list(book["全省"].iter_rows(values_only=True))[:2]
     figures = dict(zip(header, total, strict=True))
     assert figures["摸排人数"] == workers and figures["点对点包车运送"] == chartered
@@ -157,3 +162,45 @@ def test_smtp_down_retries_then_notifies_the_coordinators(dagbag, province, camp
     assert alert["To"] == str(GX.lead_contact.email) and "行动总结发送失败" in alert["Subject"]
     assert f"已尝试 {send.try_number} 次" in alert.get_body(("html",)).get_content()
     assert query(campaign_conn, "SELECT COUNT(*) FROM sent_email WHERE key LIKE 'report-guangxi-2024-weekly%'")[0][0] == 0
+
+
+def test_shandong_report_splits_every_figure_as_the_tables_count_it(dagbag, campaign_conn, chunnuan_home, outbox):
+    for kind, write in (("survey", shandong.write_survey), ("fleet", shandong.write_shandong_fleet)):
+        folder = settings.landing_dir(SD.id, kind)
+        folder.mkdir(parents=True)
+        write(folder / f"{kind}.csv")
+    assert dagbag.get_dag("survey_intake").test(run_conf={"campaign": SD.id}).state == "success"
+    assert dagbag.get_dag("charter_bus_planning").test(
+        run_conf={"campaign": SD.id, "auto_approve": True}).state == "success"
+
+    run = dagbag.get_dag("campaign_report").test(run_conf={"campaign": SD.id, "as_of": "2024-02-09"})
+    assert run.state == "success", {ti.task_id: ti.state for ti in run.get_task_instances()}
+
+    [message] = report_messages(outbox)
+    body = message.get_body(("html",)).get_content()
+    want, inbound = expected_table(campaign_conn), expected_inbound(campaign_conn)
+    groups = "、".join(f"{g} {want[g]['workers']} 人" for g in SD.priority_groups)
+    assert f"（本省籍 {want['本省籍']['workers']} 人、外省籍 {want['外省籍']['workers']} 人；{groups}）" in body
+    carried = "、".join(f"{g} {want[g]['chartered']} 人" for g in SD.priority_groups)
+    assert f"（本省籍 {want['本省籍']['chartered']} 人、外省籍 {want['外省籍']['chartered']} 人；{carried}）" in body
+    assert want["本省籍"]["chartered"] > 0 and want["外省籍"]["chartered"] > 0
+    for code, figures in inbound.items():
+        assert shandong.top_row_html(code, figures) in body
+    charts = [part for part in message.walk() if part.get_content_type() == "image/png"]
+    assert len(charts) == 2  # demand per city, 本省籍/外省籍 per city (no training checked yet)
+
+    [attachment] = [a for a in message.iter_attachments() if a.get_content_type() != "image/png"]
+    book = load_workbook(io.BytesIO(attachment.get_content()), read_only=True)
+    header, *body_rows = book["分类统计"].iter_rows(values_only=True)
+    labels = dict(zip(header, range(len(header)), strict=True))
+    province = {r[1]: r for r in body_rows if r[0] == SD.province}
+    assert {s: {k: province[s][labels[v]] for k, v in FIGURES.items()} for s in want} == want
+    header, total = list(book["全省"].iter_rows(values_only=True))[:2]
+    assert dict(zip(header, total, strict=True))["摸排人数"] == want["本省籍"]["workers"] + want["外省籍"]["workers"]
+    cities = {r[0]: r for r in book["各市"].iter_rows(min_row=2, values_only=True)}
+    [city_header] = book["各市"].iter_rows(max_row=1, values_only=True)
+    qingdao = query(campaign_conn, "SELECT COUNT(*) FROM survey_worker WHERE served_by_code LIKE '3702%'")[0][0]
+    assert cities["青岛市"][city_header.index("摸排人数")] == qingdao  # 黄岛区 and 市本级 together
+    raw = message.as_string()
+    for row in shandong.rows():
+        assert row["身份证号"] not in raw and row["联系电话"] not in raw and row["姓名"] not in body

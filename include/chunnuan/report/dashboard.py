@@ -1,8 +1,9 @@
 """The campaign dashboard (春暖看板) for coordinators and leaders: the report's figures as one snapshot.
 
     snapshot -> report.steps.collect (no queries of its own) reduced to plain JSON types: headline figures,
-                the cities, the service items, the parts with no data yet, data quality, and the
-                report's reconciliation (report.steps.gate), so the page and the JSON summary say the same
+                their splits by 本省籍 / 外省籍 and priority group, the cities, the 外省籍 per receiving city,
+                the service items, the parts with no data yet, data quality, and the report's
+                reconciliation (report.steps.gate), so the page and the JSON summary say the same
     render   -> the Chinese HTML page (include/templates/dashboard.html.j2, autoescaped)
 
 No Airflow here; plugins/chunnuan_dashboard.py serves both inside the Airflow UI. Figures only: no names,
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 # The per-city table: figure code -> header, in page order (report.steps.COUNTY_FIGURES has the full set).
 CITY_COLUMNS = {
-    "workers": "摸排人数", "returning_home": "返乡", "returning_to_work": "返岗", "workers_poor": "脱贫人口",
+    "workers": "摸排人数", "returning_home": "返乡", "returning_to_work": "返岗",
     "charter_requests": "包车需求", "chartered": "包车运送", "classes": "培训班(期)", "completed": "培训结业",
     "compliant": "培训达标县", "fairs_planned": "计划招聘会", "fairs_held": "已办招聘会", "fair_intentions": "达成意向",
 }
@@ -51,13 +52,22 @@ def _day(value) -> str | None:
 
 def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
     """The dashboard's figures for one campaign as of one day; JSON-ready (ints, floats, str, None)."""
-    from chunnuan.report.steps import KIND_LABELS, collect, gate
+    from chunnuan.report import splits
+    from chunnuan.report.steps import KIND_LABELS, city_split_workers, collect, gate
 
     figures = collect(engine, campaign, as_of)
     province = figures.province
+    by_city = city_split_workers(figures)
     cities = [{"city_code": str(row["city_code"]), "city": str(row["city"]), "counties": int(row["counties"]),
-               "reporting": int(row["reporting"]), **{k: int(row[k]) for k in CITY_COLUMNS}}
+               "reporting": int(row["reporting"]), **{k: int(row[k]) for k in CITY_COLUMNS},
+               "splits": by_city[row["city_code"]]}
               for row in figures.cities.to_dict(orient="records")]
+    split_rows = [{"split": str(row["split"]), **{k: int(row[k]) for k in splits.FIGURES}}
+                  for row in figures.split_table().to_dict(orient="records")]
+    inbound = [{"city_code": str(row["city_code"]), "city": str(row["city"]),
+                **{k: int(row[k]) for k in splits.INBOUND_FIGURES},
+                "top_provinces": [{"province": name, "workers": n} for name, n in row["top_provinces"]]}
+               for row in figures.inbound.to_dict(orient="records")]
     services = [{"item_name": str(row["item_name"]), "figure_name": str(row["figure_name"]), "unit": str(row["unit"]),
                  "total": _number(row["total"]) if row["areas"] else None, "areas": int(row["areas"]),
                  "latest": _day(row["latest"])}
@@ -75,7 +85,10 @@ def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
         "province": {k: int(v) for k, v in province.items()},
         "charter": {"plan_published": figures.plan is not None, "trips": int(figures.totals["trips"]),
                     "cost": float(figures.totals["trip_cost"])},
+        "split_names": figures.split_names,
+        "splits": split_rows,
         "cities": cities,
+        "inbound": inbound,
         "services": services,
         "missing_parts": list(figures.missing_parts),
         "quality": quality,
@@ -89,6 +102,9 @@ def render(snap: dict, choices: dict[str, str] | None = None) -> str:
     from chunnuan.common import mail
 
     c = snap["campaign"]
+    from chunnuan.report.splits import FIGURES, INBOUND_FIGURES, TOP_PROVINCES
+
     return mail.render("dashboard.html.j2", s=snap, p=snap["province"], city_columns=CITY_COLUMNS,
+                       split_figures=FIGURES, inbound_figures=INBOUND_FIGURES, top_n=TOP_PROVINCES,
                        quality_columns=QUALITY_COLUMNS, choices=choices or {c["id"]: f"{c['province']} · {c['name']}"},
                        generated_at=snap["generated_at"][:16].replace("T", " "))

@@ -1,10 +1,13 @@
 """The campaign report to the leadership office (行动总结): figures, reconciliation, rendering, sending.
 
     collect -> the figures per county from include/sql (report_by_county.sql), rolled up to cities and
-               the province, the province totals straight from the row tables (report_totals.sql),
-               data quality, and which parts have no data yet
+               the province, the province totals straight from the row tables (report_totals.sql), the
+               splits by 本省籍 / 外省籍 and priority group (report.splits), data quality, and which parts
+               have no data yet. A unit is a county of the province, or a city of it (市本级: 外省籍 whose
+               survey names only the work city), which rolls up into that city like its counties
     gate    -> reconciliation: province = Σ cities = Σ counties, transported ≤ requested,
-               completed ≤ enrolled, no negative counts; every county present or marked 未报送
+               completed ≤ enrolled, 本省籍 + 外省籍 = total, no negative counts; every county present or
+               marked 未报送; no figures for a place outside the province
     render  -> Chinese HTML (include/templates/report_email.html.j2, autoescaped) and an XLSX with one
                sheet per area level
     send    -> yagmail to the leadership office, copied to the department contacts, once per report
@@ -31,27 +34,34 @@ from chunnuan.config import divisions, settings
 from chunnuan.config.campaign import Campaign
 from chunnuan.db.models import JobFairPlan
 from chunnuan.intake import registry
+from chunnuan.intake.kinds.fair_results import FAIR_RESULTS
+from chunnuan.intake.kinds.training import TRAINING
 from chunnuan.intake.rules import PROBLEM_LABELS
+from chunnuan.report import splits
 
-# Figure code -> Chinese header, in report order. _poor: 脱贫人口（含监测对象）.
+# Figure code -> Chinese header, in report order. The per-worker figures are split by 本省籍 / 外省籍 and
+# priority group in report.splits; _poor figures are county totals whose header is the county form's own
+# (其中脱贫人口 today), so the report never claims more than the counties were asked for.
 COUNTY_FIGURES = {
-    "workers": "摸排人数", "workers_poor": "其中脱贫人口", "returning_home": "返乡", "returning_to_work": "返岗",
-    "charter_requests": "包车需求", "charter_requests_poor": "其中脱贫人口包车需求", "chartered": "点对点包车运送",
-    "chartered_poor": "其中脱贫人口", "referred": "转集中购票", "job_seekers": "有就业需求", "training_demand": "培训需求",
-    "classes": "培训班(期)", "pre_dispatch_classes": "其中送工前(期)", "places": "培训名额", "enrolled": "培训报名",
-    "enrolled_poor": "其中脱贫人口", "completed": "培训结业", "certified": "取证", "compliant": "培训达标县",
+    "workers": "摸排人数", "returning_home": "返乡", "returning_to_work": "返岗",
+    "charter_requests": "包车需求", "chartered": "点对点包车运送", "referred": "转集中购票", "job_seekers": "有就业需求",
+    "training_demand": "培训需求", "classes": "培训班(期)", "pre_dispatch_classes": "其中送工前(期)", "places": "培训名额",
+    "enrolled": "培训报名", "enrolled_poor": "培训报名" + TRAINING.by_field["enrolled_poor"].header,
+    "completed": "培训结业", "certified": "取证", "compliant": "培训达标县",
     "fairs_planned": "计划招聘会(场)", "fairs_held": "已办招聘会(场)", "fair_employers": "参会企业",
-    "fair_positions": "提供岗位", "fair_attendance": "进场人数", "fair_attendance_poor": "其中脱贫人口",
-    "fair_intentions": "达成就业意向", "fair_intentions_poor": "其中脱贫人口",
+    "fair_positions": "提供岗位", "fair_attendance": "进场人数",
+    "fair_attendance_poor": "进场" + FAIR_RESULTS.by_field["attendance_poor"].header,
+    "fair_intentions": "达成就业意向", "fair_intentions_poor": FAIR_RESULTS.by_field["intentions_poor"].header,
 }
 TOTALS_CHECKED = ("workers", "returning_home", "returning_to_work", "charter_requests", "chartered", "referred",
                   "classes", "enrolled", "completed", "fairs_planned", "fairs_held", "fair_attendance", "fair_intentions")
 # (part, whole): a part larger than its whole at any level means a figure is wrong.
 PARTS = (("chartered", "charter_requests"), ("completed", "enrolled"), ("certified", "completed"),
-         ("enrolled_poor", "enrolled"), ("workers_poor", "workers"), ("fair_intentions", "fair_attendance"),
+         ("enrolled_poor", "enrolled"), ("fair_intentions", "fair_attendance"),
          ("fair_attendance_poor", "fair_attendance"), ("fair_intentions_poor", "fair_intentions"))
 KIND_LABELS = registry.LABELS
 NOT_REPORTING = "未报送"
+CITY_LEVEL = "市本级"
 COUNTY_QUALITY = {"files": "报送文件", "rows_read": "读取行数", "rows_quarantined": "隔离行数"}
 SERVICE_HEADERS = {"item_name": "服务项目", "figure_name": "统计指标", "unit": "单位", "total": "全省累计",
                    "areas": "报送地区数", "latest": "最新截至日期"}
@@ -61,12 +71,15 @@ SERVICE_HEADERS = {"item_name": "服务项目", "figure_name": "统计指标", "
 class Figures:
     campaign: Campaign
     as_of: dt.date
-    counties: pd.DataFrame  # one row per county of the province: code, city, name, reporting, COUNTY_FIGURES
+    # One row per unit: every county of the province, and 市本级 rows for cities serving workers themselves;
+    # county_code, city_code, city, county, is_county, reporting, COUNTY_FIGURES, status, COUNTY_QUALITY.
+    counties: pd.DataFrame
     totals: dict  # province totals from report_totals.sql
     quality: pd.DataFrame  # per submission kind
     problems: pd.DataFrame  # kind, code, label, rows
     plan: dict | None  # the latest published charter plan's summary
     foreign: pd.DataFrame  # county rows whose code is not the province's: the gate names them
+    splits: pd.DataFrame  # report.splits.load: figures per unit, split and home province
     services: pd.DataFrame  # one row per configured service figure: province total, per city, areas reporting
     missing_parts: list[str] = field(default_factory=list)  # parts with no data yet, in Chinese
 
@@ -75,14 +88,26 @@ class Figures:
         numbers = list(COUNTY_FIGURES)
         grouped = self.counties.groupby(["city_code", "city"], sort=True)
         out = grouped[numbers].sum().reset_index()
-        out["counties"] = grouped.size().to_numpy()
+        out["counties"] = grouped["is_county"].sum().to_numpy()
         out["reporting"] = grouped["reporting"].sum().to_numpy()
         return out
 
     @property
     def province(self) -> dict:
         return {k: int(self.counties[k].sum()) for k in COUNTY_FIGURES} | {
-            "counties": len(self.counties), "reporting": int(self.counties["reporting"].sum())}
+            "counties": int(self.counties["is_county"].sum()), "reporting": int(self.counties["reporting"].sum())}
+
+    @property
+    def split_names(self) -> list[str]:
+        return splits.names(self.campaign)
+
+    def split_table(self, by: tuple[str, ...] = ()) -> pd.DataFrame:
+        """The splits for the province (by=()) or per city (by=("city_code", "city"))."""
+        return splits.table(self.splits, self.counties, self.split_names, by)
+
+    @property
+    def inbound(self) -> pd.DataFrame:
+        return splits.inbound(self.splits, self.counties)
 
 
 def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
@@ -100,16 +125,13 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
         codes = pd.read_sql(text(sql.load("report_quarantine_codes.sql")), conn, params=params)
         progress = pd.read_sql(text(sql.load("report_service_progress.sql")), conn, params=params)
         batch_counties = pd.read_sql(text(sql.load("report_batch_counties.sql")), conn, params=params)
+        split_rows = splits.load(conn, campaign, params)
 
-    codes_all = sorted(province.counties)
-    counties = pd.DataFrame({"county_code": codes_all})
-    counties["city_code"] = [province.city_of(c).code for c in codes_all]
-    counties["city"] = [province.city_of(c).name for c in codes_all]
-    counties["county"] = [province.counties[c].name for c in codes_all]
-    foreign = by_county[~by_county["county_code"].isin(province.counties)]
+    counties = units(province, set(by_county["county_code"]))
+    foreign = by_county[~by_county["county_code"].isin(counties["county_code"])]
     counties = counties.merge(by_county, on="county_code", how="left")
     numbers = [c for c in COUNTY_FIGURES if c != "compliant"]
-    counties["reporting"] = counties["workers"].notna() & (counties["workers"] > 0)
+    counties["reporting"] = counties["is_county"] & counties["workers"].notna() & (counties["workers"] > 0)
     counties[numbers] = counties[numbers].fillna(0).astype("int64")
     passed = set(compliance.loc[compliance["status"] == "达标", "county_code"])
     counties["compliant"] = counties["county_code"].isin(passed).astype("int64")
@@ -127,7 +149,19 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
         ("需求摸排", totals["workers"] == 0), ("点对点包车方案", plan is None), ("培训班", totals["classes"] == 0),
         ("培训班核查", compliance.empty), ("招聘会安排", totals["fairs_planned"] == 0),
         ("招聘会成效", totals["fairs_held"] == 0), ("服务项目进展", progress.empty)) if empty]
-    return Figures(campaign, as_of, counties, totals, quality, problems, plan, foreign, services, missing)
+    return Figures(campaign, as_of, counties, totals, quality, problems, plan, foreign, split_rows, services, missing)
+
+
+def units(province: divisions.Province, codes: set[str]) -> pd.DataFrame:
+    """The report's rows: every county of the province, and a 市本级 row for each city of it among `codes`
+    (外省籍 whose survey names only the work city are served by the city), in code order."""
+    counties = sorted(province.counties)
+    cities = sorted(c for c in codes if c in province.cities and c not in province.counties)
+    out = pd.DataFrame({"county_code": counties + cities, "is_county": [True] * len(counties) + [False] * len(cities)})
+    out["city_code"] = [province.city_of(c).code for c in counties] + cities
+    out["city"] = [province.city_of(c).name for c in counties] + [province.cities[c].name for c in cities]
+    out["county"] = [province.counties[c].name for c in counties] + [CITY_LEVEL] * len(cities)
+    return out.sort_values("county_code", ignore_index=True)
 
 
 def quality_by_county(batch_counties: pd.DataFrame) -> pd.DataFrame:
@@ -174,11 +208,13 @@ def gate(figures: Figures) -> list[str]:
             problems.append(f"「{label}」各市之和 {int(cities[key].sum())} ≠ 各县之和 {province[key]}")
     if figures.totals["trip_passengers"] != figures.totals["chartered"]:
         problems.append(f"包车车次载客合计 {figures.totals['trip_passengers']} ≠ 安排包车人数 {figures.totals['chartered']}")
-    for level, frame, name in (("县", figures.counties, "county"), ("市", cities, "city")):
+    counties = figures.counties.assign(place=figures.counties["city"] + figures.counties["county"])
+    for level, frame, name in (("县", counties, "place"), ("市", cities, "city")):
         for a, b in PARTS:
             for row in frame[frame[a] > frame[b]].itertuples():
                 problems.append(f"{getattr(row, name)}（{level}）「{COUNTY_FIGURES[a]}」{getattr(row, a)} 大于"
                                 f"「{COUNTY_FIGURES[b]}」{getattr(row, b)}")
+    problems += splits.check(figures.splits, figures.counties, figures.split_names)
     negative = [k for k in COUNTY_FIGURES if (figures.counties[k] < 0).any()]
     problems += [f"「{COUNTY_FIGURES[k]}」出现负数" for k in negative]
     services = figures.services
@@ -228,7 +264,8 @@ def write_workbook(figures: Figures, path: Path) -> Path:
 
     headers = {"county_code": "县区代码", "city": "市", "county": "县(市、区)", **COUNTY_FIGURES,
                "status": "培训班核查", **COUNTY_QUALITY}
-    counties = figures.counties.assign(county=lambda c: c["county"].where(c["reporting"], c["county"] + f"（{NOT_REPORTING}）"))
+    counties = figures.counties.assign(county=lambda c: c["county"].where(
+        c["reporting"] | ~c["is_county"], c["county"] + f"（{NOT_REPORTING}）"))
     book = Workbook()
     book.remove(book.active)
     province = pd.DataFrame([{"area": figures.campaign.province, **figures.province}])
@@ -237,6 +274,10 @@ def write_workbook(figures: Figures, path: Path) -> Path:
     write_sheet(book, "各市", figures.cities, {"city": "市", "counties": "县(市、区)数", "reporting": "已报送县数",
                                              **COUNTY_FIGURES})
     write_sheet(book, "各县", counties, headers)
+    write_sheet(book, "分类统计", split_sheet(figures), {"area": "地区", "split": "类别", **splits.FIGURES})
+    inbound = figures.inbound.assign(top_provinces=lambda f: f["top_provinces"].map(splits.top_text))
+    write_sheet(book, "外省籍分市", inbound, {"city": "务工地市", **splits.INBOUND_FIGURES,
+                                            "top_provinces": f"主要来源省份（前{splits.TOP_PROVINCES}位，人数）"})
     cities = [c for c in figures.services.columns if c not in SERVICE_HEADERS and c not in ("item_code", "figure_code")]
     write_sheet(book, "服务项目", figures.services, SERVICE_HEADERS | {c: c for c in cities})
     quality = figures.quality.assign(kind=figures.quality["kind"].map(KIND_LABELS).fillna(figures.quality["kind"]))
@@ -250,35 +291,63 @@ def write_workbook(figures: Figures, path: Path) -> Path:
     return path
 
 
+def split_sheet(figures: Figures) -> pd.DataFrame:
+    """The splits for the province, then for each city: one row per area and split."""
+    province = figures.split_table().assign(area=figures.campaign.province)
+    cities = figures.split_table(("city_code", "city")).rename(columns={"city": "area"})
+    return pd.concat([province, cities], ignore_index=True)
+
+
+def city_split_workers(figures: Figures) -> dict[str, dict[str, int]]:
+    """city code -> split -> workers, for the per-city tables."""
+    table = figures.split_table(("city_code", "city"))
+    return {code: {name: int(n) for name, n in zip(g["split"], g["workers"], strict=True)}
+            for code, g in table.groupby("city_code")}
+
+
 def render(figures: Figures, kind: str) -> str:
     from chunnuan.common import mail
 
     c = figures.campaign
+    province_splits = {r["split"]: r for r in figures.split_table().to_dict(orient="records")}
+    inbound = figures.inbound.assign(top=lambda f: f["top_provinces"].map(splits.top_text))
     return mail.render("report_email.html.j2", title=title(c, kind, figures.as_of), campaign=c, kind=kind,
                        province=figures.province, totals=figures.totals, plan=figures.plan,
+                       split_names=figures.split_names, groups=c.priority_groups, splits=province_splits,
+                       split_figures=splits.FIGURES, city_splits=city_split_workers(figures),
+                       inbound=inbound.to_dict(orient="records"), inbound_figures=splits.INBOUND_FIGURES,
+                       inbound_total=province_splits[splits.INBOUND], top_n=splits.TOP_PROVINCES,
+                       poor_label=TRAINING.by_field["enrolled_poor"].header,
                        cities=figures.cities.to_dict(orient="records"), quality=figures.quality.to_dict(orient="records"),
                        problems=figures.problems.head(10).to_dict(orient="records"), kind_labels=KIND_LABELS,
                        missing_parts=figures.missing_parts, services=figures.services.to_dict(orient="records"),
                        worst_counties=figures.counties[figures.counties["rows_quarantined"] > 0]
                        .nlargest(5, "rows_quarantined").to_dict(orient="records"),
-                       not_reporting=figures.counties.loc[~figures.counties["reporting"], "county"].tolist(),
+                       not_reporting=figures.counties.loc[figures.counties["is_county"] & ~figures.counties["reporting"],
+                                                          "county"].tolist(),
                        office=f"{c.province}春暖行动工作专班（系统自动生成）", today=figures.as_of.isoformat())
 
 
 def write_charts(figures: Figures, folder: Path) -> list[Path]:
-    """PNG charts shown under the email body: demand per city, and training compliance when checked."""
+    """PNG charts shown under the email body: demand per city, 本省籍 / 外省籍 per city when any worker
+    comes from another province, and training compliance when checked."""
     from chunnuan.report.charts import bar_chart, status_chart
 
     cities = figures.cities
-    paths = [folder / "各市返乡返岗人数.png"]
-    paths[0].write_bytes(bar_chart("各市摸排返乡、返岗人数", cities["city"].tolist(),
-                                   {"返乡": cities["returning_home"].tolist(),
-                                    "返岗": cities["returning_to_work"].tolist()}, "人"))
+    charts = {"各市返乡返岗人数.png": bar_chart("各市摸排返乡、返岗人数", cities["city"].tolist(),
+                                         {"返乡": cities["returning_home"].tolist(),
+                                          "返岗": cities["returning_to_work"].tolist()}, "人")}
+    by_city = figures.split_table(("city_code", "city"))
+    origin = {name: by_city.loc[by_city["split"] == name, "workers"].tolist() for name in (splits.NATIVE, splits.INBOUND)}
+    if sum(origin[splits.INBOUND]):
+        charts["各市本省籍外省籍人数.png"] = bar_chart("各市摸排本省籍、外省籍人数",
+                                               by_city.drop_duplicates("city_code")["city"].tolist(), origin, "人")
     statuses = figures.counties.loc[figures.counties["status"] != "", "status"].value_counts()
     if len(statuses):
-        paths.append(folder / "培训班核查结果.png")
-        paths[1].write_bytes(status_chart("各县培训班核查结果（县数）", {k: int(v) for k, v in statuses.items()}))
-    return paths
+        charts["培训班核查结果.png"] = status_chart("各县培训班核查结果（县数）", {k: int(v) for k, v in statuses.items()})
+    for name, png in charts.items():
+        (folder / name).write_bytes(png)
+    return [folder / name for name in charts]
 
 
 def outputs(campaign: Campaign, report_version: str) -> Path:

@@ -97,7 +97,6 @@ def expected(url: str) -> dict:
         "workers": scalar(url, "SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :c"),
         "returning_home": scalar(url, "SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :c AND trip_type = '返乡'"),
         "returning_to_work": scalar(url, "SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :c AND trip_type = '返岗'"),
-        "workers_poor": scalar(url, "SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :c AND priority_groups <> ''"),
         "chartered": scalar(url, f"SELECT COUNT(*) FROM charter_assignment WHERE plan_id = {plan} AND status = '包车'"),
         "trips": scalar(url, f"SELECT COUNT(*) FROM charter_trip WHERE plan_id = {plan}"),
         "classes": scalar(url, "SELECT COUNT(*) FROM training_class WHERE campaign_id = :c"),
@@ -179,6 +178,7 @@ def test_page_names_failed_checks_and_escapes_them():
                 [*dashboard.CITY_COLUMNS, "counties", "reporting", "referred", "enrolled", "certified",
                  "fair_attendance", "fair_positions", "charter_requests"], 0),
             "charter": {"plan_published": False, "trips": 0, "cost": 0.0}, "cities": [], "services": [],
+            "split_names": [], "splits": [], "inbound": [],
             "missing_parts": [], "quality": [], "problems": [], "checks": ["「摸排人数」全省合计 3 ≠ 各县之和 2"]}
     html = dashboard.render(snap)
     assert "数字核对未通过（1 处）" in html and "「摸排人数」全省合计 3 ≠ 各县之和 2" in html
