@@ -91,7 +91,7 @@ def test_rollout_planned_published_notified_then_results_tallied(dagbag, campaig
     for fair_no, session in sessions.items():  # a 脱贫劳动力专场 invites the employers of the poor seekers' lists
         only_poor = f"AND id_number IN {poor_ids}" if session == "脱贫劳动力专场" else ""
         per_employer = dict(query(campaign_conn, "SELECT uscc, COUNT(DISTINCT id_number) FROM job_recommendation "
-                                                 f"WHERE rank >= 1 AND home_county_code = '{PINGNAN}' {only_poor} "
+                                                 f"WHERE rank >= 1 AND served_by_code = '{PINGNAN}' {only_poor} "
                                                  "GROUP BY uscc"))
         assert [(row[4], row[7]) for row in invited if row[0] == fair_no] == sorted(
             per_employer.items(), key=lambda kv: (-kv[1], kv[0])), session
