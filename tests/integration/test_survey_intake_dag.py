@@ -60,19 +60,22 @@ def test_good_and_bad_files_each_get_their_outcome(intake_dag, campaign_conn, ch
     assert len(asset_events()) == events_before + 1
 
 
-def test_synthetic_province_matches_its_ground_truth(intake_dag, campaign_conn, chunnuan_home):
+@pytest.mark.parametrize("campaign_id", ["guangxi-2024", "shandong-2024"])
+def test_synthetic_province_matches_its_ground_truth(intake_dag, campaign_conn, chunnuan_home, campaign_id):
     """Every injected mistake is quarantined with its code, every duplicate merged into the right row,
-    every clean row loaded, and rows read = loaded + quarantined + merged."""
+    every clean row loaded, and rows read = loaded + quarantined + merged; Shandong's files mix natives
+    and workers from other provinces."""
     import pandas as pd
 
     from chunnuan.config import campaign
     from chunnuan.synth.survey import generate
 
-    landing = settings.landing_dir("guangxi-2024", "survey")
-    summary = generate(campaign.load("guangxi-2024"), workers=4000, seed=11, out=landing)
+    landing = settings.landing_dir(campaign_id, "survey")
+    workers = 4000 if campaign_id == "guangxi-2024" else 2500  # Shandong: the same rules, fewer rows to wait for
+    summary = generate(campaign.load(campaign_id), workers=workers, seed=11, out=landing)
     truth = pd.read_csv(landing / "_truth" / "injected.csv", dtype={"kept_row": "Int64"})
 
-    run = intake_dag.test(run_conf={"campaign": "guangxi-2024"})
+    run = intake_dag.test(run_conf={"campaign": campaign_id})
 
     assert run.state == "success", states(run)
     batch_file = dict(query(campaign_conn, "SELECT id, file_name FROM submission_batch"))
@@ -95,6 +98,8 @@ def test_synthetic_province_matches_its_ground_truth(intake_dag, campaign_conn, 
     assert (read, loaded, n_quarantined, n_merged) == (
         expected["rows"], expected["valid"], expected["quarantined"], expected["merged"])
     assert query(campaign_conn, "SELECT COUNT(*) FROM survey_worker") == [(expected["valid"],)]
+    [(inbound,)] = query(campaign_conn, "SELECT COUNT(*) FROM survey_worker WHERE NOT native")
+    assert inbound > (0.25 if campaign_id == "shandong-2024" else 0.005) * expected["valid"]
 
 
 def test_a_mistyped_file_in_the_form_fails_before_anything_is_loaded(intake_dag, campaign_conn, chunnuan_home,
