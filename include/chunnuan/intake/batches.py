@@ -11,8 +11,10 @@
                        carrier's offers, a county's classes or fair results, an enterprise's openings,
                        an area's figures of one item and date); `load_kind` picks by the registry
 
-The DAG maps validate_batch over the files (one task per file, as coordinators watch them); the
-`chunnuan intake` command and the benchmark validate a run's files in one call.
+The DAG maps validate_batches over groups of files (check_groups): a task pays Airflow's start-up and the
+imports (pandas, Great Expectations) once for up to FILES_PER_CHECK files, and its log, the batch rows and
+the problem lists keep every file's outcome. The `chunnuan intake` command and the benchmark validate a
+run's files in one call.
 """
 
 from __future__ import annotations
@@ -52,6 +54,30 @@ class NewBatch:
     batch_id: int
     path: str
     kind: str = "survey"
+
+
+FILES_PER_CHECK = 30  # a province's 111 county files: 4 check tasks, two at a time on 2 cores
+
+
+def check_groups(batches: list[dict], per_group: int = FILES_PER_CHECK) -> list[list[dict]]:
+    """Split a run's new batches ({"batch_id", "path", ...}) into as few groups of at most `per_group` files
+    as will do, balanced by file size (largest first, each to the lightest group), each group in arrival
+    order. One check task per group."""
+    if not batches:
+        return []
+    groups: list[list[dict]] = [[] for _ in range(-(-len(batches) // per_group))]
+    sizes = [0] * len(groups)
+
+    def size(b: dict) -> int:
+        path = Path(b["path"])
+        return path.stat().st_size if path.exists() else 0
+
+    for b in sorted(batches, key=lambda b: (-size(b), b["batch_id"])):
+        open_groups = [i for i, g in enumerate(groups) if len(g) < per_group]
+        lightest = min(open_groups, key=lambda i: (sizes[i], i))
+        groups[lightest].append(b)
+        sizes[lightest] += size(b)
+    return [sorted(g, key=lambda b: b["batch_id"]) for g in groups]
 
 
 def register_files(engine: Engine, campaign: Campaign, paths: list[Path], run_id: str | None = None,
