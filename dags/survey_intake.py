@@ -29,7 +29,7 @@ from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from chunnuan.intake import registry
-from chunnuan_airflow import upstream, wiring
+from chunnuan_airflow import run_date, upstream, wiring
 from chunnuan_airflow.assets import SUBMITTED
 from chunnuan_airflow.forms import campaign_param
 
@@ -77,8 +77,7 @@ def survey_intake():
         context = get_current_context()
         the_campaign = campaign.load(params["campaign"])
         if not params["files"]:
-            today = context["logical_date"].in_timezone("Asia/Shanghai").date()
-            wiring.skip_outside(today, the_campaign.survey_window, "摸排期", context)
+            wiring.skip_outside(run_date.run_day(context), the_campaign.survey_window, "摸排期", context)
         with wiring.skip_or_fail():
             by_kind = landing.submissions(the_campaign.id, params["files"])
         registered = register_kinds(engine(migrate=True), the_campaign, by_kind, run_id=context["run_id"])

@@ -45,6 +45,7 @@ LOOPBACK = (
     "AIRFLOW__CORE__EXECUTION_API_SERVER_URL", "PYTHONPATH", "CHUNNUAN_HOME", "CHUNNUAN_CAMPAIGNS_DIR",
     "AIRFLOW_CONN_CAMPAIGN_DB", "CHUNNUAN_DB_URL", "AIRFLOW_CONN_CAMPAIGN_SMTP", "AIRFLOW_CONN_CAMPAIGN_ALERT_SMTP",
     "AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY",  # faults cost seconds
+    "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION",  # only the runs a test triggers (trigger() unpauses)
 )
 HEARTBEAT_TIMEOUT = 15  # s without a heartbeat before the scheduler fails a task (compose: Airflow's 300)
 RETRY_DELAY = 3  # s before a failed task's retry (compose: 60)
@@ -130,6 +131,7 @@ class CeleryCluster:
             "AIRFLOW__API__PORT": str(self.port),
             "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(64),
             "AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY": str(RETRY_DELAY),
+            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
             "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": str(HEARTBEAT_TIMEOUT),
             "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "2",
             "PYTHONPATH": str(REPO / "include"),  # this checkout's code, as compose mounts include/
