@@ -33,9 +33,6 @@ from chunnuan_airflow import run_date, upstream, wiring
 from chunnuan_airflow.assets import SUBMITTED
 from chunnuan_airflow.forms import campaign_param
 
-# Why a file of this run is not loaded yet (its task failed, e.g. its worker died): summarise_run names it.
-UNFINISHED = {"received": "未检查", "validated": "已检查、未入库"}
-
 
 @dag(
     dag_id="survey_intake",
@@ -141,7 +138,7 @@ def survey_intake():
         from sqlalchemy import select
 
         from chunnuan.db.models import SubmissionBatch
-        from chunnuan.intake.feedback import feedback_path
+        from chunnuan.intake.batches import run_problems
         from chunnuan_airflow.campaign_db import engine
 
         context = get_current_context()
@@ -155,12 +152,7 @@ def survey_intake():
         for b in batches:
             print(f"{b.file_name}: {b.status} 读取 {b.rows_read} 入库 {b.rows_loaded} "
                   f"隔离 {b.rows_quarantined} 合并 {b.rows_merged}")
-        rejected = [b for b in batches if b.status == "rejected"]
-        unfinished = [b for b in batches if b.status in ("received", "validated")]
-        wiring.fail_on_problems(f"{len(rejected)} 个文件被整批退回，{len(unfinished)} 个文件未处理完，其余文件已入库：", [
-            f"{b.file_name}：{b.error}（问题清单：{feedback_path(params['campaign'], b.file_name)}）" for b in rejected
-        ] + [
-            f"{b.file_name}：{UNFINISHED[b.status]}，再运行一次即可接着处理" for b in unfinished])
+        wiring.fail_on_problems(*run_problems(params["campaign"], batches))
 
     groups = find_new_files()
     checked = validate_files.expand(batches=groups)

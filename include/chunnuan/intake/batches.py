@@ -104,10 +104,27 @@ def register_files(engine: Engine, campaign: Campaign, paths: list[Path], run_id
                         received_at=dt.datetime.now(dt.UTC), status="received", run_id=run_id,
                     )
                 ).inserted_primary_key[0]
-            else:  # registered by a run that stopped before validating it: take it up again
+            else:  # registered by a run that stopped before validating it: this run takes it up again
                 batch_id = existing.id
+                conn.execute(update(SubmissionBatch).where(SubmissionBatch.id == batch_id).values(run_id=run_id))
             new.append(NewBatch(batch_id, str(path), kind))
     return {"new": new, "known": known}
+
+
+UNFINISHED = {"received": "未检查", "validated": "已检查、未入库"}  # e.g. its task's worker died
+
+
+def run_problems(campaign_id: str, batches: list) -> tuple[str, list[str]]:
+    """What keeps a run from ending green, for its summary task: (header, one line per file) of the run's
+    batches (SubmissionBatch rows) that were sent back whole or are not loaded yet. Empty list: all loaded."""
+    from chunnuan.intake.feedback import feedback_path
+
+    rejected = [b for b in batches if b.status == "rejected"]
+    unfinished = [b for b in batches if b.status in UNFINISHED]
+    header = f"{len(rejected)} 个文件被整批退回，{len(unfinished)} 个文件未处理完，其余文件已入库："
+    return header, [
+        f"{b.file_name}：{b.error}（问题清单：{feedback_path(campaign_id, b.file_name)}）" for b in rejected
+    ] + [f"{b.file_name}：{UNFINISHED[b.status]}，再运行一次即可接着处理" for b in unfinished]
 
 
 def register_kinds(engine: Engine, campaign: Campaign, by_kind: dict[str, list[Path]],
