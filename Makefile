@@ -22,7 +22,7 @@ LOCAL_ENV = \
 	GX_ANALYTICS_ENABLED=False \
 	PATH=$(CURDIR)/$(BIN):$$PATH
 
-.PHONY: install postgres chromium test demo airflow lint bench clean
+.PHONY: install postgres redis chromium test demo airflow lint bench clean
 
 install: $(VENV)/.installed
 
@@ -39,6 +39,12 @@ postgres:
 		echo "安装 PostgreSQL 服务器程序（Debian 软件包 postgresql）…"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
+# The cluster tests (tests/cluster) run Debian's Redis as the Celery broker, on a loopback port of their own.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || test -x /usr/bin/redis-server || { \
+		echo "安装集群测试所需的 Debian 软件包 redis-server…"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq redis-server >/dev/null; }
+
 # The browser test drives Debian's Chromium (Playwright, no browser download); the CJK font keeps its
 # screenshots readable.
 chromium:
@@ -49,7 +55,7 @@ chromium:
 lint: install
 	$(BIN)/ruff check .
 
-test: install postgres chromium lint
+test: install postgres redis chromium lint
 	$(BIN)/pytest
 
 demo: install

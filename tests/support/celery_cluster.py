@@ -46,6 +46,7 @@ LOOPBACK = (
     "AIRFLOW_CONN_CAMPAIGN_DB", "CHUNNUAN_DB_URL", "AIRFLOW_CONN_CAMPAIGN_SMTP", "AIRFLOW_CONN_CAMPAIGN_ALERT_SMTP",
     "AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY",  # faults cost seconds
     "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION",  # only the runs a test triggers (trigger() unpauses)
+    "AIRFLOW__API_AUTH__JWT_SECRET",  # a fresh secret per cluster
 )
 HEARTBEAT_TIMEOUT = 15  # s without a heartbeat before the scheduler fails a task (compose: Airflow's 300)
 RETRY_DELAY = 3  # s before a failed task's retry (compose: 60)
@@ -67,6 +68,45 @@ def redis_server() -> str:
     return found
 
 
+def airflow_environment(*, home: Path, data: Path, meta_url: str, campaign_url: str, redis_port: int, api_url: str,
+                        smtp_port: int, concurrency: int) -> dict[str, str]:
+    """Every component's environment: compose's x-airflow-common with the LOOPBACK keys replaced, plus what a
+    process outside a container needs (AIRFLOW_HOME, the checkout's folders, the API's address, PATH)."""
+    smtp = json.dumps({"conn_type": "generic", "host": "127.0.0.1", "port": smtp_port,
+                       "extra": {"from": "office@chunnuan.example.gov.cn"}})
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "PYTEST", "CHUNNUAN"))},
+        **compose_environment(),
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
+        "AIRFLOW__CORE__AUTH_MANAGER": "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USER}:admin",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": meta_url,
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": meta_url,
+        "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + meta_url,
+        "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
+        "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(concurrency),
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{api_url}/execution/",
+        "AIRFLOW__API__HOST": "127.0.0.1",
+        "AIRFLOW__API__PORT": api_url.rsplit(":", 1)[1],
+        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(64),
+        "AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY": str(RETRY_DELAY),
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": str(HEARTBEAT_TIMEOUT),
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "2",
+        "PYTHONPATH": str(REPO / "include"),  # this checkout's code, as compose mounts include/
+        "CHUNNUAN_HOME": str(data),
+        "CHUNNUAN_CAMPAIGNS_DIR": str(REPO / "include" / "campaigns"),
+        "AIRFLOW_CONN_CAMPAIGN_DB": json.dumps({"conn_type": "generic", "extra": {"sqlalchemy_url": campaign_url}}),
+        "CHUNNUAN_DB_URL": campaign_url,
+        "AIRFLOW_CONN_CAMPAIGN_SMTP": smtp,
+        "AIRFLOW_CONN_CAMPAIGN_ALERT_SMTP": smtp,
+        # The components start helpers as `airflow …` found on PATH.
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+
+
 class CeleryCluster:
     def __init__(self, root: Path, smtp_port: int, concurrency: int = 2):
         self.root, self.home, self.data = root, root / "airflow", root / "var"
@@ -86,7 +126,9 @@ class CeleryCluster:
         self.meta.start()
         self.campaign.start()
         self.campaign_url = self.campaign.create_database("chunnuan")
-        self.env = self._environment()
+        self.env = airflow_environment(home=self.home, data=self.data, meta_url=self.meta.url("postgres"),
+                                       campaign_url=self.campaign_url, redis_port=self.redis_port,
+                                       api_url=self.url, smtp_port=self.smtp_port, concurrency=self.concurrency)
         self._spawn("redis", [redis_server(), "--port", str(self.redis_port), "--bind", "127.0.0.1",
                               "--save", "", "--appendonly", "no"])
         self.airflow("db", "migrate")
@@ -109,46 +151,6 @@ class CeleryCluster:
                 pg.stop()
             except Exception as exc:  # noqa: BLE001 - one cluster failing to stop must not keep the other
                 print(f"PostgreSQL stop: {exc}", file=sys.stderr)
-
-    def _environment(self) -> dict[str, str]:
-        meta = self.meta.url("postgres")
-        return {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "PYTEST", "CHUNNUAN"))},
-            **compose_environment(),
-            "AIRFLOW_HOME": str(self.home),
-            "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-            "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
-            "AIRFLOW__CORE__AUTH_MANAGER":
-                "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
-            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USER}:admin",
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": meta,
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": meta,
-            "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + meta,
-            "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:{self.redis_port}/0",
-            "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(self.concurrency),
-            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.url}/execution/",
-            "AIRFLOW__API__HOST": "127.0.0.1",
-            "AIRFLOW__API__PORT": str(self.port),
-            "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(64),
-            "AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY": str(RETRY_DELAY),
-            "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
-            "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": str(HEARTBEAT_TIMEOUT),
-            "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "2",
-            "PYTHONPATH": str(REPO / "include"),  # this checkout's code, as compose mounts include/
-            "CHUNNUAN_HOME": str(self.data),
-            "CHUNNUAN_CAMPAIGNS_DIR": str(REPO / "include" / "campaigns"),
-            "AIRFLOW_CONN_CAMPAIGN_DB": json.dumps({"conn_type": "generic",
-                                                    "extra": {"sqlalchemy_url": self.campaign_url}}),
-            "CHUNNUAN_DB_URL": self.campaign_url,
-            "AIRFLOW_CONN_CAMPAIGN_SMTP": json.dumps({"conn_type": "generic", "host": "127.0.0.1",
-                                                      "port": self.smtp_port,
-                                                      "extra": {"from": "office@chunnuan.example.gov.cn"}}),
-            "AIRFLOW_CONN_CAMPAIGN_ALERT_SMTP": json.dumps({"conn_type": "generic", "host": "127.0.0.1",
-                                                            "port": self.smtp_port,
-                                                            "extra": {"from": "office@chunnuan.example.gov.cn"}}),
-            # The components start helpers as `airflow …` found on PATH.
-            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-        }
 
     def airflow(self, *args: str, timeout: float = 300) -> str:
         done = subprocess.run([str(BIN / "airflow"), *args], env=self.env, cwd=self.root, capture_output=True,
