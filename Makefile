@@ -15,6 +15,7 @@ LOCAL_ENV = \
 	AIRFLOW__CORE__DEFAULT_TIMEZONE=Asia/Shanghai \
 	AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=False \
 	AIRFLOW__CORE__DEFAULT_TASK_RETRY_DELAY=60 \
+	AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL=1 \
 	AIRFLOW_CONN_CAMPAIGN_DB='{"conn_type": "generic", "extra": {"sqlalchemy_url": "sqlite:///$(CURDIR)/var/campaign.db"}}' \
 	AIRFLOW_CONN_CAMPAIGN_SMTP='{"conn_type": "generic", "host": "127.0.0.1", "port": 8025, "extra": {"from": "chunnuan@localhost"}}' \
 	CHUNNUAN_HOME=$(CURDIR)/var \

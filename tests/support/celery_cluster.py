@@ -69,7 +69,7 @@ def redis_server() -> str:
 
 
 def airflow_environment(*, home: Path, data: Path, meta_url: str, campaign_url: str, redis_port: int, api_url: str,
-                        smtp_port: int, concurrency: int) -> dict[str, str]:
+                        smtp_port: int, concurrency: int, repo: Path = REPO) -> dict[str, str]:
     """Every component's environment: compose's x-airflow-common with the LOOPBACK keys replaced, plus what a
     process outside a container needs (AIRFLOW_HOME, the checkout's folders, the API's address, PATH)."""
     smtp = json.dumps({"conn_type": "generic", "host": "127.0.0.1", "port": smtp_port,
@@ -78,8 +78,8 @@ def airflow_environment(*, home: Path, data: Path, meta_url: str, campaign_url: 
         **{k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "PYTEST", "CHUNNUAN"))},
         **compose_environment(),
         "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(repo / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(repo / "plugins"),
         "AIRFLOW__CORE__AUTH_MANAGER": "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": f"{USER}:admin",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": meta_url,
@@ -95,9 +95,9 @@ def airflow_environment(*, home: Path, data: Path, meta_url: str, campaign_url: 
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": str(HEARTBEAT_TIMEOUT),
         "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "2",
-        "PYTHONPATH": str(REPO / "include"),  # this checkout's code, as compose mounts include/
+        "PYTHONPATH": str(repo / "include"),  # this checkout's code, as compose mounts include/
         "CHUNNUAN_HOME": str(data),
-        "CHUNNUAN_CAMPAIGNS_DIR": str(REPO / "include" / "campaigns"),
+        "CHUNNUAN_CAMPAIGNS_DIR": str(repo / "include" / "campaigns"),
         "AIRFLOW_CONN_CAMPAIGN_DB": json.dumps({"conn_type": "generic", "extra": {"sqlalchemy_url": campaign_url}}),
         "CHUNNUAN_DB_URL": campaign_url,
         "AIRFLOW_CONN_CAMPAIGN_SMTP": smtp,
@@ -108,7 +108,9 @@ def airflow_environment(*, home: Path, data: Path, meta_url: str, campaign_url: 
 
 
 class CeleryCluster:
-    def __init__(self, root: Path, smtp_port: int, concurrency: int = 2):
+    def __init__(self, root: Path, smtp_port: int, concurrency: int = 2, repo: Path = REPO):
+        """repo: the checkout whose dags/, plugins/ and include/ the components run (bench: another commit's)."""
+        self.repo = repo
         self.root, self.home, self.data = root, root / "airflow", root / "var"
         self.logs = root / "logs"
         self.port, self.redis_port = free_port(), free_port()
@@ -117,6 +119,7 @@ class CeleryCluster:
         self.processes: dict[str, subprocess.Popen] = {}
         self.smtp_port, self.concurrency = smtp_port, concurrency
         self._token: str | None = None
+        self.extra_env: dict[str, str] = {}  # settings on top (bench/executors.py --setting)
 
     # --- lifecycle -------------------------------------------------------------------------------------
 
@@ -128,7 +131,8 @@ class CeleryCluster:
         self.campaign_url = self.campaign.create_database("chunnuan")
         self.env = airflow_environment(home=self.home, data=self.data, meta_url=self.meta.url("postgres"),
                                        campaign_url=self.campaign_url, redis_port=self.redis_port,
-                                       api_url=self.url, smtp_port=self.smtp_port, concurrency=self.concurrency)
+                                       api_url=self.url, smtp_port=self.smtp_port, concurrency=self.concurrency,
+                                       repo=self.repo) | self.extra_env
         self._spawn("redis", [redis_server(), "--port", str(self.redis_port), "--bind", "127.0.0.1",
                               "--save", "", "--appendonly", "no"])
         self.airflow("db", "migrate")
@@ -230,10 +234,10 @@ class CeleryCluster:
                 raise TimeoutError(f"not {what} after {timeout:.0f} s\n{self.tail()}")
             time.sleep(every)
 
-    def trigger(self, dag_id: str, conf: dict) -> str:
+    def trigger(self, dag_id: str, conf: dict, logical_date: str | None = None) -> str:
         """A manual run with the form's values (`conf`); its run id."""
         self.call("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
-        run = self.call("POST", f"/api/v2/dags/{dag_id}/dagRuns", {"logical_date": None, "conf": conf})
+        run = self.call("POST", f"/api/v2/dags/{dag_id}/dagRuns", {"logical_date": logical_date, "conf": conf})
         return run["dag_run_id"]
 
     def run_state(self, dag_id: str, run_id: str) -> str:
