@@ -53,10 +53,21 @@ def land(data: Path, workers: int) -> dict:
 
 
 def task_summary(task_instances: list[dict]) -> dict:
+    """Per task: instances and the sum of their durations; `idle`: seconds between the first task's start and
+    the last one's end when no task ran (the scheduler and executor between tasks)."""
     per_task: dict[str, list[float]] = defaultdict(list)
+    spans = []
     for t in task_instances:
         per_task[t["task_id"]].append(t["duration"] or 0.0)
-    return {task: {"instances": len(d), "seconds": round(sum(d), 1)} for task, d in per_task.items()}
+        if t["start_date"] and t["end_date"]:
+            spans.append((dt.datetime.fromisoformat(t["start_date"]), dt.datetime.fromisoformat(t["end_date"])))
+    idle, reach = 0.0, None
+    for start, end in sorted(spans):
+        if reach is not None and start > reach:
+            idle += (start - reach).total_seconds()
+        reach = end if reach is None else max(reach, end)
+    summary = {task: {"instances": len(d), "seconds": round(sum(d), 1)} for task, d in per_task.items()}
+    return {**summary, "idle": round(idle, 1)}
 
 
 def outcome(url: str) -> dict:
@@ -104,6 +115,7 @@ def bench_celery(root: Path, workers: int, repo: Path, settings: dict[str, str])
 
 
 def bench_local(root: Path, workers: int, repo: Path, settings: dict[str, str]) -> dict:
+    from tests.support.celery_cluster import pages
     from tests.support.standalone import Standalone
 
     data, url = root / "var", f"sqlite:///{root / 'campaign.db'}"
@@ -138,8 +150,8 @@ def bench_local(root: Path, workers: int, repo: Path, settings: dict[str, str]) 
         state, seconds, tis = follow(
             trigger,
             lambda run_id: server.get(token, f"/api/v2/dags/survey_intake/dagRuns/{run_id}")["state"],
-            lambda run_id: server.get(token, f"/api/v2/dags/survey_intake/dagRuns/{run_id}/taskInstances?limit=1000")[
-                "task_instances"])
+            lambda run_id: pages(lambda path: server.get(token, path),
+                                 f"/api/v2/dags/survey_intake/dagRuns/{run_id}/taskInstances", "task_instances"))
         sqlite = outcome(url)
         return {"state": state, "seconds": round(seconds, 1), "tasks": task_summary(tis), **sqlite,
                 "expected": expected}

@@ -60,33 +60,52 @@ def test_intake_conserves_every_row_of_every_county(cluster, province):
     assert query(cluster.campaign_url, "SELECT COUNT(*) FROM survey_worker")[0][0] == expected["valid"]
 
 
-def test_charter_plan_on_a_celery_worker_is_the_in_process_plan(cluster, province, monkeypatch, tmp_path):
+def assert_same_plan_as_in_process(run_id: str, monkeypatch, tmp_path) -> None:
+    """The plan a run's make_plan task staged equals the plan made here from the same staged inputs, where the
+    rider assignment (≥ POOL_MIN_ROUTES routes) runs in a pool of worker processes: the worker's task needed
+    the pool path too."""
     from chunnuan.charter.steps import make_plan
     from chunnuan.planner import parallel
     from chunnuan.planner.io import load_plan
 
-    run_id = ran(cluster, "charter_bus_planning", {"campaign": GX.id, "auto_approve": True, "replan_all": False})
-
-    [(status, trips)] = query(cluster.campaign_url, "SELECT p.status, COUNT(*) FROM charter_plan p"
-                                                    " JOIN charter_trip t ON t.plan_id = p.id GROUP BY p.status")
-    assert status == "published" and trips > 0
     folder = settings.run_dir(GX.id, "charter", run_id)
-    on_celery = load_plan(folder / "plan")
-    # The same inputs planned here, where the rider assignment (≥ POOL_MIN_ROUTES routes) runs in a pool of
-    # worker processes: on the Celery worker the same plan needed the pool too, and could not have one.
-    here = tmp_path / "charter"
+    on_worker = load_plan(folder / "plan")
+    here = tmp_path / run_id.replace(":", "_")
     shutil.copytree(folder, here, ignore=shutil.ignore_patterns("plan"))
     pools, real = [], parallel.forkserver
     monkeypatch.setattr(parallel, "forkserver", lambda: pools.append(1) or real())
     make_plan(GX, here, workers=2)
     assert pools
     in_process = load_plan(here / "plan")
-    pd.testing.assert_frame_equal(on_celery.assignments, in_process.assignments)
-    pd.testing.assert_frame_equal(on_celery.trips, in_process.trips)
+    pd.testing.assert_frame_equal(on_worker.assignments, in_process.assignments)
+    pd.testing.assert_frame_equal(on_worker.trips, in_process.trips)
 
+
+def test_charter_plan_on_a_prefork_worker_is_the_in_process_plan(cluster, province, monkeypatch, tmp_path):
+    """Celery's prefork pool runs tasks in daemonic processes: the planner maps in-process there."""
+    run_id = ran(cluster, "charter_bus_planning", {"campaign": GX.id, "auto_approve": True, "replan_all": False})
+
+    [(status, trips)] = query(cluster.campaign_url, "SELECT p.status, COUNT(*) FROM charter_plan p"
+                                                    " JOIN charter_trip t ON t.plan_id = p.id GROUP BY p.status")
+    assert status == "published" and trips > 0
+    assert_same_plan_as_in_process(run_id, monkeypatch, tmp_path)
     notices = [m for m in messages(cluster.root / "outbox") if "包车" in m["Subject"]]
     assert notices and len({m["To"] for m in notices}) == len(notices)  # one notice per county
     assert not any("身份证" in m.get_body(("plain", "html")).get_content() for m in notices)
+
+
+def test_charter_plan_on_a_solo_worker_is_the_in_process_plan(cluster, province, monkeypatch, tmp_path):
+    """A solo worker runs tasks in its main process, whose __main__ is the `airflow` command: the planner's
+    pool starts there, its workers without importing that command again (they crash-looped before)."""
+    cluster.stop_component("worker")
+    cluster.start_component("worker", AIRFLOW__CELERY__POOL="solo")
+    try:
+        run_id = ran(cluster, "charter_bus_planning", {"campaign": GX.id, "auto_approve": True, "replan_all": True})
+        assert_same_plan_as_in_process(run_id, monkeypatch, tmp_path)
+        assert query(cluster.campaign_url, "SELECT COUNT(*) FROM charter_plan WHERE status = 'published'")[0][0] == 2
+    finally:
+        cluster.stop_component("worker")
+        cluster.start_component("worker")
 
 
 def test_job_fairs_and_the_weekly_report_sent_once(cluster, province):

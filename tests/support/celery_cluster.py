@@ -61,6 +61,16 @@ def compose_environment() -> dict[str, str]:
     return {k: default.sub(lambda m: m.group(1), str(v)) for k, v in env.items()}
 
 
+def pages(get, path: str, key: str, size: int = 100) -> list[dict]:
+    """Every item of a paged list endpoint (the API returns at most [api] maximum_page_limit = 100 a page)."""
+    items: list[dict] = []
+    while True:
+        page = get(f"{path}?limit={size}&offset={len(items)}")
+        items += page[key]
+        if not page[key] or len(items) >= page["total_entries"]:
+            return items
+
+
 def redis_server() -> str:
     found = shutil.which("redis-server") or ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
     if not found:
@@ -163,13 +173,15 @@ class CeleryCluster:
             raise RuntimeError(f"airflow {' '.join(args)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
         return done.stdout
 
-    def _spawn(self, name: str, cmd: list[str]) -> None:
+    def _spawn(self, name: str, cmd: list[str], **settings: str) -> None:
         with (self.logs / f"{name}.log").open("ab") as log:
-            self.processes[name] = subprocess.Popen(cmd, env=self.env, cwd=self.root, stdout=log,
+            self.processes[name] = subprocess.Popen(cmd, env=self.env | settings, cwd=self.root, stdout=log,
                                                     stderr=subprocess.STDOUT, start_new_session=True)
 
-    def start_component(self, name: str) -> None:
-        self._spawn(name, [str(BIN / "airflow"), *COMPONENTS[name]])
+    def start_component(self, name: str, **settings: str) -> None:
+        """Start a component in its own process group; `settings` on top of the cluster's (e.g. a worker's
+        AIRFLOW__CELERY__POOL="solo")."""
+        self._spawn(name, [str(BIN / "airflow"), *COMPONENTS[name]], **settings)
 
     def stop_component(self, name: str, sig: int = signal.SIGTERM) -> None:
         """Signal the component's whole process group (SIGKILL: as a machine that dies), then reap it."""
@@ -249,4 +261,4 @@ class CeleryCluster:
                              timeout, f"{dag_id} {run_id} finished")
 
     def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
-        return self.get(f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances?limit=1000")["task_instances"]
+        return pages(self.get, f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances", "task_instances")
