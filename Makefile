@@ -66,11 +66,12 @@ airflow: install
 	$(LOCAL_ENV) $(BIN)/python scripts/demo.py --campaign $(CAMPAIGN) --prepare-only
 	$(BIN)/chunnuan smtp-sink --dir var/outbox --port 8025 & trap "kill $$!" EXIT; $(LOCAL_ENV) $(BIN)/airflow standalone
 
-bench: install postgres
+bench: install postgres redis
 	$(BIN)/python bench/survey_intake.py
 	$(BIN)/python bench/charter_planner.py
 	$(BIN)/python bench/job_matching.py
 	$(BIN)/python bench/check_file.py
+	$(BIN)/python bench/executors.py
 
 clean:
 	rm -rf var .pytest_cache .ruff_cache
