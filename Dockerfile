@@ -9,12 +9,13 @@
 #   docker compose build            # or: docker build -t chunnuan-airflow:3.3.2-python3.11 .
 FROM apache/airflow:3.3.2-python3.11
 
-# Providers the cluster itself needs, on top of requirements.txt (which is what the local venv and the
-# tests use): the Celery executor, the FAB auth manager (users, roles) and psycopg2 for the metadata DB.
-# The image ships these already; naming them here makes pip resolve their dependencies together with
-# the pins (a conflict fails the build instead of silently breaking a provider). These versions were
-# checked against requirements.txt with `pip install --dry-run -r requirements.txt <these>`.
-ARG CLUSTER_PROVIDERS="apache-airflow-providers-celery==3.26.0 apache-airflow-providers-fab==3.10.2 apache-airflow-providers-postgres==7.1.1"
+# The Celery executor is pinned in requirements.txt with celery itself (provider 3.26.0 needs celery 5.6.3:
+# 5.7.0 breaks it, and the scheduler then dies with a misleading version message), the same pins the local
+# venv and the cluster tests (tests/cluster) run. Providers only the image needs, on top: the FAB auth
+# manager (users, roles) and psycopg2 for the metadata DB. The image ships these already; naming them here
+# makes pip resolve their dependencies together with the pins (a conflict fails the build instead of
+# silently breaking a provider).
+ARG CLUSTER_PROVIDERS="apache-airflow-providers-fab==3.10.2 apache-airflow-providers-postgres==7.1.1"
 
 # A CJK font so reports, charts and screenshots show Chinese instead of boxes.
 USER root

@@ -8,15 +8,18 @@
 
 {kinds}
 
-**每个文件一个检查任务**（任务名即文件名）。问题清单（问题清单.xlsx）写在
-`var/outputs/<行动>/feedback/`，可直接发回县里修改。
+**检查报表**：每个检查任务检查至多 30 个文件（任务名列出第一个文件和文件数），日志逐个文件写明结果
+（读取、入库、隔离、合并或退回原因）；一次收到的文件多时分成几个任务同时检查。问题清单（问题清单.xlsx）写在
+`var/outputs/<行动>/feedback/`，可直接发回县里修改。只重新检查某一个文件：手动触发，在“指定文件”中填写该文件。
 
 #### 出错时怎么办（Triage）
-- **某个文件的检查任务失败（红色）**：整批退回，不会重试，也没有任何一行入库。
-  打开该任务日志看第一行中文说明（缺列、空文件、不是表格、不是本省、问题行超过上限），
+- **检查报表任务失败（红色）**：日志最后列出被整批退回的文件，这些文件不会重试，也没有任何一行入库；
+  同一任务里的其他文件照常检查入库。每个退回文件后面有中文说明（缺列、空文件、不是表格、不是本省、问题行超过上限），
   把问题清单发给填报单位，改好后放回收件目录即可；同样内容的文件不会重复导入。
 - **各“入库”任务失败**：数据库不可用或行数不守恒（程序缺陷）。数据库事务已回滚，修复后重跑该任务。
-- **汇总本次运行（summarise_run）失败**：说明本次有文件被退回（其余文件已正常入库），或“查找新报表”失败。
+- **汇总本次运行（summarise_run）失败**：本次有文件被退回（其余文件已正常入库）；或“查找新报表”失败；
+  或有文件没有检查完、没有入库（如 worker 中途停机，日志列出文件名）：这些文件不会丢，再运行一次（或等下一次
+  定时运行）就会接着检查入库。
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from chunnuan.intake import registry
-from chunnuan_airflow import upstream, wiring
+from chunnuan_airflow import run_date, upstream, wiring
 from chunnuan_airflow.assets import SUBMITTED
 from chunnuan_airflow.forms import campaign_param
 
@@ -41,7 +44,10 @@ from chunnuan_airflow.forms import campaign_param
     catchup=False,
     max_active_runs=1,
     tags=["春暖", "需求摸排"],
-    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=1)},
+    # A task that failed for a passing reason (its worker died, the database restarted) is retried after
+    # Airflow's [core] default_task_retry_delay: 60 s in docker-compose.yaml and `make airflow`, seconds in
+    # the cluster tests.
+    default_args={"retries": 2},
     params={
         "campaign": campaign_param(),
         "files": Param(
@@ -62,14 +68,13 @@ def survey_intake():
 
         from chunnuan.config import campaign
         from chunnuan.intake import landing
-        from chunnuan.intake.batches import register_kinds
+        from chunnuan.intake.batches import check_groups, register_kinds
         from chunnuan_airflow.campaign_db import engine
 
         context = get_current_context()
         the_campaign = campaign.load(params["campaign"])
         if not params["files"]:
-            today = context["logical_date"].in_timezone("Asia/Shanghai").date()
-            wiring.skip_outside(today, the_campaign.survey_window, "摸排期", context)
+            wiring.skip_outside(run_date.run_day(context), the_campaign.survey_window, "摸排期", context)
         with wiring.skip_or_fail():
             by_kind = landing.submissions(the_campaign.id, params["files"])
         registered = register_kinds(engine(migrate=True), the_campaign, by_kind, run_id=context["run_id"])
@@ -77,26 +82,32 @@ def survey_intake():
             print(f"已处理过（内容相同）：{known['file']}，状态 {known['status']}")
         for kind, paths in by_kind.items():
             print(f"{registry.get(kind).title}：{len(paths)} 个文件")
-        new = registered["new"]
-        print(f"新文件 {len(new)} 个")
-        return [{"batch_id": b.batch_id, "path": b.path, "file": Path(b.path).name, "kind": b.kind} for b in new]
+        new = [{"batch_id": b.batch_id, "path": b.path, "file": Path(b.path).name, "kind": b.kind}
+               for b in registered["new"]]
+        groups = check_groups(new)
+        print(f"新文件 {len(new)} 个，分 {len(groups)} 个检查任务")
+        return groups
 
     @task(
         task_display_name="检查报表",
-        map_index_template="{{ task.op_kwargs['batch']['file'] }}",
-        retries=0,  # a rejected file stays rejected until the county sends a corrected one
+        # e.g. "平南县.xlsx 等 28 个文件": the task's log has one line per file
+        map_index_template="{{ task.op_kwargs['batches'][0]['file'] }}{% if task.op_kwargs['batches'] | length > 1 %}"
+                           " 等 {{ task.op_kwargs['batches'] | length }} 个文件{% endif %}",
         multiple_outputs=False,
     )
-    def validate_file(batch: dict, params=None) -> dict:
+    def validate_files(batches: list[dict], params=None) -> list[dict]:
         from chunnuan.config import campaign
-        from chunnuan.intake.batches import validate_batch
+        from chunnuan.intake.batches import NewBatch, validate_batches
         from chunnuan_airflow.campaign_db import engine
 
-        with wiring.skip_or_fail():  # a file sent back whole fails its task, without retrying
-            outcome = validate_batch(engine(), campaign.load(params["campaign"]), batch["batch_id"], batch["path"],
-                                     batch["kind"])
-        print(f"{batch['file']}：{outcome}")
-        return outcome
+        outcomes = validate_batches(engine(), campaign.load(params["campaign"]),
+                                    [NewBatch(b["batch_id"], b["path"], b["kind"]) for b in batches])
+        for outcome in outcomes:
+            print(f"{outcome['file']}：{outcome}")
+        # A file sent back whole stays so until the county sends a corrected one: fail without retrying.
+        wiring.fail_on_problems("整批退回（这些文件没有任何一行入库，其余文件照常检查）：", [
+            f"{o['file']}：{o['error']}" for o in outcomes if o["status"] == "rejected"])
+        return outcomes
 
     def load(kind: registry.SubmissionKind):
         """One load task per kind: survey rows de-duplicated per worker, the others replace their owner's rows."""
@@ -127,7 +138,7 @@ def survey_intake():
         from sqlalchemy import select
 
         from chunnuan.db.models import SubmissionBatch
-        from chunnuan.intake.feedback import feedback_path
+        from chunnuan.intake.batches import run_problems
         from chunnuan_airflow.campaign_db import engine
 
         context = get_current_context()
@@ -141,12 +152,10 @@ def survey_intake():
         for b in batches:
             print(f"{b.file_name}: {b.status} 读取 {b.rows_read} 入库 {b.rows_loaded} "
                   f"隔离 {b.rows_quarantined} 合并 {b.rows_merged}")
-        rejected = [b for b in batches if b.status == "rejected"]
-        wiring.fail_on_problems(f"{len(rejected)} 个文件被整批退回，其余文件已入库：", [
-            f"{b.file_name}：{b.error}（问题清单：{feedback_path(params['campaign'], b.file_name)}）" for b in rejected])
+        wiring.fail_on_problems(*run_problems(params["campaign"], batches))
 
-    files = find_new_files()
-    checked = validate_file.expand(batch=files)
+    groups = find_new_files()
+    checked = validate_files.expand(batches=groups)
     summary = summarise_run()
     loads = [load(kind) for kind in registry.KINDS]
     checked >> loads >> summary

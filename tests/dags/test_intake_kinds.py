@@ -28,7 +28,7 @@ def test_each_kind_has_a_load_task_emitting_its_asset(intake_dag, kind):
     assert [a.name for a in task.outlets] == [kind.asset]
     assert SUBMITTED[kind.name].uri == f"chunnuan://campaign_db/{kind.table}"
     assert task.downstream_task_ids == {"summarise_run"}
-    assert "validate_file" in task.upstream_task_ids
+    assert "validate_files" in task.upstream_task_ids
 
 
 def test_the_dag_documents_and_offers_every_kind(intake_dag):

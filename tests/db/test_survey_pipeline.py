@@ -96,3 +96,30 @@ def test_rejected_file_loads_nothing_and_says_why(db_url, chunnuan_home, tmp_pat
     assert scalar(db_url, "SELECT status FROM submission_batch") == "rejected"
     with pytest.raises(BatchRejected):  # re-running the task fails the same way, without side effects
         validate_batch(db.engine(db_url), GX, 1, f)
+
+
+def test_a_file_left_unchecked_is_named_then_taken_up_by_the_next_run(db_url, chunnuan_home, tmp_path):
+    """A run whose check task died (its worker was killed) leaves its batch "received": the run's summary
+    names it instead of ending green, and the next run checks and loads it as its own."""
+    from sqlalchemy import select
+
+    from chunnuan.db.models import SubmissionBatch
+    from chunnuan.intake.batches import run_problems
+
+    engine = db.engine(db_url)
+    f = write_csv(tmp_path / "平南县.csv", [valid_row(1), valid_row(2)])
+    register_files(engine, GX, [f], run_id="run-1")  # ... and then the worker died
+
+    def of_run(run_id):
+        with engine.connect() as conn:
+            return conn.execute(select(SubmissionBatch).where(SubmissionBatch.run_id == run_id)).all()
+
+    header, problems = run_problems(GX.id, of_run("run-1"))
+    assert problems == ["平南县.csv：未检查，再运行一次即可接着处理"] and "1 个文件未处理完" in header
+
+    registered = register_files(engine, GX, [f], run_id="run-2")
+    [batch] = registered["new"]
+    validate_batch(engine, GX, batch.batch_id, batch.path)
+    load_validated(engine, GX)
+    assert run_problems(GX.id, of_run("run-2"))[1] == [] and of_run("run-1") == []
+    assert scalar(db_url, "SELECT COUNT(*) FROM survey_worker") == 2

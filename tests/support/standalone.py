@@ -44,6 +44,7 @@ class Standalone:
             "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{self.url}/execution/",
             "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(64),
             "GX_ANALYTICS_ENABLED": "False",
+            "AIRFLOW__WORKERS__MIN_HEARTBEAT_INTERVAL": "1",  # as `make airflow`: see docker-compose.yaml
             # `airflow standalone` starts its components as `airflow …` commands found on PATH.
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
             **env,

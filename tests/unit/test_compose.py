@@ -273,6 +273,42 @@ def test_celery_executor_with_redis_broker_and_postgres_metadata(services, commo
     assert execution_api.hostname == "airflow-apiserver" and execution_api.path.startswith("/execution")
 
 
+def test_async_metadata_url_and_the_shared_jwt_secret(common_env):
+    """Airflow derives an asyncpg URL unless told (asyncpg is not installed); components sign task tokens
+    with one secret."""
+    sync = urlsplit(common_env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN", ""))
+    async_ = urlsplit(common_env.get("AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC", ""))
+    assert async_.scheme == "postgresql+psycopg"
+    assert (async_.hostname, async_.username, async_.password, async_.path) == (
+        sync.hostname, sync.username, sync.password, sync.path), "the async URL must name the same database"
+    assert common_env.get("AIRFLOW__API_AUTH__JWT_SECRET")
+
+
+def test_celery_and_its_provider_pinned_together_once():
+    """provider 3.26.0 with celery 5.6.3 (5.7.0 breaks it): pinned in requirements.txt, which the venv, the
+    cluster tests and the image all install; the Dockerfile names neither again."""
+    from importlib.metadata import version
+
+    for name in ("apache-airflow-providers-celery", "celery", "kombu", "redis"):
+        assert version(name) == requirement_pin(name), f"the venv's {name} is not the pinned one"
+    assert not re.search(r"providers-celery|\bcelery==", DOCKERFILE.read_text())
+
+
+def test_the_cluster_tests_run_the_compose_settings(common_env):
+    """tests/cluster starts the components with x-airflow-common's environment, changing only the keys it
+    must on loopback (tests.support.celery_cluster.LOOPBACK), each of which compose sets."""
+    from tests.support.celery_cluster import LOOPBACK, airflow_environment, compose_environment
+
+    assert compose_environment() == common_env
+    env = airflow_environment(home=Path("/h"), data=Path("/d"), meta_url="postgresql+psycopg://p@127.0.0.1:1/m",
+                              campaign_url="postgresql+psycopg://p@127.0.0.1:2/c", redis_port=3,
+                              api_url="http://127.0.0.1:4", smtp_port=5, concurrency=2)
+    assert set(LOOPBACK) <= set(common_env), f"not in compose: {sorted(set(LOOPBACK) - set(common_env))}"
+    changed = {key for key, value in common_env.items() if env[key] != value}
+    assert changed <= set(LOOPBACK), f"changed without a reason: {sorted(changed - set(LOOPBACK))}"
+    assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC"].startswith("postgresql+psycopg://")
+
+
 def test_every_mounted_host_path_exists_in_the_repo(compose, services):
     problems = []
     for name, service in services.items():

@@ -11,8 +11,10 @@
                        carrier's offers, a county's classes or fair results, an enterprise's openings,
                        an area's figures of one item and date); `load_kind` picks by the registry
 
-The DAG maps validate_batch over the files (one task per file, as coordinators watch them); the
-`chunnuan intake` command and the benchmark validate a run's files in one call.
+The DAG maps validate_batches over groups of files (check_groups): a task pays Airflow's start-up and the
+imports (pandas, Great Expectations) once for up to FILES_PER_CHECK files, and its log, the batch rows and
+the problem lists keep every file's outcome. The `chunnuan intake` command and the benchmark validate a
+run's files in one call.
 """
 
 from __future__ import annotations
@@ -54,6 +56,30 @@ class NewBatch:
     kind: str = "survey"
 
 
+FILES_PER_CHECK = 30  # a province's 111 county files: 4 check tasks, two at a time on 2 cores
+
+
+def check_groups(batches: list[dict], per_group: int = FILES_PER_CHECK) -> list[list[dict]]:
+    """Split a run's new batches ({"batch_id", "path", ...}) into as few groups of at most `per_group` files
+    as will do, balanced by file size (largest first, each to the lightest group), each group in arrival
+    order. One check task per group."""
+    if not batches:
+        return []
+    groups: list[list[dict]] = [[] for _ in range(-(-len(batches) // per_group))]
+    sizes = [0] * len(groups)
+
+    def size(b: dict) -> int:
+        path = Path(b["path"])
+        return path.stat().st_size if path.exists() else 0
+
+    for b in sorted(batches, key=lambda b: (-size(b), b["batch_id"])):
+        open_groups = [i for i, g in enumerate(groups) if len(g) < per_group]
+        lightest = min(open_groups, key=lambda i: (sizes[i], i))
+        groups[lightest].append(b)
+        sizes[lightest] += size(b)
+    return [sorted(g, key=lambda b: b["batch_id"]) for g in groups]
+
+
 def register_files(engine: Engine, campaign: Campaign, paths: list[Path], run_id: str | None = None,
                    kind: str = "survey") -> dict:
     """Create a batch for each file not seen before; report the ones already known and their fate."""
@@ -78,10 +104,27 @@ def register_files(engine: Engine, campaign: Campaign, paths: list[Path], run_id
                         received_at=dt.datetime.now(dt.UTC), status="received", run_id=run_id,
                     )
                 ).inserted_primary_key[0]
-            else:  # registered by a run that stopped before validating it: take it up again
+            else:  # registered by a run that stopped before validating it: this run takes it up again
                 batch_id = existing.id
+                conn.execute(update(SubmissionBatch).where(SubmissionBatch.id == batch_id).values(run_id=run_id))
             new.append(NewBatch(batch_id, str(path), kind))
     return {"new": new, "known": known}
+
+
+UNFINISHED = {"received": "未检查", "validated": "已检查、未入库"}  # e.g. its task's worker died
+
+
+def run_problems(campaign_id: str, batches: list) -> tuple[str, list[str]]:
+    """What keeps a run from ending green, for its summary task: (header, one line per file) of the run's
+    batches (SubmissionBatch rows) that were sent back whole or are not loaded yet. Empty list: all loaded."""
+    from chunnuan.intake.feedback import feedback_path
+
+    rejected = [b for b in batches if b.status == "rejected"]
+    unfinished = [b for b in batches if b.status in UNFINISHED]
+    header = f"{len(rejected)} 个文件被整批退回，{len(unfinished)} 个文件未处理完，其余文件已入库："
+    return header, [
+        f"{b.file_name}：{b.error}（问题清单：{feedback_path(campaign_id, b.file_name)}）" for b in rejected
+    ] + [f"{b.file_name}：{UNFINISHED[b.status]}，再运行一次即可接着处理" for b in unfinished]
 
 
 def register_kinds(engine: Engine, campaign: Campaign, by_kind: dict[str, list[Path]],

@@ -1,10 +1,19 @@
-"""The process pool the route searches and the rider assignment share (routes are independent)."""
+"""The process pool the route searches and the rider assignment share (routes are independent).
+
+It must work in every process an Airflow task can run in: a LocalExecutor or Celery prefork worker (a
+daemonic process: it may not start children, so the work runs in-process), a Celery solo worker and
+`dag.test()` (a pool, whose workers must not import the `airflow` command again), a script, the CLI.
+The plan is the same either way: the planner is deterministic and the pool keeps the order.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import sys
+import types
 
 POOL_MIN_ROUTES = 200  # fewer routes than this are planned in-process
 
@@ -18,8 +27,15 @@ def default_workers() -> int:
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
 
 
+def can_start_processes() -> bool:
+    """False in a daemonic process (LocalExecutor and Celery prefork workers, and the tasks they fork):
+    multiprocessing refuses to start children there ("daemonic processes are not allowed to have children")."""
+    return not multiprocessing.current_process().daemon
+
+
 def _pool_pays(workers: int, jobs: int) -> bool:
-    return workers > 1 and jobs >= POOL_MIN_ROUTES and "forkserver" in multiprocessing.get_all_start_methods()
+    return (workers > 1 and jobs >= POOL_MIN_ROUTES and "forkserver" in multiprocessing.get_all_start_methods()
+            and can_start_processes())
 
 
 def start_server(workers: int, jobs: int) -> None:
@@ -35,8 +51,25 @@ def parallel_map(fn, jobs: list, workers: int) -> list:
         return [fn(j) for j in jobs]
     # forkserver, not fork: inside Airflow tasks (and after Great Expectations) the process has threads,
     # and a forked child can inherit a held lock and hang (seen in the test suite).
-    with forkserver().Pool(workers) as pool:
+    with _main_hidden():  # the workers are started here, and read __main__ when they start
+        pool = forkserver().Pool(workers)
+    with pool:
         return pool.map(fn, jobs, chunksize=max(1, len(jobs) // (workers * 16)))
+
+
+@contextlib.contextmanager
+def _main_hidden():
+    """Start pool workers without the parent's __main__. Each worker would import it again first
+    (multiprocessing.spawn.prepare); in an Airflow task that is the `airflow` command, whose import reads
+    Airflow's settings with the metadata DB URL a task is deliberately not given: the workers die as they
+    start, the pool starts new ones, forever. The work functions live in PRELOAD's modules, so workers need
+    nothing from __main__."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
 
 
 def forkserver():
