@@ -335,8 +335,9 @@ def _validation(column: Column, campaign: Campaign | None, option_refs: dict[str
                                         "属于多个重点群体的，用顿号分隔，如「"
                                         + GROUP_SEPARATOR.join(campaign.priority_groups[:2]) + "」。", style="warning")
     if column.field in ("work_province", "home_province"):
+        example = "广东省" if column.field == "work_province" else "河南省"
         return workbook.list_validation(column, option_refs["work_province"],
-                                        "请从下拉列表中选择省份全称，如「广东省」。")
+                                        f"请从下拉列表中选择省份全称，如「{example}」。")
     if column.field == "flex_days":
         return workbook.whole_validation(column, 0, MAX_FLEX_DAYS, f"应为 0 至 {MAX_FLEX_DAYS} 的整数；空白按 0 天。")
     window = campaign.travel_window if campaign is not None else None
