@@ -5,13 +5,12 @@ who run the trips need them. They are files for those people, never email attach
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
 
-from chunnuan.common.sheets import write_sheet
+from chunnuan.common.sheets import safe_file_name, write_sheet
 from chunnuan.config import divisions
 
 TRIP_SHEET_COLUMNS = {"trip_id": "车次编号", "date": "发车日期", "route": "线路", "seats": "座位数",
@@ -23,10 +22,6 @@ COUNTY_CHARTER_COLUMNS = {"name": "姓名", "id_number": "身份证号", "phone"
                           "carrier": "承运企业", "carrier_phone": "企业联系电话"}
 COUNTY_REFERRAL_COLUMNS = {"name": "姓名", "id_number": "身份证号", "phone": "联系电话", "trip_type": "出行类型",
                            "planned_date": "计划出行日期", "reason": "原因"}
-
-
-def _safe(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", name)
 
 
 def _riders(result, demand: pd.DataFrame) -> pd.DataFrame:
@@ -54,7 +49,7 @@ def write_manifests(result, demand: pd.DataFrame, out_dir: Path) -> dict[str, li
         book.remove(book.active)
         write_sheet(book, "车次", carrier_trips.sort_values(["date", "trip_id"]), TRIP_SHEET_COLUMNS)
         write_sheet(book, "乘车名单", on_trip[on_trip["carrier_uscc"] == code], RIDER_COLUMNS)
-        path = out_dir / "carriers" / f"{_safe(name)}_{code}.xlsx"
+        path = out_dir / "carriers" / f"{safe_file_name(name)}_{code}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
         book.save(path)
         written["carriers"].append(path)
@@ -66,7 +61,7 @@ def write_manifests(result, demand: pd.DataFrame, out_dir: Path) -> dict[str, li
         write_sheet(book, "包车名单", chartered, COUNTY_CHARTER_COLUMNS)
         write_sheet(book, "集中购票", county[county["trip_id"].fillna("") == ""], COUNTY_REFERRAL_COLUMNS)
         label = county["served_by"].iloc[0] or code
-        path = out_dir / "counties" / f"{code}_{_safe(label)}.xlsx"
+        path = out_dir / "counties" / f"{code}_{safe_file_name(label)}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
         book.save(path)
         written["counties"].append(path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -16,3 +18,8 @@ def write_sheet(book: Workbook, title: str, frame: pd.DataFrame, headers: dict[s
     for row in frame[list(headers)].itertuples(index=False):
         sheet.append(["" if pd.isna(v) else v for v in row])
     sheet.freeze_panes = "A2"
+
+
+def safe_file_name(name: str) -> str:
+    """A name usable in a file name on Windows and Linux: 广西_某某运输有限公司 stays, / : * ? and spaces go."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name)

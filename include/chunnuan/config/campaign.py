@@ -175,6 +175,55 @@ class TransportRules(_Strict):
         return next((c for c in self.vehicle_classes if c.min_seats <= seats <= c.max_seats), None)
 
 
+SUBSIDY_EVIDENCE = ("用工单位证明", "劳动合同", "3个月工资流水", "社保缴费记录")
+
+
+def _province_name(name: str) -> str:
+    """广东 / 广东省 -> 广东省 (as survey_worker.work_province stores it)."""
+    found = divisions.provinces_by_name().get(name.strip())
+    if found is None:
+        raise ValueError(f"未知的省份 {name!r}")
+    return found.name
+
+
+class SubsidyBand(_Strict):
+    """An amount for workers whose work province is one of `provinces` (e.g. 邻省 lower, 远途 higher)."""
+
+    name: str
+    amount: int = Field(gt=0)  # 元/人/年
+    provinces: list[str] = Field(min_length=1)
+
+
+class SubsidyRules(_Strict):
+    """脱贫人口跨省就业一次性往返交通补助 (chunnuan.subsidy.roster): who is listed and for how much."""
+
+    basis: str  # the rule the county pays under, printed on the roster's 说明 sheet
+    groups: list[str] = Field(min_length=1)  # priority groups eligible (any one is enough)
+    # Cross-province: home in the campaign province (本省籍) and work place outside it. The survey cannot
+    # prove the months, so the roster lists candidates and the evidence the county must check.
+    min_months_employed: int = Field(ge=1, le=12)
+    claims_per_year: int = Field(ge=1, le=2)
+    default_band: str  # the band's name for work provinces no band lists
+    default_amount: int = Field(gt=0)
+    bands: list[SubsidyBand] = []
+    evidence: list[Literal[SUBSIDY_EVIDENCE]] = Field(min_length=1)  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _bands(self) -> SubsidyRules:
+        seen: dict[str, str] = {}
+        for band in self.bands:
+            for name in band.provinces:
+                full = _province_name(name)
+                if full in seen:
+                    raise ValueError(f"subsidy.bands：{full} 同时列在「{seen[full]}」和「{band.name}」")
+                seen[full] = band.name
+        return self
+
+    def band_of(self) -> dict[str, tuple[str, int]]:
+        """Work province (full name, as stored) -> (band, amount) for the provinces a band lists."""
+        return {_province_name(p): (b.name, b.amount) for b in self.bands for p in b.provinces}
+
+
 class Source(_Strict):
     issuer: str
     document: str
@@ -200,6 +249,7 @@ class Campaign(_Strict):
     training: TrainingRules
     job_fairs: JobFairRules
     transport: TransportRules
+    subsidy: SubsidyRules | None = None  # only where the notice asks for it (Guangxi)
 
     @model_validator(mode="after")
     def _consistent(self) -> Campaign:
@@ -209,6 +259,12 @@ class Campaign(_Strict):
         codes = [item.code for item in self.service_items]
         if len(codes) != len(set(codes)):
             raise ValueError(f"service_items 中有重复的 code: {sorted(c for c in codes if codes.count(c) > 1)}")
+        if self.subsidy:
+            unknown = [g for g in self.subsidy.groups if g not in self.priority_groups]
+            if unknown:
+                raise ValueError(f"subsidy.groups 中 {unknown} 不在 priority_groups 中")
+            if self.province in self.subsidy.band_of():
+                raise ValueError(f"subsidy.bands 不能包含本省 {self.province}（跨省就业才有补助）")
         return self
 
     @property

@@ -31,6 +31,15 @@ def test_shandong_follows_its_notice():
     assert len(sd.departments) == 10 and all(d.contact and d.contact.phone for d in sd.departments)
     assert sd.window.start == dt.date(2024, 1, 1) and sd.window.end == dt.date(2024, 3, 31)
     assert "pre_dispatch_class" not in sd.training.rules  # 山东通知未规定每县开班数
+    assert sd.subsidy is None  # 山东通知未要求跨省就业交通补助
+
+
+def test_guangxi_subsidy_bands_by_work_province():
+    rules = campaign.load("guangxi-2024").subsidy
+    assert rules.groups == ["脱贫人口", "监测对象"] and rules.min_months_employed == 3 and rules.claims_per_year == 1
+    bands = rules.band_of()
+    assert bands["广东省"] == ("邻省", 500) and bands["新疆维吾尔自治区"] == ("远途省份", 1000)
+    assert "浙江省" not in bands and rules.default_amount == 800  # 未列入档次的省份按默认标准
 
 
 def _write(tmp_path: Path, data: dict, name: str = "guangxi-2024") -> Path:
@@ -54,6 +63,11 @@ def _base() -> dict:
         (lambda d: d["service_items"].append(d["service_items"][0]), "重复"),
         (lambda d: d["training"]["rules"].append("every_class_has_a_teacher"), "training.rules"),
         (lambda d: d["training"].update(min_pre_dispatch_classes_per_county=0), "pre_dispatch_class"),
+        (lambda d: d["subsidy"].update(groups=["就业困难人员"]), "subsidy.groups"),
+        (lambda d: d["subsidy"]["bands"][0]["provinces"].append("火星"), "未知的省份"),
+        (lambda d: d["subsidy"]["bands"][1]["provinces"].append("广东省"), "同时列在"),
+        (lambda d: d["subsidy"]["bands"][0]["provinces"].append("广西"), "不能包含本省"),
+        (lambda d: d["subsidy"].update(evidence=["村委会证明"]), "subsidy.evidence"),
     ],
 )
 def test_bad_file_is_refused_with_the_field_named(tmp_path, change, words):
