@@ -6,6 +6,7 @@
     chunnuan db upgrade [--url URL]
     chunnuan intake --campaign ID [FILE ...] [--url URL]
     chunnuan plan DEMAND FLEET --campaign ID --out DIR [--json] [--workers N]
+    chunnuan subsidy --campaign ID [--out DIR] [--url URL]
     chunnuan smtp-sink --dir DIR [--port 8025]
 """
 
@@ -116,6 +117,29 @@ def cmd_plan(args) -> int:
     return 0
 
 
+def cmd_subsidy(args) -> int:
+    """The transport-subsidy county rosters from the campaign DB; prints figures only (the files hold the PII)."""
+    from chunnuan import db
+    from chunnuan.subsidy.steps import publish_rosters
+
+    campaign = _campaign(args)
+    if campaign.subsidy is None:
+        print(f"{campaign.province}{campaign.name}的行动配置未设跨省就业交通补助规则（subsidy），不生成补助名单。")
+        return 0
+    url = args.url or settings.default_db_url()
+    figures = publish_rosters(db.engine(url), campaign, Path(args.out) if args.out else None)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+        return 0
+    print(f"跨省就业交通补助候选 {figures['eligible']} 人，合计 {figures['amount']:,} 元，"
+          f"{len(figures['counties'])} 个县（市、区）的名单已写入 {figures['folder']}")
+    for reason, n in figures["excluded"].items():
+        print(f"  未列入：{reason} {n} 人")
+    for c in figures["counties"]:
+        print(f"  {c['county']}：{c['eligible']} 人，{c['amount']:,} 元")
+    return 0
+
+
 def cmd_smtp_sink(args) -> int:
     """A local mail server that keeps each message as an .eml file (for `make airflow`)."""
     import time
@@ -181,6 +205,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="以 JSON 输出汇总")
     p.add_argument("--workers", type=int, help="线路搜索的进程数（默认按 CPU）")
     p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("subsidy", help="脱贫人口跨省就业交通补助：按县生成候选名单（XLSX，含身份信息，留存系统内）")
+    p.add_argument("--campaign", required=True)
+    p.add_argument("--out", help="输出目录（默认 outputs/<行动>/subsidy）；其下 counties/ 的旧名单会被替换")
+    p.add_argument("--url", help="SQLAlchemy URL；默认 CHUNNUAN_DB_URL 或 var/campaign.db")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出汇总")
+    p.set_defaults(func=cmd_subsidy)
 
     p = sub.add_parser("smtp-sink", help="本地 SMTP 收件服务：每封邮件存为 .eml 文件")
     p.add_argument("--dir", required=True)
