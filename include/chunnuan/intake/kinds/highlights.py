@@ -119,7 +119,7 @@ def _pii_check(field: str) -> Check:
 def _length_check(field: str, limit: int) -> Check:
     header = BY_FIELD[field].header
     return Check("text_too_long", field, f"_{field}_short", "true",
-                 lambda v, r: f"「{header}」有 {len(str(v))} 字，超过上限 {limit} 字，请精简")
+                 lambda v, r: f"「{header}」有 {len(r[field])} 字，超过上限 {limit} 字，请精简")  # v is shortened
 
 
 def highlight_checks(campaign: Campaign) -> list[Check]:
