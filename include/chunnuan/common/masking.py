@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # An ID number (18 or the old 15 digits) or a mainland mobile number typed inside free text, not part of a
-# longer run of digits or letters (a USCC, an order number).
-PII_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:(?P<id>\d{17}[\dXx]|\d{15})|1[3-9]\d{9})(?![0-9A-Za-z])")
+# longer run of digits or letters (a USCC, an order number). ASCII digits: NFKC-fold full-width ones first.
+PII_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(?:(?P<id>\d{17}[\dXx]|\d{15})|1[3-9]\d{9})(?![0-9A-Za-z])", re.ASCII)
 _MASKED = re.compile(r"\d{3,6}\*{4,}[\dXx]{4}")  # what mask_id and mask_phone leave of one
 
 
@@ -23,8 +24,9 @@ def mask_phone(value: object) -> str:
 
 
 def mask_text(value: object) -> str:
-    """Free text with every ID- or mobile-shaped number in it masked: 电话13812345678 -> 电话138****5678."""
-    s = "" if value is None else str(value)
+    """Free text with every ID- or mobile-shaped number in it masked: 电话13812345678 -> 电话138****5678
+    (full-width digits are folded first, so １３８… is masked too)."""
+    s = "" if value is None else unicodedata.normalize("NFKC", str(value))
     return PII_IN_TEXT.sub(lambda m: mask_id(m[0]) if m["id"] else mask_phone(m[0]), s)
 
 

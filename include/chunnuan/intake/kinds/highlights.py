@@ -77,6 +77,7 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
     item = item_codes(t["item"], campaign)
     category = normalise.choice(raw["category"], CATEGORY_ALIASES)
     day = normalise.dates(raw["report_date"])
+    written = {f: normalise.prose(raw[f]) for f in TEXT_FIELDS}  # stored and measured as written
 
     clean = pd.DataFrame({
         "source_row": raw[ROW_NO].astype("int64"),
@@ -85,8 +86,8 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
         "department": department,
         "item_code": item,
         "category": category,
-        "title": t["title"],
-        "content": t["content"],
+        "title": written["title"],
+        "content": written["content"],
         "report_date": day,
     })
     clean["entry"] = area + "|" + department + "|" + day.dt.strftime("%Y-%m-%d")
@@ -96,9 +97,9 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
         "_area_ok": area.notna().astype("boolean").mask(t["area"].isna()),
         "_department_ok": department.notna().astype("boolean").mask(t["department"].isna()),
         "_item_ok": item.notna().astype("boolean").mask(t["item"].isna()),
-        "_title_short": _within(t["title"], MAX_TITLE),
-        "_content_short": _within(t["content"], campaign.intake.max_text_length),
-        "_title_no_pii": _no_pii(t["title"]),
+        "_title_short": _within(written["title"], MAX_TITLE),
+        "_content_short": _within(written["content"], campaign.intake.max_text_length),
+        "_title_no_pii": _no_pii(t["title"]),  # NFKC: full-width digits are digits too
         "_content_no_pii": _no_pii(t["content"]),
         "_date_ok": read_ok(day, t["report_date"]),
         "_day": day_numbers(day),

@@ -46,7 +46,8 @@ def test_each_mistake_is_quarantined_row_by_row_with_its_reason(tmp_path, case):
     ("内容", f"联系人王某，电话{MOBILE}，可咨询", "138****5678"),
     ("内容", f"帮助身份证{ID}的农民工追回欠薪", "450821********1234"),
     ("标题", "老身份证号450821900101123也不行", "450821*****1123"),
-], ids=["mobile_in_content", "id_in_content", "old_id_in_title"])
+    ("内容", "全角数字也算：１３８１２３４５６７８", "138****5678"),
+], ids=["mobile_in_content", "id_in_content", "old_id_in_title", "full_width_mobile"])
 def test_an_id_or_mobile_in_the_text_is_quarantined_and_shown_masked(tmp_path, field, text, shown):
     result = check(tmp_path, KIND, one_bad(highlight_row, {field: text}), GX)
 
@@ -91,6 +92,7 @@ def test_areas_departments_items_and_categories_are_resolved(tmp_path):
     assert got["item_code"].tolist() == ["care", "labour_rights", "point_to_point"]
     assert got["category"].tolist() == ["存在问题", "亮点工作", "下一步打算"]
     assert got["entry"].tolist()[0] == "450800|民政|2024-02-23"
+    assert got["content"].tolist()[0] == highlight_row()["内容"]  # full-width ，。 kept as written
 
 
 def test_the_same_entry_twice_in_one_file_keeps_the_later(tmp_path):
