@@ -109,7 +109,8 @@ def write_demo_openings(the_campaign, workers: int, seed: int) -> Path:
 
 
 def write_demo_activity(the_campaign, seed: int) -> list[Path]:
-    """Fair results of the published rollout held by the deadline, and weekly service-item progress."""
+    """Fair results of the published rollout held by the deadline, weekly service-item progress, and the
+    departments' highlights and problems."""
     import pandas as pd
     from sqlalchemy import select
 
@@ -117,7 +118,7 @@ def write_demo_activity(the_campaign, seed: int) -> list[Path]:
     from chunnuan.common.plans import latest_published
     from chunnuan.config import settings
     from chunnuan.db.models import JobFair, JobFairPlan
-    from chunnuan.synth.activity import fair_results, service_progress
+    from chunnuan.synth.activity import fair_results, highlights, service_progress
     from chunnuan_airflow.campaign_db import url
 
     with db.engine(url()).connect() as conn:
@@ -127,7 +128,8 @@ def write_demo_activity(the_campaign, seed: int) -> list[Path]:
     weeks = [deadline - dt.timedelta(days=7 * k) for k in range(3, -1, -1)]
     paths = []
     for kind, name, frame in (("fair_results", "招聘会成效报表-全省.csv", fair_results(the_campaign, fairs, deadline, seed)),
-                              ("progress", "服务项目进展表-全省.csv", service_progress(the_campaign, weeks, seed))):
+                              ("progress", "服务项目进展表-全省.csv", service_progress(the_campaign, weeks, seed)),
+                              ("highlights", "亮点工作和存在问题报表-全省.csv", highlights(the_campaign, deadline, seed))):
         folder = settings.landing_dir(the_campaign.id, kind)
         folder.mkdir(parents=True, exist_ok=True)
         frame.to_csv(folder / name, index=False, encoding="utf-8-sig")
@@ -258,7 +260,7 @@ def main() -> int:
     fair_run, fair_states = run_dag("job_fair_rollout", {"campaign": args.campaign, "as_of": fair_start.isoformat()})
     fair_emails = len(list(outbox().glob("*.eml"))) - before_fairs
     activity_files = write_demo_activity(the_campaign, args.seed)
-    print(f"已生成模拟招聘会成效、服务项目进展报表：{', '.join(str(p) for p in activity_files)}")
+    print(f"已生成模拟招聘会成效、服务项目进展、亮点工作和存在问题报表：{', '.join(str(p) for p in activity_files)}")
     activity_intake_run, _ = run_dag("survey_intake", {"campaign": args.campaign})
     tally_run, _ = run_dag("job_fair_rollout", {"campaign": args.campaign,
                                                 "as_of": the_campaign.report.deadline.isoformat()})

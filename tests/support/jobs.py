@@ -1,4 +1,4 @@
-"""Hand-made rows of the openings, fair-results and progress forms for tests: valid by default, one
+"""Hand-made rows of the openings, fair-results, progress and highlights forms for tests: valid by default, one
 field changed to make a case."""
 
 from __future__ import annotations
@@ -64,6 +64,20 @@ def progress_row(**overrides: str) -> dict[str, str]:
         "截至日期": "2024-02-23",
         "填报部门": "平南县民政局",
         "填报日期": "2024-02-23",
+    }
+    row.update(overrides)
+    return row
+
+
+def highlight_row(n: int = 1, **overrides: str) -> dict[str, str]:
+    row = {
+        "地区": "贵港市平南县",
+        "部门": "民政",
+        "服务项目": "送关爱帮扶",
+        "类别": "亮点工作",
+        "标题": f"平南县走访慰问留守老人儿童（第{n}条）",
+        "内容": "县民政局联合乡镇逐户走访农村留守老人、儿童，建立关爱台账，春节前送去慰问品。",
+        "日期": "2024-02-23",
     }
     row.update(overrides)
     return row

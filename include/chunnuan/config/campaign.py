@@ -76,6 +76,8 @@ class IntakeRules(_Strict):
     # Share of bad rows above which a whole submission is sent back instead of quarantined row by row.
     max_bad_row_share: float = Field(gt=0, le=1)
     min_worker_age: int = Field(ge=14, le=20)
+    # Longest 内容 of a highlights row (characters): a paragraph of the summary, not a whole report.
+    max_text_length: int = Field(default=500, ge=50, le=5000)
 
 
 TRAINING_RULES = ("pre_dispatch_class", "before_dispatch_peak", "places_cover_demand", "records_consistent")

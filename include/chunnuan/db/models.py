@@ -349,6 +349,27 @@ class ServiceProgress(Base):
     source_row: Mapped[int] = mapped_column(Integer)
 
 
+class Highlight(Base):
+    """A department's 典型经验 / 亮点工作 / 存在问题 / 下一步打算 about one service item of one area (text,
+    checked free of ID and mobile numbers at intake)."""
+
+    __tablename__ = "highlight"
+    __table_args__ = (Index("ix_highlight_batch", "batch_id"), Index("ix_highlight_entry", "entry"))
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    entry: Mapped[str] = mapped_column(String(120), primary_key=True)  # area|department|date: what a newer submission replaces
+    item_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    category: Mapped[str] = mapped_column(String(10), primary_key=True)
+    title: Mapped[str] = mapped_column(String(60), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(6))
+    city_code: Mapped[str] = mapped_column(String(6))
+    department: Mapped[str] = mapped_column(String(100))
+    content: Mapped[str] = mapped_column(Text)
+    report_date: Mapped[dt.date] = mapped_column(Date)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    source_row: Mapped[int] = mapped_column(Integer)
+
+
 class JobFairPlan(Base):
     """One published job-fair rollout: figures only (no personal data) in the summary."""
 

@@ -102,6 +102,15 @@ def text(cells: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
+def prose(cells: pd.Series) -> pd.Series:
+    """Free text as the clerk wrote it: trimmed, invisible characters removed, but not NFKC-folded (that
+    would turn the full-width ，。： of Chinese prose into ASCII); empty cells become <NA>."""
+    def one(value: object) -> str | None:
+        shown = None if value is None or value is pd.NA else cell_text(value)
+        return (_invisible().sub("", shown).strip() or None) if shown is not None else None
+    return pd.Series(pd.array([one(v) for v in cells], dtype="string"), index=cells.index)
+
+
 def numeric_cells(cells: pd.Series) -> pd.Series:
     """True where the spreadsheet stored a number (an ID typed into a number cell loses digits)."""
     if cells.dtype != object:

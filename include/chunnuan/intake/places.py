@@ -1,4 +1,4 @@
-"""Place rules every kind shares: resolving a county name (or province + county) to its code, why a
+"""Place rules every kind shares: resolving a county name (or province + county) to its code, an area (county, 市本级 or 省本级) to its, why a
 name did not resolve, the city of a county, rows that belong to another province, and the place
 names a template offers in its drop-downs.
 """
@@ -11,6 +11,17 @@ import pandas as pd
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
 from chunnuan.intake.schema import Prepared
+
+
+def area_codes(values: pd.Series, campaign: Campaign) -> pd.Series:
+    """An area as departments report it -> its code: a county, a city (its 市本级 work) or the province
+    (省本级); NaN where it is none of these."""
+    province = divisions.province(campaign.province_code)
+    names = {province.name: province.code, f"{province.name}本级": province.code, "省本级": province.code}
+    for code, city in province.cities.items():
+        names.update({city.name: code, f"{city.name}本级": code, province.name + city.name: code})
+    county, _ = county_status(values, province)
+    return county.fillna(values.str.replace(" ", "", regex=False).map(names))
 
 
 def county_status(values: pd.Series, province: divisions.Province) -> tuple[pd.Series, pd.Series]:

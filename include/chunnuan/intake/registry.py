@@ -46,6 +46,8 @@ KINDS: tuple[SubmissionKind, ...] = (
                    "同一县以最新一份为准"),
     SubmissionKind("progress", "服务项目进展表", "服务进展入库", "service_progress", "service_progress", "entry",
                    "同一地区、服务项目和截至日期以最新一份为准"),
+    SubmissionKind("highlights", "亮点工作和存在问题报表", "亮点和问题入库", "highlights", "highlight", "entry",
+                   "同一部门、地区和日期以最新一份为准"),
 )
 BY_NAME: dict[str, SubmissionKind] = {k.name: k for k in KINDS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

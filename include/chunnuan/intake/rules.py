@@ -35,7 +35,8 @@ PROBLEM_LABELS = {
     "fair_no_invalid": "招聘会编号格式不对", "fair_no_county": "招聘会编号与县不符", "area_unknown": "地区无法识别",
     "item_unknown": "服务项目不在清单中", "figure_unknown": "统计指标不属于该项目", "value_invalid": "数值无效",
     "value_not_whole": "数值应为整数", "out_of_scope": "不属于服务对象", "group_unknown": "重点群体填写不规范",
-    "work_county_unknown": "务工县区与城市不符",
+    "work_county_unknown": "务工县区与城市不符", "department_unknown": "部门不在清单中",
+    "text_too_long": "文字超过长度上限", "pii_in_text": "文字中有身份证号或手机号",
     # what the reader could not take (intake.readers)
     "formula_no_value": "公式没有计算结果", "extra_cells": "单元格比表头多", "bad_bytes": "文字无法识别",
 }
@@ -156,3 +157,10 @@ def uscc_check(field: str = "uscc", column: str = "_uscc_ok") -> Check:
 def county_check(field: str, province_name: str, label: str = "户籍县", column: str = "_county_ok") -> Check:
     """A county name that does not resolve in the province, with why (column: places.county_ok)."""
     return Check("county_unknown", field, column, "true", county_reason(province_name, label))
+
+
+def area_check(province_name: str, column: str = "_area_ok") -> Check:
+    """An area that is not a county, city or the province (column: places.area_codes resolved, <NA> blank)."""
+    return Check("area_unknown", "area", column, "true",
+                 lambda v, r: (f"地区「{v}」不是{province_name}的县(市、区)或市，请填县(市、区)全称如「贵港市平南县」，"
+                               "市本级填市名，省本级填省名"))

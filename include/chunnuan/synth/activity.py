@@ -1,5 +1,5 @@
 """Synthetic submissions of what counties and departments did (for the demo): job-fair results of the
-published rollout, and service-item progress per area and week. Rows carry the form's Chinese headers;
+published rollout, service-item progress per area and week, and each department's highlights and problems. Rows carry the form's Chinese headers;
 a few carry the mistakes clerks make, so the intake's quarantine shows. Deterministic by seed.
 """
 
@@ -13,6 +13,7 @@ import pandas as pd
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
 from chunnuan.intake.kinds.fair_results import FAIR_RESULTS
+from chunnuan.intake.kinds.highlights import HIGHLIGHTS
 from chunnuan.intake.kinds.openings import OPENINGS
 from chunnuan.intake.kinds.progress import PROGRESS, figure_table
 
@@ -85,3 +86,30 @@ def service_progress(campaign: Campaign, dates: list[dt.date], seed: int) -> pd.
                              "as_of": day.isoformat(), "department": f"{unit_name}春暖行动工作专班",
                              "reported_on": day.isoformat()})
     return _headers(PROGRESS, pd.DataFrame(rows))
+
+
+# What a department writes under each category, about one of its service items.
+HIGHLIGHT_TEXT = {
+    "典型经验": ("{item}“一站式”办理", "{department}在各县区设立{item}专窗，材料一次收齐、当天办结，群众少跑腿。"),
+    "亮点工作": ("{item}进村入户", "{department}组织工作人员进村入户开展{item}，节前覆盖全部乡镇，群众反映良好。"),
+    "存在问题": ("{item}基层力量不足", "部分县区{item}专职人员偏少，偏远乡镇覆盖不够，信息报送不够及时。"),
+    "下一步打算": ("持续做好{item}", "{department}将把{item}延伸到节后返岗高峰，继续跟踪服务，及时总结经验。"),
+}
+
+
+def highlights(campaign: Campaign, day: dt.date, seed: int) -> pd.DataFrame:
+    """One entry per category from every department (省本级), each about a service item in turn; one entry
+    carries a contact's mobile number, which the intake quarantines (it would end up in the report email)."""
+    rng = np.random.default_rng([seed, 47])
+    province = divisions.province(campaign.province_code)
+    items = [i.name for i in campaign.service_items]
+    rows = []
+    for d, department in enumerate(campaign.departments):
+        for c, (category, (title, content)) in enumerate(HIGHLIGHT_TEXT.items()):
+            item = items[(d + c) % len(items)]
+            rows.append({"area": province.name, "department": department.name, "item": item, "category": category,
+                         "title": title.format(item=item), "content": content.format(item=item, department=department.name),
+                         "report_date": day.isoformat()})
+    bad = int(rng.integers(len(rows)))
+    rows[bad]["content"] += f"联系人电话13{rng.integers(500_000_000, 999_999_999)}。"
+    return _headers(HIGHLIGHTS, pd.DataFrame(rows))

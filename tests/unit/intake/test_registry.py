@@ -58,6 +58,15 @@ def test_every_kind_loads_into_a_table_with_its_owner_column(name):
     assert {"campaign_id", "batch_id", "source_row"} <= set(model.__table__.columns.keys())
 
 
+@pytest.mark.parametrize("name", KIND_NAMES)
+def test_every_kinds_table_is_counted_by_the_conservation_sql(name):
+    """The batch counters and the conservation check count loaded rows table by table."""
+    from chunnuan.config.settings import REPO_ROOT
+
+    for query in ("refresh_batch_counts.sql", "batch_conservation.sql"):
+        assert f"FROM {registry.get(name).table} " in (REPO_ROOT / "include" / "sql" / query).read_text(), query
+
+
 def test_the_cli_offers_exactly_the_registered_kinds():
     parser = cli.build_parser()
     sub = next(a for a in parser._actions if a.dest == "command").choices

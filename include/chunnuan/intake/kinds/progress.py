@@ -21,9 +21,17 @@ from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
 from chunnuan.intake import normalise, workbook
 from chunnuan.intake.gate import Kind
-from chunnuan.intake.places import city_codes, county_labels, county_status
+from chunnuan.intake.places import area_codes, city_codes, county_labels
 from chunnuan.intake.readers import ROW_NO
-from chunnuan.intake.rules import Check, date_check, day_numbers, read_ok, required_checks, window_check
+from chunnuan.intake.rules import (
+    Check,
+    area_check,
+    date_check,
+    day_numbers,
+    read_ok,
+    required_checks,
+    window_check,
+)
 from chunnuan.intake.schema import Column, Prepared, Schema
 
 MAX_VALUE = 1e9
@@ -53,24 +61,17 @@ def figure_table(campaign: Campaign) -> pd.DataFrame:
                         columns=["item_code", "item_name", "figure_code", "figure_name", "unit"])
 
 
-def area_codes(campaign: Campaign) -> dict[str, str]:
-    """Every name an area may be given as -> its code: the province, its cities (市本级) and counties."""
-    province = divisions.province(campaign.province_code)
-    names = {province.name: province.code, f"{province.name}本级": province.code, "省本级": province.code}
-    for code, city in province.cities.items():
-        names.update({city.name: code, f"{city.name}本级": code, province.name + city.name: code})
-    return names
+def item_codes(items: pd.Series, campaign: Campaign) -> pd.Series:
+    """服务项目 as typed (its name, quotes or not, or its code) -> the item's code; NaN where it is none."""
+    return _bare(items).map({**{i.code: i.code for i in campaign.service_items},
+                             **{_bare(pd.Series([i.name])).iloc[0]: i.code for i in campaign.service_items}})
 
 
 def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
-    province = divisions.province(campaign.province_code)
     t = {c.field: normalise.text(raw[c.field]) for c in PROGRESS.columns}
-    county, state = county_status(t["area"], province)
-    area = county.fillna(t["area"].str.replace(" ", "", regex=False).map(area_codes(campaign)))
+    area = area_codes(t["area"], campaign)
     figures = figure_table(campaign)
-    item_code = _bare(t["item"]).map({
-        **dict(zip(figures["item_code"], figures["item_code"], strict=True)),
-        **dict(zip(_bare(figures["item_name"]), figures["item_code"], strict=True))})
+    item_code = item_codes(t["item"], campaign)
     pair = item_code + "|" + _bare(t["figure"])
     figure_code = pair.map({
         **{f"{r.item_code}|{r.figure_code}": r.figure_code for r in figures.itertuples()},
@@ -120,9 +121,7 @@ def progress_checks(campaign: Campaign) -> list[Check]:
 
     checks = required_checks(PROGRESS.columns)
     checks += [
-        Check("area_unknown", "area", "_area_ok", "true",
-              lambda v, r: (f"地区「{v}」不是{province}的县(市、区)或市，请填县(市、区)全称如「贵港市平南县」，"
-                            "市本级填市名，省本级填省名")),
+        area_check(province),
         Check("item_unknown", "item", "_item_ok", "true",
               lambda v, r: f"服务项目「{v}」不是本次行动的服务项目，应为：{items}"),
         Check("figure_unknown", "figure", "_figure_ok", "true", figure_reason),
