@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from alembic import command
 from sqlalchemy import text
 
 from chunnuan import db
 from chunnuan.config import campaign
 from chunnuan.intake.batches import load_validated, register_files, validate_batch
-from chunnuan.job_fairs.steps import extract
+from chunnuan.job_fairs.steps import extract, outputs_dir, plan, publish
 from tests.support.rows import make_id, valid_row, write_csv
 
 SD = campaign.load("shandong-2024")
@@ -72,6 +74,16 @@ def test_a_mixed_shandong_file_loads_with_nothing_lost(db_url, chunnuan_home, tm
     assert seek.loc[LANSHAN].tolist() == [LANSHAN, "371300"]
     assert seek.loc[LIXIA].tolist() == [HUANGDAO, "370200"]  # a native working in the province: there
     assert set(inputs.counties["county_code"]) == {HUANGDAO, LIXIA, LANSHAN}  # 济南市 (市本级) has no county fair
+
+    # Published lists go to the unit serving each seeker: 黄岛区's list holds its inbound seeker, 历下区's its
+    # native working in 青岛, and the seeker who named only 济南市 is on the city's own list (市本级).
+    planned = plan(engine, SD, "run-1", SD.job_fairs.window.start)
+    publish(engine, SD, planned["plan_id"])
+    folder = outputs_dir(SD.id, planned["plan_id"]) / "counties"
+    names = {path.name: pd.read_excel(path, sheet_name="求职者推荐岗位")["姓名"].tolist()
+             for path in folder.glob("*求职者推荐岗位.xlsx")}
+    assert [len(names[f"{unit}-求职者推荐岗位.xlsx"]) for unit in ("济南市本级", "青岛市黄岛区", "济南市历下区")] == [1, 1, 1]
+    assert sum(len(v) for v in names.values()) == len(inputs.seekers)
 
 
 def test_an_old_database_is_migrated_with_nothing_lost(tmp_path):

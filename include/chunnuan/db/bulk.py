@@ -30,7 +30,9 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # One chunk per column: pyarrow 26's CSV writer garbles (NUL bytes) a string column whose first chunk is
+    # empty, as pd.concat of an empty frame and a full one gives.
+    table = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()
     for i, field in enumerate(table.schema):
         if pa.types.is_timestamp(field.type):  # dates in our data are local dates
             table = table.set_column(i, field.name, table.column(i).cast(pa.date32()))

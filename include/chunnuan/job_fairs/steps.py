@@ -267,6 +267,12 @@ def publish(engine: Engine, campaign: Campaign, plan_id: int) -> dict:
         book.remove(book.active)
         write_sheet(book, "求职者推荐岗位", people[people["served_by_code"] == code], SEEKER_HEADERS)
         book.save(folder / "counties" / f"{label}-求职者推荐岗位.xlsx")
+    for code in sorted(set(people["served_by_code"].dropna()) & set(province.cities)):
+        # 外省籍 seekers whose survey names only the receiving city: the city's own list (市本级), no fair of its own
+        book = Workbook()
+        book.remove(book.active)
+        write_sheet(book, "求职者推荐岗位", people[people["served_by_code"] == code], SEEKER_HEADERS)
+        book.save(folder / "counties" / f"{province.cities[code].name}本级-求职者推荐岗位.xlsx")
     with engine.begin() as conn:
         conn.execute(update(JobFairPlan).where(JobFairPlan.id == plan_id).values(
             status="published", published_at=dt.datetime.now(dt.UTC)))
