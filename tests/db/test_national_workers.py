@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-
 from alembic import command
 from sqlalchemy import text
 
