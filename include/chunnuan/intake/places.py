@@ -99,7 +99,7 @@ def home_county_reason(province: divisions.Province, label: str = "户籍县"):
             choices = tuple(c for c in choices if c.startswith(home.name))
         bare = name.removeprefix(province.name)
         if home is None and bare in province.ambiguous_county_names:
-            return f"{label}「{name}」在{province.name}有重名，请写明所属市，如「某某市{bare}」"
+            return _ambiguous_in_province(label, name, province.name, bare)
         if choices:
             return f"{label}「{name}」有重名（{'、'.join(choices[:4])}），请写明省份和所属市"
         what = f"不是{home.name}的县(市、区)" if home is not None else "无法识别"
@@ -108,6 +108,10 @@ def home_county_reason(province: divisions.Province, label: str = "户籍县"):
                 f"外省如「{other.name}{_example_label(other)}」")
 
     return reason
+
+
+def _ambiguous_in_province(label: str, name: str, province_name: str, bare: str) -> str:
+    return f"{label}「{name}」在{province_name}有重名，请写明所属市，如「某某市{bare}」"
 
 
 def _example_label(province: divisions.Province) -> str:
@@ -130,7 +134,7 @@ def county_reason(province_name: str, label: str = "户籍县"):
         name = str(value).strip()
         bare = name.removeprefix(province_name)
         if bare in divisions.province(province_name).ambiguous_county_names:
-            return f"{label}「{name}」在{province_name}有重名，请写明所属市，如「某某市{bare}」"
+            return _ambiguous_in_province(label, name, province_name, bare)
         elsewhere = divisions.county_province_names().get(bare)
         if elsewhere:
             return f"{label}「{name}」是{elsewhere}的县(市、区)，不是{province_name}的"
