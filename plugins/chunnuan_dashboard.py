@@ -2,6 +2,10 @@
 
     GET /chunnuan/ and /chunnuan/dashboard  -> the Chinese HTML page (?campaign=…&as_of=YYYY-MM-DD)
     GET /chunnuan/api/summary               -> the same figures as JSON (chunnuan.dashboard.snapshot)
+    GET /chunnuan/static/echarts.min.js     -> the pinned ECharts the page's charts draw with
+    GET /chunnuan/geo/<province code>.json  -> the province's county boundaries (report.county_map)
+
+Office networks are closed: the page loads nothing from outside this app (no CDN, no web fonts).
 
 `campaign` defaults to env CHUNNUAN_CAMPAIGN, else the first configured campaign; `as_of` to today in
 Asia/Shanghai. The nav entry "春暖看板" (Browse menu) shows the page inside the UI. The page is read-only
@@ -25,6 +29,7 @@ from airflow.plugins_manager import AirflowPlugin
 log = logging.getLogger(__name__)
 
 URL_PREFIX = "/chunnuan"
+STATIC_CACHE = {"Cache-Control": "private, max-age=86400"}  # behind the login: browsers only, not shared caches
 NOT_READY = "行动数据库暂时无法读取（未建表、版本较旧或连接不上）。请确认连接 campaign_db，并先运行一次任一春暖 DAG（会自动升级数据库）。"
 
 
@@ -100,10 +105,12 @@ def dashboard_app():
     from airflow.api_fastapi.core_api.security import requires_access_view
     from fastapi import Depends, FastAPI, HTTPException, Request
     from fastapi.exception_handlers import http_exception_handler
-    from fastapi.responses import HTMLResponse, RedirectResponse
+    from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+    from starlette.middleware.gzip import GZipMiddleware
 
     app = FastAPI(title="春暖看板", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(requires_access_view(AccessView.WEBSITE))])
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # echarts.min.js 1 MB -> 0.3 MB on the wire
 
     @app.exception_handler(HTTPException)
     async def login_first(request: Request, exc: HTTPException):
@@ -141,6 +148,24 @@ def dashboard_app():
             return _snapshot(the_campaign, as_of or _today())
         except DatabaseNotReady as exc:
             raise HTTPException(status_code=503, detail=str(exc)) from exc
+
+    @app.get("/static/echarts.min.js")
+    def echarts_script():
+        from chunnuan.report.dashboard_charts import STATIC_DIR
+
+        return FileResponse(STATIC_DIR / "echarts.min.js", media_type="text/javascript", headers=STATIC_CACHE)
+
+    @app.get("/geo/{province_code}.json")
+    def county_boundaries(province_code: str):
+        from chunnuan.config import divisions
+        from chunnuan.report import county_map
+
+        try:
+            if not (province_code.isdigit() and divisions.province(province_code).code == province_code):
+                raise LookupError(province_code)
+        except LookupError:
+            raise HTTPException(status_code=404, detail=f"没有省份代码「{province_code}」") from None
+        return Response(county_map.geojson_bytes(province_code), media_type="application/json", headers=STATIC_CACHE)
 
     return app
 

@@ -4,7 +4,9 @@
                 their splits by 本省籍 / 外省籍 and priority group, the cities, the 外省籍 per receiving city,
                 the service items, the parts with no data yet, data quality, and the report's
                 reconciliation (report.steps.gate), so the page and the JSON summary say the same
-    render   -> the Chinese HTML page (include/templates/dashboard.html.j2, autoescaped)
+              plus each county's map figures and the headline figures week by week (report.trend)
+    render   -> the Chinese HTML page (include/templates/dashboard.html.j2, autoescaped) with its ECharts
+                charts (report.dashboard_charts: per city, week by week, the county map)
 
 No Airflow here; plugins/chunnuan_dashboard.py serves both inside the Airflow UI. Figures only: no names,
 ID numbers or phone numbers ever reach the snapshot.
@@ -33,6 +35,8 @@ CITY_COLUMNS = {
 QUALITY_COLUMNS = {"files": "文件", "files_rejected": "整批退回", "rows_read": "读取行数", "rows_loaded": "入库",
                    "rows_quarantined": "隔离", "rows_merged": "重复合并"}
 TOP_PROBLEMS = 10
+# Each county's figures the map shades (dashboard_charts.county_values).
+MAP_COLUMNS = ("workers", "charter_requests", "chartered", "compliant")
 
 
 def _number(value) -> float | None:
@@ -52,7 +56,8 @@ def _day(value) -> str | None:
 
 def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
     """The dashboard's figures for one campaign as of one day; JSON-ready (ints, floats, str, None)."""
-    from chunnuan.report import splits
+    from chunnuan.config import divisions
+    from chunnuan.report import splits, trend
     from chunnuan.report.steps import KIND_LABELS, city_split_workers, collect, gate
 
     figures = collect(engine, campaign, as_of)
@@ -75,11 +80,17 @@ def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
     quality = [{"kind": str(row["kind"]), "label": KIND_LABELS.get(row["kind"], str(row["kind"])),
                 **{k: int(row[k]) for k in QUALITY_COLUMNS}}
                for row in figures.quality.to_dict(orient="records")]
+    division = divisions.province(campaign.province_code)
+    counties = [{"county_code": str(row["county_code"]), "label": division.county_label(row["county_code"]),
+                 "reporting": bool(row["reporting"]), "status": str(row["status"]),
+                 **{k: int(row[k]) for k in MAP_COLUMNS}}
+                for row in figures.counties[figures.counties["is_county"]].to_dict(orient="records")]
     problems = [{"kind": str(row["kind"]), "label": str(row["label"]), "rows": int(row["rows"]),
                  "kind_label": KIND_LABELS.get(row["kind"], str(row["kind"]))}
                 for row in figures.problems.head(TOP_PROBLEMS).to_dict(orient="records")]
     return {
-        "campaign": {"id": campaign.id, "name": campaign.name, "province": campaign.province},
+        "campaign": {"id": campaign.id, "name": campaign.name, "province": campaign.province,
+                     "province_code": campaign.province_code},
         "as_of": as_of.isoformat(),
         "generated_at": dt.datetime.now(ZoneInfo(TIMEZONE)).isoformat(timespec="seconds"),
         "province": {k: int(v) for k, v in province.items()},
@@ -94,12 +105,15 @@ def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
         "quality": quality,
         "problems": problems,
         "checks": gate(figures),
+        "counties": counties,
+        "trend": trend.weekly(engine, campaign),
     }
 
 
 def render(snap: dict, choices: dict[str, str] | None = None) -> str:
     """The page: `choices` (campaign id -> display name) fills the campaign picker, else only this one."""
     from chunnuan.common import mail
+    from chunnuan.report import dashboard_charts
 
     c = snap["campaign"]
     from chunnuan.report.splits import FIGURES, INBOUND_FIGURES, TOP_PROVINCES
@@ -107,4 +121,5 @@ def render(snap: dict, choices: dict[str, str] | None = None) -> str:
     return mail.render("dashboard.html.j2", s=snap, p=snap["province"], city_columns=CITY_COLUMNS,
                        split_figures=FIGURES, inbound_figures=INBOUND_FIGURES, top_n=TOP_PROVINCES,
                        quality_columns=QUALITY_COLUMNS, choices=choices or {c["id"]: f"{c['province']} · {c['name']}"},
-                       generated_at=snap["generated_at"][:16].replace("T", " "))
+                       generated_at=snap["generated_at"][:16].replace("T", " "),
+                       **dashboard_charts.page_values(snap))

@@ -20,7 +20,7 @@ from chunnuan.config import campaign, settings
 from chunnuan.intake import registry
 from chunnuan.intake.batches import load_replacing, load_validated, register_files, validate_batches
 from chunnuan.planner import Carrier, Fleet, write_fleet
-from chunnuan.report import dashboard
+from chunnuan.report import dashboard, trend
 from chunnuan.synth.charter import uscc_for
 from chunnuan.training import steps as training_steps
 from tests.support.jobs import fair_result_row, progress_row, write_rows
@@ -173,13 +173,16 @@ def test_page_shows_the_figures_in_chinese_and_no_personal_data(province, snap):
 
 
 def test_page_names_failed_checks_and_escapes_them():
-    snap = {"campaign": {"id": "x", "name": "<b>行动</b>", "province": "广西"}, "as_of": "2024-02-25",
+    snap = {"campaign": {"id": "x", "name": "<b>行动</b>", "province": "广西", "province_code": "450000"},
+            "as_of": "2024-02-25", "trend": {"weeks": [], "total": dict.fromkeys(trend.FIGURES, [])},
             "generated_at": "2024-02-25T10:00:00+08:00", "province": dict.fromkeys(
                 [*dashboard.CITY_COLUMNS, "counties", "reporting", "referred", "enrolled", "certified",
                  "fair_attendance", "fair_positions", "charter_requests"], 0),
             "charter": {"plan_published": False, "trips": 0, "cost": 0.0}, "cities": [], "services": [],
             "split_names": [], "splits": [], "inbound": [],
-            "missing_parts": [], "quality": [], "problems": [], "checks": ["「摸排人数」全省合计 3 ≠ 各县之和 2"]}
+            "missing_parts": [], "quality": [], "problems": [], "checks": ["「摸排人数」全省合计 3 ≠ 各县之和 2"],
+            "counties": [{"county_code": "450821", "label": "贵港市平南县", "reporting": False, "status": "",
+                          **dict.fromkeys(dashboard.MAP_COLUMNS, 0)}]}
     html = dashboard.render(snap)
     assert "数字核对未通过（1 处）" in html and "「摸排人数」全省合计 3 ≠ 各县之和 2" in html
     assert "<b>行动</b>" not in html and "&lt;b&gt;行动&lt;/b&gt;" in html
