@@ -50,4 +50,3 @@ def weekly(engine: Engine, campaign: Campaign) -> dict:
         new[figure][(monday(day) - first).days // 7] += n
     total = {figure: list(accumulate(values)) for figure, values in new.items()}
     return {"weeks": [w.isoformat() for w in weeks], "new": new, "total": total}
-

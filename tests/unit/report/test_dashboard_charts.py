@@ -12,17 +12,12 @@ import pytest
 
 from chunnuan.config import campaign, divisions
 from chunnuan.report import county_map, dashboard, dashboard_charts, trend
-from tests.unit.report.test_dashboard import (  # noqa: F401  (fixtures)
-    AS_OF,
-    GX,
-    anonymous,
-    api,
-    campaign_conn,
-    plugins,
-    province,
-    scalar,
-    snap,
-)
+from tests.unit.report import test_dashboard as base
+from tests.unit.report.test_dashboard import GX, scalar
+
+# The same module-scoped campaign DB and FastAPI clients as test_dashboard.py (pytest finds fixtures by name).
+province, snap, plugins, anonymous, api, campaign_conn = (
+    base.province, base.snap, base.plugins, base.anonymous, base.api, base.campaign_conn)
 
 SD = campaign.load("shandong-2024")
 pytestmark = pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
