@@ -5,8 +5,9 @@ A 协调员 logs in, sees the five campaign DAGs by their Chinese names, opens t
 two county surveys and the fleet file there and triggers a run, waits for its success, and reads the survey
 figures on the 春暖看板 dashboard; then triggers 点对点包车, approves the plan on the Required actions page,
 and sees the published trips on the dashboard; a second plan (全部重新规划 switched on) is rejected and
-changes nothing. A 领导 (Viewer) logs in and reads the dashboard too. Each step
-leaves a screenshot in test-output/browser/.
+changes nothing. A 领导 (Viewer) logs in and reads the dashboard too, then opens it with the network cut
+(every request not to the local server aborted): its ECharts charts and county map still draw, from the
+script and boundaries the plugin serves. Each step leaves a screenshot in test-output/browser/.
 """
 
 from __future__ import annotations
@@ -199,7 +200,8 @@ def test_coordinator_triggers_the_intake_approves_the_plan_and_reads_the_dashboa
 
     approved_by = scalar(url, "SELECT approved_by FROM charter_plan WHERE campaign_id = :c AND status = 'published'")
     trips = scalar(url, "SELECT COUNT(*) FROM charter_trip")
-    chartered = scalar(url, "SELECT COUNT(*) FROM charter_assignment WHERE status = '包车'")
+    chartered = scalar(url, "SELECT COUNT(*) FROM charter_assignment WHERE status = '包车' AND plan_id = "
+                            "(SELECT MAX(id) FROM charter_plan WHERE status = 'published')")
     assert approved_by == "xietiao" and trips > 0
     frame = open_dashboard(page)
     assert figure(frame, "trips") == trips and figure(frame, "chartered") == chartered
@@ -239,4 +241,81 @@ def test_leader_reads_the_dashboard(province, browser):
     frame = open_dashboard(page)
     assert figure(frame, "workers") == workers and figure(frame, "trips") == trips
     shot(page, "07-dashboard-leader")
+    page.context.close()
+
+
+# What each chart drew: the ECharts instance's option (series names and data) and the SVG paths it rendered.
+CHARTS_DRAWN = """ids => ids.map(id => {
+    const chart = echarts.getInstanceByDom(document.getElementById(id));
+    const option = chart.getOption();
+    return {id, series: option.series.map(s => ({name: s.name, data: s.data})),
+            x: option.xAxis ? option.xAxis[0].data : null,
+            paths: document.querySelectorAll(`#${id} svg path`).length};
+})"""
+MAP_READY = """() => { const c = echarts.getInstanceByDom(document.getElementById('chart-map'));
+    return !!c && c.getOption().series[0].data.length > 0; }"""
+
+
+def cut_network(context, server: Standalone) -> list[str]:
+    """Abort every request that is not to the local server, as a closed office network would; returns the list
+    of outside addresses the page tried."""
+    attempted: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(f"{server.url}/"):
+            r.continue_()
+        else:
+            attempted.append(r.request.url)
+            r.abort("internetdisconnected")
+
+    context.route("**/*", route)
+    return attempted
+
+
+def test_dashboard_charts_draw_with_the_network_cut(province, browser):
+    """After the runs above (file order): survey and charter data are loaded."""
+    from chunnuan.config import divisions
+    from chunnuan.report import dashboard_charts, trend
+
+    url = province["url"]
+    workers = scalar(url, "SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :c")
+    chartered = scalar(url, "SELECT COUNT(*) FROM charter_assignment WHERE status = '包车' AND plan_id = "
+                            "(SELECT MAX(id) FROM charter_plan WHERE status = 'published')")
+    assert workers > 0 and chartered > 0, "run the whole module: the coordinator's test loads the data"
+    page = log_in(browser, province["server"], "lingdao")
+    attempted = cut_network(page.context, province["server"])
+    served = []
+    page.on("response", lambda r: served.append((urllib.parse.urlsplit(r.url).path, r.status)))
+    page.goto(f"{province['server'].url}/chunnuan/dashboard?campaign={GX.id}")
+    page.wait_for_function(MAP_READY)
+    drawn = {c["id"]: c for c in page.evaluate(CHARTS_DRAWN, ["chart-cities-people", "chart-cities-counts",
+                                                              "chart-trend", "chart-map"])}
+    shot(page, "08-dashboard-charts-offline")
+
+    gx = divisions.province(GX.province_code)
+    for bars in (drawn["chart-cities-people"], drawn["chart-cities-counts"]):
+        assert len(bars["x"]) == len(gx.cities) and bars["paths"] > 0
+        assert all(len(s["data"]) == len(gx.cities) for s in bars["series"])
+    people = {s["name"]: s["data"] for s in drawn["chart-cities-people"]["series"]}
+    assert sum(people["摸排人数"]) == workers and sum(people["包车运送"]) == chartered
+    weekly = trend.weekly(db.engine(url), GX)
+    line = drawn["chart-trend"]
+    assert len(line["x"]) == len(weekly["weeks"]) and line["paths"] > 0
+    assert [y for _, y in next(s["data"] for s in line["series"] if s["name"] == trend.FIGURES["workers"])] == (
+        weekly["total"]["workers"]) and weekly["total"]["workers"][-1] == workers
+    shaded = drawn["chart-map"]
+    assert len(shaded["series"][0]["data"]) == len(gx.counties) == 111
+    assert shaded["paths"] >= len(gx.counties)  # every county outline drawn
+    assert page.evaluate(f"echarts.getMap('{dashboard_charts.map_name(GX.province_code)}').geoJSON.features.length"
+                         ) == len(gx.counties)
+    surveyed = [d for d in shaded["series"][0]["data"] if d.get("value") is not None]
+    assert sum(d["value"] for d in surveyed) == workers
+
+    for metric, label in dashboard_charts.MAP_METRICS.items():  # the selector redraws the map by each metric
+        page.select_option("#map-metric", metric)
+        page.wait_for_function(f"() => echarts.getInstanceByDom(document.getElementById('chart-map'))"
+                               f".getOption().series[0].name === {json.dumps(label)}")
+        page.locator("#chart-map").screenshot(path=str(SHOTS / f"09-map-{metric}.png"))
+    assert ("/chunnuan/static/echarts.min.js", 200) in served and (f"/chunnuan/geo/{GX.province_code}.json", 200) in served
+    assert attempted == []  # nothing was asked of an outside host
     page.context.close()

@@ -75,10 +75,12 @@ def _trend(snap: dict) -> dict:
         line.add_yaxis(label, trend["total"][key], yaxis_index=0 if key in TREND_PEOPLE else 1,
                        label_opts=opts.LabelOpts(is_show=False))
     line.set_global_opts(title_opts=opts.TitleOpts(title="主要数字逐周累计", subtitle="横轴为每周一"),
-                         legend_opts=opts.LegendOpts(pos_top=44),
+                         legend_opts=opts.LegendOpts(pos_bottom=0),
                          tooltip_opts=opts.TooltipOpts(trigger="axis"),
                          yaxis_opts=opts.AxisOpts(name="人"))
-    return _dump(line)
+    option = _dump(line)
+    option["grid"] = {"top": 80, "bottom": 80}  # the legend takes two rows below the axis
+    return option
 
 
 def _map(snap: dict, metric: str) -> dict:
@@ -95,10 +97,11 @@ def _map(snap: dict, metric: str) -> dict:
         top = 100 if metric == "charter_share" else max(values, default=0) or 1
         visual = opts.VisualMapOpts(min_=0, max_=top, is_calculable=True, range_color=["#e0f2ff", "#0b5cad"])
     chart = Map().add(MAP_METRICS[metric], data, maptype=map_name(snap["campaign"]["province_code"]),
-                      is_roam=False, label_opts=opts.LabelOpts(is_show=False),
+                      is_roam=False, is_map_symbol_show=False, label_opts=opts.LabelOpts(is_show=False),
                       itemstyle_opts=opts.ItemStyleOpts(area_color=NO_DATA_COLOUR, border_color="#fff"))
     chart.set_global_opts(title_opts=opts.TitleOpts(title=f"分县：{MAP_METRICS[metric]}", subtitle="灰色：暂无数据"),
-                          visualmap_opts=visual, tooltip_opts=opts.TooltipOpts(trigger="item"))
+                          legend_opts=opts.LegendOpts(is_show=False), visualmap_opts=visual,
+                          tooltip_opts=opts.TooltipOpts(trigger="item"))
     return _dump(chart)
 
 
