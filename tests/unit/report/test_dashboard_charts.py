@@ -176,3 +176,19 @@ def test_plugin_serves_the_script_and_the_boundaries(api, anonymous, campaign_co
     assert api.get("/chunnuan/geo/450001.json").status_code == 404
     assert api.get("/chunnuan/geo/..%2F..%2Fetc.json").status_code == 404
     assert anonymous.get("/chunnuan/static/echarts.min.js").status_code in (303, 401)  # behind the login too
+
+
+def test_counties_without_a_boundary_and_boundaries_without_a_county_are_named(monkeypatch):
+    """What a future data or division change looks like: a county the package lacks, an old code it still has."""
+    real = county_map._package_counties("450000")
+    changed = {c: v for c, v in real.items() if c != "450821"} | {"450199": ("南宁市", "已撤销县")}
+    monkeypatch.setattr(county_map, "_package_counties", lambda code: changed)
+    county_map.match.cache_clear()
+    try:
+        found = county_map.match("450000")
+        assert found.missing == ("450821",) and found.extra == {"450199": "已撤销县"} and found.drawn == 110
+        text = county_map.note("450000")
+        assert "111 个县（市、区）中 110 个有边界" in text and "无边界数据：贵港市平南县（450821）" in text
+        assert "数据包中多出、未显示：已撤销县（450199）" in text
+    finally:
+        county_map.match.cache_clear()
