@@ -34,13 +34,14 @@ def intake(url):
 
 def test_a_county_uploads_fixes_submits_and_sees_its_own_outcome(db_url, chunnuan_home, tmp_path):
     engine = db.engine(db_url)
-    wrong = survey_bytes(tmp_path, "wrong.csv", bad_rows=1)
+    wrong = survey_bytes(tmp_path, "wrong.csv", bad_rows=1, rows=6)  # 1 in 6: under the 20% limit
     first = uploads.receive(engine, GX, "survey", PINGNAN, "pingnan", "C:\\报表\\平南县 摸排<1>.csv", wrong)
     seen = uploads.visible(engine, GX, first, PINGNAN)
     # The same answer `chunnuan check` gives for these bytes, with the value masked.
     expected = check_submission(write_csv_bytes(tmp_path / "same.csv", wrong), GX,
                                 kind=registry.gate_kind("survey")).summary()
-    assert seen["check"]["rows"] == expected["rows"] == 4 and seen["check"]["quarantined"] == 1
+    assert seen["check"]["rows"] == expected["rows"] == 6 and seen["check"]["quarantined"] == 1
+    assert seen["check"]["error"] is None
     assert seen["check"]["problems"] == expected["problems"]
     assert all("*" in p["value"] for p in seen["check"]["problems"])
     assert seen["file_name"] == "平南县_摸排_1.csv" and seen["outcome"] == "未提交"
