@@ -168,15 +168,25 @@ def _rows(conn, campaign_id: str, upload_id: int | None = None):
     )
 
 
+def _beijing(moment: dt.datetime | None) -> str | None:
+    """A stored time as clerks read it (SQLite gives back naive UTC, PostgreSQL an aware time)."""
+    from zoneinfo import ZoneInfo
+
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(ZoneInfo(settings.TIMEZONE)).strftime("%Y-%m-%d %H:%M")
+
+
 def _view(record) -> dict:
     upload, status = record, record.status
     outcome = (OUTCOMES[status] if status else "已提交、等待入库") if upload.submitted_at else "未提交"
     return {
         "id": upload.id, "kind": upload.kind, "title": registry.LABELS.get(upload.kind, upload.kind),
-        "scope": upload.scope, "uploader": upload.uploader, "uploaded_at": upload.uploaded_at.isoformat(),
+        "scope": upload.scope, "uploader": upload.uploader, "uploaded_at": _beijing(upload.uploaded_at),
         "file_name": upload.file_name, "landing_name": upload.landing_name, "sha256": upload.sha256,
         "size": upload.size, "check": json.loads(upload.result), "submitted_by": upload.submitted_by,
-        "submitted_at": upload.submitted_at.isoformat() if upload.submitted_at else None, "run_id": upload.run_id,
+        "submitted_at": _beijing(upload.submitted_at), "run_id": upload.run_id,
         "outcome": outcome, "batch_status": status,
         "intake": None if status is None else {
             "rows": record.rows_read, "loaded": record.rows_loaded, "quarantined": record.rows_quarantined,
