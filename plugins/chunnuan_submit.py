@@ -24,6 +24,11 @@ from airflow.plugins_manager import AirflowPlugin
 URL_PREFIX = "/chunnuan-submit"
 TITLE = "提交报表"
 CLERKS_VARIABLE = "chunnuan_clerks"
+SUBMITTED = {  # what the page says after 提交, by how the intake was started
+    "triggered": "已提交，系统正在检查入库，几分钟后刷新本页即可看到结果。",
+    "scheduled": "已提交。系统将在下一次定时入库（摸排期内每小时一次）或协调员手动运行时入库。",
+    "again": "这份报表已经提交过。",
+}
 NO_SCOPE = ("您的账号还没有对应的县（市、区）或单位，不能提交报表。请协调员在“管理 → 变量”的 chunnuan_clerks 中"
             "为您的账号填写所在县（市、区）、市或部门。")
 
@@ -65,13 +70,15 @@ def _migrated(target: str):
     return db.engine(target)
 
 
-def _download(path, name: str):
+def _download(content, name: str):
+    """An .xlsx attachment named in Chinese: `content` is a path or the bytes."""
     from urllib.parse import quote
 
-    from fastapi.responses import FileResponse
+    from fastapi.responses import FileResponse, Response
 
-    return FileResponse(path, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    kind = {"media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "headers": {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"}}
+    return Response(content, **kind) if isinstance(content, bytes) else FileResponse(content, **kind)
 
 
 @cache
@@ -81,7 +88,7 @@ def submit_app():
 
     from airflow.api_fastapi.core_api.security import GetUserDep
     from fastapi import Depends, File, Form, HTTPException, Request, UploadFile
-    from fastapi.responses import HTMLResponse, RedirectResponse, Response
+    from fastapi.responses import HTMLResponse, RedirectResponse
 
     from chunnuan.common import mail
     from chunnuan.intake import registry, uploads
@@ -134,16 +141,12 @@ def submit_app():
 
     @app.get("/template/{kind}")
     def template(kind: str, caller: CallerDep):
-        from urllib.parse import quote
-
         from chunnuan.intake.workbook import deterministic_bytes
 
         if kind not in {k.name for k in caller.scope.kinds()}:
             raise HTTPException(status_code=404, detail=f"没有可供下载的报表模板「{kind}」。")
         book = registry.module(kind).build_template(caller.campaign)
-        return Response(deterministic_bytes(book), media_type="application/vnd.openxmlformats-officedocument."
-                        "spreadsheetml.sheet", headers={"Content-Disposition": "attachment; filename*=UTF-8''"
-                                                        + quote(f"{registry.LABELS[kind]}模板.xlsx")})
+        return _download(deterministic_bytes(book), f"{registry.LABELS[kind]}模板.xlsx")
 
     @app.post("/upload", response_class=HTMLResponse)
     def upload(caller: CallerDep, kind: Annotated[str, Form()], file: Annotated[UploadFile, File()]):
@@ -157,13 +160,11 @@ def submit_app():
         return RedirectResponse(f"{URL_PREFIX}/uploads/{upload_id}{caller.query()}", status_code=303)
 
     @app.get("/uploads/{upload_id}", response_class=HTMLResponse)
-    def one(upload_id: int, caller: CallerDep, notice: str | None = None):
-        return page(caller, upload=caller.upload(upload_id), notice=notice)
+    def one(upload_id: int, caller: CallerDep, submitted: str | None = None):
+        return page(caller, upload=caller.upload(upload_id), notice=SUBMITTED.get(submitted or ""))
 
     @app.post("/uploads/{upload_id}/submit", response_class=HTMLResponse)
     def submit(upload_id: int, caller: CallerDep, accept: Annotated[bool, Form()] = False):
-        from urllib.parse import quote
-
         from chunnuan_airflow.intake_api import trigger_intake
 
         shown = caller.upload(upload_id)  # 403 / 404 before anything else
@@ -173,13 +174,13 @@ def submit_app():
         except uploads.UploadRefused as exc:
             return page(caller, exc.status, upload=shown, refused=str(exc))
         if already:
-            notice = "这份报表已经提交过。"
+            outcome = "again"
         elif run_id := trigger_intake(caller.campaign.id, [f"{landed.parent.name}/{landed.name}"]):
             uploads.record_run(_engine(), upload_id, run_id)
-            notice = "已提交，系统正在检查入库，几分钟后刷新本页即可看到结果。"
+            outcome = "triggered"
         else:
-            notice = "已提交。系统将在下一次定时入库（摸排期内每小时一次）或协调员手动运行时入库。"
-        return RedirectResponse(f"{URL_PREFIX}/uploads/{upload_id}{caller.query()}&notice={quote(notice)}",
+            outcome = "scheduled"
+        return RedirectResponse(f"{URL_PREFIX}/uploads/{upload_id}{caller.query()}&submitted={outcome}",
                                 status_code=303)
 
     @app.get("/uploads/{upload_id}/problems")

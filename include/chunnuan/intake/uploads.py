@@ -116,9 +116,13 @@ def _refuse_file(name: str, size: int) -> None:
         raise UploadRefused("上传的文件是空的（0 字节），请重新选择文件。")
 
 
+def _kept(campaign_id: str, digest: str, suffix: str) -> Path:
+    return uploads_dir(campaign_id) / digest[:2] / f"{digest}{suffix}"
+
+
 def _keep(campaign_id: str, digest: str, suffix: str, data: bytes) -> Path:
     """The bytes under uploads_dir by content hash: written once, never overwritten."""
-    path = uploads_dir(campaign_id) / digest[:2] / f"{digest}{suffix}"
+    path = _kept(campaign_id, digest, suffix)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f".{uuid.uuid4().hex}.part")
@@ -240,10 +244,17 @@ def submit(engine: Engine, campaign: Campaign, upload_id: int, scope: Scope, use
     landed = settings.landing_dir(campaign.id, upload["kind"]) / upload["landing_name"]
     if upload["submitted_at"]:
         return landed
-    kept = uploads_dir(campaign.id) / upload["sha256"][:2] / f"{upload['sha256']}{Path(upload['file_name']).suffix}"
     landed.parent.mkdir(parents=True, exist_ok=True)
-    with kept.open("rb") as source, landed.open("xb") as target:  # "x": never over another file
-        shutil.copyfileobj(source, target)
+    # Copied under a name the intake does not pick up, then linked in whole: a scheduled run never reads half a
+    # file, and os.link never replaces an existing file (a second click finds this upload's own file there).
+    partial = landed.with_name(f".{uuid.uuid4().hex}.part")
+    shutil.copyfile(_kept(campaign.id, upload["sha256"], Path(upload["file_name"]).suffix), partial)
+    try:
+        os.link(partial, landed)
+    except FileExistsError:
+        return landed
+    finally:
+        partial.unlink()
     with engine.begin() as conn:
         conn.execute(update(Upload).where(Upload.id == upload_id).values(
             submitted_by=user, submitted_at=dt.datetime.now(dt.UTC)))
