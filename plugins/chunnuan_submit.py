@@ -103,7 +103,8 @@ def submit_app():
         if request.method == "POST" and declared.isdigit() and int(declared) > uploads.max_upload_bytes() + 65536:
             message = (f"文件太大，单个文件不能超过 {uploads.max_upload_bytes() / 1048576:.0f} MB。"
                        "请删去模板以外的工作表和图片，或分成几个文件上传。")
-            return HTMLResponse(error_page(TITLE, message), status_code=413)
+            back = f"{URL_PREFIX}/" + (f"?{request.url.query}" if request.url.query else "")
+            return HTMLResponse(error_page(TITLE, message, back), status_code=413)
         return await call_next(request)
 
     class Caller:

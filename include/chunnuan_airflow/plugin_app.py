@@ -32,12 +32,14 @@ def campaign_not_found(campaign_id: str | None) -> str:
     return f"没有行动「{campaign_id or ''}」。可用的行动：{'、'.join(campaign.available()) or '（无）'}"
 
 
-def error_page(title: str, message: str) -> str:
+def error_page(title: str, message: str, back: str | None = None) -> str:
+    """A page that says what went wrong; `back`: a link to where the person can try again."""
     from html import escape
 
+    link = f'<p><a href="{escape(back)}">返回{escape(title)}</a></p>' if back else ""
     return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)}</title></head>'
             f'<body style="font-family: sans-serif; padding: 24px;"><h1 style="font-size: 18px;">{escape(title)}</h1>'
-            f"<p>{escape(message)}</p></body></html>")
+            f"<p>{escape(message)}</p>{link}</body></html>")
 
 
 def new_app(title: str, no_access: str):

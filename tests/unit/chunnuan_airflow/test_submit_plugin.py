@@ -124,7 +124,7 @@ def test_accounts_without_a_county_and_bad_files_are_refused(client, tmp_path, c
     pingnan = client("pingnan")
     assert upload(pingnan, "说明.docx", b"PK\x03\x04 not a sheet").status_code == 415
     refused = upload(pingnan, "大.csv", b"x" * (uploads.max_upload_bytes() + 70_000))
-    assert refused.status_code == 413 and "文件太大" in refused.text
+    assert refused.status_code == 413 and "文件太大" in refused.text and 'href="/chunnuan-submit/"' in refused.text
     assert not uploads.uploads_dir(GX.id).exists()
     assert pingnan.get("/chunnuan-submit/api/uploads").json()["uploads"] == []
 
