@@ -11,17 +11,15 @@ Office networks are closed: the page loads nothing from outside this app (no CDN
 Asia/Shanghai. The nav entry "春暖看板" (Browse menu) shows the page inside the UI. The page is read-only
 and holds figures only; the DAGs keep the database migrated, the dashboard never writes to it.
 
-Airflow does not authenticate plugin apps (a mounted app inherits none of the core API's dependencies),
-so every route here asks the auth manager itself: the caller's JWT (the UI's `_token` cookie, or a bearer
-token) must belong to a user allowed to see the website, i.e. every role down to 领导 (Viewer). Without a
-valid token the page redirects to the login page and the JSON answers 401; an unauthorised user gets 403.
+Every route is behind Airflow's login (chunnuan_airflow.plugin_app.new_app): every role down to 领导 (Viewer)
+may see it. Without a valid token the page redirects to the login page and the JSON answers 401; an
+unauthorised user gets 403.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from functools import cache
 
 from airflow.plugins_manager import AirflowPlugin
@@ -39,22 +37,6 @@ def _today() -> dt.date:
     from chunnuan.config.settings import TIMEZONE
 
     return dt.datetime.now(ZoneInfo(TIMEZONE)).date()
-
-
-def _campaign(campaign_id: str | None):
-    """The campaign asked for, the default one, or None when no such campaign is configured. Only ids in
-    campaign.available() are looked up, so a query parameter never names a file outside the folder."""
-    from chunnuan.config import campaign
-
-    known = campaign.available()
-    wanted = campaign_id or os.environ.get("CHUNNUAN_CAMPAIGN") or (known[0] if known else None)
-    return campaign.load(wanted) if wanted in known else None
-
-
-def _not_found(campaign_id: str | None) -> str:
-    from chunnuan.config import campaign
-
-    return f"没有行动「{campaign_id or ''}」。可用的行动：{'、'.join(campaign.available()) or '（无）'}"
 
 
 def _choices() -> dict[str, str]:
@@ -89,61 +71,37 @@ def _snapshot(the_campaign, as_of: dt.date) -> dict:
         raise DatabaseNotReady(NOT_READY) from exc
 
 
-def _error_page(message: str) -> str:
-    from html import escape
-
-    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>春暖看板</title></head>'
-            f'<body style="font-family: sans-serif; padding: 24px;"><h1 style="font-size: 18px;">春暖看板</h1>'
-            f"<p>{escape(message)}</p></body></html>")
-
-
 @cache
 def dashboard_app():
     """The FastAPI app mounted at URL_PREFIX; built once, on first use (only the api-server asks)."""
-    from airflow.api_fastapi.app import get_auth_manager
-    from airflow.api_fastapi.auth.managers.models.resource_details import AccessView
-    from airflow.api_fastapi.core_api.security import requires_access_view
-    from fastapi import Depends, FastAPI, HTTPException, Request
-    from fastapi.exception_handlers import http_exception_handler
-    from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+    from fastapi import HTTPException
+    from fastapi.responses import FileResponse, HTMLResponse, Response
     from starlette.middleware.gzip import GZipMiddleware
 
-    app = FastAPI(title="春暖看板", docs_url=None, redoc_url=None, openapi_url=None,
-                  dependencies=[Depends(requires_access_view(AccessView.WEBSITE))])
-    app.add_middleware(GZipMiddleware, minimum_size=1024)  # echarts.min.js 1 MB -> 0.3 MB on the wire
+    from chunnuan_airflow.plugin_app import campaign_not_found, error_page, find_campaign, new_app
 
-    @app.exception_handler(HTTPException)
-    async def login_first(request: Request, exc: HTTPException):
-        # A person opening the page without a session is sent to the login page and brought back here;
-        # JSON callers get the status code.
-        if "/api/" in request.url.path:
-            return await http_exception_handler(request, exc)
-        if exc.status_code == 401:
-            back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse(get_auth_manager().get_url_login(next_url=back), status_code=303)
-        if exc.status_code == 403:
-            return HTMLResponse(_error_page("您的账号没有查看春暖看板的权限，请联系管理员。"), status_code=403)
-        return await http_exception_handler(request, exc)
+    app = new_app("春暖看板", "您的账号没有查看春暖看板的权限，请联系管理员。")
+    app.add_middleware(GZipMiddleware, minimum_size=1024)  # echarts.min.js 1 MB -> 0.3 MB on the wire
 
     @app.get("/", response_class=HTMLResponse)
     @app.get("/dashboard", response_class=HTMLResponse)
     def page(campaign: str | None = None, as_of: dt.date | None = None):
         from chunnuan.report import dashboard
 
-        the_campaign = _campaign(campaign)
+        the_campaign = find_campaign(campaign)
         if the_campaign is None:
-            return HTMLResponse(_error_page(_not_found(campaign)), status_code=404)
+            return HTMLResponse(error_page("春暖看板", campaign_not_found(campaign)), status_code=404)
         try:
             snap = _snapshot(the_campaign, as_of or _today())
         except DatabaseNotReady as exc:
-            return HTMLResponse(_error_page(str(exc)), status_code=503)
+            return HTMLResponse(error_page("春暖看板", str(exc)), status_code=503)
         return HTMLResponse(dashboard.render(snap, _choices()))
 
     @app.get("/api/summary")
     def summary(campaign: str | None = None, as_of: dt.date | None = None) -> dict:
-        the_campaign = _campaign(campaign)
+        the_campaign = find_campaign(campaign)
         if the_campaign is None:
-            raise HTTPException(status_code=404, detail=_not_found(campaign))
+            raise HTTPException(status_code=404, detail=campaign_not_found(campaign))
         try:
             return _snapshot(the_campaign, as_of or _today())
         except DatabaseNotReady as exc:

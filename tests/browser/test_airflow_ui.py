@@ -13,96 +13,17 @@ script and boundaries the plugin serves. Each step leaves a screenshot in test-o
 from __future__ import annotations
 
 import json
-import shutil
 import urllib.parse
-from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from chunnuan import db
-from chunnuan.config import campaign, settings
-from chunnuan.devtools import smtp_sink
-from chunnuan.planner import write_fleet
-from chunnuan.synth.charter import fleet
-from chunnuan.synth.survey import generate
-from tests.support.standalone import REPO, Standalone
+from chunnuan.config import campaign
+from tests.support.browser import GX, SHOTS, log_in, scalar, session_token, shot
+from tests.support.standalone import Standalone
 
 pytestmark = pytest.mark.slow
-GX = campaign.load("guangxi-2024")
-SHOTS = REPO / "test-output" / "browser"
-CHROMIUM = "/usr/bin/chromium"
-# Headless flags that keep Chromium off the network this machine doesn't have (no sandbox: tests run as root).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]
-USERS = {"xietiao": ("user", "xietiao-pass"), "lingdao": ("viewer", "lingdao-pass")}  # 协调员, 领导
 DAG_NAMES = ("需求摸排", "点对点包车", "培训班核查", "招聘会", "行动总结")
-
-
-@pytest.fixture(scope="module")
-def province(tmp_path_factory):
-    """Demo data in the landing folders, a migrated campaign DB, a real SMTP sink, and the server."""
-    tmp = tmp_path_factory.mktemp("ui")
-    home, url = tmp / "var", f"sqlite:///{tmp / 'campaign.db'}"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CHUNNUAN_HOME", str(home))
-        demo = generate(GX, 20_000, 2024, settings.landing_dir(GX.id, "survey"))
-        fleet_dir = settings.landing_dir(GX.id, "fleet")
-        fleet_dir.mkdir(parents=True)
-        write_fleet(fleet(GX, 20_000, supply=1.5), fleet_dir / "运力报表.csv")
-    db.upgrade(url)
-    # The two largest counties: enough riders for full coaches, few enough files for a quick run.
-    surveys = [f["file"] for f in sorted(demo["per_file"], key=lambda f: -f["rows"])[:2]]
-    outbox = tmp / "outbox"
-    sink = smtp_sink.start(outbox)
-    server = Standalone(tmp / "airflow", USERS, {
-        "AIRFLOW_CONN_CAMPAIGN_DB": json.dumps({"conn_type": "generic", "extra": {"sqlalchemy_url": url}}),
-        "AIRFLOW_CONN_CAMPAIGN_SMTP": json.dumps({"conn_type": "generic", "host": "127.0.0.1", "port": sink.port,
-                                                  "extra": {"from": "office@chunnuan.example.gov.cn"}}),
-        "CHUNNUAN_HOME": str(home), "CHUNNUAN_CAMPAIGN": GX.id,
-    }).start()
-    yield {"server": server, "url": url, "surveys": surveys, "outbox": outbox}
-    server.stop()
-    sink.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("找不到 /usr/bin/chromium：请安装 Debian 软件包 chromium（make test 会自动安装）")
-    from playwright.sync_api import sync_playwright
-
-    shutil.rmtree(SHOTS, ignore_errors=True)
-    SHOTS.mkdir(parents=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def log_in(browser, server: Standalone, user: str):
-    page = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000}).new_page()
-    page.set_default_timeout(30_000)
-    page.goto(f"{server.url}/?lng=zh-CN")
-    page.get_by_label("Username").fill(user)
-    page.get_by_label("Password").fill(USERS[user][1])
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda u: "/auth/" not in u)
-    return page
-
-
-def session_token(page) -> str:
-    """The JWT the login page stored in the `_token` cookie: the REST calls below act as the same person."""
-    return next(c["value"] for c in page.context.cookies() if c["name"] == "_token")
-
-
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def scalar(url: str, sql: str):
-    with db.engine(url).connect() as conn:
-        return conn.execute(text(sql), {"c": GX.id}).scalar()
 
 
 def open_dashboard(page):

@@ -92,8 +92,14 @@ COORDINATOR_EXTRA = {
     ("can_edit", "Task Instances"),  # clear, mark success / failed
     ("can_edit", "HITL Detail"),  # answer Human-in-the-loop approvals
     ("menu_access", "HITL Detail"),  # the menu 待响应的任务实例 / Required Actions
+    # the Variable chunnuan_clerks (which county each 填报员 account belongs to), under 管理 / Admin
+    *((action, "Variables") for action in ("can_read", "can_edit", "can_create", "can_delete")),
+    ("menu_access", "Admin"), ("menu_access", "Variables"),
 }
-ROLES = {"领导": VIEWER_PERMISSIONS, "协调员": VIEWER_PERMISSIONS | COORDINATOR_EXTRA}
+# A county clerk: the website and the plugins list (the 提交报表 nav entry), its own password and profile.
+CLERK_PERMISSIONS = {("can_read", "Website"), ("can_read", "Plugins"), ("can_read", "My Password"),
+                     ("can_read", "My Profile"), ("can_edit", "My Password"), ("can_edit", "My Profile")}
+ROLES = {"领导": VIEWER_PERMISSIONS, "协调员": VIEWER_PERMISSIONS | COORDINATOR_EXTRA, "填报员": CLERK_PERMISSIONS}
 # role -> the .env variables of its optional demo user
 DEMO_USERS = {"领导": ("CHUNNUAN_LEADER_USER", "CHUNNUAN_LEADER_PASSWORD"),
               "协调员": ("CHUNNUAN_COORDINATOR_USER", "CHUNNUAN_COORDINATOR_PASSWORD")}
@@ -467,7 +473,7 @@ def test_airflow_init_creates_the_roles_idempotently_and_loudly(services):
     for role, expected in ROLES.items():
         got = {(action, resource) for r, action, resource in granted if r == role}
         assert got == expected, f"{role}: missing {sorted(expected - got)}, unexpected {sorted(got - expected)}"
-    assert {r for r, _, _ in granted} == set(ROLES), "only 领导 and 协调员 get permissions; Admin stays built in"
+    assert {r for r, _, _ in granted} == set(ROLES), "only the project's roles get permissions; Admin stays built in"
     assert {a for _, a, _ in granted} <= FAB_ACTIONS, "an action name not verified against providers-fab"
     assert {res for _, _, res in granted} <= FAB_RESOURCES, "a resource name not verified against providers-fab"
 

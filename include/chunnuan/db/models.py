@@ -416,3 +416,27 @@ class JobRecommendation(Base):
     trade: Mapped[str | None] = mapped_column(String(100))
     tier: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Upload(Base):
+    """One file a clerk sent on the 提交报表 page, kept by content hash under uploads_dir (nothing sent is
+    lost). `scope` is the county, city or department of the account that sent it ("全省" for coordinators);
+    the intake's outcome is the submission_batch of the same campaign, kind and sha256."""
+
+    __tablename__ = "upload"
+    __table_args__ = (Index("ix_upload_scope", "campaign_id", "scope"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    campaign_id: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))
+    scope: Mapped[str] = mapped_column(String(100))
+    uploader: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    file_name: Mapped[str] = mapped_column(String(255))  # as the clerk named it, sanitised
+    landing_name: Mapped[str] = mapped_column(String(255), unique=True)  # its name in the landing folder
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    result: Mapped[str] = mapped_column(Text)  # GateResult.summary() as JSON: counts, masked problems, error
+    submitted_by: Mapped[str | None] = mapped_column(String(100))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    run_id: Mapped[str | None] = mapped_column(String(250))  # the intake run it triggered, if any

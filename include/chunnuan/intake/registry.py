@@ -23,6 +23,7 @@ class SubmissionKind:
     table: str  # the campaign-DB table the rows go to
     owner: str | None  # a newer submission replaces all earlier rows of this owner; None: per-worker de-dup
     latest: str  # the rule above as a coordinator reads it
+    filed_by: str = "county"  # who sends it on the 提交报表 page: county | area (a city or a department) | province
 
     @property
     def module(self) -> str:
@@ -37,7 +38,7 @@ KINDS: tuple[SubmissionKind, ...] = (
     SubmissionKind("survey", "需求摸排表", "入库", "survey_demand", "survey_worker", None,
                    "同一农民工多次填报，以填报日期最新的一次为准"),
     SubmissionKind("fleet", "运力报表", "运力入库", "fleet_supply", "fleet_offer", "uscc",
-                   "同一运输企业以最新一份为准"),
+                   "同一运输企业以最新一份为准", "province"),
     SubmissionKind("training", "培训班报表", "培训班入库", "training_classes", "training_class", "county_code",
                    "同一县以最新一份为准（替换该县此前的全部培训班）"),
     SubmissionKind("openings", "岗位信息归集表", "岗位入库", "job_openings", "job_opening", "uscc",
@@ -45,9 +46,9 @@ KINDS: tuple[SubmissionKind, ...] = (
     SubmissionKind("fair_results", "招聘会成效报表", "招聘会成效入库", "fair_results", "fair_result", "county_code",
                    "同一县以最新一份为准"),
     SubmissionKind("progress", "服务项目进展表", "服务进展入库", "service_progress", "service_progress", "entry",
-                   "同一地区、服务项目和截至日期以最新一份为准"),
+                   "同一地区、服务项目和截至日期以最新一份为准", "area"),
     SubmissionKind("highlights", "亮点工作和存在问题报表", "亮点和问题入库", "highlights", "highlight", "entry",
-                   "同一部门、地区和日期以最新一份为准"),
+                   "同一部门、地区和日期以最新一份为准", "area"),
 )
 BY_NAME: dict[str, SubmissionKind] = {k.name: k for k in KINDS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
