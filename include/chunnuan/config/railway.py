@@ -129,7 +129,7 @@ def station(name: str, place: str | None = None) -> Station:
     return Station(key, telecode, _in_county(key, cities[0]))
 
 
-def _distance_km(a: str, b: str) -> float:
+def distance_km(a: str, b: str) -> float:
     """Great-circle distance between two divisions' centres (km); inf where a centre is unknown."""
     da, db = divisions.all_divisions().get(a), divisions.all_divisions().get(b)
     if da is None or db is None or None in (da.latitude, da.longitude, db.latitude, db.longitude):
@@ -149,4 +149,4 @@ def nearest(place_code: str, stations: tuple[Station, ...]) -> Station:
     pool = [s for s in stations if s.city_code == city] or list(stations)
     if not pool:
         raise LookupError("行动配置没有列出铁路车站（rail.stations）")
-    return min(pool, key=lambda s: (_distance_km(place_code, s.place_code), s.name))
+    return min(pool, key=lambda s: (distance_km(place_code, s.place_code), s.name))
