@@ -22,16 +22,19 @@ from chunnuan.common.sheets import safe_file_name, write_sheet
 from chunnuan.config import divisions, railway
 from chunnuan.config.campaign import Campaign
 from chunnuan.db.models import CharterAssignment, SurveyWorker
-from chunnuan.planner.model import STATUS_REFERRED
 
 ROSTER_COLUMNS = {"group_no": "组号", "travel_date": "乘车日期", "to_station": "到达站", "seq": "序号", "name": "姓名",
                   "id_number": "身份证号", "phone": "联系电话", "served_by": "所属县(市、区)", "trip_type": "出行类型"}
+STATION_COLUMNS = {"station": "出发站", "telecode": "电报码", "riders": "集中购票人数", "groups": "购票组数"}
 GROUP_COLUMNS = {"group_no": "组号", "travel_date": "乘车日期", "to_station": "到达站", "destination": "目的地",
                  "riders": "人数"}
 
 
 def referred_riders(conn: Connection, campaign: Campaign, plan_id: int) -> pd.DataFrame:
     """The plan's riders referred to 集中购票 with what the roster needs (one row each)."""
+    # imported here: the planner's package is heavy, and the report imports this module
+    from chunnuan.planner.model import STATUS_REFERRED
+
     w = SurveyWorker
     work_place = func.coalesce(func.nullif(w.work_county_code, ""), w.work_city_code)
     query = (select(CharterAssignment.id_number, w.name, w.phone, w.trip_type, w.served_by_code,
@@ -66,6 +69,22 @@ def board(riders: pd.DataFrame, campaign: Campaign) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def per_station(riders: pd.DataFrame) -> pd.DataFrame:
+    """Riders and purchase groups per departure station (`board`'s rows in; no personal data out)."""
+    if riders.empty:
+        return pd.DataFrame(columns=list(STATION_COLUMNS))
+    out = riders.groupby(["from_label", "telecode"], sort=True).agg(
+        riders=("id_number", "size"), groups=("group_no", "max")).reset_index()
+    return out.rename(columns={"from_label": "station"})[list(STATION_COLUMNS)]
+
+
+def station_figures(conn: Connection, campaign: Campaign, plan_id: int) -> pd.DataFrame:
+    """`per_station` for a published plan (empty without one or without stations), for the report."""
+    if campaign.rail is None or plan_id < 0:
+        return per_station(pd.DataFrame())
+    return per_station(board(referred_riders(conn, campaign, plan_id), campaign))
+
+
 def write_rosters(engine, campaign: Campaign, plan_id: int, out_dir: Path) -> dict:
     """<站名>站_<电报码>.xlsx per departure station under out_dir; returns the figures (no personal data)."""
     with engine.connect() as conn:
@@ -73,8 +92,7 @@ def write_rosters(engine, campaign: Campaign, plan_id: int, out_dir: Path) -> di
     out_dir = Path(out_dir)
     for old in out_dir.glob("*.xlsx"):  # a re-run rewrites the whole set
         old.unlink()
-    by_station = []
-    for (name, telecode, label), rows in riders.groupby(["from_station", "telecode", "from_label"], sort=True):
+    for (name, telecode), rows in riders.groupby(["from_station", "telecode"], sort=True):
         groups = rows.groupby(["group_no", "travel_date", "to_station", "destination"], sort=True).size() \
             .rename("riders").reset_index()
         book = Workbook()
@@ -83,5 +101,5 @@ def write_rosters(engine, campaign: Campaign, plan_id: int, out_dir: Path) -> di
         write_sheet(book, "分组汇总", groups, GROUP_COLUMNS)
         out_dir.mkdir(parents=True, exist_ok=True)
         book.save(out_dir / f"{safe_file_name(name)}站_{telecode}.xlsx")
-        by_station.append({"station": label, "telecode": telecode, "riders": len(rows), "groups": len(groups)})
-    return {"stations": len(by_station), "riders": len(riders), "by_station": by_station}
+    stations = per_station(riders)
+    return {"stations": len(stations), "riders": len(riders), "by_station": stations.to_dict(orient="records")}
