@@ -14,6 +14,7 @@ from chunnuan import db
 from chunnuan.config import campaign, settings
 from chunnuan.planner import Carrier, Fleet, write_fleet
 from chunnuan.synth.charter import uscc_for
+from chunnuan.synth.rail import write_offers
 from tests.support.campaign_db import query
 from tests.support.rows import make_id, valid_row, write_csv
 
@@ -63,8 +64,13 @@ def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaig
     intake, charter = dags
     survey_dir, rows = land_survey_and_fleet()
 
+    rail_dir = settings.landing_dir(GX.id, "rail")
+    rail_dir.mkdir(parents=True)
+    write_offers(GX, rail_dir / "铁路运力.csv", trains=6)  # the railway bureau's offer, through the same intake
+
     assert intake.test(run_conf={"campaign": GX.id}).state == "success"
     assert query(campaign_conn, "SELECT COUNT(*) FROM fleet_offer") == [(3,)]
+    assert query(campaign_conn, "SELECT COUNT(*), SUM(seats) > 0 FROM rail_offer") in ([(6, True)], [(6, 1)])
 
     run = charter.test(run_conf={"campaign": GX.id, "auto_approve": True})
 
