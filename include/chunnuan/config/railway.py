@@ -14,7 +14,6 @@ uses (`rail.stations`) and may pin a station's place where the name does not tel
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
 from dataclasses import dataclass
@@ -66,10 +65,7 @@ class Station:
 
 
 def _stations_path() -> Path:
-    spec = importlib.util.find_spec("x12306")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("缺少铁路车站数据包 x12306，请先安装 requirements.txt")
-    return Path(next(iter(spec.submodule_search_locations))) / "data" / "stations.txt"
+    return divisions.package_data("x12306", "data/stations.txt", "铁路车站")
 
 
 @cache
