@@ -89,19 +89,29 @@ def _cities_by_short_name() -> dict[str, list[str]]:
     return found
 
 
+@cache
+def _counties_by_prefix() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """City code prefix (4 digits; 2 for a municipality) -> its counties with the name forms a station
+    name may start with: 平南县 -> ("平南县", "平南")."""
+    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for d in divisions.all_divisions().values():
+        if d.level == "county":
+            forms = tuple(f for f in (d.name, _COUNTY_SUFFIX.sub("", d.name)) if len(f) >= 2)
+            out.setdefault(d.code[:4], []).append((d.code, forms))
+            out.setdefault(d.code[:2], []).append((d.code, forms))
+    return out
+
+
 def _in_county(name: str, city: str) -> str:
     """The county of `city` whose name `name` starts with (the longest such name), else the city: also when
     the city's own name is as long a start (防城港北 is 防城港市's, not 防城区's; 东营南 is 东营市's)."""
     prefix = city[:2] if city.endswith("0000") else city[:4]
     city_short = divisions.short_name(divisions.all_divisions()[city].name)
     best, length = city, len(city_short) if name.startswith(city_short) else 0
-    for d in divisions.all_divisions().values():
-        if d.level != "county" or not d.code.startswith(prefix):
-            continue
-        stem = _COUNTY_SUFFIX.sub("", d.name)
-        for form in (d.name, stem):
-            if len(form) >= 2 and name.startswith(form) and len(form) > length:
-                best, length = d.code, len(form)
+    for code, forms in _counties_by_prefix().get(prefix, []):
+        for form in forms:
+            if name.startswith(form) and len(form) > length:
+                best, length = code, len(form)
     return best
 
 
