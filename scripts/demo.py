@@ -1,7 +1,7 @@
 """`make demo`: a whole province's county submissions through the real Airflow DAGs, on SQLite.
 
-Resets the demo campaign's data under var/, generates a synthetic province (county surveys and
-carriers' fleet files) into the landing folders, starts a local SMTP sink (var/outbox, .eml files),
+Resets the demo campaign's data under var/, generates a synthetic province (county surveys,
+carriers' fleet files and the railway bureau's rail offers) into the landing folders, starts a local SMTP sink (var/outbox, .eml files),
 runs each campaign DAG that exists with dag.test() against the Airflow home in var/airflow (the
 charter plan approved automatically; the counties' training classes, shaped by the loaded survey,
 arrive in a second intake run; the final report goes to the leadership office), then prints what
@@ -75,6 +75,15 @@ def write_demo_fleet(the_campaign, riders: int) -> Path:
     path = folder / "运力报表-各市运输企业.csv"
     write_fleet(fleet(the_campaign, riders, supply=1.5), path)
     return path
+
+
+def write_demo_rail(the_campaign) -> Path:
+    from chunnuan.config import settings
+    from chunnuan.synth.rail import write_offers
+
+    folder = settings.landing_dir(the_campaign.id, "rail")
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_offers(the_campaign, folder / "铁路运力报表-铁路局.csv")
 
 
 def write_demo_classes(the_campaign, seed: int) -> list[Path]:
@@ -240,6 +249,7 @@ def main() -> int:
           f"重点群体 {json.dumps(shape['priority_groups'], ensure_ascii=False)}，兼属多类 {shape['in_several_groups']} 人")
     fleet_file = write_demo_fleet(the_campaign, args.workers)
     print(f"已生成模拟运力报表：{fleet_file}")
+    print(f"已生成模拟铁路运力报表：{write_demo_rail(the_campaign)}")
     openings_file = write_demo_openings(the_campaign, args.workers, args.seed)
     print(f"已生成模拟岗位信息归集表：{openings_file}")
     sink = start_mail_sink()

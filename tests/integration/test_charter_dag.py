@@ -14,6 +14,7 @@ from chunnuan import db
 from chunnuan.config import campaign, settings
 from chunnuan.planner import Carrier, Fleet, write_fleet
 from chunnuan.synth.charter import uscc_for
+from chunnuan.synth.rail import write_offers
 from tests.support.campaign_db import query
 from tests.support.rows import make_id, valid_row, write_csv
 
@@ -63,8 +64,13 @@ def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaig
     intake, charter = dags
     survey_dir, rows = land_survey_and_fleet()
 
+    rail_dir = settings.landing_dir(GX.id, "rail")
+    rail_dir.mkdir(parents=True)
+    write_offers(GX, rail_dir / "铁路运力.csv", trains=6)  # the railway bureau's offer, through the same intake
+
     assert intake.test(run_conf={"campaign": GX.id}).state == "success"
     assert query(campaign_conn, "SELECT COUNT(*) FROM fleet_offer") == [(3,)]
+    assert query(campaign_conn, "SELECT COUNT(*), SUM(seats) > 0 FROM rail_offer") in ([(6, True)], [(6, 1)])
 
     run = charter.test(run_conf={"campaign": GX.id, "auto_approve": True})
 
@@ -96,6 +102,26 @@ def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaig
                                         f"id_number LIKE '{PINGNAN}%'")[0][0]
     assert pingnan["包车名单"].max_row - 1 == chartered_pn
     assert pingnan["集中购票"].max_row - 1 >= 3
+
+    # 集中购票: one roster per departure station, one row per referred rider, equal to SQL over the plan.
+    tickets = out / "tickets"
+    referred_sql = query(campaign_conn, "SELECT a.id_number, w.name, w.phone FROM charter_assignment a JOIN "
+                                        "survey_worker w ON w.id_number = a.id_number "
+                                        f"WHERE a.plan_id = {plan_id} AND a.status = '集中购票' ORDER BY a.id_number")
+    listed, seats = {}, {}
+    for path in sorted(tickets.glob("*.xlsx")):
+        book = load_workbook(path, read_only=True)
+        for group, day, to_station, seq, name, id_number, phone, *_ in book["购票名单"].iter_rows(min_row=2,
+                                                                                                  values_only=True):
+            listed[id_number] = (path.name, day, to_station, name, phone)
+            seats.setdefault((path.name, group, day, to_station), []).append(seq)
+    assert all(sorted(s) == list(range(1, len(s) + 1)) for s in seats.values())  # 序号 1..n within each group
+    assert sorted((i, n, p) for i, (_, _, _, n, p) in listed.items()) == sorted(referred_sql)
+    # 平南县 has its own station (平南南); 桂平 riders board at 桂平; 杭州 is reached at 杭州东
+    for id_number, (file, _, to_station, *_) in listed.items():
+        assert file == ("平南南站_PAZ.xlsx" if id_number.startswith(PINGNAN) else "桂平站_GAZ.xlsx")
+        assert to_station == {"深圳": "深圳北", "广州": "广州南", "杭州": "杭州东"}[
+            next(r["务工地城市"] for r in rows if r["身份证号"] == id_number).removesuffix("市")]
 
     # One email per county, to the county's mailbox, with figures and no personal numbers.
     messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(outbox.iterdir())]

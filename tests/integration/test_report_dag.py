@@ -92,7 +92,14 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
     [attachment] = [a for a in message.iter_attachments() if a.get_content_type() != "image/png"]
     assert attachment.get_filename().endswith(".xlsx")
     book = load_workbook(io.BytesIO(attachment.get_content()), read_only=True)
-    assert book.sheetnames == ["全省", "各市", "各县", "分类统计", "外省籍分市", "服务项目", "数据质量", "隔离原因"]
+    assert book.sheetnames == ["全省", "各市", "各县", "分类统计", "外省籍分市", "服务项目", "数据质量", "隔离原因",
+                               "集中购票车站"]
+    # 集中购票 per departure station: equal to the plan's referrals (平南县's riders board at 平南南, 桂平's at 桂平)
+    stations = {r[1]: r[2] for r in book["集中购票车站"].iter_rows(min_row=2, values_only=True)}
+    referred = dict(query(campaign_conn, "SELECT SUBSTR(id_number, 1, 6), COUNT(*) FROM charter_assignment "
+                                         "WHERE status = '集中购票' GROUP BY SUBSTR(id_number, 1, 6)"))
+    assert stations == {{"450821": "PAZ", "450881": "GAZ"}[c]: n for c, n in referred.items()}
+    assert f"集中购票（绿色通道）：{len(stations)} 个出发站共 {sum(stations.values())} 人" in body
     header, total = list(book["全省"].iter_rows(values_only=True))[:2]
     figures = dict(zip(header, total, strict=True))
     assert figures["摸排人数"] == workers and figures["点对点包车运送"] == chartered

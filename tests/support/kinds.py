@@ -27,6 +27,27 @@ def fleet_row(n: int = 1, **overrides: str) -> dict[str, str]:
     return row
 
 
+def rail_row(n: int = 1, **overrides: str) -> dict[str, str]:
+    """A Nanning bureau offer of 硬座 carriages on a K train from 南宁东 to 广州南, boarding also at 贵港."""
+    row = {
+        "铁路局": "中国铁路南宁局集团有限公司",
+        "车次": f"K{1200 + n}",
+        "日期": "2024-02-17",
+        "始发站": "南宁东",
+        "到达站": "广州南",
+        "经停站": "贵港、平南南",
+        "车厢类型": "硬座",
+        "每厢定员": "118",
+        "可提供车厢数": "6",
+        "整列定员": "",
+        "团体票价": "120",
+        "联系人": "李站长",
+        "联系电话": "0771-2431234",
+    }
+    row.update(overrides)
+    return row
+
+
 def survey_row(n: int = 1, **overrides: str) -> dict[str, str]:
     return valid_row(n, **{"身份证号": make_id(seq=100 + n), **overrides})
 
@@ -37,7 +58,7 @@ def progress_rows(n: int = 1, **overrides: str) -> dict[str, str]:
 
 ROWS = {"survey": survey_row, "fleet": fleet_row, "training": class_row, "openings": opening_row,
         "fair_results": fair_result_row, "progress": progress_rows,
-        "highlights": highlight_row}
+        "highlights": highlight_row, "rail": rail_row}
 assert set(ROWS) == set(registry.NAMES), "a registered kind without test rows"
 
 

@@ -7,7 +7,8 @@
                  trips (planner.replan; "全部重新规划" = from scratch); the plan staged in the same folder
     gate      -> planner.gate.check_plan's broken rules (empty = fine) and the Markdown summary for approval
     publish   -> the approved plan into the database (once per run), XLSX manifests per carrier and
-                 county, one notice email per county (once per plan and county)
+                 county, 集中购票 rosters per departure station (charter.ticket_roster), one notice email
+                 per county (once per plan and county)
 
 The run's folder is config.settings.run_dir(campaign, "charter", run id). Every step can be re-run:
 staged files are rewritten, the plan is stored once per (campaign, run), emails are keyed.
@@ -206,6 +207,7 @@ def publish(engine: Engine, campaign: Campaign, folder: Path, run_id: str, appro
     """Task 发布方案: store, write manifests, notify each county once. `smtp` is a mail.SmtpSettings (None: no
     email)."""
     from chunnuan.charter.manifests import county_figures, write_manifests
+    from chunnuan.charter.ticket_roster import write_rosters as write_ticket_rosters
     from chunnuan.common import mail
     from chunnuan.planner.io import load_plan
 
@@ -214,6 +216,7 @@ def publish(engine: Engine, campaign: Campaign, folder: Path, run_id: str, appro
     plan_id, new = _store(engine, campaign, run_id, result, approved_by)
     out = outputs_dir(campaign.id, plan_id)
     written = write_manifests(result, demand, out)
+    tickets = write_ticket_rosters(engine, campaign, plan_id, out / "tickets") if campaign.rail else None
     published, _ = staged_published(folder)
     changes = county_changes(result, demand, published)
     replan = result.summary.get("replan")
@@ -235,5 +238,6 @@ def publish(engine: Engine, campaign: Campaign, folder: Path, run_id: str, appro
                      .values(status="published", published_at=dt.datetime.now(dt.UTC)))
     return {"plan_id": plan_id, "stored_now": new, "emails_sent": sent, "outputs": str(out),
             "carrier_manifests": len(written["carriers"]), "county_manifests": len(written["counties"]),
+            "ticket_stations": tickets["stations"] if tickets else 0,
             **{k: result.summary[k] for k in ("requests", "chartered", "referred", "trips", "cost")},
             **({f"{k}_trips": replan[f"{k}_trips"] for k in ("kept", "added", "cancelled")} if replan else {})}

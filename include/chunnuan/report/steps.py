@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from chunnuan.charter import ticket_roster
 from chunnuan.common import sql
 from chunnuan.common.plans import latest_published
 from chunnuan.config import divisions, settings
@@ -82,6 +83,7 @@ class Figures:
     splits: pd.DataFrame  # report.splits.load: figures per unit, split and home province
     services: pd.DataFrame  # one row per configured service figure: province total, per city, areas reporting
     missing_parts: list[str] = field(default_factory=list)  # parts with no data yet, in Chinese
+    tickets: pd.DataFrame = field(default_factory=pd.DataFrame)  # 集中购票 per station (charter.ticket_roster)
 
     @property
     def cities(self) -> pd.DataFrame:
@@ -126,6 +128,7 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
         progress = pd.read_sql(text(sql.load("report_service_progress.sql")), conn, params=params)
         batch_counties = pd.read_sql(text(sql.load("report_batch_counties.sql")), conn, params=params)
         split_rows = splits.load(conn, campaign, params)
+        tickets = ticket_roster.station_figures(conn, campaign, plan_id)
 
     counties = units(province, set(by_county["county_code"]))
     foreign = by_county[~by_county["county_code"].isin(counties["county_code"])]
@@ -149,7 +152,8 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
         ("需求摸排", totals["workers"] == 0), ("点对点包车方案", plan is None), ("培训班", totals["classes"] == 0),
         ("培训班核查", compliance.empty), ("招聘会安排", totals["fairs_planned"] == 0),
         ("招聘会成效", totals["fairs_held"] == 0), ("服务项目进展", progress.empty)) if empty]
-    return Figures(campaign, as_of, counties, totals, quality, problems, plan, foreign, split_rows, services, missing)
+    return Figures(campaign, as_of, counties, totals, quality, problems, plan, foreign, split_rows, services, missing,
+                   tickets)
 
 
 def units(province: divisions.Province, codes: set[str]) -> pd.DataFrame:
@@ -286,6 +290,7 @@ def write_workbook(figures: Figures, path: Path) -> Path:
                                          "rows_merged": "重复合并"})
     problems = figures.problems.assign(kind=figures.problems["kind"].map(KIND_LABELS).fillna(figures.problems["kind"]))
     write_sheet(book, "隔离原因", problems, {"kind": "报表", "label": "问题", "rows": "行数"})
+    write_sheet(book, "集中购票车站", figures.tickets, ticket_roster.STATION_COLUMNS)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
@@ -320,7 +325,8 @@ def render(figures: Figures, kind: str) -> str:
                        poor_label=TRAINING.by_field["enrolled_poor"].header,
                        cities=figures.cities.to_dict(orient="records"), quality=figures.quality.to_dict(orient="records"),
                        problems=figures.problems.head(10).to_dict(orient="records"), kind_labels=KIND_LABELS,
-                       missing_parts=figures.missing_parts, services=figures.services.to_dict(orient="records"),
+                       missing_parts=figures.missing_parts, tickets=figures.tickets.to_dict(orient="records"),
+                       services=figures.services.to_dict(orient="records"),
                        worst_counties=figures.counties[figures.counties["rows_quarantined"] > 0]
                        .nlargest(5, "rows_quarantined").to_dict(orient="records"),
                        not_reporting=figures.counties.loc[figures.counties["is_county"] & ~figures.counties["reporting"],

@@ -68,6 +68,9 @@ def _base() -> dict:
         (lambda d: d["subsidy"]["bands"][1]["provinces"].append("广东省"), "同时列在"),
         (lambda d: d["subsidy"]["bands"][0]["provinces"].append("广西"), "不能包含本省"),
         (lambda d: d["subsidy"].update(evidence=["村委会证明"]), "subsidy.evidence"),
+        (lambda d: d["rail"]["stations"].append("南宁火车站"), "不在12306车站表中"),
+        (lambda d: d["rail"]["stations"].append("南宁东"), "车站重复"),
+        (lambda d: d["rail"]["stations"].append("重庆北"), "place"),
     ],
 )
 def test_bad_file_is_refused_with_the_field_named(tmp_path, change, words):

@@ -102,5 +102,5 @@ def test_named_files_resolve_like_the_form_says(tmp_path, monkeypatch):
 
 
 def test_an_unknown_kind_names_the_kinds_there_are():
-    with pytest.raises(ValueError, match="没有报表种类「rail」.*fleet（运力报表）"):
-        registry.get("rail")
+    with pytest.raises(ValueError, match="没有报表种类「ferry」.*fleet（运力报表）"):
+        registry.get("ferry")
