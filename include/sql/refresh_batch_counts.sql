@@ -7,6 +7,7 @@ UPDATE submission_batch SET
                 + (SELECT COUNT(*) FROM job_opening o WHERE o.batch_id = :batch_id)
                 + (SELECT COUNT(*) FROM fair_result r WHERE r.batch_id = :batch_id)
                 + (SELECT COUNT(*) FROM service_progress p WHERE p.batch_id = :batch_id)
-                + (SELECT COUNT(*) FROM highlight h WHERE h.batch_id = :batch_id),
+                + (SELECT COUNT(*) FROM highlight h WHERE h.batch_id = :batch_id)
+                + (SELECT COUNT(*) FROM trip_return tr WHERE tr.batch_id = :batch_id),
     rows_merged = (SELECT COUNT(*) FROM merged_row m WHERE m.batch_id = :batch_id)
 WHERE id = :batch_id

@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, select, update
 
+from chunnuan.charter import register
 from chunnuan.common.plans import latest_published
 from chunnuan.common.steps import NothingToDo
 from chunnuan.config import settings
@@ -214,6 +215,7 @@ def publish(engine: Engine, campaign: Campaign, folder: Path, run_id: str, appro
     plan_id, new = _store(engine, campaign, run_id, result, approved_by)
     out = outputs_dir(campaign.id, plan_id)
     written = write_manifests(result, demand, out)
+    register.write(campaign.id, plan_id, result.trips, result.assignments)  # what carriers' returns are checked against
     published, _ = staged_published(folder)
     changes = county_changes(result, demand, published)
     replan = result.summary.get("replan")

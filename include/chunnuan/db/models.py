@@ -416,3 +416,29 @@ class JobRecommendation(Base):
     trade: Mapped[str | None] = mapped_column(String(100))
     tier: Mapped[int | None] = mapped_column(Integer)
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class TripReturn(Base):
+    """A carrier's returned manifest (包车回执), one row per line it sent back: the trip's own row (id_number '',
+    record 'trip': plate, driver, departure, riders counted, whether it ran, 超员) and one per rider (record
+    'rider': 是否乘车). A newer return for a trip replaces all earlier rows of that trip."""
+
+    __tablename__ = "trip_return"
+    __table_args__ = (Index("ix_trip_return_batch", "batch_id"),)
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    trip_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), primary_key=True)  # '' on the trip's own row
+    record: Mapped[str] = mapped_column(String(5))  # trip | rider
+    plan_id: Mapped[int] = mapped_column(Integer)  # the plan in force the return was checked against
+    travel_date: Mapped[dt.date] = mapped_column(Date)
+    plate: Mapped[str | None] = mapped_column(String(10))
+    driver: Mapped[str | None] = mapped_column(Text)
+    departed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # local time (Asia/Shanghai)
+    riders: Mapped[int | None] = mapped_column(Integer)
+    seats: Mapped[int | None] = mapped_column(Integer)
+    ran: Mapped[bool | None] = mapped_column(Boolean)
+    overcrowded: Mapped[bool] = mapped_column(Boolean)  # 超员: a safety finding, kept and alerted
+    boarded: Mapped[str | None] = mapped_column(String(4))  # 是 | 否 | 改乘
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    source_row: Mapped[int] = mapped_column(Integer)

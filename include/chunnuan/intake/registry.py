@@ -48,6 +48,8 @@ KINDS: tuple[SubmissionKind, ...] = (
                    "同一地区、服务项目和截至日期以最新一份为准"),
     SubmissionKind("highlights", "亮点工作和存在问题报表", "亮点和问题入库", "highlights", "highlight", "entry",
                    "同一部门、地区和日期以最新一份为准"),
+    SubmissionKind("trip_returns", "包车回执", "包车回执入库", "trip_returns", "trip_return", "trip_id",
+                   "同一车次以最新一份为准（替换该车次此前交回的全部行）"),
 )
 BY_NAME: dict[str, SubmissionKind] = {k.name: k for k in KINDS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

@@ -37,6 +37,8 @@ PROBLEM_LABELS = {
     "value_not_whole": "数值应为整数", "out_of_scope": "不属于服务对象", "group_unknown": "重点群体填写不规范",
     "work_county_unknown": "务工县区与城市不符", "department_unknown": "部门不在清单中",
     "text_too_long": "文字超过长度上限", "pii_in_text": "文字中有身份证号或手机号",
+    "trip_unknown": "车次不在已发布方案中", "trip_day_wrong": "发车日期与方案不符", "plate_invalid": "车牌号格式不对",
+    "departure_day_wrong": "发车时间不在车次当天", "rider_not_on_trip": "乘客不在该车次名单中",
     # what the reader could not take (intake.readers)
     "formula_no_value": "公式没有计算结果", "extra_cells": "单元格比表头多", "bad_bytes": "文字无法识别",
 }
