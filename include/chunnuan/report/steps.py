@@ -410,12 +410,14 @@ def overdue(engine: Engine, campaign: Campaign, as_of: dt.date, smtp) -> str | N
     return line
 
 
-def alert_coordinators(engine: Engine, campaign: Campaign, smtp, key: str, subject: str, lines: list[str]) -> bool:
-    """A short alert to the campaign's lead contact (the coordinators' office), once per key."""
+def alert_coordinators(engine: Engine, campaign: Campaign, smtp, key: str, subject: str, lines: list[str],
+                       intro: str | None = None, closing: str | None = None) -> bool:
+    """A short alert to the campaign's lead contact (the coordinators' office), once per key; `intro` and
+    `closing` replace the report's own first and last sentence."""
     from chunnuan.common import mail
 
     if campaign.lead_contact.email is None:
         return False
-    html = mail.render("report_alert.html.j2", lines=lines, campaign_name=campaign.name)
+    html = mail.render("report_alert.html.j2", lines=lines, campaign_name=campaign.name, intro=intro, closing=closing)
     return mail.send_once(engine, smtp, key, campaign.id, [str(campaign.lead_contact.email)],
                           f"【{campaign.name}】{subject}", html)
