@@ -28,7 +28,7 @@ def test_each_kind_has_a_load_task_emitting_its_asset(intake_dag, kind):
     assert [a.name for a in task.outlets] == [kind.asset]
     assert SUBMITTED[kind.name].uri == f"chunnuan://campaign_db/{kind.table}"
     # A returned manifest may hold a 超员 trip: the alert follows its load, in the same run.
-    assert task.downstream_task_ids == {"summarise_run", *(["alert_overcrowding"] if kind.name == "trip_returns" else [])}
+    assert task.downstream_task_ids == {"summarise_run", *(["follow_up_returns"] if kind.name == "trip_returns" else [])}
     assert "validate_files" in task.upstream_task_ids
 
 

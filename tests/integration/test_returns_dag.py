@@ -24,8 +24,8 @@ def test_a_returned_manifest_is_loaded_and_its_overcrowded_trip_alerted(dagbag, 
     run = dagbag.get_dag("survey_intake").test(run_conf={"campaign": GX.id, "files": ["trip_returns/回执.xlsx"]})
 
     got = {ti.task_id: ti.state for ti in run.get_task_instances() if ti.map_index < 0}
-    assert (got["load_trip_returns"], got["alert_overcrowding"], run.state) == ("success", "success", "success")
+    assert (got["load_trip_returns"], got["follow_up_returns"], run.state) == ("success", "success", "success")
     assert query(campaign_conn, "SELECT rows_read, rows_loaded, rows_quarantined, rows_merged FROM submission_batch "
-                                "WHERE kind = 'trip_returns'") == [(62, 62, 0, 0)]
+                                "WHERE kind = 'trip_returns'") == [(124, 124, 0, 0)]
     [alert] = messages(outbox)
     assert f"超员告警：车次 {trips[-1]}" in alert["Subject"]

@@ -29,20 +29,21 @@ def submit(url: str, path: Path, kind: str) -> dict:
 
 
 def survey_rows(n: int) -> list[dict[str, str]]:
-    """n charter requests from 平南 (two in three) and 桂平 to 深圳, on 02-18 and 02-19, none flexible."""
+    """n charter requests to 深圳, none flexible: 平南 and 桂平 in turn, on 02-18 and 02-19 in turn (n = 120: a
+    full coach of 30 per county and day)."""
     rows = []
     for i in range(n):
-        county = PINGNAN if i % 3 else GUIPING
+        county = (PINGNAN, GUIPING)[i % 2]
         rows.append(valid_row(i, 姓名=f"工人{i}", 身份证号=make_id(county, seq=i),
-                              **{"户籍县(市、区)": COUNTIES[county], "计划出行日期": f"2024-02-{18 + i % 2}",
+                              **{"户籍县(市、区)": COUNTIES[county], "计划出行日期": f"2024-02-{18 + (i // 2) % 2}",
                                  "可提前或推迟天数": "0"}))
     return rows
 
 
-def publish_plan(url: str, tmp_path: Path, n: int = 90) -> dict:
+def publish_plan(url: str, tmp_path: Path, n: int = 120) -> dict:
     """Plan and publish (no email); the outcome of publish, with the carriers' workbooks as `carrier_files`."""
     submit(url, write_csv(tmp_path / "摸排.csv", survey_rows(n)), "survey")
-    fleet = [fleet_row(k, 座位数="35", 每日可派车辆数="1") for k in (1, 2)]
+    fleet = [fleet_row(1, 座位数="35", 每日可派车辆数="2")]  # one carrier: one workbook comes back
     submit(url, write_rows(tmp_path / "运力.csv", registry.gate_kind("fleet").schema, fleet), "fleet")
     engine = db.engine(url)
     folder = settings.run_dir(GX.id, "charter", "run-1")

@@ -37,7 +37,7 @@ from chunnuan.intake import registry
 from chunnuan.intake.kinds.fair_results import FAIR_RESULTS
 from chunnuan.intake.kinds.training import TRAINING
 from chunnuan.intake.rules import PROBLEM_LABELS
-from chunnuan.report import splits
+from chunnuan.report import outcomes, splits
 
 # Figure code -> Chinese header, in report order. The per-worker figures are split by 本省籍 / 外省籍 and
 # priority group in report.splits; _poor figures are county totals whose header is the county form's own
@@ -53,12 +53,15 @@ COUNTY_FIGURES = {
     "fair_attendance_poor": "进场" + FAIR_RESULTS.by_field["attendance_poor"].header,
     "fair_intentions": "达成就业意向", "fair_intentions_poor": FAIR_RESULTS.by_field["intentions_poor"].header,
 }
+COUNTY_FIGURES["chartered"] = "包车安排（计划）"  # 运送 is what the carriers' returns say (report.outcomes)
+COUNTY_FIGURES.update(outcomes.FIGURES)
 TOTALS_CHECKED = ("workers", "returning_home", "returning_to_work", "charter_requests", "chartered", "referred",
                   "classes", "enrolled", "completed", "fairs_planned", "fairs_held", "fair_attendance", "fair_intentions")
 # (part, whole): a part larger than its whole at any level means a figure is wrong.
 PARTS = (("chartered", "charter_requests"), ("completed", "enrolled"), ("certified", "completed"),
          ("enrolled_poor", "enrolled"), ("fair_intentions", "fair_attendance"),
-         ("fair_attendance_poor", "fair_attendance"), ("fair_intentions_poor", "fair_intentions"))
+         ("fair_attendance_poor", "fair_attendance"), ("fair_intentions_poor", "fair_intentions"),
+         *outcomes.PARTS)
 KIND_LABELS = registry.LABELS
 NOT_REPORTING = "未报送"
 CITY_LEVEL = "市本级"
@@ -82,6 +85,7 @@ class Figures:
     splits: pd.DataFrame  # report.splits.load: figures per unit, split and home province
     services: pd.DataFrame  # one row per configured service figure: province total, per city, areas reporting
     missing_parts: list[str] = field(default_factory=list)  # parts with no data yet, in Chinese
+    trips: dict = field(default_factory=dict)  # report.outcomes.trip_summary: the plan's trips as returned
 
     @property
     def cities(self) -> pd.DataFrame:
@@ -126,6 +130,8 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
         progress = pd.read_sql(text(sql.load("report_service_progress.sql")), conn, params=params)
         batch_counties = pd.read_sql(text(sql.load("report_batch_counties.sql")), conn, params=params)
         split_rows = splits.load(conn, campaign, params)
+        outcome_rows, outcome_trips = outcomes.load(conn, params)
+    by_county = outcomes.merge(by_county, outcome_rows)
 
     counties = units(province, set(by_county["county_code"]))
     foreign = by_county[~by_county["county_code"].isin(counties["county_code"])]
@@ -149,7 +155,8 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
         ("需求摸排", totals["workers"] == 0), ("点对点包车方案", plan is None), ("培训班", totals["classes"] == 0),
         ("培训班核查", compliance.empty), ("招聘会安排", totals["fairs_planned"] == 0),
         ("招聘会成效", totals["fairs_held"] == 0), ("服务项目进展", progress.empty)) if empty]
-    return Figures(campaign, as_of, counties, totals, quality, problems, plan, foreign, split_rows, services, missing)
+    return Figures(campaign, as_of, counties, totals, quality, problems, plan, foreign, split_rows, services, missing,
+                   outcomes.trip_summary(outcome_trips))
 
 
 def units(province: divisions.Province, codes: set[str]) -> pd.DataFrame:
@@ -215,6 +222,7 @@ def gate(figures: Figures) -> list[str]:
                 problems.append(f"{getattr(row, name)}（{level}）「{COUNTY_FIGURES[a]}」{getattr(row, a)} 大于"
                                 f"「{COUNTY_FIGURES[b]}」{getattr(row, b)}")
     problems += splits.check(figures.splits, figures.counties, figures.split_names)
+    problems += outcomes.check(figures.counties)
     negative = [k for k in COUNTY_FIGURES if (figures.counties[k] < 0).any()]
     problems += [f"「{COUNTY_FIGURES[k]}」出现负数" for k in negative]
     services = figures.services
@@ -321,6 +329,7 @@ def render(figures: Figures, kind: str) -> str:
                        cities=figures.cities.to_dict(orient="records"), quality=figures.quality.to_dict(orient="records"),
                        problems=figures.problems.head(10).to_dict(orient="records"), kind_labels=KIND_LABELS,
                        missing_parts=figures.missing_parts, services=figures.services.to_dict(orient="records"),
+                       outcome=outcomes.sentence(figures.province, figures.trips), planned_part=outcomes.planned_part,
                        worst_counties=figures.counties[figures.counties["rows_quarantined"] > 0]
                        .nlargest(5, "rows_quarantined").to_dict(orient="records"),
                        not_reporting=figures.counties.loc[figures.counties["is_county"] & ~figures.counties["reporting"],
