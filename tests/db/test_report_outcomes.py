@@ -66,6 +66,15 @@ def test_planned_then_boarded_per_county_and_city(db_url, chunnuan_home, tmp_pat
     html = steps.render(figures, "weekly")
     assert f"实际乘车 {made['boarded']} 人" in html and f"未发车 1 车次（{trips[1]}）" in html and "超员 1 车次" in html
 
+    # The next plan's approval summary says how this one went.
+    from chunnuan.charter.steps import extract, gate, make_plan
+
+    folder = settings.run_dir(GX.id, "charter", "run-2")
+    extract(engine, GX, folder)
+    make_plan(GX, folder, workers=1)
+    _, summary = gate(GX, folder)
+    assert f"**第1版方案执行情况**（运送 {made['boarded']} 人）" in summary and f"实际乘车 {made['boarded']} 人" in summary
+
     # The counties' no-show lists: files in the system with the people, none in the report.
     lists = write_no_shows(engine, GX)
     assert lists["riders"] == made["no_shows"] + made["switched"]

@@ -120,3 +120,26 @@ def write_no_shows(engine: Engine, campaign: Campaign) -> dict:
         book.save(path)
         written[code] = len(county)
     return {"counties": len(written), "riders": int(len(rows)), "folder": str(folder)}
+
+
+def plan_outcome(engine: Engine, campaign: Campaign) -> dict | None:
+    """The plan in force as the returns tell it, for the approval summary of the next plan (figures only)."""
+    from chunnuan.common.plans import latest_published
+
+    with engine.connect() as conn:
+        plan_id, _ = latest_published(conn, campaign.id)
+        if plan_id < 0:
+            return None
+        by_county, trips = load(conn, {"campaign_id": campaign.id, "plan_id": plan_id})
+    totals = {k: int(by_county[k].sum()) for k in ("planned", *RETURNED)}
+    return {"plan_id": plan_id, **totals, "chartered": totals["planned"],
+            "transported": totals["boarded"] + totals["not_returned"], "trips": trip_summary(trips)}
+
+
+def approval_lines(outcome: dict | None) -> list[str]:
+    """Markdown lines on how the plan in force went, under the next plan's approval summary."""
+    if not outcome:
+        return []
+    line = sentence(outcome, outcome["trips"])
+    return ["", f"**第{outcome['plan_id']}版方案执行情况**（运送 {planned_part(outcome['transported'], outcome['not_returned'])}"
+                f" 人）：{line}"]
