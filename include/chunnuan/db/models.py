@@ -442,3 +442,26 @@ class TripReturn(Base):
     boarded: Mapped[str | None] = mapped_column(String(4))  # 是 | 否 | 改乘
     batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
     source_row: Mapped[int] = mapped_column(Integer)
+
+
+class SubsidyClaim(Base):
+    """One transport-subsidy claim as its county checked and paid it (补助申领核验表; a county's newer return
+    replaces its whole list). At most `claims_per_year` paid claims per person and year, across counties."""
+
+    __tablename__ = "subsidy_claim"
+    __table_args__ = (Index("ix_subsidy_claim_batch", "batch_id"), Index("ix_subsidy_claim_person", "id_number"))
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), primary_key=True)
+    claim_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(6))
+    name: Mapped[str] = mapped_column(Text)
+    band: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    verified: Mapped[bool] = mapped_column(Boolean)
+    posted_on: Mapped[dt.date | None] = mapped_column(Date)
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    amount: Mapped[int | None] = mapped_column(Integer)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    source_row: Mapped[int] = mapped_column(Integer)

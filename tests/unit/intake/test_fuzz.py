@@ -19,6 +19,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from chunnuan.config import campaign
 from chunnuan.intake import registry
 from chunnuan.intake.gate import check_submission
+from tests.support.claims import publish_small_roster
 from tests.support.kinds import ROWS, headers
 from tests.support.returns import publish_small_plan
 
@@ -82,10 +83,12 @@ def assert_a_result(result, secrets: set[str] = frozenset()) -> None:
 
 @pytest.fixture(scope="module", autouse=True)
 def plan_in_force(tmp_path_factory):
-    """The returned manifests are checked against a published plan: one, in a home of this module's own."""
+    """Returned manifests and subsidy claims are checked against a published plan and roster: one each, in a
+    home of this module's own."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CHUNNUAN_HOME", str(tmp_path_factory.mktemp("home")))
         publish_small_plan(GX.id)
+        publish_small_roster(GX.id)
         yield
 
 

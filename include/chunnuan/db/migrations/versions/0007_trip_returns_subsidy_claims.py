@@ -1,4 +1,4 @@
-"""returned charter manifests (包车回执)
+"""returned charter manifests (包车回执) and transport-subsidy claims (补助申领核验表)
 
 Revision ID: 0007
 Revises: 0006
@@ -42,9 +42,36 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("trip_return", schema=None) as batch_op:
         batch_op.create_index("ix_trip_return_batch", ["batch_id"], unique=False)
+    op.create_table(
+        "subsidy_claim",
+        sa.Column("campaign_id", sa.String(length=40), nullable=False),
+        sa.Column("county_code", sa.String(length=6), nullable=False),
+        sa.Column("id_number", sa.String(length=18), nullable=False),
+        sa.Column("claim_year", sa.Integer(), nullable=False),
+        sa.Column("city_code", sa.String(length=6), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("band", sa.Text(), nullable=True),
+        sa.Column("evidence", sa.Text(), nullable=True),
+        sa.Column("verified", sa.Boolean(), nullable=False),
+        sa.Column("posted_on", sa.Date(), nullable=True),
+        sa.Column("paid_on", sa.Date(), nullable=True),
+        sa.Column("amount", sa.Integer(), nullable=True),
+        sa.Column("batch_id", sa.Integer(), nullable=False),
+        sa.Column("source_row", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["batch_id"], ["submission_batch.id"],
+                                name=op.f("fk_subsidy_claim_batch_id_submission_batch")),
+        sa.PrimaryKeyConstraint("campaign_id", "county_code", "id_number", "claim_year", name=op.f("pk_subsidy_claim")),
+    )
+    with op.batch_alter_table("subsidy_claim", schema=None) as batch_op:
+        batch_op.create_index("ix_subsidy_claim_batch", ["batch_id"], unique=False)
+        batch_op.create_index("ix_subsidy_claim_person", ["id_number"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("subsidy_claim", schema=None) as batch_op:
+        batch_op.drop_index("ix_subsidy_claim_person")
+        batch_op.drop_index("ix_subsidy_claim_batch")
+    op.drop_table("subsidy_claim")
     with op.batch_alter_table("trip_return", schema=None) as batch_op:
         batch_op.drop_index("ix_trip_return_batch")
     op.drop_table("trip_return")
