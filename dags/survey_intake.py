@@ -19,6 +19,9 @@
 - **超员告警与未乘车名单**：运输企业交回的包车回执中有实载人数超过座位数的车次时，立即给行动协调员发邮件（每个车次
   一封，不含乘客信息），该行照常入库并标为超员；各县未乘车、改乘人员名单写在 `var/outputs/<行动>/charter/no-shows/`
   （含身份证号和电话，只在系统中，不发邮件）。此任务失败多为邮件服务器不可用，修复后重跑即可，已发出的不会重发。
+- **生成交通补助名单**：需求摸排入库后，按行动配置的补助规则重新生成各县跨省就业交通补助候选名单
+  （`var/outputs/<行动>/subsidy/counties/`，含身份证号和电话，只在系统中）；补助申领核验表按最新名单核对。
+  未设补助的行动（如山东）跳过。
 - **各“入库”任务失败**：数据库不可用或行数不守恒（程序缺陷）。数据库事务已回滚，修复后重跑该任务。
 - **汇总本次运行（summarise_run）失败**：本次有文件被退回（其余文件已正常入库）；或“查找新报表”失败；
   或有文件没有检查完、没有入库（如 worker 中途停机，日志列出文件名）：这些文件不会丢，再运行一次（或等下一次
@@ -174,12 +177,28 @@ def survey_intake():
         print(f"未乘车、改乘 {no_shows['riders']} 人，{no_shows['counties']} 个县的名单在 {no_shows['folder']}")
         return {**alerts, "no_shows": no_shows}
 
+    @task(task_display_name="生成交通补助名单", multiple_outputs=False)
+    def publish_subsidy_rosters(params=None) -> dict:
+        from chunnuan.config import campaign
+        from chunnuan.subsidy.steps import publish_rosters
+        from chunnuan_airflow.campaign_db import engine
+
+        the_campaign = campaign.load(params["campaign"])
+        if the_campaign.subsidy is None:
+            raise AirflowSkipException(f"{the_campaign.name}未设跨省就业交通补助（行动配置无 subsidy）")
+        figures = publish_rosters(engine(), the_campaign)
+        print(f"补助候选 {figures['eligible']} 人，{figures['amount']} 元，{len(figures['counties'])} 个县的名单在 "
+              f"{figures['folder']}；未列入：{figures['excluded']}")
+        return {k: figures[k] for k in ("eligible", "amount", "excluded")}
+
     groups = find_new_files()
     checked = validate_files.expand(batches=groups)
     summary = summarise_run()
     loads = {kind.name: load(kind) for kind in registry.KINDS}
     checked >> list(loads.values()) >> summary
     loads["trip_returns"] >> follow_up_returns() >> summary  # 超员 in a carrier's return: the coordinators at once
+    # The subsidy rosters follow the survey as loaded; the next claims returns are checked against them.
+    loads["survey"] >> publish_subsidy_rosters() >> summary
 
 
 survey_intake()

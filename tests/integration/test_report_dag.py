@@ -92,7 +92,7 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
     [attachment] = [a for a in message.iter_attachments() if a.get_content_type() != "image/png"]
     assert attachment.get_filename().endswith(".xlsx")
     book = load_workbook(io.BytesIO(attachment.get_content()), read_only=True)
-    assert book.sheetnames == ["全省", "各市", "各县", "分类统计", "外省籍分市", "服务项目", "数据质量", "隔离原因"]
+    assert book.sheetnames == ["全省", "各市", "各县", "分类统计", "外省籍分市", "服务项目", "数据质量", "隔离原因", "交通补助"]  # Guangxi pays the subsidy
     header, total = list(book["全省"].iter_rows(values_only=True))[:2]
     figures = dict(zip(header, total, strict=True))
     assert figures["摸排人数"] == workers and figures["包车安排（计划）"] == figures["包车运送"] == chartered

@@ -38,6 +38,7 @@ from chunnuan.intake.kinds.fair_results import FAIR_RESULTS
 from chunnuan.intake.kinds.training import TRAINING
 from chunnuan.intake.rules import PROBLEM_LABELS
 from chunnuan.report import outcomes, splits
+from chunnuan.subsidy import figures as subsidy_figures
 
 # Figure code -> Chinese header, in report order. The per-worker figures are split by 本省籍 / 外省籍 and
 # priority group in report.splits; _poor figures are county totals whose header is the county form's own
@@ -86,6 +87,7 @@ class Figures:
     services: pd.DataFrame  # one row per configured service figure: province total, per city, areas reporting
     missing_parts: list[str] = field(default_factory=list)  # parts with no data yet, in Chinese
     trips: dict = field(default_factory=dict)  # report.outcomes.trip_summary: the plan's trips as returned
+    subsidy: pd.DataFrame | None = None  # subsidy.figures.county_figures (None: the campaign has no subsidy)
 
     @property
     def cities(self) -> pd.DataFrame:
@@ -156,7 +158,7 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
         ("培训班核查", compliance.empty), ("招聘会安排", totals["fairs_planned"] == 0),
         ("招聘会成效", totals["fairs_held"] == 0), ("服务项目进展", progress.empty)) if empty]
     return Figures(campaign, as_of, counties, totals, quality, problems, plan, foreign, split_rows, services, missing,
-                   outcomes.trip_summary(outcome_trips))
+                   outcomes.trip_summary(outcome_trips), subsidy_figures.county_figures(engine, campaign))
 
 
 def units(province: divisions.Province, codes: set[str]) -> pd.DataFrame:
@@ -294,6 +296,9 @@ def write_workbook(figures: Figures, path: Path) -> Path:
                                          "rows_merged": "重复合并"})
     problems = figures.problems.assign(kind=figures.problems["kind"].map(KIND_LABELS).fillna(figures.problems["kind"]))
     write_sheet(book, "隔离原因", problems, {"kind": "报表", "label": "问题", "rows": "行数"})
+    if figures.subsidy is not None:
+        subsidy = pd.concat([subsidy_figures.city_figures(figures.subsidy).assign(county="（全市）"), figures.subsidy])
+        write_sheet(book, "交通补助", subsidy, {"city": "市", "county": "县(市、区)", **subsidy_figures.FIGURES})
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
@@ -330,6 +335,7 @@ def render(figures: Figures, kind: str) -> str:
                        problems=figures.problems.head(10).to_dict(orient="records"), kind_labels=KIND_LABELS,
                        missing_parts=figures.missing_parts, services=figures.services.to_dict(orient="records"),
                        outcome=outcomes.sentence(figures.province, figures.trips), planned_part=outcomes.planned_part,
+                       subsidy=subsidy_figures.sentence(figures.subsidy),
                        worst_counties=figures.counties[figures.counties["rows_quarantined"] > 0]
                        .nlargest(5, "rows_quarantined").to_dict(orient="records"),
                        not_reporting=figures.counties.loc[figures.counties["is_county"] & ~figures.counties["reporting"],
