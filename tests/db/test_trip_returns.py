@@ -5,6 +5,8 @@ newer return for a trip replaces the earlier one."""
 
 from __future__ import annotations
 
+import re
+
 from openpyxl import load_workbook
 
 from chunnuan import db
@@ -78,4 +80,5 @@ def test_returns_load_flag_alert_and_replace(db_url, chunnuan_home, tmp_path):
     body = message.get_body(("html",)).get_content()
     assert message["To"] == GX.lead_contact.email and trips[0] in message["Subject"]
     assert "核定 35 座，实载 38 人，超员 3 人" in body and "贵港市第1汽车运输有限公司" in body
+    assert re.search(r"发车 2024-02-18 0[6-8]:\d\d）", body)  # the departure's time of day is kept
     assert PII_IN_TEXT.search(body + message["Subject"]) is None

@@ -182,7 +182,7 @@ def test_shandong_report_splits_every_figure_as_the_tables_count_it(dagbag, camp
     groups = "、".join(f"{g} {want[g]['workers']} 人" for g in SD.priority_groups)
     assert f"（本省籍 {want['本省籍']['workers']} 人、外省籍 {want['外省籍']['workers']} 人；{groups}）" in body
     carried = "、".join(f"{g} {want[g]['chartered']} 人" for g in SD.priority_groups)
-    assert f"（本省籍 {want['本省籍']['chartered']} 人、外省籍 {want['外省籍']['chartered']} 人；{carried}）" in body
+    assert f"：本省籍 {want['本省籍']['chartered']} 人、外省籍 {want['外省籍']['chartered']} 人；{carried}）" in body
     assert want["本省籍"]["chartered"] > 0 and want["外省籍"]["chartered"] > 0
     for code, figures in inbound.items():
         assert shandong.top_row_html(code, figures) in body

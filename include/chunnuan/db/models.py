@@ -434,7 +434,7 @@ class TripReturn(Base):
     travel_date: Mapped[dt.date] = mapped_column(Date)
     plate: Mapped[str | None] = mapped_column(String(10))
     driver: Mapped[str | None] = mapped_column(Text)
-    departed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # local time (Asia/Shanghai)
+    departed_at: Mapped[str | None] = mapped_column(String(16))  # local time as text: 2024-02-18 07:30
     riders: Mapped[int | None] = mapped_column(Integer)
     seats: Mapped[int | None] = mapped_column(Integer)
     ran: Mapped[bool | None] = mapped_column(Boolean)

@@ -112,7 +112,8 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
         "travel_date": day,
         "plate": plate.where(ran),
         "driver": t["driver"].where(ran),
-        "departed_at": departed.where(ran),
+        # as local-time text: the bulk loader stores datetimes as dates (all other kinds' are days)
+        "departed_at": departed.dt.strftime("%Y-%m-%d %H:%M").where(ran),
         "riders": riders.where(~rider).astype("Int64"),
         "seats": plan_seats.where(~rider),
         "ran": ran.where(~rider).astype("boolean"),

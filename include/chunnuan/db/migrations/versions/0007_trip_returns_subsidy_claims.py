@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("travel_date", sa.Date(), nullable=False),
         sa.Column("plate", sa.String(length=10), nullable=True),
         sa.Column("driver", sa.Text(), nullable=True),
-        sa.Column("departed_at", sa.DateTime(), nullable=True),
+        sa.Column("departed_at", sa.String(length=16), nullable=True),
         sa.Column("riders", sa.Integer(), nullable=True),
         sa.Column("seats", sa.Integer(), nullable=True),
         sa.Column("ran", sa.Boolean(), nullable=True),
