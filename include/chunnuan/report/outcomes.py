@@ -86,7 +86,7 @@ def sentence(province: dict, trips: dict) -> str:
     if trips["overcrowded"]:
         text_ += (f"；超员 {len(trips['overcrowded'])} 车次（"
                   + "、".join(f"{t['trip_id']} 核定{t['seats']}座实载{t['riders']}人" for t in trips["overcrowded"])
-                  + "），已通知协调员核查")
+                  + "），须立即核实整改")
     return text_ + "。"
 
 
