@@ -16,6 +16,12 @@
 - **检查报表任务失败（红色）**：日志最后列出被整批退回的文件，这些文件不会重试，也没有任何一行入库；
   同一任务里的其他文件照常检查入库。每个退回文件后面有中文说明（缺列、空文件、不是表格、不是本省、问题行超过上限），
   把问题清单发给填报单位，改好后放回收件目录即可；同样内容的文件不会重复导入。
+- **超员告警与未乘车名单**：运输企业交回的包车回执中有实载人数超过座位数的车次时，立即给行动协调员发邮件（每个车次
+  一封，不含乘客信息），该行照常入库并标为超员；各县未乘车、改乘人员名单写在 `var/outputs/<行动>/charter/no-shows/`
+  （含身份证号和电话，只在系统中，不发邮件）。此任务失败多为邮件服务器不可用，修复后重跑即可，已发出的不会重发。
+- **生成交通补助名单**：需求摸排入库后，按行动配置的补助规则重新生成各县跨省就业交通补助候选名单
+  （`var/outputs/<行动>/subsidy/counties/`，含身份证号和电话，只在系统中）；补助申领核验表按最新名单核对。
+  未设补助的行动（如山东）跳过。
 - **各“入库”任务失败**：数据库不可用或行数不守恒（程序缺陷）。数据库事务已回滚，修复后重跑该任务。
 - **汇总本次运行（summarise_run）失败**：本次有文件被退回（其余文件已正常入库）；或“查找新报表”失败；
   或有文件没有检查完、没有入库（如 worker 中途停机，日志列出文件名）：这些文件不会丢，再运行一次（或等下一次
@@ -154,11 +160,45 @@ def survey_intake():
                   f"隔离 {b.rows_quarantined} 合并 {b.rows_merged}")
         wiring.fail_on_problems(*run_problems(params["campaign"], batches))
 
+    @task(task_display_name="超员告警与未乘车名单", trigger_rule="all_done", multiple_outputs=False)
+    def follow_up_returns(params=None) -> dict:
+        from chunnuan.charter.returns import alert_overcrowding
+        from chunnuan.config import campaign
+        from chunnuan.report.outcomes import write_no_shows
+        from chunnuan_airflow import campaign_smtp
+        from chunnuan_airflow.campaign_db import engine
+
+        the_campaign, smtp = campaign.load(params["campaign"]), campaign_smtp.alert_settings_or_none()
+        alerts = alert_overcrowding(engine(), the_campaign, smtp)
+        if smtp is None and alerts["overcrowded"]:
+            print("未配置邮件连接 campaign_smtp：超员车次未能通知协调员")
+        print(f"包车回执中超员车次 {alerts['overcrowded']} 个，本次发出告警 {alerts['alerts_sent']} 封")
+        no_shows = write_no_shows(engine(), the_campaign)
+        print(f"未乘车、改乘 {no_shows['riders']} 人，{no_shows['counties']} 个县的名单在 {no_shows['folder']}")
+        return {**alerts, "no_shows": no_shows}
+
+    @task(task_display_name="生成交通补助名单", multiple_outputs=False)
+    def publish_subsidy_rosters(params=None) -> dict:
+        from chunnuan.config import campaign
+        from chunnuan.subsidy.steps import publish_rosters
+        from chunnuan_airflow.campaign_db import engine
+
+        the_campaign = campaign.load(params["campaign"])
+        if the_campaign.subsidy is None:
+            raise AirflowSkipException(f"{the_campaign.name}未设跨省就业交通补助（行动配置无 subsidy）")
+        figures = publish_rosters(engine(), the_campaign)
+        print(f"补助候选 {figures['eligible']} 人，{figures['amount']} 元，{len(figures['counties'])} 个县的名单在 "
+              f"{figures['folder']}；未列入：{figures['excluded']}")
+        return {k: figures[k] for k in ("eligible", "amount", "excluded")}
+
     groups = find_new_files()
     checked = validate_files.expand(batches=groups)
     summary = summarise_run()
-    loads = [load(kind) for kind in registry.KINDS]
-    checked >> loads >> summary
+    loads = {kind.name: load(kind) for kind in registry.KINDS}
+    checked >> list(loads.values()) >> summary
+    loads["trip_returns"] >> follow_up_returns() >> summary  # 超员 in a carrier's return: the coordinators at once
+    # The subsidy rosters follow the survey as loaded; the next claims returns are checked against them.
+    loads["survey"] >> publish_subsidy_rosters() >> summary
 
 
 survey_intake()

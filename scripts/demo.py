@@ -146,6 +146,75 @@ def write_demo_activity(the_campaign, seed: int) -> list[Path]:
     return paths
 
 
+def write_demo_returns(the_campaign, seed: int) -> dict:
+    """The carriers' workbooks of the published plan, filled and sent back: most trips, a few no-shows, one 超员
+    trip, one trip not run; the last three trips' returns have not come yet."""
+    from sqlalchemy import text
+
+    from chunnuan import db
+    from chunnuan.charter.steps import outputs_dir
+    from chunnuan.common.plans import latest_published
+    from chunnuan.config import settings
+    from chunnuan.synth.returns import fill_carrier_workbook
+    from chunnuan_airflow.campaign_db import url
+
+    with db.engine(url()).connect() as conn:
+        plan_id, _ = latest_published(conn, the_campaign.id)
+        trips = conn.execute(text("SELECT trip_id, carrier_uscc FROM charter_trip WHERE plan_id = :p "
+                                  "ORDER BY travel_date, trip_id"), {"p": plan_id}).all()
+    if not trips:
+        return {"files": 0}
+    cases = {"overcrowded": frozenset([trips[len(trips) // 2][0]]), "not_run": frozenset([trips[1][0]]),
+             "unreturned": frozenset(t for t, _ in trips[-3:])}
+    landing = settings.landing_dir(the_campaign.id, "trip_returns")
+    made = []
+    for path in sorted((outputs_dir(the_campaign.id, plan_id) / "carriers").glob("*.xlsx")):
+        if all(t in cases["unreturned"] for t, uscc in trips if path.stem.endswith(uscc)):
+            continue  # nothing of this carrier has come back yet
+        made.append(fill_carrier_workbook(path, landing / f"包车回执-{path.name}", seed=seed, **cases))
+    return {"files": len(made), **{k: sum(m[k] for m in made) for k in ("trips", "boarded", "no_shows", "switched")},
+            "overcrowded": sorted(cases["overcrowded"]), "not_run": sorted(cases["not_run"]),
+            "unreturned": len(cases["unreturned"])}
+
+
+def write_demo_claims(the_campaign, seed: int) -> Path | None:
+    """Guangxi's counties' claims return of the transport subsidy, from the rosters the intake published."""
+    import pandas as pd
+    from sqlalchemy import select
+
+    from chunnuan import db
+    from chunnuan.config import settings
+    from chunnuan.db.models import SurveyWorker
+    from chunnuan.synth.claims import claims_return
+    from chunnuan_airflow.campaign_db import url
+
+    if the_campaign.subsidy is None:
+        return None
+    with db.engine(url()).connect() as conn:
+        names = pd.read_sql(select(SurveyWorker.id_number, SurveyWorker.name)
+                            .where(SurveyWorker.campaign_id == the_campaign.id), conn)
+    rows = claims_return(the_campaign, dict(zip(names["id_number"], names["name"], strict=True)),
+                         the_campaign.window.start.year, seed)
+    folder = settings.landing_dir(the_campaign.id, "subsidy_claims")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "补助申领核验表-全省.csv"
+    rows.to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def outcome_report(the_campaign) -> dict:
+    """What the returns and the claims say, as the report puts it."""
+    from chunnuan import db
+    from chunnuan.report.outcomes import plan_outcome, sentence
+    from chunnuan.subsidy import figures
+    from chunnuan_airflow.campaign_db import url
+
+    engine = db.engine(url())
+    outcome = plan_outcome(engine, the_campaign)
+    return {"charter": sentence(outcome, outcome["trips"]) if outcome else "",
+            "subsidy": figures.sentence(figures.county_figures(engine, the_campaign))}
+
+
 def job_fair_report(campaign_id: str) -> dict | None:
     from chunnuan import db
     from chunnuan.common.plans import latest_published
@@ -270,6 +339,11 @@ def main() -> int:
     fair_run, fair_states = run_dag("job_fair_rollout", {"campaign": args.campaign, "as_of": fair_start.isoformat()})
     fair_emails = len(list(outbox().glob("*.eml"))) - before_fairs
     activity_files = write_demo_activity(the_campaign, args.seed)
+    returns = write_demo_returns(the_campaign, args.seed)
+    print(f"已生成模拟包车回执：{returns}")
+    claims_file = write_demo_claims(the_campaign, args.seed)
+    if claims_file:
+        print(f"已生成模拟补助申领核验表：{claims_file}")
     print(f"已生成模拟招聘会成效、服务项目进展、亮点工作和存在问题报表：{', '.join(str(p) for p in activity_files)}")
     activity_intake_run, _ = run_dag("survey_intake", {"campaign": args.campaign})
     tally_run, _ = run_dag("job_fair_rollout", {"campaign": args.campaign,
@@ -281,6 +355,7 @@ def main() -> int:
     sink.stop()
     plan = charter_report(args.campaign)
     training = training_report(args.campaign)
+    outcome = outcome_report(the_campaign)
     fairs = job_fair_report(args.campaign)
 
     print("\n" + "=" * 72)
@@ -299,6 +374,9 @@ def main() -> int:
         print(f"  方案第 {plan['id']} 版：包车需求 {s['requests']} 人，安排包车 {s['chartered']} 人，{s['trips']} 车次，"
               f"费用 {s['cost']:,.0f} 元（下界 {s['lower_bound']:,.0f}，比值 {s['cost_to_bound']}），"
               f"转集中购票 {s['referred']} 人")
+    print(f"  包车执行情况（包车回执）：{outcome['charter'] or '无'}")
+    if outcome["subsidy"]:
+        print(f"  {outcome['subsidy']}")
     print(f"\n培训班核查 training_class_checks（核查日期 {as_of}）：运行状态 {training_run.state}"
           f"（任务 {dict(training_states)}）")
     print(f"  各县核查结果：{json.dumps(training['statuses'], ensure_ascii=False)}；"

@@ -11,7 +11,9 @@ FROM (
            + (SELECT COUNT(*) FROM fair_result r WHERE r.batch_id = b.id)
            + (SELECT COUNT(*) FROM service_progress p WHERE p.batch_id = b.id)
            + (SELECT COUNT(*) FROM highlight h WHERE h.batch_id = b.id)
-           + (SELECT COUNT(*) FROM rail_offer ro WHERE ro.batch_id = b.id) AS loaded,
+           + (SELECT COUNT(*) FROM rail_offer ro WHERE ro.batch_id = b.id)
+           + (SELECT COUNT(*) FROM trip_return tr WHERE tr.batch_id = b.id)
+           + (SELECT COUNT(*) FROM subsidy_claim sc WHERE sc.batch_id = b.id) AS loaded,
            (SELECT COUNT(*) FROM quarantined_row q WHERE q.batch_id = b.id) AS quarantined,
            (SELECT COUNT(*) FROM merged_row m WHERE m.batch_id = b.id) AS merged
     FROM submission_batch b

@@ -8,6 +8,8 @@ UPDATE submission_batch SET
                 + (SELECT COUNT(*) FROM fair_result r WHERE r.batch_id = :batch_id)
                 + (SELECT COUNT(*) FROM service_progress p WHERE p.batch_id = :batch_id)
                 + (SELECT COUNT(*) FROM highlight h WHERE h.batch_id = :batch_id)
-                + (SELECT COUNT(*) FROM rail_offer ro WHERE ro.batch_id = :batch_id),
+                + (SELECT COUNT(*) FROM rail_offer ro WHERE ro.batch_id = :batch_id)
+                + (SELECT COUNT(*) FROM trip_return tr WHERE tr.batch_id = :batch_id)
+                + (SELECT COUNT(*) FROM subsidy_claim sc WHERE sc.batch_id = :batch_id),
     rows_merged = (SELECT COUNT(*) FROM merged_row m WHERE m.batch_id = :batch_id)
 WHERE id = :batch_id

@@ -27,7 +27,9 @@ def test_each_kind_has_a_load_task_emitting_its_asset(intake_dag, kind):
     assert task.task_display_name == kind.load_task
     assert [a.name for a in task.outlets] == [kind.asset]
     assert SUBMITTED[kind.name].uri == f"chunnuan://campaign_db/{kind.table}"
-    assert task.downstream_task_ids == {"summarise_run"}
+    # What follows a load in the same run: the 超员 alert after returns, the subsidy rosters after the survey.
+    follow_up = {"trip_returns": {"follow_up_returns"}, "survey": {"publish_subsidy_rosters"}}.get(kind.name, set())
+    assert task.downstream_task_ids == {"summarise_run", *follow_up}
     assert "validate_files" in task.upstream_task_ids
 
 

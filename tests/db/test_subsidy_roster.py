@@ -96,3 +96,66 @@ def test_a_campaign_without_subsidy_rules_writes_nothing(db_url, chunnuan_home, 
     assert main(["subsidy", "--campaign", "shandong-2024", "--url", db_url]) == 0
     assert "未设跨省就业交通补助规则" in capsys.readouterr().out
     assert not (chunnuan_home / "outputs").exists()
+
+
+def claim(seq: int, county: str, home: str, year: int = 2024, paid: int | None = None, **more) -> dict[str, str]:
+    """A claims-return row for worker `seq` (gx_row's ID), verified, paid `paid` 元 (None: not paid yet)."""
+    return {"户籍县(市、区)": home, "姓名": f"工友{seq:02d}", "身份证号": make_id(county=county, seq=seq),
+            "申领年度": str(year), "证明材料": "劳动合同", "核验通过": "是",
+            "公示日期": f"{year}-03-01" if paid else "", "发放日期": f"{year}-03-15" if paid else "",
+            "发放金额(元)": str(paid) if paid else "", **more}
+
+
+def test_claims_returns_are_checked_conserved_and_counted_per_county(db_url, chunnuan_home, tmp_path):
+    from chunnuan.intake import registry
+    from chunnuan.subsidy.figures import county_figures
+    from chunnuan.subsidy.steps import publish_rosters
+    from tests.support.jobs import write_rows
+    from tests.support.returns_db import submit
+
+    load_survey(db_url, tmp_path)
+    engine = db.engine(db_url)
+    publish_rosters(engine, GX)
+    schema = registry.gate_kind("subsidy_claims").schema
+    earlier_years = [claim(n, PINGNAN, "贵港市平南县", year=y, paid=(500, 800)[n - 1]) for y in (2022, 2023) for n in (1, 2)]
+    pingnan = [claim(1, PINGNAN, "贵港市平南县", paid=500), claim(2, PINGNAN, "贵港市平南县"), *earlier_years,
+               claim(1, PINGNAN, "贵港市平南县", year=2021),
+               claim(3, PINGNAN, "贵港市平南县", paid=500),   # not in a group: not eligible
+               claim(5, WUMING, "贵港市平南县", paid=800),    # 远途 band: 1000 元
+               claim(6, WUMING, "贵港市平南县", paid=500)]    # paid by 平南 first
+    wuming = [claim(5, WUMING, "南宁市武鸣区", paid=1000), claim(5, WUMING, "南宁市武鸣区", year=2023, paid=1000),
+              claim(6, WUMING, "南宁市武鸣区", year=2023, paid=500), claim(1, PINGNAN, "南宁市武鸣区"),
+              claim(6, WUMING, "南宁市武鸣区", paid=500)]     # 2024 already paid by 平南
+    first = submit(db_url, write_rows(tmp_path / "平南-申领.csv", schema, pingnan), "subsidy_claims")
+    second = submit(db_url, write_rows(tmp_path / "武鸣-申领.csv", schema, wuming), "subsidy_claims")
+    assert (first["loaded"], second["loaded"]) == (8, 4)
+    codes = [r[0] for r in _rows(db_url, "SELECT codes FROM quarantined_row q JOIN submission_batch b ON b.id = "
+                                         "q.batch_id WHERE b.kind = 'subsidy_claims' ORDER BY q.batch_id, q.source_row")]
+    assert codes == ["not_eligible", "amount_wrong", "paid_twice"]
+
+    # 平南's corrected return replaces its list; nobody is paid twice in a year, whichever county paid.
+    fixed = [claim(1, PINGNAN, "贵港市平南县", paid=500), claim(2, PINGNAN, "贵港市平南县", paid=800),
+             claim(6, WUMING, "贵港市平南县", paid=500)]
+    assert submit(db_url, write_rows(tmp_path / "平南-申领-更正.csv", schema, fixed), "subsidy_claims")["merged"] == 8
+    assert _rows(db_url, "SELECT id_number, claim_year FROM subsidy_claim WHERE paid_on IS NOT NULL "
+                         "GROUP BY id_number, claim_year HAVING COUNT(*) > 1") == []
+    batches = _rows(db_url, "SELECT rows_read, rows_loaded, rows_quarantined, rows_merged FROM submission_batch "
+                            "WHERE kind = 'subsidy_claims' ORDER BY id")
+    assert batches == [(10, 0, 2, 8), (5, 4, 1, 0), (3, 3, 0, 0)]
+
+    # The report's figures per county equal counts made straight from the tables.
+    got = county_figures(engine, GX).set_index("county_code")
+    eligible = _rows(db_url, ELIGIBLE_SQL, cid=GX.id)
+    for code in (PINGNAN, WUMING):
+        mine = [amount for county, _, amount in eligible if county == code]
+        claims = _rows(db_url, "SELECT COUNT(*), SUM(CASE WHEN verified THEN 1 ELSE 0 END), COUNT(paid_on), "
+                               "COALESCE(SUM(CASE WHEN paid_on IS NOT NULL THEN amount END), 0) FROM subsidy_claim "
+                               "WHERE county_code = :c", c=code)[0]
+        assert tuple(got.loc[code, ["eligible", "eligible_amount", "claims", "verified", "paid", "paid_amount"]]) == (
+            len(mine), sum(mine), *claims)
+    assert tuple(got.loc[PINGNAN, ["paid", "paid_amount"]]) == (3, 1800)
+
+
+def _rows(url, sql, **params) -> list[tuple]:
+    with db.engine(url).connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql), params)]

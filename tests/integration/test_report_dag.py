@@ -82,7 +82,7 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
     body = message.get_body(("html",)).get_content()
     workers = query(campaign_conn, "SELECT COUNT(*) FROM survey_worker")[0][0]
     chartered = query(campaign_conn, "SELECT COUNT(*) FROM charter_assignment WHERE status = '包车'")[0][0]
-    assert f"需求摸排：{workers} 人" in body and f"运送 {chartered} 人" in body and "贵港市" in body
+    assert f"需求摸排：{workers} 人" in body and f"运送 {chartered}（计划） 人" in body and "贵港市" in body
     assert "尚无数据的部分" not in body
     assert "已举办 2 场" in body and "进场 5900 人次（其中脱贫人口 550 人次）" in body
     assert "走访慰问</td><td align=\"right\">415 人" in body  # 320 + 80 + 市本级 15; the 02-23 figure not yet
@@ -93,7 +93,7 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
     assert attachment.get_filename().endswith(".xlsx")
     book = load_workbook(io.BytesIO(attachment.get_content()), read_only=True)
     assert book.sheetnames == ["全省", "各市", "各县", "分类统计", "外省籍分市", "服务项目", "数据质量", "隔离原因",
-                               "集中购票车站"]
+                               "集中购票车站", "交通补助"]  # Guangxi pays the subsidy
     # 集中购票 per departure station: equal to the plan's referrals (平南县's riders board at 平南南, 桂平's at 桂平)
     stations = {r[1]: r[2] for r in book["集中购票车站"].iter_rows(min_row=2, values_only=True)}
     referred = dict(query(campaign_conn, "SELECT SUBSTR(id_number, 1, 6), COUNT(*) FROM charter_assignment "
@@ -102,7 +102,7 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
     assert f"集中购票（绿色通道）：{len(stations)} 个出发站共 {sum(stations.values())} 人" in body
     header, total = list(book["全省"].iter_rows(values_only=True))[:2]
     figures = dict(zip(header, total, strict=True))
-    assert figures["摸排人数"] == workers and figures["点对点包车运送"] == chartered
+    assert figures["摸排人数"] == workers and figures["包车安排（计划）"] == figures["包车运送"] == chartered
     assert figures["培训班(期)"] == query(campaign_conn, "SELECT COUNT(*) FROM training_class")[0][0]
     assert figures["计划招聘会(场)"] == query(campaign_conn, "SELECT COUNT(*) FROM job_fair")[0][0]
     assert figures["达成就业意向"] == query(campaign_conn, "SELECT SUM(intentions) FROM fair_result")[0][0]
@@ -189,7 +189,7 @@ def test_shandong_report_splits_every_figure_as_the_tables_count_it(dagbag, camp
     groups = "、".join(f"{g} {want[g]['workers']} 人" for g in SD.priority_groups)
     assert f"（本省籍 {want['本省籍']['workers']} 人、外省籍 {want['外省籍']['workers']} 人；{groups}）" in body
     carried = "、".join(f"{g} {want[g]['chartered']} 人" for g in SD.priority_groups)
-    assert f"（本省籍 {want['本省籍']['chartered']} 人、外省籍 {want['外省籍']['chartered']} 人；{carried}）" in body
+    assert f"：本省籍 {want['本省籍']['chartered']} 人、外省籍 {want['外省籍']['chartered']} 人；{carried}）" in body
     assert want["本省籍"]["chartered"] > 0 and want["外省籍"]["chartered"] > 0
     for code, figures in inbound.items():
         assert shandong.top_row_html(code, figures) in body

@@ -4,7 +4,9 @@ start from. Each kind's own support module makes its rows; the fleet's is here."
 from __future__ import annotations
 
 from chunnuan.intake import registry
+from tests.support.claims import claim_row
 from tests.support.jobs import fair_result_row, highlight_row, opening_row, progress_row, uscc
+from tests.support.returns import return_rows
 from tests.support.rows import make_id, valid_row
 from tests.support.training import class_row
 
@@ -58,7 +60,8 @@ def progress_rows(n: int = 1, **overrides: str) -> dict[str, str]:
 
 ROWS = {"survey": survey_row, "fleet": fleet_row, "training": class_row, "openings": opening_row,
         "fair_results": fair_result_row, "progress": progress_rows,
-        "highlights": highlight_row, "rail": rail_row}
+        "highlights": highlight_row, "rail": rail_row, "trip_returns": return_rows,
+        "subsidy_claims": claim_row}
 assert set(ROWS) == set(registry.NAMES), "a registered kind without test rows"
 
 

@@ -12,11 +12,16 @@ from openpyxl import Workbook
 
 from chunnuan.common.sheets import safe_file_name, write_sheet
 from chunnuan.config import divisions
+from chunnuan.intake.kinds import trip_returns
 
+# The carrier workbook is also the form it returns (包车回执): the columns it fills on the day come last, blank.
+RETURN_TRIP_COLUMNS = {c.field: c.header for c in trip_returns.TRIP_FILLED}
+RETURN_RIDER_COLUMNS = {c.field: c.header for c in trip_returns.RIDER_FILLED}
 TRIP_SHEET_COLUMNS = {"trip_id": "车次编号", "date": "发车日期", "route": "线路", "seats": "座位数",
-                      "vehicle_class": "车型", "passengers": "乘车人数", "drivers": "驾驶员人数", "km": "里程(公里)"}
+                      "vehicle_class": "车型", "passengers": "乘车人数", "drivers": "驾驶员人数", "km": "里程(公里)",
+                      **RETURN_TRIP_COLUMNS}
 RIDER_COLUMNS = {"trip_id": "车次编号", "travel_date": "发车日期", "route": "线路", "seat_no": "序号", "name": "姓名",
-                 "id_number": "身份证号", "phone": "联系电话", "home_county": "户籍县(市、区)"}
+                 "id_number": "身份证号", "phone": "联系电话", "home_county": "户籍县(市、区)", **RETURN_RIDER_COLUMNS}
 COUNTY_CHARTER_COLUMNS = {"name": "姓名", "id_number": "身份证号", "phone": "联系电话", "trip_type": "出行类型",
                           "route": "线路", "travel_date": "乘车日期", "shift_days": "调整天数", "trip_id": "车次编号",
                           "carrier": "承运企业", "carrier_phone": "企业联系电话"}
@@ -47,8 +52,11 @@ def write_manifests(result, demand: pd.DataFrame, out_dir: Path) -> dict[str, li
     for (code, name), carrier_trips in trips.groupby(["carrier_uscc", "carrier"], sort=True):
         book = Workbook()
         book.remove(book.active)
-        write_sheet(book, "车次", carrier_trips.sort_values(["date", "trip_id"]), TRIP_SHEET_COLUMNS)
-        write_sheet(book, "乘车名单", on_trip[on_trip["carrier_uscc"] == code], RIDER_COLUMNS)
+        write_sheet(book, trip_returns.TRIP_SHEET, carrier_trips.sort_values(["date", "trip_id"])
+                    .reindex(columns=[*carrier_trips.columns, *RETURN_TRIP_COLUMNS]), TRIP_SHEET_COLUMNS)
+        riders = on_trip[on_trip["carrier_uscc"] == code]
+        write_sheet(book, trip_returns.RIDER_SHEET, riders.reindex(columns=[*riders.columns, *RETURN_RIDER_COLUMNS]),
+                    RIDER_COLUMNS)
         path = out_dir / "carriers" / f"{safe_file_name(name)}_{code}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
         book.save(path)

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, select, update
 
+from chunnuan.charter import register
 from chunnuan.common.plans import latest_published
 from chunnuan.common.steps import NothingToDo
 from chunnuan.config import settings
@@ -123,8 +124,17 @@ def extract(engine: Engine, campaign: Campaign, folder: Path, replan_all: bool =
     demand.to_parquet(folder / "demand.parquet", index=False)
     fleet.to_parquet(folder / "fleet.parquet", index=False)
     published = stage_published(engine, campaign, folder, replan_all)
+    _stage_outcome(engine, campaign, folder)
     return {"requests": len(demand), "carriers": int(fleet["uscc"].nunique()), "offers": len(fleet),
             "published_plan": None if published is None else published.plan_id, "replan_all": bool(replan_all)}
+
+
+def _stage_outcome(engine: Engine, campaign: Campaign, folder: Path) -> None:
+    """How the plan in force went (carriers' returns), figures only, for the approval summary."""
+    from chunnuan.report.outcomes import plan_outcome
+
+    (folder / "outcome.json").write_text(json.dumps(plan_outcome(engine, campaign), ensure_ascii=False),
+                                         encoding="utf-8")
 
 
 def _inputs(folder: Path):
@@ -153,8 +163,13 @@ def gate(campaign: Campaign, folder: Path) -> tuple[list[str], str]:
 
     demand, fleet = _inputs(folder)
     result = load_plan(folder / "plan")
+    from chunnuan.report.outcomes import approval_lines
+
     published, _ = staged_published(folder)
-    return check_plan(demand, fleet, result, campaign, published), plan_markdown(result, campaign)
+    staged = folder / "outcome.json"
+    outcome = json.loads(staged.read_text(encoding="utf-8")) if staged.exists() else None
+    return (check_plan(demand, fleet, result, campaign, published),
+            "\n".join([plan_markdown(result, campaign), *approval_lines(outcome)]))
 
 
 def _store(engine: Engine, campaign: Campaign, run_id: str, result, approved_by: str) -> tuple[int, bool]:
@@ -217,6 +232,7 @@ def publish(engine: Engine, campaign: Campaign, folder: Path, run_id: str, appro
     out = outputs_dir(campaign.id, plan_id)
     written = write_manifests(result, demand, out)
     tickets = write_ticket_rosters(engine, campaign, plan_id, out / "tickets") if campaign.rail else None
+    register.write(campaign.id, plan_id, result.trips, result.assignments)  # what carriers' returns are checked against
     published, _ = staged_published(folder)
     changes = county_changes(result, demand, published)
     replan = result.summary.get("replan")

@@ -468,3 +468,52 @@ class Upload(Base):
     submitted_by: Mapped[str | None] = mapped_column(String(100))
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     run_id: Mapped[str | None] = mapped_column(String(250))  # the intake run it triggered, if any
+
+
+class TripReturn(Base):
+    """A carrier's returned manifest (包车回执), one row per line it sent back: the trip's own row (id_number '',
+    record 'trip': plate, driver, departure, riders counted, whether it ran, 超员) and one per rider (record
+    'rider': 是否乘车). A newer return for a trip replaces all earlier rows of that trip."""
+
+    __tablename__ = "trip_return"
+    __table_args__ = (Index("ix_trip_return_batch", "batch_id"),)
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    trip_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), primary_key=True)  # '' on the trip's own row
+    record: Mapped[str] = mapped_column(String(5))  # trip | rider
+    plan_id: Mapped[int] = mapped_column(Integer)  # the plan in force the return was checked against
+    travel_date: Mapped[dt.date] = mapped_column(Date)
+    plate: Mapped[str | None] = mapped_column(String(10))
+    driver: Mapped[str | None] = mapped_column(Text)
+    departed_at: Mapped[str | None] = mapped_column(String(16))  # local time as text: 2024-02-18 07:30
+    riders: Mapped[int | None] = mapped_column(Integer)
+    seats: Mapped[int | None] = mapped_column(Integer)
+    ran: Mapped[bool | None] = mapped_column(Boolean)
+    overcrowded: Mapped[bool] = mapped_column(Boolean)  # 超员: a safety finding, kept and alerted
+    boarded: Mapped[str | None] = mapped_column(String(4))  # 是 | 否 | 改乘
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    source_row: Mapped[int] = mapped_column(Integer)
+
+
+class SubsidyClaim(Base):
+    """One transport-subsidy claim as its county checked and paid it (补助申领核验表; a county's newer return
+    replaces its whole list). At most `claims_per_year` paid claims per person and year, across counties."""
+
+    __tablename__ = "subsidy_claim"
+    __table_args__ = (Index("ix_subsidy_claim_batch", "batch_id"), Index("ix_subsidy_claim_person", "id_number"))
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    id_number: Mapped[str] = mapped_column(String(18), primary_key=True)
+    claim_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    city_code: Mapped[str] = mapped_column(String(6))
+    name: Mapped[str] = mapped_column(Text)
+    band: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    verified: Mapped[bool] = mapped_column(Boolean)
+    posted_on: Mapped[dt.date | None] = mapped_column(Date)
+    paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    amount: Mapped[int | None] = mapped_column(Integer)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("submission_batch.id"))
+    source_row: Mapped[int] = mapped_column(Integer)

@@ -321,8 +321,21 @@ def _upsert_carriers(conn, rows: pd.DataFrame) -> None:
     bulk.upsert(conn, "carrier", rows.drop_duplicates("uscc", keep="last")[CARRIER_COLUMNS], key=["campaign_id", "uscc"])
 
 
+def _register_paid_claims(conn, rows: pd.DataFrame) -> None:
+    """The claims paid so far, for the next claims return's gate (subsidy.register): one claim per person a year."""
+    from chunnuan.db.models import SubsidyClaim
+    from chunnuan.subsidy import register
+
+    campaign_id = rows["campaign_id"].iloc[0]
+    paid = pd.read_sql(select(SubsidyClaim.id_number, SubsidyClaim.claim_year, SubsidyClaim.county_code,
+                              SubsidyClaim.paid_on).where(SubsidyClaim.campaign_id == campaign_id,
+                                                          SubsidyClaim.paid_on.is_not(None)), conn)
+    register.write_paid(campaign_id, paid)
+
+
 # Side tables a kind's load also keeps current.
-AFTER_LOAD = {"fleet": _upsert_carriers}  # a carrier's facts, from its latest offer rows
+AFTER_LOAD = {"fleet": _upsert_carriers,  # a carrier's facts, from its latest offer rows
+              "subsidy_claims": _register_paid_claims}
 MODELS = {mapper.class_.__tablename__: mapper.class_ for mapper in Base.registry.mappers}
 
 

@@ -51,6 +51,10 @@ KINDS: tuple[SubmissionKind, ...] = (
                    "同一部门、地区和日期以最新一份为准", "area"),
     SubmissionKind("rail", "铁路运力报表", "铁路运力入库", "rail_supply", "rail_offer", "bureau",
                    "同一铁路局以最新一份为准", "province"),
+    SubmissionKind("trip_returns", "包车回执", "包车回执入库", "trip_returns", "trip_return", "trip_id",
+                   "同一车次以最新一份为准（替换该车次此前交回的全部行）", "province"),
+    SubmissionKind("subsidy_claims", "补助申领核验表", "补助申领入库", "subsidy_claims", "subsidy_claim", "county_code",
+                   "同一县以最新一份为准（替换该县此前报送的全部申领）"),
 )
 BY_NAME: dict[str, SubmissionKind] = {k.name: k for k in KINDS}
 NAMES: tuple[str, ...] = tuple(BY_NAME)

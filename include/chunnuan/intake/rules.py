@@ -39,6 +39,10 @@ PROBLEM_LABELS = {
     "text_too_long": "文字超过长度上限", "pii_in_text": "文字中有身份证号或手机号",
     "train_no_invalid": "车次格式不对", "station_unknown": "车站不是行动登记的车站", "capacity_invalid": "定员与公开数字不符",
     "fare_invalid": "票价无效",
+    "trip_unknown": "车次不在已发布方案中", "trip_day_wrong": "发车日期与方案不符", "plate_invalid": "车牌号格式不对",
+    "departure_day_wrong": "发车时间不在车次当天", "rider_not_on_trip": "乘客不在该车次名单中",
+    "not_eligible": "不符合补助条件", "claim_unverified_paid": "未核验通过却已发放", "amount_wrong": "补助金额与标准不符",
+    "paid_twice": "同一人同一年度重复发放",
     # what the reader could not take (intake.readers)
     "formula_no_value": "公式没有计算结果", "extra_cells": "单元格比表头多", "bad_bytes": "文字无法识别",
 }

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # The per-city table: figure code -> header, in page order (report.steps.COUNTY_FIGURES has the full set).
 CITY_COLUMNS = {
     "workers": "摸排人数", "returning_home": "返乡", "returning_to_work": "返岗",
-    "charter_requests": "包车需求", "chartered": "包车运送", "classes": "培训班(期)", "completed": "培训结业",
+    "charter_requests": "包车需求", "chartered": "包车安排", "transported": "包车运送", "not_returned": "其中计划", "classes": "培训班(期)", "completed": "培训结业",
     "compliant": "培训达标县", "fairs_planned": "计划招聘会", "fairs_held": "已办招聘会", "fair_intentions": "达成意向",
 }
 QUALITY_COLUMNS = {"files": "文件", "files_rejected": "整批退回", "rows_read": "读取行数", "rows_loaded": "入库",
@@ -57,7 +57,7 @@ def _day(value) -> str | None:
 def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
     """The dashboard's figures for one campaign as of one day; JSON-ready (ints, floats, str, None)."""
     from chunnuan.config import divisions
-    from chunnuan.report import splits, trend
+    from chunnuan.report import outcomes, splits, trend
     from chunnuan.report.steps import KIND_LABELS, city_split_workers, collect, gate
 
     figures = collect(engine, campaign, as_of)
@@ -95,7 +95,7 @@ def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
         "generated_at": dt.datetime.now(ZoneInfo(TIMEZONE)).isoformat(timespec="seconds"),
         "province": {k: int(v) for k, v in province.items()},
         "charter": {"plan_published": figures.plan is not None, "trips": int(figures.totals["trips"]),
-                    "cost": float(figures.totals["trip_cost"])},
+                    "cost": float(figures.totals["trip_cost"]), "outcome": outcomes.sentence(province, figures.trips)},
         "split_names": figures.split_names,
         "splits": split_rows,
         "cities": cities,

@@ -24,10 +24,10 @@ NATIVE, INBOUND = "本省籍", "外省籍"
 # Figure code -> Chinese header, in report order: the figures split per worker (survey and charter).
 FIGURES = {
     "workers": "摸排人数", "returning_home": "返乡", "returning_to_work": "返岗", "charter_requests": "包车需求",
-    "chartered": "包车运送", "referred": "转集中购票", "job_seekers": "有就业需求", "training_demand": "培训需求",
+    "chartered": "包车安排", "referred": "转集中购票", "job_seekers": "有就业需求", "training_demand": "培训需求",
 }
 INBOUND_FIGURES = {"workers": "外省籍人数", "returning_to_work": "返岗", "returning_home": "返乡",
-                   "charter_requests": "包车需求", "chartered": "包车运送"}
+                   "charter_requests": "包车需求", "chartered": "包车安排"}
 TOP_PROVINCES = 3
 
 
@@ -105,6 +105,6 @@ def check(splits: pd.DataFrame, units: pd.DataFrame, order: list[str]) -> list[s
                 problems.append(f"{place[code]}「{label}」其中{name} {split.at[code, name]} 大于合计 {whole[code]}")
     carried, asked = (by_unit[k].unstack("split") for k in ("chartered", "charter_requests"))
     over = carried > asked
-    problems += [f"{where.at[code, 'city']}{where.at[code, 'county']}{name}「包车运送」{carried.at[code, name]} "
+    problems += [f"{where.at[code, 'city']}{where.at[code, 'county']}{name}「{FIGURES['chartered']}」{carried.at[code, name]} "
                  f"大于「包车需求」{asked.at[code, name]}" for code in over.index for name in order if over.at[code, name]]
     return problems

@@ -38,7 +38,8 @@ from chunnuan.intake import registry
 from chunnuan.intake.kinds.fair_results import FAIR_RESULTS
 from chunnuan.intake.kinds.training import TRAINING
 from chunnuan.intake.rules import PROBLEM_LABELS
-from chunnuan.report import splits
+from chunnuan.report import outcomes, splits
+from chunnuan.subsidy import figures as subsidy_figures
 
 # Figure code -> Chinese header, in report order. The per-worker figures are split by 本省籍 / 外省籍 and
 # priority group in report.splits; _poor figures are county totals whose header is the county form's own
@@ -54,12 +55,15 @@ COUNTY_FIGURES = {
     "fair_attendance_poor": "进场" + FAIR_RESULTS.by_field["attendance_poor"].header,
     "fair_intentions": "达成就业意向", "fair_intentions_poor": FAIR_RESULTS.by_field["intentions_poor"].header,
 }
+COUNTY_FIGURES["chartered"] = "包车安排（计划）"  # 运送 is what the carriers' returns say (report.outcomes)
+COUNTY_FIGURES.update(outcomes.FIGURES)
 TOTALS_CHECKED = ("workers", "returning_home", "returning_to_work", "charter_requests", "chartered", "referred",
                   "classes", "enrolled", "completed", "fairs_planned", "fairs_held", "fair_attendance", "fair_intentions")
 # (part, whole): a part larger than its whole at any level means a figure is wrong.
 PARTS = (("chartered", "charter_requests"), ("completed", "enrolled"), ("certified", "completed"),
          ("enrolled_poor", "enrolled"), ("fair_intentions", "fair_attendance"),
-         ("fair_attendance_poor", "fair_attendance"), ("fair_intentions_poor", "fair_intentions"))
+         ("fair_attendance_poor", "fair_attendance"), ("fair_intentions_poor", "fair_intentions"),
+         *outcomes.PARTS)
 KIND_LABELS = registry.LABELS
 NOT_REPORTING = "未报送"
 CITY_LEVEL = "市本级"
@@ -84,6 +88,8 @@ class Figures:
     services: pd.DataFrame  # one row per configured service figure: province total, per city, areas reporting
     missing_parts: list[str] = field(default_factory=list)  # parts with no data yet, in Chinese
     tickets: pd.DataFrame = field(default_factory=pd.DataFrame)  # 集中购票 per station (charter.ticket_roster)
+    trips: dict = field(default_factory=dict)  # report.outcomes.trip_summary: the plan's trips as returned
+    subsidy: pd.DataFrame | None = None  # subsidy.figures.county_figures (None: the campaign has no subsidy)
 
     @property
     def cities(self) -> pd.DataFrame:
@@ -129,6 +135,8 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
         batch_counties = pd.read_sql(text(sql.load("report_batch_counties.sql")), conn, params=params)
         split_rows = splits.load(conn, campaign, params)
         tickets = ticket_roster.station_figures(conn, campaign, plan_id)
+        outcome_rows, outcome_trips = outcomes.load(conn, params)
+    by_county = outcomes.merge(by_county, outcome_rows)
 
     counties = units(province, set(by_county["county_code"]))
     foreign = by_county[~by_county["county_code"].isin(counties["county_code"])]
@@ -153,7 +161,7 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
         ("培训班核查", compliance.empty), ("招聘会安排", totals["fairs_planned"] == 0),
         ("招聘会成效", totals["fairs_held"] == 0), ("服务项目进展", progress.empty)) if empty]
     return Figures(campaign, as_of, counties, totals, quality, problems, plan, foreign, split_rows, services, missing,
-                   tickets)
+                   tickets, outcomes.trip_summary(outcome_trips), subsidy_figures.county_figures(engine, campaign))
 
 
 def units(province: divisions.Province, codes: set[str]) -> pd.DataFrame:
@@ -219,6 +227,7 @@ def gate(figures: Figures) -> list[str]:
                 problems.append(f"{getattr(row, name)}（{level}）「{COUNTY_FIGURES[a]}」{getattr(row, a)} 大于"
                                 f"「{COUNTY_FIGURES[b]}」{getattr(row, b)}")
     problems += splits.check(figures.splits, figures.counties, figures.split_names)
+    problems += outcomes.check(figures.counties)
     negative = [k for k in COUNTY_FIGURES if (figures.counties[k] < 0).any()]
     problems += [f"「{COUNTY_FIGURES[k]}」出现负数" for k in negative]
     services = figures.services
@@ -291,6 +300,9 @@ def write_workbook(figures: Figures, path: Path) -> Path:
     problems = figures.problems.assign(kind=figures.problems["kind"].map(KIND_LABELS).fillna(figures.problems["kind"]))
     write_sheet(book, "隔离原因", problems, {"kind": "报表", "label": "问题", "rows": "行数"})
     write_sheet(book, "集中购票车站", figures.tickets, ticket_roster.STATION_COLUMNS)
+    if figures.subsidy is not None:
+        subsidy = pd.concat([subsidy_figures.city_figures(figures.subsidy).assign(county="（全市）"), figures.subsidy])
+        write_sheet(book, "交通补助", subsidy, {"city": "市", "county": "县(市、区)", **subsidy_figures.FIGURES})
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
@@ -327,6 +339,8 @@ def render(figures: Figures, kind: str) -> str:
                        problems=figures.problems.head(10).to_dict(orient="records"), kind_labels=KIND_LABELS,
                        missing_parts=figures.missing_parts, tickets=figures.tickets.to_dict(orient="records"),
                        services=figures.services.to_dict(orient="records"),
+                       outcome=outcomes.sentence(figures.province, figures.trips), planned_part=outcomes.planned_part,
+                       subsidy=subsidy_figures.sentence(figures.subsidy),
                        worst_counties=figures.counties[figures.counties["rows_quarantined"] > 0]
                        .nlargest(5, "rows_quarantined").to_dict(orient="records"),
                        not_reporting=figures.counties.loc[figures.counties["is_county"] & ~figures.counties["reporting"],
@@ -416,12 +430,14 @@ def overdue(engine: Engine, campaign: Campaign, as_of: dt.date, smtp) -> str | N
     return line
 
 
-def alert_coordinators(engine: Engine, campaign: Campaign, smtp, key: str, subject: str, lines: list[str]) -> bool:
-    """A short alert to the campaign's lead contact (the coordinators' office), once per key."""
+def alert_coordinators(engine: Engine, campaign: Campaign, smtp, key: str, subject: str, lines: list[str],
+                       intro: str | None = None, closing: str | None = None) -> bool:
+    """A short alert to the campaign's lead contact (the coordinators' office), once per key; `intro` and
+    `closing` replace the report's own first and last sentence."""
     from chunnuan.common import mail
 
     if campaign.lead_contact.email is None:
         return False
-    html = mail.render("report_alert.html.j2", lines=lines, campaign_name=campaign.name)
+    html = mail.render("report_alert.html.j2", lines=lines, campaign_name=campaign.name, intro=intro, closing=closing)
     return mail.send_once(engine, smtp, key, campaign.id, [str(campaign.lead_contact.email)],
                           f"【{campaign.name}】{subject}", html)

@@ -23,6 +23,7 @@ EXCLUSIONS = {
 class Eligibility:
     eligible: pd.DataFrame  # the eligible workers' rows with `band` and `amount` (元)
     excluded: dict[str, int]  # EXCLUSIONS code -> workers
+    reasons: pd.Series  # per worker (workers' index): the EXCLUSIONS text it is excluded under, '' when eligible
 
 
 def rules_of(campaign: Campaign) -> SubsidyRules:
@@ -51,12 +52,15 @@ def eligibility(workers: pd.DataFrame, campaign: Campaign) -> Eligibility:
         "works_in_province": native & grouped & ~away,
     }
     excluded = {code: int(mask.sum()) for code, mask in first_failure.items()}
+    reasons = pd.Series("", index=workers.index, dtype=object)
+    for code, mask in first_failure.items():
+        reasons[mask.to_numpy()] = EXCLUSIONS[code]
     eligible = workers[native & grouped & away].copy()
     bands = rules.band_of()
     chosen = eligible["work_province"].map(lambda p: bands.get(p, (rules.default_band, rules.default_amount)))
     eligible["band"] = chosen.str[0]
     eligible["amount"] = chosen.str[1].astype("int64")
-    return Eligibility(eligible, excluded)
+    return Eligibility(eligible, excluded, reasons)
 
 
 def evidence_words(rules: SubsidyRules) -> str:

@@ -49,10 +49,24 @@ def rules_sheet(campaign: Campaign, rules: SubsidyRules, county: pd.DataFrame) -
     return pd.DataFrame(lines, columns=["item", "text"])
 
 
+def _register(campaign: Campaign, workers: pd.DataFrame, found) -> None:
+    """Every surveyed worker's eligibility, for the claims-return gate (subsidy.register)."""
+    from chunnuan.subsidy import register
+
+    listed = workers[["id_number", "home_county_code"]].merge(
+        found.eligible[["id_number", "band", "amount"]], on="id_number", how="left")
+    listed["eligible"] = listed["amount"].notna()
+    listed["reason"] = found.reasons.to_numpy()  # merge kept the workers' order
+    register.write_roster(campaign.id, listed.assign(amount=listed["amount"].fillna(0).astype("int64"),
+                                                     band=listed["band"].fillna("")))
+
+
 def publish_rosters(engine: Engine, campaign: Campaign, out_dir: Path | None = None) -> dict:
     """Write the county rosters (replacing the previous run's) and return the figures, without PII."""
     rules = rules_of(campaign)
-    found = eligibility(read_workers(engine, campaign), campaign)
+    workers = read_workers(engine, campaign)
+    found = eligibility(workers, campaign)
+    _register(campaign, workers, found)
     roster = found.eligible.assign(
         work_place=found.eligible["work_province"] + found.eligible["work_city"],
         evidence=evidence_words(rules),

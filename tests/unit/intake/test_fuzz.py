@@ -19,7 +19,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from chunnuan.config import campaign
 from chunnuan.intake import registry
 from chunnuan.intake.gate import check_submission
+from tests.support.claims import publish_small_roster
 from tests.support.kinds import ROWS, headers
+from tests.support.returns import publish_small_plan
 
 GX = campaign.load("guangxi-2024")
 FUZZ = settings(max_examples=60, deadline=None, database=None,
@@ -77,6 +79,17 @@ def assert_a_result(result, secrets: set[str] = frozenset()) -> None:
             shown += [p["reason"], str(p["value"])]
     text = "\n".join(shown)
     assert not any(s in text for s in secrets)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def plan_in_force(tmp_path_factory):
+    """Returned manifests and subsidy claims are checked against a published plan and roster: one each, in a
+    home of this module's own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CHUNNUAN_HOME", str(tmp_path_factory.mktemp("home")))
+        publish_small_plan(GX.id)
+        publish_small_roster(GX.id)
+        yield
 
 
 def check(path: Path, kind: str):

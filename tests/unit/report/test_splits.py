@@ -163,7 +163,7 @@ def test_the_split_check_names_what_disagrees():
     problems = splits.check(rows, units, splits.names(SD))
     assert "青岛市黄岛区「摸排人数」本省籍 3 + 外省籍 6 ≠ 合计 10" in problems
     assert "青岛市黄岛区「摸排人数」其中脱贫人口 11 大于合计 10" in problems
-    assert "青岛市黄岛区脱贫人口「包车运送」2 大于「包车需求」1" in problems
+    assert "青岛市黄岛区脱贫人口「包车安排」2 大于「包车需求」1" in problems
     assert len(problems) == 3
     rows.loc[0, "workers"], rows.loc[2, ["workers", "charter_requests"]] = 4, (5, 2)
     assert splits.check(rows, units, splits.names(SD)) == []
