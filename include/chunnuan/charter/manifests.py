@@ -54,8 +54,8 @@ def write_manifests(result, demand: pd.DataFrame, out_dir: Path) -> dict[str, li
         book.remove(book.active)
         write_sheet(book, trip_returns.TRIP_SHEET, carrier_trips.sort_values(["date", "trip_id"])
                     .reindex(columns=[*carrier_trips.columns, *RETURN_TRIP_COLUMNS]), TRIP_SHEET_COLUMNS)
-        riders = on_trip[on_trip["carrier_uscc"] == code]
-        write_sheet(book, trip_returns.RIDER_SHEET, riders.reindex(columns=[*riders.columns, *RETURN_RIDER_COLUMNS]),
+        aboard = on_trip[on_trip["carrier_uscc"] == code]
+        write_sheet(book, trip_returns.RIDER_SHEET, aboard.reindex(columns=[*aboard.columns, *RETURN_RIDER_COLUMNS]),
                     RIDER_COLUMNS)
         path = out_dir / "carriers" / f"{safe_file_name(name)}_{code}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
