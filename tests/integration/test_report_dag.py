@@ -59,7 +59,8 @@ def province(dagbag, campaign_conn, chunnuan_home, outbox):
         progress_row(地区="贵港市桂平市", 累计数值="80", 截至日期="2024-02-09"),
         progress_row(地区="贵港市", 累计数值="15", 截至日期="2024-02-09"),  # 市本级
         progress_row(截至日期="2024-02-23", 累计数值="999"),  # after the report date: not counted yet
-        progress_row(服务项目="送劳动权益保障", 统计指标="追回欠薪金额", 累计数值="12.5", 截至日期="2024-02-09")])
+        progress_row(服务项目="送劳动权益保障", 统计指标="追回欠薪金额", 累计数值="12.5", 截至日期="2024-02-09",
+                     填报部门="自治区人力资源社会保障厅")])
     assert dagbag.get_dag("survey_intake").test(run_conf={"campaign": GX.id}).state == "success"
     assert dagbag.get_dag("charter_bus_planning").test(
         run_conf={"campaign": GX.id, "auto_approve": True}).state == "success"
@@ -78,7 +79,9 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
 
     [message] = report_messages(outbox)
     assert message["Subject"] == f"【{GX.name}】广西壮族自治区{GX.name}工作进展周报（截至2024年02月09日）"
-    assert message["To"] == "nmggzc@rst.gxzf.gov.cn" and message["Cc"] is None  # lead contact = the office here
+    # The lead contact is the office itself; the departments the campaign file copies on weekly reports.
+    weekly_cc = [d.email for d in GX.departments if "weekly" in d.receives and d.email != "nmggzc@rst.gxzf.gov.cn"]
+    assert message["To"] == "nmggzc@rst.gxzf.gov.cn" and message["Cc"] == ", ".join(weekly_cc) and weekly_cc
     body = message.get_body(("html",)).get_content()
     workers = query(campaign_conn, "SELECT COUNT(*) FROM survey_worker")[0][0]
     chartered = query(campaign_conn, "SELECT COUNT(*) FROM charter_assignment WHERE status = '包车'")[0][0]
