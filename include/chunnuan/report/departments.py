@@ -46,9 +46,9 @@ def load(engine: Engine, campaign: Campaign, as_of: dt.date) -> pd.DataFrame:
 
 
 def status(campaign: Campaign, reported: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """One row per configured department, in the campaign file's order: department, email, items (names it
-    answers for), reported / not_reported (item names, this period), latest (its newest 截至日期 or None),
-    status (已报送 / 部分报送 / 本期未报送 / 从未报送)."""
+    """One row per configured department, in the campaign file's order: department, email ("" when none),
+    items (names it answers for), reported / not_reported (item names, this period), latest (its newest
+    截至日期 as YYYY-MM-DD, "" when none), status (已报送 / 部分报送 / 本期未报送 / 从未报送)."""
     names = {i.code: i.name for i in campaign.service_items}
     owned: dict[str, list[str]] = {d.name: [] for d in campaign.departments}
     for (item, _), department in campaign.owners().items():
@@ -62,9 +62,9 @@ def status(campaign: Campaign, reported: pd.DataFrame, as_of: dt.date) -> pd.Dat
         items = [i.code for i in campaign.service_items if i.code in owned[d.name]]  # the file's item order
         done = [names[i] for i in items if i in recent]
         missing = [names[i] for i in items if i not in recent]
-        latest = max(mine["latest"]) if len(mine) else None
+        latest = max(mine["latest"]).isoformat() if len(mine) else ""
         state = REPORTED if not missing else PARTLY if done else SILENT if latest else NEVER
-        rows.append({"department": d.name, "email": d.email, "items": [names[i] for i in items],
+        rows.append({"department": d.name, "email": d.email or "", "items": [names[i] for i in items],
                      "reported": done, "not_reported": missing, "latest": latest, "status": state})
     return pd.DataFrame(rows)
 
@@ -73,8 +73,8 @@ def records(engine: Engine, campaign: Campaign, as_of: dt.date) -> list[dict]:
     """status() as JSON-ready dicts (the dashboard's 部门报送情况); `has_mailbox` instead of the address."""
     table = status(campaign, load(engine, campaign, as_of), as_of)
     return [{"department": r["department"], "items": r["items"], "reported": r["reported"],
-             "not_reported": r["not_reported"], "latest": r["latest"].isoformat() if r["latest"] else None,
-             "status": r["status"], "has_mailbox": r["email"] is not None}
+             "not_reported": r["not_reported"], "latest": r["latest"] or None, "status": r["status"],
+             "has_mailbox": bool(r["email"])}
             for r in table.to_dict(orient="records")]
 
 
@@ -90,7 +90,7 @@ def remind(engine: Engine, campaign: Campaign, report_version: str, as_of: dt.da
 
     table = status(campaign, load(engine, campaign, as_of), as_of)
     sent = []
-    for row in table[table["not_reported"].map(bool) & table["email"].notna()].itertuples():
+    for row in table[table["not_reported"].map(bool) & (table["email"] != "")].itertuples():
         html = mail.render("department_reminder_email.html.j2", department=row.department,
                            campaign_name=campaign.name, period=period_label(as_of), items=row.not_reported,
                            office=f"{campaign.province}春暖行动工作专班（系统自动发送）", today=as_of.isoformat())
