@@ -30,7 +30,8 @@ from chunnuan.common import sql
 from chunnuan.report import departments, reconcile, versions
 from chunnuan.training.rules import COMPLIANT
 
-PER_ITEM = 5  # entries shown per service item and category: a summary, not the whole form
+PER_ITEM = 5  # 典型经验 / 亮点工作 shown per service item: a summary, not the whole form
+PER_SECTION = 20  # 存在问题 and 下一步打算 written entries shown, newest first
 NOT_REPORTING_NAMED = 10  # counties named one by one; beyond that the count only
 CHART = "各期报告主要数字.png"
 
@@ -104,13 +105,17 @@ def sections(figures, highlights: pd.DataFrame, status: pd.DataFrame, gap_lines:
     data_problems += gap_lines
 
     def written(category: str) -> list[dict]:
-        rows = highlights[highlights["category"] == category]
+        rows = highlights[highlights["category"] == category].head(PER_SECTION)  # newest first
         return [{"item": names.get(r.item_code, r.item_code), "department": r.department, "title": r.title,
                  "content": r.content} for r in rows.itertuples()]
 
+    def left_out(category: str) -> int:
+        return max(int((highlights["category"] == category).sum()) - PER_SECTION, 0)
+
     return {"basics": {"province": province, "totals": figures.totals},
             "practices": by_item, "problems_written": written("存在问题"), "problems_found": data_problems,
-            "next_steps": written("下一步打算")}
+            "next_steps": written("下一步打算"),
+            "left_out": {"problems": left_out("存在问题"), "next_steps": left_out("下一步打算")}}
 
 
 def prepare(engine: Engine, figures, kind: str, report_version: str, folder: Path) -> Summary:
