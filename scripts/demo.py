@@ -245,9 +245,11 @@ def settings_outputs(campaign_id: str) -> Path:
 
 
 def _gap_lines(body: str) -> list[str]:
+    """The two-source gaps the report names under its 部门填报与系统记录对照 table."""
+    import html
     import re
 
-    return [re.sub("<[^>]+>", "", m) for m in re.findall(r"<li>(「[^<]*超过容差[^<]*)</li>", body)]
+    return [html.unescape(m) for m in re.findall(r"<li>(「[^<]*请核实)</li>", body)]
 
 
 def main() -> int:
@@ -365,7 +367,7 @@ def main() -> int:
     print(f"  Airflow 主目录  {os.environ['AIRFLOW_HOME']}（make airflow 打开界面查看同一份数据）")
     report_dir = settings.outputs_dir(args.campaign, "report") / "final"
     for path in report_emails:
-        print(f"\n工作总结邮件 (.eml)：{path}")
+        print(f"\n工作总结及催报邮件 (.eml)：{path}")
     for path in sorted(report_dir.glob("*")):
         print(f"工作总结附件/正文：{path}")
     ok = survey["rows_read"] == survey["rows_loaded"] + survey["rows_quarantined"] + survey["rows_merged"]
