@@ -95,7 +95,13 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
     [attachment] = [a for a in message.iter_attachments() if a.get_content_type() != "image/png"]
     assert attachment.get_filename().endswith(".xlsx")
     book = load_workbook(io.BytesIO(attachment.get_content()), read_only=True)
-    assert book.sheetnames == ["全省", "各市", "各县", "分类统计", "外省籍分市", "服务项目", "数据质量", "隔离原因"]
+    assert book.sheetnames == ["全省", "各市", "各县", "分类统计", "外省籍分市", "服务项目", "数据质量", "隔离原因",
+                               "部门报送", "两源核对"]
+    departments = {r[0]: r for r in book["部门报送"].iter_rows(min_row=2, values_only=True)}
+    assert list(departments) == [d.name for d in GX.departments]
+    assert departments["工会"][2:4] == ("送关爱帮扶", "送健康服务") and departments["工会"][5] == "部分报送"
+    gaps = {r[1]: r for r in book["两源核对"].iter_rows(min_row=2, values_only=True)}
+    assert gaps["点对点运送农民工"][5] == chartered and gaps["点对点运送农民工"][7] == "未报送"
     header, total = list(book["全省"].iter_rows(values_only=True))[:2]
     figures = dict(zip(header, total, strict=True))
     assert figures["摸排人数"] == workers and figures["点对点包车运送"] == chartered

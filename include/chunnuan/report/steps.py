@@ -261,7 +261,8 @@ def title(campaign: Campaign, kind: str, as_of: dt.date) -> str:
     return f"{campaign.province}{campaign.name}{what}（截至{as_of:%Y年%m月%d日}）"
 
 
-def write_workbook(figures: Figures, path: Path) -> Path:
+def write_workbook(figures: Figures, path: Path, extra: dict | None = None) -> Path:
+    """The report's XLSX; `extra` (title -> (frame, headers)) adds sheets after the others (report.summary.sheets)."""
     from openpyxl import Workbook
 
     from chunnuan.common.sheets import write_sheet
@@ -290,6 +291,8 @@ def write_workbook(figures: Figures, path: Path) -> Path:
                                          "rows_merged": "重复合并"})
     problems = figures.problems.assign(kind=figures.problems["kind"].map(KIND_LABELS).fillna(figures.problems["kind"]))
     write_sheet(book, "隔离原因", problems, {"kind": "报表", "label": "问题", "rows": "行数"})
+    for sheet_title, (frame, headers) in (extra or {}).items():
+        write_sheet(book, sheet_title, frame, headers)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
@@ -389,7 +392,7 @@ def prepare(engine: Engine, campaign: Campaign, as_of: dt.date, smtp=None) -> tu
     more = summary.prepare(engine, figures, kind, report_version, folder)
     html = folder / "report.html"
     html.write_text(render(figures, kind, more.template_values(as_of)), encoding="utf-8")
-    xlsx = write_workbook(figures, folder / f"{title(campaign, kind, as_of)}.xlsx")
+    xlsx = write_workbook(figures, folder / f"{title(campaign, kind, as_of)}.xlsx", summary.sheets(more))
     return {"version": report_version, "kind": kind, "title": title(campaign, kind, as_of), "html": str(html),
             "xlsx": str(xlsx), "charts": [str(p) for p in [*write_charts(figures, folder), *more.charts]],
             "missing_parts": figures.missing_parts, "as_of": as_of.isoformat(), "gaps": more.gap_lines,

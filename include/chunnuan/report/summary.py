@@ -51,6 +51,22 @@ class Summary:
                 "period": departments.period_label(as_of), "chart": bool(self.charts)}
 
 
+DEPARTMENT_HEADERS = {"department": "部门", "items": "负责服务项目", "reported": "本期已报送", "not_reported": "本期未报送",
+                      "latest": "最近截至日期", "status": "状态"}
+GAP_HEADERS = {"item_name": "服务项目", "figure_name": "部门填报指标", "unit": "单位", "typed": "部门填报",
+               "counterpart": "系统记录", "system": "系统记录数", "gap": "差异", "check": "核对"}
+
+
+def sheets(summary: Summary) -> dict[str, tuple[pd.DataFrame, dict[str, str]]]:
+    """The report workbook's extra sheets: 部门报送 and 两源核对 (title -> frame, headers)."""
+    status = summary.departments.assign(**{k: summary.departments[k].map("、".join)
+                                           for k in ("items", "reported", "not_reported")})
+    gaps = summary.gaps.assign(check=[
+        "超出容差" if beyond else "未报送" if pd.isna(typed) else "在容差内"
+        for beyond, typed in zip(summary.gaps["beyond"], summary.gaps["typed"], strict=True)])
+    return {"部门报送": (status, DEPARTMENT_HEADERS), "两源核对": (gaps, GAP_HEADERS)}
+
+
 def load_highlights(engine: Engine, campaign, as_of: dt.date) -> pd.DataFrame:
     with engine.connect() as conn:
         return pd.read_sql(text(sql.load("report_highlights.sql")), conn,
