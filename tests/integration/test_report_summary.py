@@ -60,6 +60,7 @@ def test_final_summary_changes_departments_and_two_sources(dagbag, campaign_conn
     assert sorted(m["To"] for m in reminders(outbox)) == sorted(d.email for d in GX.departments if d.email)
     first = next(m for m in reminders(outbox) if m["To"] == GX.department("工会").email)
     assert "送健康服务" in body_of(first) and "送关爱帮扶" not in body_of(first)  # reported 走访慰问, owes 健康包
+    assert "贵单位的数字将在下一期报告中体现" in body_of(first)
 
     # The departments' figures (adding up to what the system holds, but one) and their highlights arrive.
     engine = db.engine(campaign_conn)
@@ -92,6 +93,7 @@ def test_final_summary_changes_departments_and_two_sources(dagbag, campaign_conn
     [final] = [m for m in report_messages(outbox) if "工作总结" in m["Subject"]]
     late = [d for d in GX.departments if d.email][-1]
     [reminder] = reminders(outbox)[before:]
+    assert "工作总结已按现有数字报送" in body_of(reminder) and "下一期报告" not in body_of(reminder)
     assert reminder["To"] == late.email and query(
         campaign_conn, "SELECT COUNT(*) FROM sent_email WHERE key LIKE :k", k=f"department-reminder-%-final-{late.name}")[0][0] == 1
     assert final["Cc"] == ", ".join(d.email for d in GX.departments if "final" in d.receives and d.email not in

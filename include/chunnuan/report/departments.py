@@ -93,7 +93,8 @@ def remind(engine: Engine, campaign: Campaign, report_version: str, as_of: dt.da
     for row in table[table["not_reported"].map(bool) & (table["email"] != "")].itertuples():
         html = mail.render("department_reminder_email.html.j2", department=row.department,
                            campaign_name=campaign.name, period=period_label(as_of), items=row.not_reported,
-                           office=f"{campaign.province}春暖行动工作专班（系统自动发送）", today=as_of.isoformat())
+                           office=f"{campaign.province}春暖行动工作专班（系统自动发送）", today=as_of.isoformat(),
+                           final=report_version == "final")
         key = f"department-reminder-{campaign.id}-{report_version}-{row.department}"
         if mail.send_once(engine, smtp, key, campaign.id, [row.email],
                           f"【{campaign.name}】请报送服务项目进展（{period_label(as_of)}）", html):
