@@ -127,6 +127,8 @@ def write_demo_activity(the_campaign, seed: int) -> list[Path]:
     from chunnuan.common.plans import latest_published
     from chunnuan.config import settings
     from chunnuan.db.models import JobFair, JobFairPlan
+    from chunnuan.report.reconcile import system_values
+    from chunnuan.report.steps import collect
     from chunnuan.synth.activity import fair_results, highlights, service_progress
     from chunnuan_airflow.campaign_db import url
 
@@ -135,9 +137,13 @@ def write_demo_activity(the_campaign, seed: int) -> list[Path]:
         fairs = pd.read_sql(select(JobFair).where(JobFair.plan_id == plan_id), conn)
     deadline = the_campaign.report.deadline
     weeks = [deadline - dt.timedelta(days=7 * k) for k in range(3, -1, -1)]
+    results = fair_results(the_campaign, fairs, deadline, seed)
+    # The departments' typed figures add up to what the system holds (fairs: the results about to be sent in).
+    figures = collect(db.engine(url()), the_campaign, deadline)
+    counted = system_values(figures.province, figures.totals) | {"fairs_held": len(results)}
     paths = []
-    for kind, name, frame in (("fair_results", "招聘会成效报表-全省.csv", fair_results(the_campaign, fairs, deadline, seed)),
-                              ("progress", "服务项目进展表-全省.csv", service_progress(the_campaign, weeks, seed)),
+    for kind, name, frame in (("fair_results", "招聘会成效报表-全省.csv", results),
+                              ("progress", "服务项目进展表-全省.csv", service_progress(the_campaign, weeks, seed, counted)),
                               ("highlights", "亮点工作和存在问题报表-全省.csv", highlights(the_campaign, deadline, seed))):
         folder = settings.landing_dir(the_campaign.id, kind)
         folder.mkdir(parents=True, exist_ok=True)
@@ -288,6 +294,42 @@ def charter_report(campaign_id: str) -> dict | None:
     return {"id": plan_id, "summary": summary, "outputs": outputs_dir(campaign_id, plan_id)}
 
 
+def summary_report(campaign_id: str) -> str:
+    """What the final summary says beyond its tables: new since the weekly, departments, the two sources."""
+    from sqlalchemy import text
+
+    from chunnuan import db
+    from chunnuan_airflow.campaign_db import url
+
+    with db.engine(url()).connect() as conn:
+        versions = conn.execute(text("SELECT version, as_of FROM report_version WHERE campaign_id = :c ORDER BY as_of"),
+                                {"c": campaign_id}).all()
+        reminders = conn.execute(text("SELECT key FROM sent_email WHERE campaign_id = :c AND key LIKE 'department-%' "
+                                      "ORDER BY key"), {"c": campaign_id}).scalars().all()
+    final = [k.rsplit("-", 1)[-1] for k in reminders if "-final-" in k]
+    html = settings_outputs(campaign_id) / "final" / "report.html"
+    body = html.read_text(encoding="utf-8") if html.exists() else ""
+    sections = [s for s in ("一、基本情况", "二、主要做法和成效", "三、存在的问题", "四、下一步打算") if s in body]
+    return (f"  报告版本：{', '.join(f'{v}（截至 {d}）' for v, d in versions)}；总结各部分：{'、'.join(sections)}\n"
+            f"  催报部门邮件 {len(reminders)} 封（周报期 {len(reminders) - len(final)} 封，总结期 {len(final)} 封："
+            f"{'、'.join(final)}）\n"
+            f"  两源核对超出容差：{'；'.join(_gap_lines(body)) or '无'}")
+
+
+def settings_outputs(campaign_id: str) -> Path:
+    from chunnuan.config import settings
+
+    return settings.outputs_dir(campaign_id, "report")
+
+
+def _gap_lines(body: str) -> list[str]:
+    """The two-source gaps the report names under its 部门填报与系统记录对照 table."""
+    import html
+    import re
+
+    return [html.unescape(m) for m in re.findall(r"<li>(「[^<]*请核实)</li>", body)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--campaign", default="guangxi-2024")
@@ -338,6 +380,10 @@ def main() -> int:
     fair_start = the_campaign.job_fairs.window.start
     fair_run, fair_states = run_dag("job_fair_rollout", {"campaign": args.campaign, "as_of": fair_start.isoformat()})
     fair_emails = len(list(outbox().glob("*.eml"))) - before_fairs
+    # The weekly report a week before the deadline, before the departments' figures and the fair results came
+    # in: the final summary then shows what is new since (新增), and the departments are reminded once.
+    week_before = the_campaign.report.deadline - dt.timedelta(days=7)
+    weekly_run, _ = run_dag("campaign_report", {"campaign": args.campaign, "as_of": week_before.isoformat()})
     activity_files = write_demo_activity(the_campaign, args.seed)
     returns = write_demo_returns(the_campaign, args.seed)
     print(f"已生成模拟包车回执：{returns}")
@@ -390,6 +436,7 @@ def main() -> int:
     report_emails = sorted(set(outbox().glob("*.eml")) - before_report)
     print(f"\n行动总结 campaign_report（工作总结，截至 {the_campaign.report.deadline}）：运行状态 {report_run.state}"
           f"（任务 {dict(report_states)}）")
+    print(summary_report(args.campaign))
     emails = sorted(outbox().glob("*.eml"))
     print("\n输出位置：")
     print(f"  行动数据库      {url()}")
@@ -408,11 +455,12 @@ def main() -> int:
     print(f"  Airflow 主目录  {os.environ['AIRFLOW_HOME']}（make airflow 打开界面查看同一份数据）")
     report_dir = settings.outputs_dir(args.campaign, "report") / "final"
     for path in report_emails:
-        print(f"\n工作总结邮件 (.eml)：{path}")
+        print(f"\n工作总结及催报邮件 (.eml)：{path}")
     for path in sorted(report_dir.glob("*")):
         print(f"工作总结附件/正文：{path}")
     ok = survey["rows_read"] == survey["rows_loaded"] + survey["rows_quarantined"] + survey["rows_merged"]
-    runs = (run, training_intake_run, charter_run, training_run, fair_run, activity_intake_run, tally_run, report_run)
+    runs = (run, training_intake_run, charter_run, training_run, fair_run, weekly_run, activity_intake_run, tally_run,
+            report_run)
     ok = ok and all(r.state == "success" for r in runs)
     print(f"\n行数守恒、各 DAG 成功：{'是' if ok else '否！'}")
     return 0 if ok else 1

@@ -1,5 +1,5 @@
 """Openings, fair results and service progress loaded on real SQLite and PostgreSQL: an owner's newer
-submission replaces its earlier rows (enterprise / county / area-item-date) and rows stay conserved."""
+submission replaces its earlier rows (enterprise / county / department-area-item-date) and rows stay conserved."""
 
 from __future__ import annotations
 
@@ -67,6 +67,13 @@ def test_county_fair_results_and_area_progress_replace_by_owner(db_url, chunnuan
     pingnan = query(db_url, "SELECT as_of, value FROM service_progress WHERE area_code = '450821' ORDER BY as_of")
     assert [(str(day), value) for day, value in pingnan] == [("2024-02-16", 120.0), ("2024-02-23", 250.0)]
     assert query(db_url, "SELECT COUNT(*) FROM service_progress")[0][0] == 11
+    # Another department's figure of the same item, area and date (民政's 救助金 beside 工会's 走访慰问) replaces
+    # nothing of 工会's: each department's entry is its own.
+    relief = progress_row(截至日期="2024-02-23", 统计指标="发放救助金", 累计数值="3.5", 填报部门="民政")
+    assert submit(db_url, write_rows(tmp_path / "进展3.csv", progress, [relief]), "progress")["merged"] == 0
+    assert query(db_url, "SELECT department, figure_code, value FROM service_progress WHERE area_code = '450821' "
+                         "AND as_of = '2024-02-23' ORDER BY department") == [("工会", "visits", 250.0),
+                                                                             ("民政", "relief_funds", 3.5)]
     assert conserved(db_url)
 
 

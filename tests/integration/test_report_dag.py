@@ -59,7 +59,8 @@ def province(dagbag, campaign_conn, chunnuan_home, outbox):
         progress_row(地区="贵港市桂平市", 累计数值="80", 截至日期="2024-02-09"),
         progress_row(地区="贵港市", 累计数值="15", 截至日期="2024-02-09"),  # 市本级
         progress_row(截至日期="2024-02-23", 累计数值="999"),  # after the report date: not counted yet
-        progress_row(服务项目="送劳动权益保障", 统计指标="追回欠薪金额", 累计数值="12.5", 截至日期="2024-02-09")])
+        progress_row(服务项目="送劳动权益保障", 统计指标="追回欠薪金额", 累计数值="12.5", 截至日期="2024-02-09",
+                     填报部门="自治区人力资源社会保障厅")])
     assert dagbag.get_dag("survey_intake").test(run_conf={"campaign": GX.id}).state == "success"
     assert dagbag.get_dag("charter_bus_planning").test(
         run_conf={"campaign": GX.id, "auto_approve": True}).state == "success"
@@ -78,7 +79,9 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
 
     [message] = report_messages(outbox)
     assert message["Subject"] == f"【{GX.name}】广西壮族自治区{GX.name}工作进展周报（截至2024年02月09日）"
-    assert message["To"] == "nmggzc@rst.gxzf.gov.cn" and message["Cc"] is None  # lead contact = the office here
+    # The lead contact is the office itself; the departments the campaign file copies on weekly reports.
+    weekly_cc = [d.email for d in GX.departments if "weekly" in d.receives and d.email != "nmggzc@rst.gxzf.gov.cn"]
+    assert message["To"] == "nmggzc@rst.gxzf.gov.cn" and message["Cc"] == ", ".join(weekly_cc) and weekly_cc
     body = message.get_body(("html",)).get_content()
     workers = query(campaign_conn, "SELECT COUNT(*) FROM survey_worker")[0][0]
     chartered = query(campaign_conn, "SELECT COUNT(*) FROM charter_assignment WHERE status = '包车'")[0][0]
@@ -93,13 +96,18 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
     assert attachment.get_filename().endswith(".xlsx")
     book = load_workbook(io.BytesIO(attachment.get_content()), read_only=True)
     assert book.sheetnames == ["全省", "各市", "各县", "分类统计", "外省籍分市", "服务项目", "数据质量", "隔离原因",
-                               "集中购票车站", "交通补助"]  # Guangxi pays the subsidy
+                               "集中购票车站", "交通补助", "部门报送", "两源核对"]  # Guangxi pays the subsidy
     # 集中购票 per departure station: equal to the plan's referrals (平南县's riders board at 平南南, 桂平's at 桂平)
     stations = {r[1]: r[2] for r in book["集中购票车站"].iter_rows(min_row=2, values_only=True)}
     referred = dict(query(campaign_conn, "SELECT SUBSTR(id_number, 1, 6), COUNT(*) FROM charter_assignment "
                                          "WHERE status = '集中购票' GROUP BY SUBSTR(id_number, 1, 6)"))
     assert stations == {{"450821": "PAZ", "450881": "GAZ"}[c]: n for c, n in referred.items()}
     assert f"集中购票（绿色通道）：{len(stations)} 个出发站共 {sum(stations.values())} 人" in body
+    departments = {r[0]: r for r in book["部门报送"].iter_rows(min_row=2, values_only=True)}
+    assert list(departments) == [d.name for d in GX.departments]
+    assert departments["工会"][2:4] == ("送关爱帮扶", "送健康服务") and departments["工会"][5] == "部分报送"
+    gaps = {r[1]: r for r in book["两源核对"].iter_rows(min_row=2, values_only=True)}
+    assert gaps["点对点运送农民工"][5] == chartered and gaps["点对点运送农民工"][7] == "未报送"
     header, total = list(book["全省"].iter_rows(values_only=True))[:2]
     figures = dict(zip(header, total, strict=True))
     assert figures["摸排人数"] == workers and figures["包车安排（计划）"] == figures["包车运送"] == chartered

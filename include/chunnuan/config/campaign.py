@@ -49,15 +49,31 @@ class Contact(_Strict):
     email: EmailStr | None = None
 
 
+REPORT_KINDS = ("weekly", "final")
+
+
 class Department(_Strict):
     name: str
     contact: Contact | None = None
+    # What it answers for: an item's code (all its figures), or "item.figure" for one figure of an item that
+    # several departments share. Every figure has exactly one department (Campaign._consistent).
+    items: list[str] = Field(min_length=1)
+    receives: list[Literal[REPORT_KINDS]] = []  # type: ignore[valid-type]  # the reports it is copied on
+
+    @property
+    def email(self) -> str | None:
+        return str(self.contact.email) if self.contact and self.contact.email else None
+
+
+# System figures a department's typed figure can be compared with (chunnuan.report.reconcile).
+COUNTERPARTS = ("fairs_held", "chartered", "trips", "classes", "pre_dispatch_classes", "enrolled", "completed")
 
 
 class Figure(_Strict):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
     unit: str
+    counterpart: Literal[COUNTERPARTS] | None = None  # type: ignore[valid-type]  # what the system counts of it
 
 
 class ServiceItem(_Strict):
@@ -70,6 +86,9 @@ class Report(_Strict):
     deadline: dt.date
     to: list[EmailStr] = Field(min_length=1)
     weekly_on: str = Field(pattern=r"^(mon|tue|wed|thu|fri|sat|sun)$")
+    # A department's typed figure and the system's count of the same thing may differ by this share of the
+    # system's count before the report names the gap (late entries, a fair held but not yet reported).
+    tolerance: float = Field(default=0.05, ge=0, lt=1)
 
 
 class IntakeRules(_Strict):
@@ -298,6 +317,7 @@ class Campaign(_Strict):
         codes = [item.code for item in self.service_items]
         if len(codes) != len(set(codes)):
             raise ValueError(f"service_items 中有重复的 code: {sorted(c for c in codes if codes.count(c) > 1)}")
+        self.owners()  # every figure has one department
         if self.subsidy:
             unknown = [g for g in self.subsidy.groups if g not in self.priority_groups]
             if unknown:
@@ -305,6 +325,34 @@ class Campaign(_Strict):
             if self.province in self.subsidy.band_of():
                 raise ValueError(f"subsidy.bands 不能包含本省 {self.province}（跨省就业才有补助）")
         return self
+
+    def owners(self) -> dict[tuple[str, str], str]:
+        """(item code, figure code) -> the department that answers for it; ValueError when a department
+        names an item or figure there is not, or a figure has no department or two."""
+        figures = {(i.code, f.code) for i in self.service_items for f in i.figures}
+        owner: dict[tuple[str, str], str] = {}
+        for d in self.departments:
+            if d.receives and d.email is None:
+                raise ValueError(f"部门「{d.name}」设置了 receives 却没有 contact.email")
+            for ref in d.items:
+                item, _, figure = ref.partition(".")
+                mine = [k for k in sorted(figures) if k[0] == item and (not figure or k[1] == figure)]
+                if not mine:
+                    raise ValueError(f"部门「{d.name}」的 items 中「{ref}」不是本行动的服务项目或统计指标")
+                for key in mine:
+                    if key in owner:
+                        raise ValueError(f"统计指标 {'.'.join(key)} 同时由「{owner[key]}」和「{d.name}」负责")
+                    owner[key] = d.name
+        orphans = sorted(".".join(k) for k in figures - owner.keys())
+        if orphans:
+            raise ValueError(f"这些统计指标没有负责部门（departments.items）：{', '.join(orphans)}")
+        names = [d.name for d in self.departments]
+        if len(names) != len(set(names)):
+            raise ValueError(f"departments 中有重名：{sorted({n for n in names if names.count(n) > 1})}")
+        return owner
+
+    def department(self, name: str) -> Department:
+        return next(d for d in self.departments if d.name == name)
 
     @property
     def province_code(self) -> str:

@@ -247,6 +247,20 @@ class SentEmail(Base):
     sent_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ReportVersion(Base):
+    """The headline figures of one report version as prepared (report.versions): the next version shows
+    what changed since this one (新增), and the weekly chart draws them week by week. Figures only."""
+
+    __tablename__ = "report_version"
+
+    campaign_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)  # weekly-2024-W06 | final
+    kind: Mapped[str] = mapped_column(String(10))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    figures: Mapped[str] = mapped_column(Text)  # JSON: headline figure code -> number
+    prepared_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class TrainingClass(Base):
     """A skills-training class a county reported (a county's latest submission is its whole class list)."""
 
@@ -368,7 +382,7 @@ class ServiceProgress(Base):
     item_code: Mapped[str] = mapped_column(String(40), primary_key=True)
     figure_code: Mapped[str] = mapped_column(String(40), primary_key=True)
     as_of: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    entry: Mapped[str] = mapped_column(String(60))  # area|item|as_of: what a newer submission replaces
+    entry: Mapped[str] = mapped_column(String(120))  # area|department|item|as_of: what a newer submission replaces
     city_code: Mapped[str] = mapped_column(String(6))
     value: Mapped[float] = mapped_column()
     department: Mapped[str] = mapped_column(Text)

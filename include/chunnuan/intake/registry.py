@@ -46,7 +46,7 @@ KINDS: tuple[SubmissionKind, ...] = (
     SubmissionKind("fair_results", "招聘会成效报表", "招聘会成效入库", "fair_results", "fair_result", "county_code",
                    "同一县以最新一份为准"),
     SubmissionKind("progress", "服务项目进展表", "服务进展入库", "service_progress", "service_progress", "entry",
-                   "同一地区、服务项目和截至日期以最新一份为准", "area"),
+                   "同一部门、地区、服务项目和截至日期以最新一份为准", "area"),
     SubmissionKind("highlights", "亮点工作和存在问题报表", "亮点和问题入库", "highlights", "highlight", "entry",
                    "同一部门、地区和日期以最新一份为准", "area"),
     SubmissionKind("rail", "铁路运力报表", "铁路运力入库", "rail_supply", "rail_offer", "bureau",

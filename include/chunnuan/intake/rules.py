@@ -36,6 +36,7 @@ PROBLEM_LABELS = {
     "item_unknown": "服务项目不在清单中", "figure_unknown": "统计指标不属于该项目", "value_invalid": "数值无效",
     "value_not_whole": "数值应为整数", "out_of_scope": "不属于服务对象", "group_unknown": "重点群体填写不规范",
     "work_county_unknown": "务工县区与城市不符", "department_unknown": "部门不在清单中",
+    "department_not_owner": "该指标不由此部门负责",
     "text_too_long": "文字超过长度上限", "pii_in_text": "文字中有身份证号或手机号",
     "train_no_invalid": "车次格式不对", "station_unknown": "车站不是行动登记的车站", "capacity_invalid": "定员与公开数字不符",
     "fare_invalid": "票价无效",

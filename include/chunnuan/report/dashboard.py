@@ -3,7 +3,8 @@
     snapshot -> report.steps.collect (no queries of its own) reduced to plain JSON types: headline figures,
                 their splits by 本省籍 / 外省籍 and priority group, the cities, the 外省籍 per receiving city,
                 the service items, the parts with no data yet, data quality, and the report's
-                reconciliation (report.steps.gate), so the page and the JSON summary say the same
+                reconciliation (report.steps.gate), so the page and the JSON summary say the same; each
+                department's reporting this period (report.departments) and the latest highlights,
               plus each county's map figures and the headline figures week by week (report.trend)
     render   -> the Chinese HTML page (include/templates/dashboard.html.j2, autoescaped) with its ECharts
                 charts (report.dashboard_charts: per city, week by week, the county map)
@@ -57,7 +58,7 @@ def _day(value) -> str | None:
 def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
     """The dashboard's figures for one campaign as of one day; JSON-ready (ints, floats, str, None)."""
     from chunnuan.config import divisions
-    from chunnuan.report import outcomes, splits, trend
+    from chunnuan.report import departments, outcomes, splits, summary, trend
     from chunnuan.report.steps import KIND_LABELS, city_split_workers, collect, gate
 
     figures = collect(engine, campaign, as_of)
@@ -107,6 +108,8 @@ def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
         "checks": gate(figures),
         "counties": counties,
         "trend": trend.weekly(engine, campaign),
+        "departments": departments.records(engine, campaign, as_of),  # 部门报送情况 (issue 22)
+        "highlights": summary.latest_highlights(engine, campaign, as_of),  # 最新亮点
     }
 
 

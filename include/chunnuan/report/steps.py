@@ -10,8 +10,12 @@
                marked 未报送; no figures for a place outside the province
     render  -> Chinese HTML (include/templates/report_email.html.j2, autoescaped) and an XLSX with one
                sheet per area level
-    send    -> yagmail to the leadership office, copied to the department contacts, once per report
-               version (sent_email); a re-send is a new version only when asked for
+    send    -> yagmail to the leadership office, copied to the departments the campaign file says receive
+               this kind of report, once per report version (sent_email); a re-send is a new version only
+               when asked for; then one reminder per version to each department that has not reported
+               (report.departments)
+    summary -> report.summary: the final summary's four sections, the change since the previous version,
+               departments' reporting, the departments' figures beside the system's own counts
 
 The `campaign_report` DAG runs one step per task: prepare (汇总与核对: collect, gate, render), send
 (发送报告), overdue (截止检查); not_due says why a scheduled run sends nothing that day.
@@ -270,7 +274,8 @@ def title(campaign: Campaign, kind: str, as_of: dt.date) -> str:
     return f"{campaign.province}{campaign.name}{what}（截至{as_of:%Y年%m月%d日}）"
 
 
-def write_workbook(figures: Figures, path: Path) -> Path:
+def write_workbook(figures: Figures, path: Path, extra: dict | None = None) -> Path:
+    """The report's XLSX; `extra` (title -> (frame, headers)) adds sheets after the others (report.summary.sheets)."""
     from openpyxl import Workbook
 
     from chunnuan.common.sheets import write_sheet
@@ -303,6 +308,8 @@ def write_workbook(figures: Figures, path: Path) -> Path:
     if figures.subsidy is not None:
         subsidy = pd.concat([subsidy_figures.city_figures(figures.subsidy).assign(county="（全市）"), figures.subsidy])
         write_sheet(book, "交通补助", subsidy, {"city": "市", "county": "县(市、区)", **subsidy_figures.FIGURES})
+    for sheet_title, (frame, headers) in (extra or {}).items():
+        write_sheet(book, sheet_title, frame, headers)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
@@ -322,7 +329,9 @@ def city_split_workers(figures: Figures) -> dict[str, dict[str, int]]:
             for code, g in table.groupby("city_code")}
 
 
-def render(figures: Figures, kind: str) -> str:
+def render(figures: Figures, kind: str, summary: dict | None = None) -> str:
+    """The email body; `summary` (report.summary.Summary.template_values) adds the final summary's sections,
+    the change since the previous version, the departments' reporting and the two sources side by side."""
     from chunnuan.common import mail
 
     c = figures.campaign
@@ -345,7 +354,8 @@ def render(figures: Figures, kind: str) -> str:
                        .nlargest(5, "rows_quarantined").to_dict(orient="records"),
                        not_reporting=figures.counties.loc[figures.counties["is_county"] & ~figures.counties["reporting"],
                                                           "county"].tolist(),
-                       office=f"{c.province}春暖行动工作专班（系统自动生成）", today=figures.as_of.isoformat())
+                       office=f"{c.province}春暖行动工作专班（系统自动生成）", today=figures.as_of.isoformat(),
+                       summary=summary, tolerance=c.report.tolerance)
 
 
 def write_charts(figures: Figures, folder: Path) -> list[Path]:
@@ -374,11 +384,12 @@ def outputs(campaign: Campaign, report_version: str) -> Path:
     return settings.outputs_dir(campaign.id, "report") / report_version
 
 
-def recipients(campaign: Campaign) -> tuple[list[str], list[str]]:
-    """(to, cc): the leadership office; the lead and department contacts that have a mailbox."""
+def recipients(campaign: Campaign, kind: str) -> tuple[list[str], list[str]]:
+    """(to, cc): the leadership office; the lead contact, and the departments the campaign file copies on
+    this kind of report (departments[].receives)."""
     to = list(campaign.report.to)
     cc = [str(e) for e in dict.fromkeys(
-        [campaign.lead_contact.email, *(d.contact.email for d in campaign.departments if d.contact)]) if e]
+        [campaign.lead_contact.email, *(d.email for d in campaign.departments if kind in d.receives)]) if e]
     return to, [e for e in cc if e not in to]
 
 
@@ -394,14 +405,17 @@ def prepare(engine: Engine, campaign: Campaign, as_of: dt.date, smtp=None) -> tu
             alert_coordinators(engine, campaign, smtp, f"report-gate-{report_version}-{as_of}",
                                f"{report_version} 数字核对未通过，报告未发送", problems)
         return {"version": report_version, "kind": kind}, problems
+    from chunnuan.report import summary
+
     folder = outputs(campaign, report_version)
     folder.mkdir(parents=True, exist_ok=True)
+    more = summary.prepare(engine, figures, kind, report_version, folder)
     html = folder / "report.html"
-    html.write_text(render(figures, kind), encoding="utf-8")
-    xlsx = write_workbook(figures, folder / f"{title(campaign, kind, as_of)}.xlsx")
+    html.write_text(render(figures, kind, more.template_values(as_of)), encoding="utf-8")
+    xlsx = write_workbook(figures, folder / f"{title(campaign, kind, as_of)}.xlsx", summary.sheets(more))
     return {"version": report_version, "kind": kind, "title": title(campaign, kind, as_of), "html": str(html),
-            "xlsx": str(xlsx), "charts": [str(p) for p in write_charts(figures, folder)],
-            "missing_parts": figures.missing_parts,
+            "xlsx": str(xlsx), "charts": [str(p) for p in [*write_charts(figures, folder), *more.charts]],
+            "missing_parts": figures.missing_parts, "as_of": as_of.isoformat(), "gaps": more.gap_lines,
             **{k: figures.province[k] for k in ("counties", "reporting", "workers", "chartered", "classes")}}, []
 
 
@@ -409,12 +423,15 @@ def send(engine: Engine, campaign: Campaign, prepared: dict, smtp, resend_tag: s
     """Task 发送报告: the prepared version to the leadership office, once; `resend_tag` (e.g. the run id) makes a
     deliberate second sending its own message. True if sent now."""
     from chunnuan.common import mail
+    from chunnuan.report import departments
 
-    to, cc = recipients(campaign)
+    to, cc = recipients(campaign, prepared["kind"])
     key = f"report-{campaign.id}-{prepared['version']}" + (f"-resend-{resend_tag}" if resend_tag else "")
     html = Path(prepared["html"]).read_text(encoding="utf-8")
-    return mail.send_once(engine, smtp, key, campaign.id, to, f"【{campaign.name}】{prepared['title']}", html, cc=cc,
+    sent = mail.send_once(engine, smtp, key, campaign.id, to, f"【{campaign.name}】{prepared['title']}", html, cc=cc,
                           attachments=[Path(prepared["xlsx"])], images=[Path(p) for p in prepared["charts"]])
+    departments.remind(engine, campaign, prepared["version"], dt.date.fromisoformat(prepared["as_of"]), smtp)
+    return sent
 
 
 def overdue(engine: Engine, campaign: Campaign, as_of: dt.date, smtp) -> str | None:

@@ -65,26 +65,57 @@ def fair_results(campaign: Campaign, fairs: pd.DataFrame, until: dt.date, seed: 
     return _headers(FAIR_RESULTS, frame)
 
 
-def service_progress(campaign: Campaign, dates: list[dt.date], seed: int) -> pd.DataFrame:
-    """Cumulative figures of every configured service item for every county and city (市本级) on each date;
-    a few counties never report, so the report shows 未报送 where it applies."""
+# The one figure departments over-report in the demo (they counted riders the charter plan does not hold, e.g.
+# by 专列), so the report's two-source check has a gap beyond the tolerance to show.
+OVER_REPORTED = ("charter_passengers", 1.3)
+
+
+def _shares(total: float, weights: np.ndarray, whole: bool) -> np.ndarray:
+    """`total` split in proportion to `weights`; whole numbers add up exactly (largest remainders)."""
+    exact = total * weights / weights.sum()
+    if not whole:
+        return np.round(exact, 2)
+    out = np.floor(exact).astype(int)
+    out[np.argsort(exact - out)[::-1][:int(round(total)) - out.sum()]] += 1
+    return out
+
+
+def service_progress(campaign: Campaign, dates: list[dt.date], seed: int,
+                     counted: dict[str, int] | None = None) -> pd.DataFrame:
+    """Cumulative figures of every configured service item for every county and city (市本级) on each date,
+    each row from the department the campaign file says answers for the figure. A figure whose counterpart
+    the system counts (`counted`: counterpart -> count, e.g. {"chartered": 4273}) adds up to that count on
+    the last date — except OVER_REPORTED, the demo's deliberate disagreement. A few counties never report,
+    and the last department with a mailbox sends nothing for the last date (the report reminds it)."""
     rng = np.random.default_rng([seed, 43])
     province = divisions.province(campaign.province_code)
-    areas = [(province.county_label(c), province.counties[c].name) for c in sorted(province.counties)]
-    areas = [a for a in areas if rng.random() > 0.05] + [(c.name, c.name + "本级") for c in province.cities.values()]
+    areas = [province.county_label(c) for c in sorted(province.counties)]
+    areas = [a for a in areas if rng.random() > 0.05] + [c.name for c in province.cities.values()]
     figures = figure_table(campaign)
-    scale = np.where(figures["unit"].isin(["万元"]), 20.0, np.where(figures["unit"].isin(["人", "人次", "个", "份"]),
-                                                                     400.0, 12.0))
+    owners = campaign.owners()
+    late = [d.name for d in campaign.departments if d.email][-1]
+    counterparts = {(i.code, f.code): f.counterpart for i in campaign.service_items for f in i.figures}
+    counted = counted or {}
+    dates = sorted(dates)
     rows = []
-    for label, unit_name in areas:
-        pace = rng.uniform(0.3, 1.5, len(figures))
-        for step, day in enumerate(sorted(dates), start=1):
-            values = scale * pace * step / len(dates)
-            for (_, f), value in zip(figures.iterrows(), values, strict=True):
-                rows.append({"area": label, "item": f["item_name"], "figure": f["figure_name"],
-                             "value": round(value, 2) if f["unit"] == "万元" else int(value),
-                             "as_of": day.isoformat(), "department": f"{unit_name}春暖行动工作专班",
-                             "reported_on": day.isoformat()})
+    for f in figures.itertuples():
+        money = f.unit in ("万元", "元")
+        weights = rng.uniform(0.3, 1.5, len(areas))
+        counterpart = counterparts[(f.item_code, f.figure_code)]
+        if counterpart in counted:
+            factor = OVER_REPORTED[1] if f.figure_code == OVER_REPORTED[0] else 1.0
+            final = _shares(counted[counterpart] * factor, weights, whole=True)
+        else:
+            final = weights * (20.0 if money else 400.0 if f.unit in ("人", "人次", "个", "份") else 12.0)
+        department = owners[(f.item_code, f.figure_code)]
+        for step, day in enumerate(dates, start=1):
+            if department == late and step == len(dates):
+                continue
+            values = final if step == len(dates) else final * step / len(dates)
+            for area, value in zip(areas, values, strict=True):
+                rows.append({"area": area, "item": f.item_name, "figure": f.figure_name,
+                             "value": round(float(value), 2) if money else int(value),
+                             "as_of": day.isoformat(), "department": department, "reported_on": day.isoformat()})
     return _headers(PROGRESS, pd.DataFrame(rows))
 
 
@@ -98,15 +129,17 @@ HIGHLIGHT_TEXT = {
 
 
 def highlights(campaign: Campaign, day: dt.date, seed: int) -> pd.DataFrame:
-    """One entry per category from every department (省本级), each about a service item in turn; one entry
+    """One entry per category from every department (省本级), each about one of its own items; one entry
     carries a contact's mobile number, which the intake quarantines (it would end up in the report email)."""
     rng = np.random.default_rng([seed, 47])
     province = divisions.province(campaign.province_code)
-    items = [i.name for i in campaign.service_items]
+    names = {i.code: i.name for i in campaign.service_items}
+    own = {d.name: list(dict.fromkeys(names[i] for (i, _), o in campaign.owners().items() if o == d.name))
+           for d in campaign.departments}
     rows = []
-    for d, department in enumerate(campaign.departments):
+    for department in campaign.departments:
         for c, (category, (title, content)) in enumerate(HIGHLIGHT_TEXT.items()):
-            item = items[(d + c) % len(items)]
+            item = own[department.name][c % len(own[department.name])]  # about the items it answers for
             rows.append({"area": province.name, "department": department.name, "item": item, "category": category,
                          "title": title.format(item=item), "content": content.format(item=item, department=department.name),
                          "report_date": day.isoformat()})

@@ -71,6 +71,13 @@ def _base() -> dict:
         (lambda d: d["rail"]["stations"].append("南宁火车站"), "不在12306车站表中"),
         (lambda d: d["rail"]["stations"].append("南宁东"), "车站重复"),
         (lambda d: d["rail"]["stations"].append("重庆北"), "place"),
+        (lambda d: d["departments"][1]["items"].append("flying"), "「flying」不是本行动的服务项目或统计指标"),
+        (lambda d: d["departments"][1]["items"].append("culture.performances"), "统计指标 culture.performances 同时由「公安」和「文化和旅游」负责"),
+        (lambda d: d["departments"].pop(), "没有负责部门（departments.items）：travel.group_tickets"),
+        (lambda d: d["departments"][-1].update(receives=["final"]), "「铁路」设置了 receives 却没有 contact.email"),
+        (lambda d: d["departments"][-1].update(receives=["monthly"]), "receives"),
+        (lambda d: d["report"].update(tolerance=1.5), "report.tolerance"),
+        (lambda d: d["service_items"][0]["figures"][0].update(counterpart="ghosts"), "counterpart"),
     ],
 )
 def test_bad_file_is_refused_with_the_field_named(tmp_path, change, words):
@@ -89,3 +96,30 @@ def test_id_must_match_file_name(tmp_path):
 def test_unknown_campaign_lists_the_known_ones():
     with pytest.raises(campaign.CampaignConfigError, match="guangxi-2024"):
         campaign.load("hunan-2024")
+
+
+@pytest.mark.parametrize("campaign_id", ["guangxi-2024", "shandong-2024"])
+def test_every_figure_has_one_department_and_the_notices_owners(campaign_id):
+    """送法律维权服务 → 司法, 送健康服务 → 疾控 / 卫生健康委 and 工会 (健康包), as the notices assign them."""
+    c = campaign.load(campaign_id)
+    owners = c.owners()
+    assert set(owners) == {(i.code, f.code) for i in c.service_items for f in i.figures}
+    assert {d.name for d in c.departments} == set(owners.values())  # every department answers for something
+    if campaign_id == "guangxi-2024":
+        assert {owners[("legal_aid", f)] for f in ("legal_consultations", "legal_aid_cases")} == {"司法"}
+        assert owners[("health", "free_clinics")] == "疾控" and owners[("health", "health_kits")] == "工会"
+    else:
+        assert owners[("labour_rights", "legal_consultations")] == "省司法厅"
+        assert owners[("health", "disease_guidance")] == "省卫生健康委" and owners[("health", "health_kits")] == "省总工会"
+
+
+@pytest.mark.parametrize("campaign_id", ["guangxi-2024", "shandong-2024"])
+def test_reports_copy_the_departments_that_receive_them(campaign_id):
+    from chunnuan.report.steps import recipients
+
+    c = campaign.load(campaign_id)
+    weekly, final = (recipients(c, kind) for kind in ("weekly", "final"))
+    assert weekly[0] == final[0] == c.report.to
+    assert weekly[1] and set(weekly[1]) < set(final[1])  # meaningful: some departments on both, more on the final
+    assert set(final[1]) == {d.email for d in c.departments if "final" in d.receives} - set(c.report.to)
+    assert not set(final[1]) & set(c.report.to)

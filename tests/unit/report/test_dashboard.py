@@ -23,7 +23,7 @@ from chunnuan.planner import Carrier, Fleet, write_fleet
 from chunnuan.report import dashboard, trend
 from chunnuan.synth.charter import uscc_for
 from chunnuan.training import steps as training_steps
-from tests.support.jobs import fair_result_row, progress_row, write_rows
+from tests.support.jobs import fair_result_row, highlight_row, progress_row, write_rows
 from tests.support.rows import make_id, valid_row, write_csv
 from tests.support.training import class_row, write_classes
 
@@ -80,8 +80,10 @@ def province(tmp_path_factory):
                                   [fair_result_row(1), fair_result_row(2, 达成意向人数="120")]), "fair_results")
         submit(engine, write_rows(tmp / "进展.csv", registry.gate_kind("progress").schema, [
             progress_row(), progress_row(地区="贵港市桂平市", 累计数值="80"),
-            progress_row(服务项目="送劳动权益保障", 统计指标="追回欠薪金额", 累计数值="12.5"),
+            progress_row(服务项目="送劳动权益保障", 统计指标="追回欠薪金额", 累计数值="12.5", 填报部门="自治区人力资源社会保障厅"),
             progress_row(地区="贵港市港北区", 截至日期="2024-03-01", 累计数值="7")]), "progress")  # after AS_OF
+        submit(engine, write_rows(tmp / "亮点.csv", registry.gate_kind("highlights").schema, [
+            highlight_row(1), highlight_row(2, 类别="存在问题"), highlight_row(3, 日期="2024-03-01")]), "highlights")
     return url, rows
 
 
@@ -165,12 +167,30 @@ def test_page_shows_the_figures_in_chinese_and_no_personal_data(province, snap):
     assert "<td>贵港市</td><td class=\"n\">2/" in html
     assert re.search(r"<td>走访慰问</td><td class=\"n\">400 人</td><td class=\"n\">2</td>", html)
     assert re.search(r"<td>追回欠薪金额</td><td class=\"n\">12.50 万元</td>", html)
-    assert html.count("未报送</td>") == sum(1 for s in snap["services"] if s["areas"] == 0)
+    assert html.count('<td class="n">未报送</td>') == sum(1 for s in snap["services"] if s["areas"] == 0)
     assert "需求摸排表" in html and "电话号码无效 1 行" in html
     assert snap["generated_at"][:16].replace("T", " ") in html
     leaked = [v for v in personal(rows) if v in html or v in json.dumps(snap, ensure_ascii=False)]
     assert leaked == []
     mail.assert_no_pii(html, json.dumps(snap, ensure_ascii=False))
+
+
+def test_departments_reporting_and_latest_highlights(province, snap):
+    """Each configured department's items this period (7 days to AS_OF): 工会 reported 走访慰问 but not 健康包,
+    the 人社厅 one of its seven items, the rest nothing; the highlights are the 亮点 up to AS_OF only."""
+    by_name = {d["department"]: d for d in snap["departments"]}
+    assert list(by_name) == [d.name for d in GX.departments]
+    assert by_name["工会"]["reported"] == ["送关爱帮扶"] and by_name["工会"]["not_reported"] == ["送健康服务"]
+    assert by_name["工会"]["status"] == "部分报送" and by_name["工会"]["latest"] == "2024-02-23"
+    assert by_name["自治区人力资源社会保障厅"]["reported"] == ["送劳动权益保障"]
+    assert {d["status"] for n, d in by_name.items() if n not in ("工会", "自治区人力资源社会保障厅")} == {"从未报送"}
+    assert by_name["铁路"]["has_mailbox"] is False and "email" not in by_name["铁路"]
+    assert [h["title"] for h in snap["highlights"]] == ["平南县走访慰问留守老人儿童（第1条）"]
+    html = dashboard.render(snap)
+    table = html[html.index('id="departments"'):].split("</table>")[0]
+    assert "<td>工会</td><td>送健康服务、送关爱帮扶</td><td>送关爱帮扶</td><td>送健康服务</td><td>2024-02-23</td>" in table
+    assert "从未报送（无邮箱，未催报）" in table  # 铁路
+    assert "平南县走访慰问留守老人儿童（第1条）" in html and "第3条" not in html
 
 
 def test_page_names_failed_checks_and_escapes_them():

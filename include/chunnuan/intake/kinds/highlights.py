@@ -22,7 +22,7 @@ from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
 from chunnuan.intake import normalise, workbook
 from chunnuan.intake.gate import Kind
-from chunnuan.intake.kinds.progress import item_codes
+from chunnuan.intake.kinds.progress import department_check, department_names, departments, item_codes
 from chunnuan.intake.places import area_codes, city_codes, county_labels
 from chunnuan.intake.readers import ROW_NO
 from chunnuan.intake.rules import (
@@ -56,10 +56,6 @@ BY_FIELD = HIGHLIGHTS.by_field
 TEXT_FIELDS = ("title", "content")
 
 
-def department_names(campaign: Campaign) -> list[str]:
-    return [d.name for d in campaign.departments]
-
-
 def _no_pii(text: pd.Series) -> pd.Series:
     """True where the text holds no ID- or mobile-shaped number, <NA> where blank."""
     return text.map(lambda s: PII_IN_TEXT.search(s) is None, na_action="ignore").astype("boolean")
@@ -72,8 +68,7 @@ def _within(text: pd.Series, limit: int) -> pd.Series:
 def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
     t = {c.field: normalise.text(raw[c.field]) for c in HIGHLIGHTS.columns}
     area = area_codes(t["area"], campaign)
-    department = t["department"].str.replace(" ", "", regex=False)
-    department = department.where(department.isin(department_names(campaign)))
+    department = departments(t["department"], campaign)
     item = item_codes(t["item"], campaign)
     category = normalise.choice(raw["category"], CATEGORY_ALIASES)
     day = normalise.dates(raw["report_date"])
@@ -125,13 +120,11 @@ def _length_check(field: str, limit: int) -> Check:
 
 def highlight_checks(campaign: Campaign) -> list[Check]:
     province = divisions.province(campaign.province_code).name
-    departments = "、".join(department_names(campaign))
     items = "、".join(i.name for i in campaign.service_items)
     return [
         *required_checks(HIGHLIGHTS.columns),
         area_check(province),
-        Check("department_unknown", "department", "_department_ok", "true",
-              lambda v, r: f"部门「{v}」不是本次行动的成员单位，应为：{departments}"),
+        department_check(campaign),
         Check("item_unknown", "item", "_item_ok", "true",
               lambda v, r: f"服务项目「{v}」不是本次行动的服务项目，应为：{items}"),
         choice_check(BY_FIELD["category"]),
