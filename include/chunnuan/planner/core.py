@@ -15,7 +15,9 @@ Steps (each a function below):
 5. `assign.assign_riders`: who travels when (earliest deadline first; among equal deadlines, riders whose
    planned day it is first), then who sits in which coach, and which carrier drives it (best credit
    grade first).
-6. `route.interval_bound` for the riders each route carries; summary without personal data.
+6. `route.interval_bound` for the riders each route carries.
+7. `pool.pool_plan` (拼车): riders still referred for too few on their route are pooled into coaches
+   stopping in several nearby counties and cities, with the coaches left; summary without personal data.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from chunnuan.planner import demand
 from chunnuan.planner.assign import assign_riders, build_summary
 from chunnuan.planner.fleet import Fleet, qualify
 from chunnuan.planner.mix import INF, MixTable, bounded_mix_table, cover_tables, mix_tables
-from chunnuan.planner.model import Plan, Shortage
-from chunnuan.planner.network import Network, RouteWork
+from chunnuan.planner.model import REASON_TOO_FEW, Plan, Shortage
+from chunnuan.planner.network import Network, RouteWork, min_riders
 from chunnuan.planner.parallel import default_workers, parallel_map, start_server
+from chunnuan.planner.pool import pool_plan
 from chunnuan.planner.route import (
     DEFAULT_MAX_WAITING,
     RouteSchedule,
@@ -291,8 +294,10 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     shortages = _allocate(net, work, max_waiting)
     trips, assignments, route_stats = assign_riders(net, work, uncapped, net.fleet, campaign, workers)
     route_stats = _with_bounds(net, work, route_stats, trips)
-    result = Plan(trips, assignments, route_stats, shortages, rejected)
-    result.summary = build_summary(result, net)
+    too_few = REASON_TOO_FEW.format(min_riders=min_riders(net))
+    trips, assignments, stops, pooled = pool_plan(net, trips, assignments, campaign, too_few)
+    result = Plan(trips, assignments, route_stats, shortages, rejected, stops=stops)
+    result.summary = build_summary(result, net, pooled)
     return result
 
 
