@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from chunnuan.config.campaign import Campaign, PoolingRules
 from chunnuan.config import divisions
+from chunnuan.config.campaign import Campaign, PoolingRules
 from chunnuan.planner.demand import road_km_between
 from chunnuan.planner.fleet import Fleet
 from chunnuan.planner.model import ACTION_DROP, ACTION_PICKUP, STATUS_CHARTER, STATUS_REFERRED, STOP_COLUMNS

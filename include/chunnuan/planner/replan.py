@@ -55,8 +55,8 @@ from chunnuan.planner.model import (
     STATUS_CHARTER,
     STOP_COLUMNS,
     TRIP_COLUMNS,
-    crosses_provinces,
     Plan,
+    crosses_provinces,
     truthy,
 )
 from chunnuan.planner.route import DEFAULT_MAX_WAITING
