@@ -202,6 +202,14 @@ def _replan_lines(s: dict) -> list[str]:
     return lines
 
 
+def _pooled_lines(s: dict) -> list[str]:
+    """拼车 rows of the approval table: pooled trips, their stops, riders chartered thanks to pooling."""
+    if not s.get("pooled_trips"):
+        return []
+    return [f"| 拼车车次 | {s['pooled_trips']:,} |", f"| 拼车停靠站点 | {s['pooled_stops']:,} |",
+            f"| 因拼车得以包车（人） | {s['pooled_riders']:,} |", f"| 拼车费用（元） | {s['pooled_cost']:,.0f} |"]
+
+
 def plan_markdown(result: Plan, campaign: Campaign, busiest: int = 5) -> str:
     """What the coordinator reads before approving: figures only, no personal data."""
     s = result.summary
@@ -219,6 +227,7 @@ def plan_markdown(result: Plan, campaign: Campaign, busiest: int = 5) -> str:
         f"| 费用下界（元） | {s['lower_bound']:,.0f} |",
         f"| 费用 / 下界 | {ratio} |",
         f"| 调整出行日期（人） | {s['shifted']:,} |",
+        *_pooled_lines(s),
         "",
         f"**车型**：{by_seats or '无'}",
         "",
