@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from chunnuan.config.settings import TIMEZONE
+from chunnuan.report import pooling
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -84,7 +85,7 @@ def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
         "generated_at": dt.datetime.now(ZoneInfo(TIMEZONE)).isoformat(timespec="seconds"),
         "province": {k: int(v) for k, v in province.items()},
         "charter": {"plan_published": figures.plan is not None, "trips": int(figures.totals["trips"]),
-                    "cost": float(figures.totals["trip_cost"])},
+                    "cost": float(figures.totals["trip_cost"]), **pooling.figures(figures.plan)},
         "split_names": figures.split_names,
         "splits": split_rows,
         "cities": cities,
