@@ -26,12 +26,12 @@ sys.path.insert(0, str(REPO / "include"))
 
 from chunnuan.config import campaign  # noqa: E402
 from chunnuan.planner import Fleet, plan  # noqa: E402
+from chunnuan.planner.io import without_pooling  # noqa: E402
 from chunnuan.synth import charter as synthetic  # noqa: E402
 
 
 def with_pooling(the_campaign, enabled: bool):
-    pooling = the_campaign.transport.pooling.model_copy(update={"enabled": enabled})
-    return the_campaign.model_copy(update={"transport": the_campaign.transport.model_copy(update={"pooling": pooling})})
+    return the_campaign if enabled else without_pooling(the_campaign)
 
 
 def figures(result, seconds: float) -> dict:

@@ -98,12 +98,24 @@ def _stops(result: Plan) -> pd.DataFrame:
 
 
 def plan_files(demand_path: Path, fleet_path: Path, campaign_id: str, out_dir: Path,
-               workers: int | None = None) -> Plan:
-    """What `chunnuan plan DEMAND FLEET --campaign ID --out DIR` does: read, plan, write the outputs."""
+               workers: int | None = None, pooling: bool = True) -> Plan:
+    """What `chunnuan plan DEMAND FLEET --campaign ID --out DIR` does: read, plan, write the outputs.
+    pooling=False (`--no-pooling`): no 拼车 trips whatever the campaign file says."""
     the_campaign = campaign.load(campaign_id)
+    if not pooling:
+        the_campaign = without_pooling(the_campaign)
     result = plan(read_demand(demand_path), read_fleet(fleet_path, the_campaign), the_campaign, workers=workers)
     write_outputs(result, out_dir)
     return result
+
+
+def without_pooling(the_campaign: campaign.Campaign) -> campaign.Campaign:
+    """The campaign with 拼车 switched off (the plan as before pooling)."""
+    rules = the_campaign.transport
+    if rules.pooling is None:
+        return the_campaign
+    pooling = rules.pooling.model_copy(update={"enabled": False})
+    return the_campaign.model_copy(update={"transport": rules.model_copy(update={"pooling": pooling})})
 
 
 def summary_json(result: Plan) -> str:

@@ -14,17 +14,13 @@ from chunnuan.config import divisions
 from chunnuan.planner import plan
 from chunnuan.planner.demand import home_county, road_km
 from chunnuan.planner.gate import check_plan
+from chunnuan.planner.io import without_pooling
 from chunnuan.planner.pool import trip_cost
 from tests.unit.planner.support import GX, PEAK, make_fleet
 
 PINGNAN, GUIPING, BOBAI = "450821", "450881", "450923"  # 平南县, 桂平市 (≈ 40 km apart), 博白县
 DONGGUAN, SHENZHEN, NANNING = ("广东省", "东莞市"), ("广东省", "深圳市"), ("广西壮族自治区", "南宁市")
 FLEET = make_fleet({19: 3, 35: 3, 53: 3})
-
-
-def without_pooling(the_campaign=GX):
-    pooling = the_campaign.transport.pooling.model_copy(update={"enabled": False})
-    return the_campaign.model_copy(update={"transport": the_campaign.transport.model_copy(update={"pooling": pooling})})
 
 
 def riders(groups) -> pd.DataFrame:
@@ -50,7 +46,7 @@ def pooled(result) -> pd.DataFrame:
 
 def test_two_counties_to_one_city_share_a_coach_picking_up_the_farther_county_first():
     requests = riders([(PINGNAN, DONGGUAN, 8, 0, 0), (GUIPING, DONGGUAN, 8, 0, 0)])
-    before = plan(requests, FLEET, without_pooling(), workers=1)
+    before = plan(requests, FLEET, without_pooling(GX), workers=1)
     assert before.summary["chartered"] == 0  # 8 on each route: below a 19-seat coach's 15
     result = plan(requests, FLEET, GX, workers=1)
     trips = pooled(result)
@@ -93,7 +89,7 @@ def test_a_detour_too_long_stays_unpooled():
 
 
 def before_reasons(requests) -> dict:
-    return plan(requests, FLEET, without_pooling(), workers=1).summary["referrals_by_reason"]
+    return plan(requests, FLEET, without_pooling(GX), workers=1).summary["referrals_by_reason"]
 
 
 def test_riders_whose_windows_do_not_meet_are_not_pooled():
@@ -208,7 +204,7 @@ def test_pooled_plan_matches_cp_sat_on_small_instances(seed):
     groups = [(c, city, int(rng.integers(2, 9)), int(rng.integers(-2, 3)), int(rng.integers(0, 3)))
               for c in counties for city in cities if rng.random() < 0.85]
     requests = riders(groups)
-    before = plan(requests, FLEET, without_pooling(), workers=1)
+    before = plan(requests, FLEET, without_pooling(GX), workers=1)
     a = before.assignments
     leftover = a.loc[a["reason"].str.contains("人数不足", na=False), "id_number"]
     result = plan(requests, FLEET, GX, workers=1)
