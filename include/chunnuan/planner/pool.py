@@ -95,6 +95,8 @@ class PooledTrip:
     carrier: str = ""
     cost: float = 0.0
     trip_id: str = ""
+    base: int = -1  # a route trip given stops for leftovers in its spare seats: its row in the trips
+    base_riders: int = 0  # … and the riders it carried already (boarding at its origin)
 
 
 @dataclass
@@ -111,6 +113,7 @@ class Leftovers:
     cross_province: np.ndarray  # (P,) province code of each place
     days: int
     supply: dict = field(default_factory=dict)  # (day, seats) -> [[uscc, coaches left, permit], ...] best first
+    base_leg: dict = field(default_factory=dict)  # row of a route trip with spare seats -> its leg
 
 
 BRUTE_FORCE_ORDERS = 36  # up to 3 pickups × 3 drops every order is tried; beyond, a sweep order
@@ -239,23 +242,44 @@ def _is_cross(left: Leftovers, geometry: Geometry) -> bool:
     return len({left.cross_province[p] for p in (*geometry.pickups, *geometry.drops)}) > 1
 
 
+@dataclass
+class _Search:
+    """What the greedy steps share: per leg and day the riders still free, their neighbour legs."""
+
+    cnt: np.ndarray  # (legs, days) free riders whose window holds the day
+    free: np.ndarray  # (riders,) bool
+    by_leg: list[np.ndarray]
+    nbrs: list[np.ndarray]
+    od: list[tuple[int, int, float]]
+
+    @classmethod
+    def start(cls, left: Leftovers, rules: PoolingRules, seated=()) -> _Search:
+        legs = left.legs
+        n_legs = len(legs.km)
+        free = np.ones(len(left.leg), dtype=bool)
+        free[list(seated)] = False
+        cnt = np.zeros((n_legs, left.days + 1), dtype=np.int64)
+        np.add.at(cnt, (left.leg[free], left.start[free]), 1)
+        np.add.at(cnt, (left.leg[free], left.deadline[free] + 1), -1)
+        return cls(np.cumsum(cnt, axis=1)[:, : left.days], free, [np.flatnonzero(left.leg == a) for a in range(n_legs)],
+                   neighbours(legs, rules),
+                   [(int(legs.origin[a]), int(legs.destination[a]), float(legs.km[a])) for a in range(n_legs)])
+
+    def seat(self, left: Leftovers, chosen: list[int]) -> None:
+        for i in chosen:
+            self.free[i] = False
+            self.cnt[left.leg[i], left.start[i] : left.deadline[i] + 1] -= 1
+
+
 def pool_greedy(left: Leftovers, campaign: Campaign) -> list[PooledTrip]:
     rules = campaign.transport.pooling
     legs = left.legs
-    n_legs = len(legs.km)
     cap = int(left.seats.max())
     fewest = int(left.min_load.min())
-    nbrs = neighbours(legs, rules)
-    cnt = np.zeros((n_legs, left.days + 1), dtype=np.int64)  # riders free on each day, per leg
-    np.add.at(cnt, (left.leg, left.start), 1)
-    np.add.at(cnt, (left.leg, left.deadline + 1), -1)
-    cnt = np.cumsum(cnt, axis=1)[:, : left.days]
-    free = np.ones(len(left.leg), dtype=bool)
-    by_leg = [np.flatnonzero(left.leg == a) for a in range(n_legs)]
-    od = [(int(legs.origin[a]), int(legs.destination[a]), float(legs.km[a])) for a in range(n_legs)]
-
+    s = _Search.start(left, rules)
+    cnt, nbrs = s.cnt, s.nbrs
     heap = []
-    for a in range(n_legs):
+    for a in range(len(legs.km)):
         upper = cnt[a] + (cnt[nbrs[a]].sum(axis=0) if len(nbrs[a]) else 0)
         for t in np.flatnonzero(upper >= fewest):
             heap.append((-min(int(upper[t]), cap), a, int(t)))
@@ -267,7 +291,7 @@ def pool_greedy(left: Leftovers, campaign: Campaign) -> list[PooledTrip]:
         _, a, t = heapq.heappop(heap)
         if (a, t) in dead or cnt[a, t] == 0:
             continue
-        members, geometry, total = _grow(a, t, cnt, nbrs, od, legs, rules, cap)
+        members, geometry, total = _grow(a, t, cnt, nbrs, s.od, legs, rules, cap)
         grows += 1
         if total < fewest:
             continue
@@ -279,13 +303,36 @@ def pool_greedy(left: Leftovers, campaign: Campaign) -> list[PooledTrip]:
             dead.add((a, t))
             continue
         seats, carrier, cost, carried = coach
-        chosen = _choose_riders(left, members, t, free, by_leg, carried)
-        for i in chosen:
-            free[i] = False
-            cnt[left.leg[i], left.start[i] : left.deadline[i] + 1] -= 1
+        chosen = _choose_riders(left, members, t, s.free, s.by_leg, carried)
+        s.seat(left, chosen)
         trips.append(PooledTrip(t, geometry, seats, chosen, carrier, cost))
         heapq.heappush(heap, (-min(total - carried, cap), a, t))
     return trips
+
+
+def fill_spare_seats(left: Leftovers, campaign: Campaign, spare: list[tuple], seated, costs: np.ndarray,
+                     per_rider: float) -> list[PooledTrip]:
+    """Leftovers still free board route trips with spare seats at added stops (the route's riders keep
+    their coach and day; every ride stays within the detour limit), where the added stops cost at most
+    `per_rider` (the route plan's cost per chartered rider) per rider they add, so pooling does not
+    raise it. `spare`: (row in the trips, leg, day, seats, seats free, carrier, permit, passengers) per
+    route trip, most seats free first; `costs`: the route trips' costs."""
+    rules = campaign.transport.pooling
+    s = _Search.start(left, rules, seated)
+    out = []
+    for row, leg, day, seats, room, carrier, permit, passengers in sorted(spare, key=lambda x: (-x[4], x[0])):
+        if not s.cnt[s.nbrs[leg], day].any():
+            continue
+        members, geometry, total = _grow(leg, day, s.cnt, s.nbrs, s.od, left.legs, rules, room)
+        if not total or len(geometry.pickups) + len(geometry.drops) < 3 or (_is_cross(left, geometry) and not permit):
+            continue
+        cost = trip_cost(campaign, seats, geometry.km)
+        if cost - costs[row] > per_rider * total:
+            continue
+        chosen = _choose_riders(left, members, day, s.free, s.by_leg, total)
+        s.seat(left, chosen)
+        out.append(PooledTrip(day, geometry, seats, chosen, carrier, cost, base=row, base_riders=passengers))
+    return out
 
 
 def _grow(a, t, cnt, nbrs, od, legs, rules, cap) -> tuple[list[int], Geometry, int]:
@@ -447,13 +494,16 @@ def pool_riders(left: Leftovers, campaign: Campaign) -> tuple[list[PooledTrip], 
 
 
 def leftovers(net, assignments: pd.DataFrame, trips: pd.DataFrame, fleet: Fleet, campaign: Campaign,
-              reason: str) -> tuple[Leftovers, np.ndarray]:
-    """The riders referred for `reason` (人数不足) as Leftovers, with their rows in the assignments,
-    and the coaches the route plan left per (day, seats), best carrier first."""
+              reason: str) -> tuple[Leftovers, np.ndarray, list[tuple]]:
+    """The riders referred for `reason` (人数不足) as Leftovers, with their rows in the assignments; the
+    coaches the route plan left per (day, seats), best carrier first; the route trips with spare seats
+    (fill_spare_seats's `spare`)."""
     frame, routes = net.riders.frame, net.riders.routes
     rows = np.flatnonzero(((assignments["status"] == STATUS_REFERRED) & (assignments["reason"] == reason)).to_numpy())
     route = frame["route"].to_numpy()[rows]
-    used_routes, leg = np.unique(route, return_inverse=True)
+    roomy = np.flatnonzero((trips["passengers"] < trips["seats"]).to_numpy()) if len(rows) else np.array([], dtype=int)
+    used_routes = np.unique(np.concatenate([route, trips["route_num"].to_numpy()[roomy]]).astype(np.int64))
+    leg = np.searchsorted(used_routes, route)
     r = routes.iloc[used_routes]
     codes = list(dict.fromkeys([*r["origin_code"], *r["destination_code"]]))
     at = {**dict(zip(r["origin_code"], r["origin_at"], strict=True)),
@@ -467,7 +517,14 @@ def leftovers(net, assignments: pd.DataFrame, trips: pd.DataFrame, fleet: Fleet,
     left = Leftovers(leg.astype(np.int64), frame["start"].to_numpy()[rows], frame["deadline"].to_numpy()[rows],
                      frame["planned"].to_numpy()[rows], legs, net.seats, net.min_load,
                      np.array([c[:2] for c in codes]), net.riders.days, _supply_left(fleet, trips, net.riders.day0))
-    return left, rows
+    permit = {c.uscc: c.interprovincial for c in fleet.carriers}
+    t = trips.iloc[roomy]
+    spare = list(zip(roomy.tolist(), np.searchsorted(used_routes, t["route_num"].to_numpy()).tolist(),
+                     t["day"].astype(int).tolist(), t["seats"].astype(int).tolist(),
+                     (t["seats"] - t["passengers"]).astype(int).tolist(), t["carrier_uscc"].tolist(),
+                     [permit.get(c, False) for c in t["carrier_uscc"]], t["passengers"].astype(int).tolist(), strict=True))
+    left.base_leg = {row: leg for row, leg, *_ in spare}
+    return left, rows, spare
 
 
 def _supply_left(fleet: Fleet, trips: pd.DataFrame, day0) -> dict:
@@ -500,15 +557,20 @@ def trip_frames(pooled: list[PooledTrip], left: Leftovers, fleet: Fleet, campaig
     codes, labels = left.legs.codes, {c: divisions.place_label(c) for c in left.legs.codes}
     start_min = int(pooling.first_departure[:2]) * 60 + int(pooling.first_departure[3:])
     trip_rows, stop_rows, seq = [], [], {}
-    for trip in sorted(pooled, key=lambda p: (p.day, codes[p.geometry.pickups[0]], codes[p.geometry.drops[0]])):
+    for trip in sorted(pooled, key=lambda p: (p.day, codes[p.geometry.pickups[0]], codes[p.geometry.drops[0]], p.base)):
         g = trip.geometry
         date = pd.Timestamp(day0) + pd.Timedelta(days=trip.day)
-        key = (trip.day, codes[g.pickups[0]], codes[g.drops[0]])
-        seq[key] = seq.get(key, 0) + 1
-        # numbered apart from the route trips ("P" after the first drop): ids never collide
-        trip_id = trip.trip_id = f"{date:%Y%m%d}-{key[1]}-{key[2]}P-{seq[key]:03d}"
+        if trip.base < 0:  # a new coach, numbered apart from the route trips ("P" after the first drop)
+            key = (trip.day, codes[g.pickups[0]], codes[g.drops[0]])
+            seq[key] = seq.get(key, 0) + 1
+            trip.trip_id = f"{date:%Y%m%d}-{key[1]}-{key[2]}P-{seq[key]:03d}"
+        trip_id = trip.trip_id
         board = pd.Series(left.legs.origin[left.leg[trip.riders]]).value_counts()
         alight = pd.Series(left.legs.destination[left.leg[trip.riders]]).value_counts()
+        if trip.base >= 0:  # the route trip's own riders board at its origin and alight at its end
+            base = left.base_leg[trip.base]
+            board = board.add(pd.Series({int(left.legs.origin[base]): trip.base_riders}), fill_value=0)
+            alight = alight.add(pd.Series({int(left.legs.destination[base]): trip.base_riders}), fill_value=0)
         stops = [*((p, ACTION_PICKUP) for p in g.pickups), *((q, ACTION_DROP) for q in g.drops)]
         text, clock = [], start_min
         for i, (place, action) in enumerate(stops):
@@ -526,30 +588,40 @@ def trip_frames(pooled: list[PooledTrip], left: Leftovers, fleet: Fleet, campaig
             "date": f"{date:%Y-%m-%d}", "seats": trip.seats, "vehicle_class": rules.vehicle_class(trip.seats).name,
             "carrier_uscc": trip.carrier, "carrier": carrier.name if carrier else "",
             "carrier_contact": carrier.contact_name if carrier else "", "carrier_phone": carrier.contact_phone if carrier else "",
-            "passengers": len(trip.riders), "km": round(g.km, 1), "drivers": 2 if g.km > rules.long_route_km else 1,
+            "passengers": trip.base_riders + len(trip.riders), "km": round(g.km, 1), "drivers": 2 if g.km > rules.long_route_km else 1,
             "cost": trip.cost, "stops": "；".join(text), "day": trip.day, "cross": _is_cross(left, g)})
     return pd.DataFrame(trip_rows), pd.DataFrame(stop_rows, columns=STOP_COLUMNS)
 
 
 def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Campaign, reason: str
               ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
-    """The route plan's trips and assignments with pooled trips added for the riders referred for
-    `reason`; (trips, assignments, stops, figures for the summary)."""
+    """The route plan's trips and assignments with the riders referred for `reason` pooled: new pooled
+    coaches first, then stops added to route trips with spare seats for those still left; (trips,
+    assignments, stops, figures for the summary)."""
     rules = campaign.transport.pooling
     empty_stops = pd.DataFrame(columns=STOP_COLUMNS)
     trips = trips.assign(stops="")
     if rules is None or not rules.enabled:
         return trips, assignments, empty_stops, {"pooling": "off"}
-    left, rows = leftovers(net, assignments, trips, net.fleet, campaign, reason)
-    pooled, how = pool_riders(left, campaign)
+    left, rows, spare = leftovers(net, assignments, trips, net.fleet, campaign, reason)
+    coaches, how = pool_riders(left, campaign)
+    seated = [i for p in coaches for i in p.riders]
+    before = trips["cost"].to_numpy()
+    per_rider = float(before.sum()) / max(int(trips["passengers"].sum()), 1)
+    added = fill_spare_seats(left, campaign, spare, seated, before, per_rider) if len(rows) else []
+    pooled = coaches + added
     figures = {"pooling": how, "pool_candidates": len(rows), "pooled_trips": len(pooled),
+               "pooled_new_coaches": len(coaches), "pooled_route_trips": len(added),
                "pooled_riders": sum(len(p.riders) for p in pooled),
                "pooled_stops": sum(len(p.geometry.pickups) + len(p.geometry.drops) for p in pooled),
-               "pooled_cost": round(float(sum(p.cost for p in pooled)), 2)}
+               # new coaches' cost, and what the stops added to route trips cost on top of them
+               "pooled_cost": round(float(sum(p.cost - (before[p.base] if p.base >= 0 else 0) for p in pooled)), 2)}
     if not pooled:
         return trips, assignments, empty_stops, {**figures, "pooled_lower_bound": 0.0}
+    for p in added:  # a route trip keeps its number
+        p.trip_id = str(trips["trip_id"].iloc[p.base])
     new_trips, stops = trip_frames(pooled, left, net.fleet, campaign, net.riders.day0)
-    who = np.concatenate([p.riders for p in pooled])
+    who = np.concatenate([p.riders for p in pooled]).astype(np.int64)
     figures["pooled_lower_bound"] = round(float(seat_bound(campaign, net.seats, left.legs.km[left.leg[who]]).sum()), 2)
     a = assignments.copy()
     at = rows[who]
@@ -559,6 +631,9 @@ def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Cam
     a.loc[at, "shift_days"] = day - left.planned[who]
     a.loc[at, "trip_id"] = np.concatenate([[p.trip_id] * len(p.riders) for p in pooled])
     a.loc[at, "reason"] = ""
-    trips = pd.concat([trips, new_trips], ignore_index=True)
+    replaced = trips.index[[p.base for p in added]]
+    kept = trips.drop(index=replaced)
+    new_trips = new_trips.assign(route_num=-1, seq=0)
+    trips = pd.concat([kept, new_trips[[c for c in kept.columns if c in new_trips.columns]]], ignore_index=True)
     trips = trips.sort_values(["date", "route_id", "trip_id"], kind="stable").reset_index(drop=True)
     return trips, a, stops, figures

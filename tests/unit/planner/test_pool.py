@@ -214,3 +214,19 @@ def test_pooled_plan_matches_cp_sat_on_small_instances(seed):
     assert still == referred
     assert result.summary["pooled_cost"] == pytest.approx(cost, abs=1)
     assert check_plan(requests, FLEET, result, GX) == []
+
+
+def test_a_route_coach_with_spare_seats_stops_for_riders_left_nearby():
+    requests = riders([(PINGNAN, DONGGUAN, 16, 0, 0), (GUIPING, DONGGUAN, 2, 0, 0)])
+    fleet = make_fleet({19: 2})
+    before = plan(requests, fleet, without_pooling(GX), workers=1)
+    [trip_id] = before.trips["trip_id"]  # 平南县's 16 fill a 19-seat coach; 桂平市's 2 are referred
+    result = plan(requests, fleet, GX, workers=1)
+    [trip] = result.trips.itertuples()
+    assert trip.trip_id == trip_id and trip.passengers == 18 and result.summary["pooled_route_trips"] == 1
+    stops = result.stops.sort_values("stop_no")
+    assert stops["place_code"].tolist() == [GUIPING, PINGNAN, "441900"]
+    assert stops["boarding"].tolist() == [2, 16, 0] and stops["alighting"].tolist() == [0, 0, 18]
+    added = trip.cost - before.trips["cost"].iloc[0]
+    assert 0 < added <= before.summary["cost"] / before.summary["chartered"] * 2  # the stop costs little per rider
+    assert trip.cost == trip_cost(GX, 19, trip.km) and check_plan(requests, fleet, result, GX) == []
