@@ -28,7 +28,7 @@ import pandas as pd
 from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
 from chunnuan.planner.assign import assign_riders, build_summary
-from chunnuan.planner.fleet import Fleet, qualify
+from chunnuan.planner.fleet import Fleet, coach_cost, qualify
 from chunnuan.planner.mix import INF, MixTable, bounded_mix_table, cover_tables, mix_tables
 from chunnuan.planner.model import REASON_TOO_FEW, Plan, Shortage
 from chunnuan.planner.network import Network, RouteWork, min_riders
@@ -61,16 +61,10 @@ def _supply(fleet: Fleet, seats: np.ndarray, day0, days: int) -> tuple[np.ndarra
 
 
 def _route_costs(routes: pd.DataFrame, seats: np.ndarray, campaign: Campaign) -> np.ndarray:
-    rules = campaign.transport
-    costs = np.full((len(routes), len(seats)), INF)
     km = routes["km"].to_numpy(dtype=float)
+    costs = np.full((len(routes), len(seats)), INF)
     for k, s in enumerate(seats):
-        cls = rules.vehicle_class(int(s))
-        if cls is None:
-            continue
-        drivers = np.where(km > rules.long_route_km, rules.second_driver_cost, 0.0)
-        costs[:, k] = np.round(cls.fixed_cost + cls.per_km_cost * km + drivers)
-    costs[~np.isfinite(km)] = INF
+        costs[:, k] = coach_cost(campaign, int(s), km)
     return costs
 
 

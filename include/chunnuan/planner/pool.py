@@ -38,7 +38,7 @@ import pandas as pd
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign, PoolingRules
 from chunnuan.planner.demand import road_km_between
-from chunnuan.planner.fleet import Fleet
+from chunnuan.planner.fleet import Fleet, coach_cost
 from chunnuan.planner.model import ACTION_DROP, ACTION_PICKUP, STATUS_CHARTER, STATUS_REFERRED, STOP_COLUMNS
 
 MAX_GROWS = 10000  # trips grown at most: bounds the time on a million requests
@@ -200,12 +200,8 @@ def neighbours(legs: Legs, rules: PoolingRules) -> list[np.ndarray]:
 
 
 def trip_cost(campaign: Campaign, seats: int, km: float) -> float:
-    """A coach's price on a route of `km` (the same rule as the route plan's costs)."""
-    rules = campaign.transport
-    cls = rules.vehicle_class(int(seats))
-    if cls is None or not np.isfinite(km):
-        return np.inf
-    return float(round(cls.fixed_cost + cls.per_km_cost * km + (rules.second_driver_cost if km > rules.long_route_km else 0)))
+    """A coach's price on a route of `km` (fleet.coach_cost: the same rule as the route plan's costs)."""
+    return float(coach_cost(campaign, seats, km))
 
 
 def seat_bound(campaign: Campaign, seats: np.ndarray, km: np.ndarray) -> np.ndarray:
