@@ -230,3 +230,19 @@ def test_a_route_coach_with_spare_seats_stops_for_riders_left_nearby():
     added = trip.cost - before.trips["cost"].iloc[0]
     assert 0 < added <= before.summary["cost"] / before.summary["chartered"] * 2  # the stop costs little per rider
     assert trip.cost == trip_cost(GX, 19, trip.km) and check_plan(requests, fleet, result, GX) == []
+
+
+def test_a_replan_keeps_a_published_pooled_trip_and_its_stops():
+    from chunnuan.planner.replan import Published, replan
+
+    requests = riders([(PINGNAN, DONGGUAN, 8, 0, 0), (GUIPING, DONGGUAN, 8, 0, 0)])
+    first = plan(requests, FLEET, GX, workers=1)
+    [pooled_id] = pooled(first)["trip_id"]
+    more = pd.concat([requests, riders([(BOBAI, NANNING, 1, 3, 0)]).assign(id_number="450923199001019999")],
+                     ignore_index=True)
+    again = replan(more, FLEET, GX, Published.from_plan(first, 1))
+    kept = again.trips.set_index("trip_id").loc[pooled_id]
+    assert kept["change"] == "kept" and kept["passengers"] == 16 and kept["stops"] == pooled(first)["stops"].iloc[0]
+    pd.testing.assert_frame_equal(again.stops.reset_index(drop=True), first.stops.reset_index(drop=True),
+                                  check_dtype=False)
+    assert check_plan(more, FLEET, again, GX, Published.from_plan(first, 1)) == []
