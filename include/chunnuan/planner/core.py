@@ -289,10 +289,20 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     trips, assignments, route_stats = assign_riders(net, work, uncapped, net.fleet, campaign, workers)
     route_stats = _with_bounds(net, work, route_stats, trips)
     too_few = REASON_TOO_FEW.format(min_riders=min_riders(net))
-    trips, assignments, stops, pooled = pool_plan(net, trips, assignments, campaign, too_few)
+    pooled_trips, pooled_assignments, stops, pooled = pool_plan(net, trips, assignments, campaign, too_few)
+    route_stats = _with_pooled(route_stats, assignments, pooled_assignments)
+    trips, assignments = pooled_trips, pooled_assignments
     result = Plan(trips, assignments, route_stats, shortages, rejected, stops=stops)
     result.summary = build_summary(result, net, pooled)
     return result
+
+
+def _with_pooled(stats: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Route figures counting the riders pooling chartered (`pooled`) as carried, no longer referred."""
+    newly = (before["status"] != after["status"]).to_numpy()
+    per_route = after.loc[newly].groupby("route_id").size()
+    pooled = stats["route_id"].map(per_route).fillna(0).astype(int).to_numpy() if len(stats) else []
+    return stats.assign(pooled=pooled, carried=stats["carried"] + pooled, referred=stats["referred"] - pooled)
 
 
 def _with_bounds(net: Network, work: dict[int, RouteWork], stats: pd.DataFrame,
