@@ -4,7 +4,8 @@ A pooled trip runs on one day; it picks up in up to `max_pickups` counties and d
 `max_drops` cities (返乡: the reverse), every pickup before every drop. A rider may board one when
 their origin is a pickup, their destination a drop, the day inside their own window, and their ride
 along the coach's route is at most (1 + max_detour_ratio) × their direct distance. Consecutive pickups
-(drops) are at most `pickup_gap_km` (`drop_gap_km`) apart. Stops are ordered to keep the route
+(drops) are at most `pickup_gap_km` (`drop_gap_km`) apart, the first and last pickup (drop) at most
+`pickup_span_km` (`drop_span_km`) along the route. Stops are ordered to keep the route
 shortest (every order is tried: at most 5! × 5!, in practice 3! × 3!). The coach's seats, minimum
 fill, two drivers over `long_route_km` (on the whole route), the carriers' daily coaches left after
 the route plan, and the interprovincial permit (any stop in another province) hold as for any trip.
@@ -158,7 +159,8 @@ def _orders(pickups: tuple, drops: tuple, legs: Legs, rules: PoolingRules) -> li
                 break
             at.append(at[-1] + g)
         else:
-            found.append(Geometry(p, q, tuple(at)))
+            if at[n_p - 1] <= rules.pickup_span_km + EPS_KM and at[-1] - at[n_p] <= rules.drop_span_km + EPS_KM:
+                found.append(Geometry(p, q, tuple(at)))
     found.sort(key=lambda g: (g.km, g.pickups, g.drops))
     legs.orders[key] = found
     return found
