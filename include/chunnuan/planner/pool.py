@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,7 +43,8 @@ from chunnuan.planner.demand import road_km_between
 from chunnuan.planner.fleet import Fleet, coach_cost
 from chunnuan.planner.model import ACTION_DROP, ACTION_PICKUP, STATUS_CHARTER, STATUS_REFERRED, STOP_COLUMNS
 
-MAX_GROWS = 10000  # trips grown at most: bounds the time on a million requests
+MAX_GROWS = 10000  # trips the greedy grows at most: bounds the time at 1M (the demo province stays below it)
+MAX_SPARE_GROWS = 3000  # route coaches the spare-seat pass tries at most (most seats free first)
 ACCEPT = 0.9  # a trip is taken when it carries this share of the best upper bound left (fewer re-grows)
 GROW_CANDIDATES = 40  # a trip grows from the neighbour legs with most riders that day, this many at most
 EXACT_MAX_RIDERS = 60  # leftovers up to this many are pooled exactly (CP-SAT); beyond, greedily
@@ -65,6 +67,13 @@ class Legs:
     def __post_init__(self) -> None:
         self.near = self.dist.tolist()  # the same as lists: fast scalar look-ups in the stop-order search
         self.orders: dict = {}  # (pickups, drops) -> stop orders meeting the gaps, shortest first
+        self._neighbours = None
+
+    def neighbours(self, rules: PoolingRules) -> list[np.ndarray]:
+        """`neighbours(self, rules)`, computed once (the greedy and the spare-seat pass share them)."""
+        if self._neighbours is None:
+            self._neighbours = neighbours(self, rules)
+        return self._neighbours
 
 
 @dataclass
@@ -260,7 +269,7 @@ class _Search:
         np.add.at(cnt, (left.leg[free], left.start[free]), 1)
         np.add.at(cnt, (left.leg[free], left.deadline[free] + 1), -1)
         return cls(np.cumsum(cnt, axis=1)[:, : left.days], free, [np.flatnonzero(left.leg == a) for a in range(n_legs)],
-                   neighbours(legs, rules),
+                   legs.neighbours(rules),
                    [(int(legs.origin[a]), int(legs.destination[a]), float(legs.km[a])) for a in range(n_legs)])
 
     def seat(self, left: Leftovers, chosen: list[int]) -> None:
@@ -318,9 +327,13 @@ def fill_spare_seats(left: Leftovers, campaign: Campaign, spare: list[tuple], se
     rules = campaign.transport.pooling
     s = _Search.start(left, rules, seated)
     out = []
+    grows = 0
     for row, leg, day, seats, room, carrier, permit, passengers in sorted(spare, key=lambda x: (-x[4], x[0])):
+        if grows >= MAX_SPARE_GROWS:
+            break
         if not s.cnt[s.nbrs[leg], day].any():
             continue
+        grows += 1
         members, geometry, total = _grow(leg, day, s.cnt, s.nbrs, s.od, left.legs, rules, room)
         if not total or len(geometry.pickups) + len(geometry.drops) < 3 or (_is_cross(left, geometry) and not permit):
             continue
@@ -563,12 +576,12 @@ def trip_frames(pooled: list[PooledTrip], left: Leftovers, fleet: Fleet, campaig
             seq[key] = seq.get(key, 0) + 1
             trip.trip_id = f"{date:%Y%m%d}-{key[1]}-{key[2]}P-{seq[key]:03d}"
         trip_id = trip.trip_id
-        board = pd.Series(left.legs.origin[left.leg[trip.riders]]).value_counts()
-        alight = pd.Series(left.legs.destination[left.leg[trip.riders]]).value_counts()
+        board = Counter(left.legs.origin[left.leg[trip.riders]].tolist())
+        alight = Counter(left.legs.destination[left.leg[trip.riders]].tolist())
         if trip.base >= 0:  # the route trip's own riders board at its origin and alight at its end
             base = left.base_leg[trip.base]
-            board = board.add(pd.Series({int(left.legs.origin[base]): trip.base_riders}), fill_value=0)
-            alight = alight.add(pd.Series({int(left.legs.destination[base]): trip.base_riders}), fill_value=0)
+            board[int(left.legs.origin[base])] += trip.base_riders
+            alight[int(left.legs.destination[base])] += trip.base_riders
         stops = [*((p, ACTION_PICKUP) for p in g.pickups), *((q, ACTION_DROP) for q in g.drops)]
         text, clock = [], start_min
         for i, (place, action) in enumerate(stops):
