@@ -201,7 +201,7 @@ def _optimum(requests, leftover_ids) -> tuple[int, float]:
 def test_pooled_plan_matches_cp_sat_on_small_instances(seed):
     rng = np.random.default_rng(seed)
     counties, cities = (PINGNAN, GUIPING), (DONGGUAN, SHENZHEN)
-    groups = [(c, city, int(rng.integers(2, 9)), int(rng.integers(-2, 3)), int(rng.integers(0, 3)))
+    groups = [(c, city, int(rng.integers(4, 13)), int(rng.integers(-2, 3)), int(rng.integers(0, 3)))
               for c in counties for city in cities if rng.random() < 0.85]
     requests = riders(groups)
     before = plan(requests, FLEET, without_pooling(GX), workers=1)
