@@ -5,7 +5,7 @@
     chunnuan check FILE --campaign ID [--kind KIND] [--json]
     chunnuan db upgrade [--url URL]
     chunnuan intake --campaign ID [FILE ...] [--url URL]
-    chunnuan plan DEMAND FLEET --campaign ID --out DIR [--json] [--workers N]
+    chunnuan plan DEMAND FLEET --campaign ID --out DIR [--json] [--workers N] [--no-pooling]
     chunnuan subsidy --campaign ID [--out DIR] [--url URL]
     chunnuan smtp-sink --dir DIR [--port 8025]
 """
@@ -105,13 +105,17 @@ def cmd_plan(args) -> int:
     """The charter planner from files: trips.csv, assignments.csv, shortages.csv, summary.json in --out."""
     from chunnuan.planner import plan_files, summary_json
 
-    result = plan_files(Path(args.demand), Path(args.fleet), args.campaign, Path(args.out), workers=args.workers)
+    result = plan_files(Path(args.demand), Path(args.fleet), args.campaign, Path(args.out), workers=args.workers,
+                        pooling=not args.no_pooling)
     if args.json:
         print(summary_json(result))
     else:
         s = result.summary
         print(f"包车需求 {s['requests']} 人：安排包车 {s['chartered']} 人，{s['trips']} 车次，费用 {s['cost']:,.0f} 元"
               f"（下界 {s['lower_bound']:,.0f} 元，比值 {s['cost_to_bound']}）；转集中购票 {s['referred']} 人。")
+        if s.get("pooled_trips"):
+            print(f"其中拼车 {s['pooled_trips']} 车次、{s['pooled_stops']} 个停靠站点，因拼车得以包车 {s['pooled_riders']} 人"
+                  f"（停靠站点见 stops.csv）。")
         print(result.shortage_report())
         print(f"结果已写入 {args.out}")
     return 0
@@ -204,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--json", action="store_true", help="以 JSON 输出汇总")
     p.add_argument("--workers", type=int, help="线路搜索的进程数（默认按 CPU）")
+    p.add_argument("--no-pooling", action="store_true", help="不拼车（即使行动配置启用了拼车）")
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("subsidy", help="脱贫人口跨省就业交通补助：按县生成候选名单（XLSX，含身份信息，留存系统内）")

@@ -30,14 +30,19 @@ def dags(dagbag):
 
 def survey_rows() -> list[dict]:
     rows, seq = [], 0
-    for county, label, city, n in ((PINGNAN, "贵港市平南县", "深圳市", 70), (GUIPING, "贵港市桂平市", "广州市", 40),
-                                   (PINGNAN, "贵港市平南县", "杭州市", 3)):
+    # The last two groups (14 each, all on 02-20, no flex) cannot fill a 35-seat coach (27) alone: 拼车.
+    for county, label, city, n, fixed in ((PINGNAN, "贵港市平南县", "深圳市", 70, False),
+                                          (GUIPING, "贵港市桂平市", "广州市", 40, False),
+                                          (PINGNAN, "贵港市平南县", "杭州市", 3, False),
+                                          (PINGNAN, "贵港市平南县", "东莞市", 14, True),
+                                          (GUIPING, "贵港市桂平市", "东莞市", 14, True)):
         for i in range(n):
             seq += 1
             province = "浙江省" if city == "杭州市" else "广东省"
             rows.append(valid_row(seq, 姓名=f"工人{seq}", **{
                 "身份证号": make_id(county=county, seq=seq), "户籍县(市、区)": label, "务工地省份": province,
-                "务工地城市": city, "计划出行日期": f"2024-02-{18 + i % 3}", "可提前或推迟天数": str(i % 3)}))
+                "务工地城市": city, "计划出行日期": "2024-02-20" if fixed else f"2024-02-{18 + i % 3}",
+                "可提前或推迟天数": "0" if fixed else str(i % 3)}))
     return rows
 
 
@@ -122,6 +127,17 @@ def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaig
         assert file == ("平南南站_PAZ.xlsx" if id_number.startswith(PINGNAN) else "桂平站_GAZ.xlsx")
         assert to_station == {"深圳": "深圳北", "广州": "广州南", "杭州": "杭州东"}[
             next(r["务工地城市"] for r in rows if r["身份证号"] == id_number).removesuffix("市")]
+    # 拼车: 平南县's and 桂平市's riders to 东莞 share one coach; its stops are stored and listed in order.
+    [(pooled_id, stops_text)] = query(campaign_conn, "SELECT trip_id, stops FROM charter_trip WHERE stops IS NOT NULL")
+    stops = query(campaign_conn, "SELECT stop_no, action, place_code, boarding, alighting FROM charter_trip_stop "
+                                 f"WHERE trip_id = '{pooled_id}' ORDER BY stop_no")
+    assert [s[1:3] for s in stops] == [("上车", GUIPING), ("上车", PINGNAN), ("下车", "441900")]
+    assert [s[3] for s in stops] == [14, 14, 0] and stops[-1][4] == 28 and "桂平市上车" in stops_text
+    sheet = list(load_workbook(carrier_file, read_only=True)["停靠站点"].iter_rows(min_row=2, values_only=True))
+    assert [(r[2], r[3]) for r in sheet if r[0] == pooled_id] == [(1, "上车"), (2, "上车"), (3, "下车")]
+    on_pooled = [r for r in riders if r[0] == pooled_id]
+    assert [r[8] for r in on_pooled] == sorted(r[8] for r in on_pooled)  # listed stop by stop (上车站序)
+    assert {r[9] for r in on_pooled} == {"贵港市桂平市汽车客运站", "贵港市平南县汽车客运站"}
 
     # One email per county, to the county's mailbox, with figures and no personal numbers.
     messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(outbox.iterdir())]
@@ -130,6 +146,8 @@ def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaig
         raw = m.as_string()
         body = m.get_body(("html",)).get_content()
         assert "包车" in body and "车次" in body
+        if m["To"] == GX.county_mailbox(PINGNAN):  # the county email names who shares its pooled coach
+            assert "拼车车次" in body and "桂平市" in body
         for r in rows:
             assert r["身份证号"] not in raw and r["联系电话"] not in raw and r["身份证号"] not in body
 

@@ -29,7 +29,7 @@ from chunnuan.common.steps import NothingToDo
 from chunnuan.config import settings
 from chunnuan.config.campaign import Campaign
 from chunnuan.db import bulk
-from chunnuan.db.models import CharterAssignment, CharterPlan, CharterTrip, SurveyWorker
+from chunnuan.db.models import CharterAssignment, CharterPlan, CharterTrip, CharterTripStop, SurveyWorker
 
 DEMAND_COLUMNS = ["id_number", "name", "phone", "home_county_code", "served_by_code", "work_province", "work_city",
                   "work_county_code", "trip_type", "travel_date", "flex_days", "needs_charter"]
@@ -64,11 +64,13 @@ def load_published(engine: Engine, campaign: Campaign):
             .where(CharterAssignment.plan_id == plan_id), conn)
         used = pd.read_sql(select(CharterTrip.trip_id).join(CharterPlan, CharterPlan.id == CharterTrip.plan_id)
                            .where(CharterPlan.campaign_id == campaign.id, CharterPlan.status == "published"), conn)
+        stops = pd.read_sql(select(*(c for c in CharterTripStop.__table__.c if c.name != "plan_id"))
+                            .where(CharterTripStop.plan_id == plan_id), conn)
     trips = trips.rename(columns={"travel_date": "date"})
     assignments["served_by_code"] = assignments["served_by_code"].fillna(assignments["id_number"].str[:6])
     seq = trip_numbers(used["trip_id"])
     max_seq = {k: int(v) for k, v in seq.groupby(level=0).max().items()}
-    return Published(plan_id, trips, assignments, max_seq)
+    return Published(plan_id, trips, assignments, max_seq, stops=stops)
 
 
 def stage_published(engine: Engine, campaign: Campaign, folder: Path, replan_all: bool = False):
@@ -81,12 +83,14 @@ def stage_published(engine: Engine, campaign: Campaign, folder: Path, replan_all
 def _stage_published(published, folder: Path, replan_all: bool) -> None:
     target = folder / "published"
     if published is None:
-        for name in ("trips.parquet", "assignments.parquet", "meta.json"):
+        for name in ("trips.parquet", "assignments.parquet", "stops.parquet", "meta.json"):
             (target / name).unlink(missing_ok=True)
         return
     target.mkdir(parents=True, exist_ok=True)
     published.trips.to_parquet(target / "trips.parquet", index=False)
     published.assignments.to_parquet(target / "assignments.parquet", index=False)
+    if published.stops is not None:
+        published.stops.to_parquet(target / "stops.parquet", index=False)
     (target / "meta.json").write_text(json.dumps({"plan_id": published.plan_id, "replan_all": bool(replan_all),
                                                   "max_seq": published.max_seq}, ensure_ascii=False), encoding="utf-8")
 
@@ -99,8 +103,9 @@ def staged_published(folder: Path):
     if not (target / "meta.json").exists():
         return None, False
     meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
+    stops = pd.read_parquet(target / "stops.parquet") if (target / "stops.parquet").exists() else None
     published = Published(meta["plan_id"], pd.read_parquet(target / "trips.parquet"),
-                          pd.read_parquet(target / "assignments.parquet"), meta["max_seq"])
+                          pd.read_parquet(target / "assignments.parquet"), meta["max_seq"], stops=stops)
     return published, bool(meta["replan_all"])
 
 
@@ -185,9 +190,14 @@ def _store(engine: Engine, campaign: Campaign, run_id: str, result, approved_by:
         )).inserted_primary_key[0]
         trips = result.trips.rename(columns={"date": "travel_date"}).assign(plan_id=plan_id)
         trips["travel_date"] = pd.to_datetime(trips["travel_date"])
+        trips["stops"] = trips["stops"].replace("", None) if "stops" in trips else None
         bulk.insert(conn, "charter_trip", trips[["plan_id", "trip_id", "route_id", "route", "travel_date", "seats",
                                                  "vehicle_class", "carrier_uscc", "passengers", "km", "drivers",
-                                                 "cost"]])
+                                                 "cost", "stops"]])
+        if result.stops is not None and len(result.stops):
+            bulk.insert(conn, "charter_trip_stop", result.stops.assign(plan_id=plan_id)[
+                ["plan_id", "trip_id", "stop_no", "action", "place_code", "place", "point", "time", "km", "boarding",
+                 "alighting"]])
         a = result.assignments.assign(plan_id=plan_id)
         for column in ("planned_date", "travel_date"):
             a[column] = pd.to_datetime(a[column].replace("", None))

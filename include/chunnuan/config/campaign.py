@@ -173,6 +173,24 @@ class CarrierRules(_Strict):
     interprovincial_permit_for_cross_province: bool = True
 
 
+class PoolingRules(_Strict):
+    """拼车: a coach picks up riders left without a coach in several nearby counties and drops them in
+    several cities along one corridor (chunnuan.planner.pool)."""
+
+    enabled: bool = True  # False: no pooled trips (the plan as before pooling)
+    max_pickups: int = Field(ge=1, le=8)  # 上车县（市、区）数上限
+    max_drops: int = Field(ge=1, le=8)  # 下车城市数上限
+    pickup_gap_km: float = Field(gt=0)  # consecutive pickups at most this far apart (road km)
+    drop_gap_km: float = Field(gt=0)  # consecutive drops at most this far apart (road km)
+    pickup_span_km: float = Field(gt=0)  # first to last pickup at most this far along the route (close together)
+    drop_span_km: float = Field(gt=0)  # first to last drop at most this far along the route
+    max_detour_ratio: float = Field(ge=0, le=1)  # each rider's ride ≤ (1 + ratio) × their direct km
+    first_departure: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")  # time at the first pickup
+    speed_kmh: float = Field(gt=0)  # average coach speed between stops
+    stop_minutes: int = Field(ge=0, le=120)  # time spent at each stop
+    boarding_point: str = "{place}汽车客运站"  # boarding / drop point at each stop; {place} = its name
+
+
 class TransportRules(_Strict):
     """The "点对点" charter rules the planner applies (chunnuan.planner)."""
 
@@ -183,6 +201,7 @@ class TransportRules(_Strict):
     max_shift_days: int = Field(ge=0, le=15)  # the planner never moves a worker further than this
     vehicle_classes: list[VehicleClass] = Field(min_length=1)
     carriers: CarrierRules
+    pooling: PoolingRules | None = None  # 拼车 rules; none: no pooled trips
 
     @model_validator(mode="after")
     def _classes_disjoint(self) -> TransportRules:

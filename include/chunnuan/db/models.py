@@ -206,7 +206,7 @@ class CharterTrip(Base):
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("charter_plan.id"), primary_key=True)
     trip_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    route_id: Mapped[str] = mapped_column(String(20))
+    route_id: Mapped[str] = mapped_column(String(120))  # "o>d"; a pooled trip (拼车) "o1+o2>d1+d2"
     route: Mapped[str] = mapped_column(Text)
     travel_date: Mapped[dt.date] = mapped_column(Date)
     seats: Mapped[int] = mapped_column(Integer)
@@ -216,6 +216,25 @@ class CharterTrip(Base):
     km: Mapped[float] = mapped_column()
     drivers: Mapped[int] = mapped_column(Integer)
     cost: Mapped[float] = mapped_column()
+    stops: Mapped[str | None] = mapped_column(Text)  # a pooled trip's stops in order (rows in charter_trip_stop)
+
+
+class CharterTripStop(Base):
+    """A stop of a pooled trip (拼车), in driving order: 上车 at counties, then 下车 at cities."""
+
+    __tablename__ = "charter_trip_stop"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("charter_plan.id"), primary_key=True)
+    trip_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    stop_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(4))
+    place_code: Mapped[str] = mapped_column(String(6))
+    place: Mapped[str] = mapped_column(Text)
+    point: Mapped[str] = mapped_column(Text)
+    time: Mapped[str] = mapped_column(String(12))
+    km: Mapped[float] = mapped_column()
+    boarding: Mapped[int] = mapped_column(Integer)
+    alighting: Mapped[int] = mapped_column(Integer)
 
 
 class CharterAssignment(Base):

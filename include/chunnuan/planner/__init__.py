@@ -12,7 +12,10 @@ API
     result = plan(requests, fleet, campaign, workers=None)   # campaign = chunnuan.campaign.load("guangxi-2024");
                                                 # workers: processes for the route search (None = CPUs, ≤ 8)
     result.trips          # DataFrame: trip_id, route_id, route, date, seats, vehicle_class, carrier_uscc,
-                          #   carrier, carrier_contact, carrier_phone, passengers, km, drivers, cost
+                          #   carrier, carrier_contact, carrier_phone, passengers, km, drivers, cost, stops
+                          #   (stops: "" on a one-route trip; a pooled trip's stops in order, route_id "o1+o2>d1+d2")
+    result.stops          # DataFrame, one row per stop of a pooled trip (拼车): trip_id, stop_no, action (上车/下车),
+                          #   place_code, place, point, time, km, boarding, alighting
     result.assignments    # DataFrame, one row per request: id_number, status (包车/集中购票), route_id, route,
                           #   planned_date, travel_date, shift_days, trip_id, reason — the manifests;
                           #   it holds identity numbers: write it only where manifests go, never log it
@@ -23,8 +26,10 @@ API
     result.rejected_carriers   # ((uscc, name, reason), ...) carriers failing the campaign's rules
     result.summary        # dict of figures (no personal data): requests, chartered, referred,
                           #   referrals_by_reason, trips, vehicles_by_seats, cost, lower_bound, cost_to_bound,
-                          #   shifted, shortages, rejected_carriers
-    write_outputs(result, out_dir)   # trips.csv, assignments.csv, shortages.csv, summary.json
+                          #   shifted, shortages, rejected_carriers; 拼车: pooling (exact / greedy / off / none),
+                          #   pool_candidates, pooled_trips, pooled_new_coaches, pooled_route_trips, pooled_riders,
+                          #   pooled_stops, pooled_cost, pooled_lower_bound
+    write_outputs(result, out_dir)   # trips.csv, assignments.csv, shortages.csv, stops.csv, summary.json
     summary_json(result)             # the JSON `chunnuan plan --json` prints
     plan_files(demand_path, fleet_path, campaign_id, out_dir)   # the whole `chunnuan plan` command
     FleetError, DemandError          # whole-file problems, message in Chinese listing rows to fix
@@ -38,6 +43,10 @@ Rules come from the campaign's `transport:` section (chunnuan.campaign.Transport
 two-driver rule and cost for long routes, carrier qualification, vehicle classes and prices, and the
 largest date shift. Routes are origin county → work city (返岗) or the reverse (返乡); each worker's
 window is planned date ± min(flex_days, max_shift_days), inside the campaign's travel window.
+
+拼车 (`pool`): riders still referred because too few travel on their own route share coaches that pick
+up in several nearby counties and drop in several cities along one corridor (limits in the campaign's
+`transport.pooling`; `enabled: false` or `chunnuan plan --no-pooling` switches it off).
 
 Objective, per route and then across routes: fewest referrals (集中购票), then least cost, then fewest
 workers moved off their planned date (tie-break in the rider assignment). Quality: every route gets a

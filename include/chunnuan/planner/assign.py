@@ -322,6 +322,7 @@ def _trip_frame(rows, net: Network, campaign: Campaign, fleet: Fleet) -> pd.Data
     t["carrier"] = [by_code[c].name if c else "" for c in t["carrier_uscc"]]
     t["carrier_contact"] = [by_code[c].contact_name if c else "" for c in t["carrier_uscc"]]
     t["carrier_phone"] = [by_code[c].contact_phone if c else "" for c in t["carrier_uscc"]]
+    t["stops"] = ""  # a one-route trip: its route says where it stops
     t = t.sort_values(["date", "route_id", "seq"], kind="stable").reset_index(drop=True)
     return t[[*TRIP_COLUMNS, "route_num", "day", "seq", "cross"]]
 
@@ -401,13 +402,16 @@ def _route_stats(stat_rows, trips: pd.DataFrame, assignments: pd.DataFrame, rout
     return s
 
 
-def build_summary(result: Plan, net: Network) -> dict:
-    """Figures only: no identity numbers, no names of workers."""
+def build_summary(result: Plan, net: Network, pooled: dict | None = None) -> dict:
+    """Figures only: no identity numbers, no names of workers. `pooled`: pool.pool_plan's figures; the
+    bound adds the pooled riders' bound to the routes' ones."""
     a, t, s = result.assignments, result.trips, result.routes
+    pooled = pooled or {}
     referred = a[a["status"] == STATUS_REFERRED]
     cost = float(t["cost"].sum()) if len(t) else 0.0
-    bound = float(s["lower_bound"].sum()) if len(s) else 0.0
+    bound = (float(s["lower_bound"].sum()) if len(s) else 0.0) + pooled.get("pooled_lower_bound", 0.0)
     return {
+        **pooled,
         "requests": int(len(a)),
         "chartered": int((a["status"] == STATUS_CHARTER).sum()),
         "referred": int(len(referred)),

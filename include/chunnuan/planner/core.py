@@ -15,7 +15,9 @@ Steps (each a function below):
 5. `assign.assign_riders`: who travels when (earliest deadline first; among equal deadlines, riders whose
    planned day it is first), then who sits in which coach, and which carrier drives it (best credit
    grade first).
-6. `route.interval_bound` for the riders each route carries; summary without personal data.
+6. `route.interval_bound` for the riders each route carries.
+7. `pool.pool_plan` (拼车): riders still referred for too few on their route are pooled into coaches
+   stopping in several nearby counties and cities, with the coaches left; summary without personal data.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ import pandas as pd
 from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
 from chunnuan.planner.assign import assign_riders, build_summary
-from chunnuan.planner.fleet import Fleet, qualify
+from chunnuan.planner.fleet import Fleet, coach_cost, qualify
 from chunnuan.planner.mix import INF, MixTable, bounded_mix_table, cover_tables, mix_tables
-from chunnuan.planner.model import Plan, Shortage
-from chunnuan.planner.network import Network, RouteWork
+from chunnuan.planner.model import REASON_TOO_FEW, Plan, Shortage
+from chunnuan.planner.network import Network, RouteWork, min_riders
 from chunnuan.planner.parallel import default_workers, parallel_map, start_server
+from chunnuan.planner.pool import pool_plan
 from chunnuan.planner.route import (
     DEFAULT_MAX_WAITING,
     RouteSchedule,
@@ -58,16 +61,10 @@ def _supply(fleet: Fleet, seats: np.ndarray, day0, days: int) -> tuple[np.ndarra
 
 
 def _route_costs(routes: pd.DataFrame, seats: np.ndarray, campaign: Campaign) -> np.ndarray:
-    rules = campaign.transport
-    costs = np.full((len(routes), len(seats)), INF)
     km = routes["km"].to_numpy(dtype=float)
+    costs = np.full((len(routes), len(seats)), INF)
     for k, s in enumerate(seats):
-        cls = rules.vehicle_class(int(s))
-        if cls is None:
-            continue
-        drivers = np.where(km > rules.long_route_km, rules.second_driver_cost, 0.0)
-        costs[:, k] = np.round(cls.fixed_cost + cls.per_km_cost * km + drivers)
-    costs[~np.isfinite(km)] = INF
+        costs[:, k] = coach_cost(campaign, int(s), km)
     return costs
 
 
@@ -291,9 +288,21 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     shortages = _allocate(net, work, max_waiting)
     trips, assignments, route_stats = assign_riders(net, work, uncapped, net.fleet, campaign, workers)
     route_stats = _with_bounds(net, work, route_stats, trips)
-    result = Plan(trips, assignments, route_stats, shortages, rejected)
-    result.summary = build_summary(result, net)
+    too_few = REASON_TOO_FEW.format(min_riders=min_riders(net))
+    pooled_trips, pooled_assignments, stops, pooled = pool_plan(net, trips, assignments, campaign, too_few)
+    route_stats = _with_pooled(route_stats, assignments, pooled_assignments)
+    trips, assignments = pooled_trips, pooled_assignments
+    result = Plan(trips, assignments, route_stats, shortages, rejected, stops=stops)
+    result.summary = build_summary(result, net, pooled)
     return result
+
+
+def _with_pooled(stats: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Route figures counting the riders pooling chartered (`pooled`) as carried, no longer referred."""
+    newly = (before["status"] != after["status"]).to_numpy()
+    per_route = after.loc[newly].groupby("route_id").size()
+    pooled = stats["route_id"].map(per_route).fillna(0).astype(int).to_numpy() if len(stats) else []
+    return stats.assign(pooled=pooled, carried=stats["carried"] + pooled, referred=stats["referred"] - pooled)
 
 
 def _with_bounds(net: Network, work: dict[int, RouteWork], stats: pd.DataFrame,

@@ -60,13 +60,22 @@ def road_km(a: divisions.Division, b: divisions.Division, factor: float) -> floa
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h)) * factor
 
 
+def road_km_between(a: np.ndarray, b: np.ndarray, factor: float) -> np.ndarray:
+    """road_km for arrays of (latitude, longitude) points: a (n, 2) × b (m, 2) -> (n, m); NaN where unknown."""
+    lat1, lon1 = np.radians(a[:, :1]), np.radians(a[:, 1:2])
+    lat2, lon2 = np.radians(b[:, 0])[None, :], np.radians(b[:, 1])[None, :]
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1))) * factor
+
+
 @dataclass
 class Riders:
     """Planner input after resolution. Days are integers counted from the travel window's start."""
 
     frame: pd.DataFrame  # one row per request: id_number, route (int, -1 if referred up front), start,
     #                      deadline, planned (days), reason (pre-planning referral or "")
-    routes: pd.DataFrame  # one row per route: route_id, origin/destination code+name, km, cross_province
+    routes: pd.DataFrame  # one row per route: route_id, origin/destination code+name, km, cross_province,
+    #                       origin_at / destination_at ((latitude, longitude) of each end)
     day0: dt.date
     days: int
 
@@ -161,6 +170,8 @@ def _route_table(route_ids: list[str], frame: pd.DataFrame, ok: np.ndarray, code
             "destination": divisions.place_label(dest.code),
             "km": round(road_km(origin, dest, factor), 1),
             "cross_province": origin.province_code != dest.province_code,
+            "origin_at": (origin.latitude, origin.longitude),  # for pooled routes' stop distances
+            "destination_at": (dest.latitude, dest.longitude),
         })
     return pd.DataFrame(rows, columns=["route_id", "origin_code", "origin", "destination_code", "destination",
-                                       "km", "cross_province"])
+                                       "km", "cross_province", "origin_at", "destination_at"])

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from chunnuan.config.campaign import Campaign
@@ -137,3 +138,15 @@ def write_fleet(fleet: Fleet, path: Path) -> None:
         })
     frame = pd.DataFrame(rows, columns=[c.field for c in FLEET.columns])
     frame.rename(columns={c.field: c.header for c in FLEET.columns}).to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def coach_cost(campaign: Campaign, seats: int, km) -> np.ndarray:
+    """A coach's price on routes of `km` road km: its class's fixed part + rate × km, plus the second
+    driver over the long-route limit (rounded to the yuan); ∞ without a class for `seats` or a distance."""
+    rules = campaign.transport
+    km = np.asarray(km, dtype=float)
+    cls = rules.vehicle_class(int(seats))
+    if cls is None:
+        return np.full(km.shape, np.inf)
+    drivers = np.where(km > rules.long_route_km, rules.second_driver_cost, 0.0)
+    return np.where(np.isfinite(km), np.round(cls.fixed_cost + cls.per_km_cost * km + drivers), np.inf)

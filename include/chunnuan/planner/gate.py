@@ -9,9 +9,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
+from chunnuan.planner import demand
 from chunnuan.planner.fleet import Fleet, qualify
-from chunnuan.planner.model import KEPT, STATUS_CHARTER, STATUS_REFERRED, Plan, truthy
+from chunnuan.planner.model import (
+    ACTION_DROP,
+    ACTION_PICKUP,
+    KEPT,
+    STATUS_CHARTER,
+    STATUS_REFERRED,
+    Plan,
+    crosses_provinces,
+    truthy,
+)
 
 SHOWN = 5  # examples per broken rule
 
@@ -82,9 +93,8 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
     bad = t.loc[~t["carrier_uscc"].isin(permitted.keys()), "carrier"]
     if len(bad):
         problems.append(f"使用了不符合资质要求的企业：{_some(bad.unique())}")
-    routes = t["route_id"].astype(str)  # "origin code>destination code"; astype: a plan with no trips too
-    needs_permit = routes.str[:2] != routes.str.split(">").str[1].str[:2]
-    no_permit = t[needs_permit.to_numpy() & ~t["carrier_uscc"].map(permitted).fillna(False).astype(bool).to_numpy()]
+    needs_permit = crosses_provinces(t["route_id"])  # any stop in another province
+    no_permit = t[needs_permit & ~t["carrier_uscc"].map(permitted).fillna(False).astype(bool).to_numpy()]
     if len(no_permit):
         problems.append(f"跨省车次由无省际包车许可的企业承运：{_some(no_permit['trip_id'])}")
     used = t.groupby(["carrier_uscc", "seats", "date"]).size().rename("used").reset_index()
@@ -96,6 +106,59 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
         examples = [f"{r.carrier_uscc} {r.date} {r.seats}座 用{r.used}辆/可派{int(0 if pd.isna(r.count) else r.count)}辆"
                     for r in beyond.itertuples()]
         problems.append(f"超出企业每日可派车辆数：{_some(examples)}")
+    problems += _pooled_problems(on, t, result.stops, campaign)
+    return problems
+
+
+def _place_km(a: str, b: str, factor: float) -> float:
+    places = [demand.home_county(c) or divisions.all_divisions().get(c) for c in (a, b)]
+    return demand.road_km(places[0], places[1], factor) if None not in places else np.nan
+
+
+def _pooled_problems(on: pd.DataFrame, t: pd.DataFrame, stops: pd.DataFrame | None, campaign: Campaign) -> list[str]:
+    """拼车 trips: their stops (limits, pickups before drops, km), and each rider boarding at their own
+    county, alighting at their own city after it, within the detour limit."""
+    pooled = t[t["stops"].fillna("") != ""] if "stops" in t else t.iloc[:0]
+    if pooled.empty:
+        return []
+    rules = campaign.transport.pooling
+    if rules is None or not rules.enabled:
+        return [f"本行动未启用拼车，却有拼车车次：{_some(pooled['trip_id'])}"]
+    stops = stops if stops is not None else pd.DataFrame(columns=["trip_id"])
+    problems, bad_stops, bad_riders = [], [], []
+    by_trip = {k: g.sort_values("stop_no") for k, g in stops.groupby("trip_id")}
+    for trip in pooled.itertuples():
+        g = by_trip.get(trip.trip_id)
+        if g is None:
+            bad_stops.append(trip.trip_id)
+            continue
+        actions = g["action"].tolist()
+        ups, downs = actions.count(ACTION_PICKUP), actions.count(ACTION_DROP)
+        if (ups < 1 or downs < 1 or ups > rules.max_pickups or downs > rules.max_drops
+                or actions != [ACTION_PICKUP] * ups + [ACTION_DROP] * downs or abs(g["km"].iloc[-1] - trip.km) > 0.5
+                or g["km"].iloc[ups - 1] > rules.pickup_span_km + 0.5
+                or g["km"].iloc[-1] - g["km"].iloc[ups] > rules.drop_span_km + 0.5):
+            bad_stops.append(trip.trip_id)
+    for trip_id, riders in on[on["trip_id"].isin(pooled["trip_id"])].groupby("trip_id"):
+        g = by_trip.get(trip_id)
+        if g is None:
+            continue
+        at = {(r.action, r.place_code): (r.stop_no, r.km) for r in g.itertuples()}
+        for route_id in riders["route_id"].unique():
+            origin, dest = str(route_id).split(">")
+            up, down = at.get((ACTION_PICKUP, origin)), at.get((ACTION_DROP, dest))
+            direct = _place_km(origin, dest, campaign.transport.road_distance_factor)
+            if (up is None or down is None or up[0] >= down[0]
+                    or down[1] - up[1] > (1 + rules.max_detour_ratio) * direct + 0.5):
+                bad_riders.append(trip_id)
+                break
+    if bad_stops:
+        problems.append(f"拼车车次的停靠站点不符合要求（上车点不超过 {rules.max_pickups} 个、下车点不超过 "
+                        f"{rules.max_drops} 个、首末上车点相距不超过 {rules.pickup_span_km:g} 公里、首末下车点相距不超过 "
+                        f"{rules.drop_span_km:g} 公里、先上后下、里程与站点一致）：{_some(bad_stops)}")
+    if bad_riders:
+        problems.append(f"拼车车次有乘客不在本人县（市、区）上车、本人务工地下车，或绕行超过直达里程的 "
+                        f"{1 + rules.max_detour_ratio:.1f} 倍：{_some(bad_riders)}")
     return problems
 
 
@@ -142,6 +205,14 @@ def _replan_lines(s: dict) -> list[str]:
     return lines
 
 
+def _pooled_lines(s: dict) -> list[str]:
+    """拼车 rows of the approval table: pooled trips, their stops, riders chartered thanks to pooling."""
+    if not s.get("pooled_trips"):
+        return []
+    return [f"| 拼车车次 | {s['pooled_trips']:,} |", f"| 拼车停靠站点 | {s['pooled_stops']:,} |",
+            f"| 因拼车得以包车（人） | {s['pooled_riders']:,} |", f"| 拼车费用（元） | {s['pooled_cost']:,.0f} |"]
+
+
 def plan_markdown(result: Plan, campaign: Campaign, busiest: int = 5) -> str:
     """What the coordinator reads before approving: figures only, no personal data."""
     s = result.summary
@@ -159,6 +230,7 @@ def plan_markdown(result: Plan, campaign: Campaign, busiest: int = 5) -> str:
         f"| 费用下界（元） | {s['lower_bound']:,.0f} |",
         f"| 费用 / 下界 | {ratio} |",
         f"| 调整出行日期（人） | {s['shifted']:,} |",
+        *_pooled_lines(s),
         "",
         f"**车型**：{by_seats or '无'}",
         "",

@@ -4,7 +4,9 @@ Demand file: the intake's normalised CSV (or XLSX) of charter requests, one row 
 named as in `survey_worker` (id_number, home_county_code, work_province, work_city, trip_type,
 travel_date, flex_days[, needs_charter]); the official Chinese headers are accepted too.
 Outputs in DIR (UTF-8 with BOM so that Excel opens them):
-    trips.csv        trip_id, route, date, seats, carrier, passengers (+ class, contact, km, drivers, cost)
+    trips.csv        trip_id, route, date, seats, carrier, passengers (+ class, contact, km, drivers, cost,
+                     stops: a pooled trip's stops in order with their times, "" for a one-route trip)
+    stops.csv        one row per stop of each pooled trip (拼车): order, 上车/下车, place, point, time, km, riders
     assignments.csv  id_number → trip or 集中购票 with the reason: the manifests (holds identity numbers)
     shortages.csv    route, date, seats, needed, available (empty when every day had enough coaches)
     summary.json     figures only, no personal data
@@ -25,13 +27,13 @@ from chunnuan.intake.kinds.survey import HEADERS
 from chunnuan.intake.schema import canonical_header
 from chunnuan.planner.core import plan
 from chunnuan.planner.fleet import read_fleet
-from chunnuan.planner.model import ASSIGNMENT_COLUMNS, TRIP_COLUMNS, Plan, Shortage
+from chunnuan.planner.model import ASSIGNMENT_COLUMNS, STOP_COLUMNS, TRIP_COLUMNS, Plan, Shortage
 
 TRIP_HEADERS = {
     "trip_id": "车次编号", "route_id": "线路编号", "route": "线路", "date": "发车日期", "seats": "座位数",
     "vehicle_class": "车型", "carrier_uscc": "承运企业统一社会信用代码", "carrier": "承运企业",
     "carrier_contact": "企业联系人", "carrier_phone": "企业联系电话", "passengers": "乘车人数", "km": "里程(公里)",
-    "drivers": "驾驶员人数", "cost": "费用(元)",
+    "drivers": "驾驶员人数", "cost": "费用(元)", "stops": "停靠站点（拼车）",
 }
 
 
@@ -60,8 +62,9 @@ def read_demand(path: Path) -> pd.DataFrame:
 def write_outputs(result: Plan, out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {name: out_dir / f"{name}.csv" for name in ("trips", "assignments", "shortages")}
+    paths = {name: out_dir / f"{name}.csv" for name in ("trips", "assignments", "shortages", "stops")}
     result.trips[TRIP_COLUMNS].to_csv(paths["trips"], index=False, encoding="utf-8-sig")
+    _stops(result).to_csv(paths["stops"], index=False, encoding="utf-8-sig")
     write_csv(result.assignments[ASSIGNMENT_COLUMNS], paths["assignments"])
     shortages = pd.DataFrame([vars(s) for s in result.shortages],
                              columns=["route_id", "route", "date", "seats", "needed", "available"])
@@ -90,13 +93,29 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, encoding="utf-8-sig")
 
 
+def _stops(result: Plan) -> pd.DataFrame:
+    return result.stops[STOP_COLUMNS] if result.stops is not None else pd.DataFrame(columns=STOP_COLUMNS)
+
+
 def plan_files(demand_path: Path, fleet_path: Path, campaign_id: str, out_dir: Path,
-               workers: int | None = None) -> Plan:
-    """What `chunnuan plan DEMAND FLEET --campaign ID --out DIR` does: read, plan, write the outputs."""
+               workers: int | None = None, pooling: bool = True) -> Plan:
+    """What `chunnuan plan DEMAND FLEET --campaign ID --out DIR` does: read, plan, write the outputs.
+    pooling=False (`--no-pooling`): no 拼车 trips whatever the campaign file says."""
     the_campaign = campaign.load(campaign_id)
+    if not pooling:
+        the_campaign = without_pooling(the_campaign)
     result = plan(read_demand(demand_path), read_fleet(fleet_path, the_campaign), the_campaign, workers=workers)
     write_outputs(result, out_dir)
     return result
+
+
+def without_pooling(the_campaign: campaign.Campaign) -> campaign.Campaign:
+    """The campaign with 拼车 switched off (the plan as before pooling)."""
+    rules = the_campaign.transport
+    if rules.pooling is None:
+        return the_campaign
+    pooling = rules.pooling.model_copy(update={"enabled": False})
+    return the_campaign.model_copy(update={"transport": rules.model_copy(update={"pooling": pooling})})
 
 
 def summary_json(result: Plan) -> str:
@@ -111,6 +130,7 @@ def save_plan(result: Plan, folder: Path) -> None:
     result.trips[[*TRIP_COLUMNS, *extra]].to_parquet(folder / "trips.parquet", index=False)
     result.assignments[ASSIGNMENT_COLUMNS].to_parquet(folder / "assignments.parquet", index=False)
     result.routes.to_parquet(folder / "routes.parquet", index=False)
+    _stops(result).astype({"km": float}).to_parquet(folder / "stops.parquet", index=False)
     pd.DataFrame([vars(s) for s in result.shortages], columns=list(Shortage.__dataclass_fields__)).to_parquet(
         folder / "shortages.parquet", index=False)
     (folder / "summary.json").write_text(summary_json(result), encoding="utf-8")
@@ -123,6 +143,7 @@ def load_plan(folder: Path) -> Plan:
         trips=pd.read_parquet(folder / "trips.parquet"),
         assignments=pd.read_parquet(folder / "assignments.parquet"),
         routes=pd.read_parquet(folder / "routes.parquet"),
+        stops=pd.read_parquet(folder / "stops.parquet"),
         shortages=[Shortage(**r) for r in shortages.to_dict("records")],
         rejected_carriers=(),
         summary=json.loads((folder / "summary.json").read_text(encoding="utf-8")),

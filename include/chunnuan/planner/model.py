@@ -2,17 +2,24 @@
 truthy parser. The bottom layer: it imports no other planner module, so every part can import it.
 
 The layers (checked by tests/unit/planner/test_layers.py; a module imports only lower ones):
-    model, parallel  →  demand, fleet, mix  →  route  →  network  →  assign  →  core  →  replan, gate, io
+    model, parallel  →  demand, fleet, mix  →  route  →  network  →  assign  →  pool  →  core  →  replan, gate, io
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 TRIP_COLUMNS = ["trip_id", "route_id", "route", "date", "seats", "vehicle_class", "carrier_uscc", "carrier",
-                "carrier_contact", "carrier_phone", "passengers", "km", "drivers", "cost"]
+                "carrier_contact", "carrier_phone", "passengers", "km", "drivers", "cost", "stops"]
+# stops: "" for a one-route trip; for a pooled trip (拼车) its stops in order, e.g.
+# "1.平南县上车 07:00；2.桂平市上车 08:10；3.东莞市下车 15:30" (the whole rows in Plan.stops)
+# One row per stop of a pooled trip (拼车), in driving order: 上车 stops, then 下车 ones; time at the
+# stop ("07:00", "次日01:10"); km from the first stop; riders boarding / alighting there.
+STOP_COLUMNS = ["trip_id", "stop_no", "action", "place_code", "place", "point", "time", "km", "boarding", "alighting"]
+ACTION_PICKUP, ACTION_DROP = "上车", "下车"
 ASSIGNMENT_COLUMNS = ["id_number", "status", "route_id", "route", "planned_date", "travel_date", "shift_days",
                       "trip_id", "reason"]
 
@@ -57,11 +64,21 @@ class Plan:
     shortages: list[Shortage]
     rejected_carriers: tuple[tuple[str, str, str], ...]
     summary: dict = field(default_factory=dict)  # no personal data
+    # Stops of pooled trips (拼车), one row each in order: trip_id, stop_no, action (上车/下车), place_code,
+    # place, point, time, km (from the first stop), boarding, alighting (see planner.pool.STOP_COLUMNS)
+    stops: pd.DataFrame | None = None
 
     def shortage_report(self) -> str:
         if not self.shortages:
             return "各线路各日车辆充足。"
         return "车辆不足：\n" + "\n".join(f"  - {s.describe()}" for s in self.shortages)
+
+
+def crosses_provinces(route_ids: pd.Series) -> np.ndarray:
+    """Whether each route ("origin>destination", pooled "o1+o2>d1+d2") stops in more than one province:
+    such trips need a carrier with the interprovincial permit."""
+    codes = route_ids.astype(str).str.findall(r"\d{6}")
+    return np.array([len({c[:2] for c in cs}) > 1 for cs in codes], dtype=bool)
 
 
 def truthy(values: pd.Series) -> pd.Series:

@@ -53,8 +53,10 @@ from chunnuan.planner.model import (
     REASON_NO_VEHICLES,
     REASON_SHORTAGE,
     STATUS_CHARTER,
+    STOP_COLUMNS,
     TRIP_COLUMNS,
     Plan,
+    crosses_provinces,
     truthy,
 )
 from chunnuan.planner.route import DEFAULT_MAX_WAITING
@@ -62,7 +64,7 @@ from chunnuan.planner.route import DEFAULT_MAX_WAITING
 UNDER_FILLED_LISTED = 100  # trip ids listed in the summary; the count is always exact
 
 PUBLISHED_TRIP_COLUMNS = ["trip_id", "route_id", "route", "date", "seats", "vehicle_class", "carrier_uscc",
-                          "passengers", "km", "drivers", "cost"]
+                          "passengers", "km", "drivers", "cost", "stops"]
 PUBLISHED_ASSIGNMENT_COLUMNS = ["id_number", "status", "route_id", "planned_date", "travel_date", "shift_days",
                                 "trip_id", "reason"]
 
@@ -83,9 +85,11 @@ class Published:
     trips: pd.DataFrame  # PUBLISHED_TRIP_COLUMNS (+ carrier, carrier_contact, carrier_phone if known)
     assignments: pd.DataFrame  # PUBLISHED_ASSIGNMENT_COLUMNS (+ served_by_code if known)
     max_seq: dict[str, int] = field(default_factory=dict)  # "origin-destination" -> highest number used
+    stops: pd.DataFrame | None = None  # pooled trips' stops (pool.STOP_COLUMNS)
 
     def __post_init__(self) -> None:
         t = self.trips.copy()
+        t["stops"] = t["stops"].fillna("").astype(str) if "stops" in t else ""
         t["date"] = _day_str(t["date"])
         t["trip_id"] = t["trip_id"].astype(str)
         for c in ("seats", "passengers", "drivers"):
@@ -104,7 +108,8 @@ class Published:
 
     @classmethod
     def from_plan(cls, result: Plan, plan_id: int) -> Published:
-        return cls(plan_id, result.trips[TRIP_COLUMNS].copy(), result.assignments[ASSIGNMENT_COLUMNS].copy())
+        return cls(plan_id, result.trips[TRIP_COLUMNS].copy(), result.assignments[ASSIGNMENT_COLUMNS].copy(),
+                   stops=result.stops)
 
 
 def trip_numbers(trip_ids: pd.Series) -> pd.Series:
@@ -116,11 +121,12 @@ def trip_numbers(trip_ids: pd.Series) -> pd.Series:
                      index=(parts[1] + "-" + parts[2]).to_numpy())
 
 
-def _renumber(trips: pd.DataFrame, assignments: pd.DataFrame, max_seq: dict[str, int]
-              ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """New trips numbered per route after the highest number published (date, then old number, order)."""
+def _renumber(trips: pd.DataFrame, assignments: pd.DataFrame, max_seq: dict[str, int], stops=None
+              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """New trips numbered per route after the highest number published (date, then old number, order);
+    the pooled trips' stops follow their trips' new numbers."""
     if trips.empty:
-        return trips, assignments
+        return trips, assignments, stops
     t = trips.copy()
     parts = t["trip_id"].str.split("-", expand=True)
     key = parts[1] + "-" + parts[2]
@@ -138,7 +144,9 @@ def _renumber(trips: pd.DataFrame, assignments: pd.DataFrame, max_seq: dict[str,
     t["trip_id"] = new_ids
     a = assignments.copy()
     a["trip_id"] = a["trip_id"].map(lambda x: mapping.get(x, x))
-    return t, a
+    if stops is not None:
+        stops = stops.assign(trip_id=stops["trip_id"].map(lambda x: mapping.get(x, x)))
+    return t, a, stops
 
 
 def _less_fleet(fleet: Fleet, trips: pd.DataFrame) -> Fleet:
@@ -250,8 +258,7 @@ def _with_carriers(trips: pd.DataFrame, fleet: Fleet) -> pd.DataFrame:
 
 
 def _cross(route_ids: pd.Series) -> np.ndarray:
-    ends = route_ids.astype(str).str.split(">", expand=True) if len(route_ids) else pd.DataFrame({0: [], 1: []})
-    return (ends[0].str[:2] != ends[1].str[:2]).to_numpy(dtype=bool)
+    return crosses_provinces(route_ids)
 
 
 def replan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, published: Published | None, *,
@@ -264,9 +271,10 @@ def replan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, published: 
         return result
     if not keep:
         result = plan(requests, fleet, campaign, max_waiting=max_waiting, workers=workers)
-        trips, assignments = _renumber(result.trips[TRIP_COLUMNS], result.assignments, published.max_seq)
+        trips, assignments, stops = _renumber(result.trips[TRIP_COLUMNS], result.assignments, published.max_seq,
+                                              result.stops)
         result.trips = trips.assign(cross=_cross(trips["route_id"]), change=ADDED)
-        result.assignments = assignments
+        result.assignments, result.stops = assignments, stops
         result.summary = {**result.summary, "replan": _changes(result, published, keep=False, counts={})}
         return result
     return _stable(requests, fleet, campaign, published, max_waiting, workers)
@@ -313,12 +321,14 @@ def _stable(requests, fleet, campaign, published: Published, max_waiting, worker
 
     # Trips: kept ones as published (passengers updated), new ones numbered after the published ones.
     if sub is not None:
-        new_trips, sub_a = _renumber(sub.trips[TRIP_COLUMNS], sub.assignments, published.max_seq)
+        new_trips, sub_a, new_stops = _renumber(sub.trips[TRIP_COLUMNS], sub.assignments, published.max_seq,
+                                                sub.stops)
         # A route whose coaches all went to its kept trips is short of coaches, not without any.
         busy = _member(sub_a["route_id"], kept_trips["route_id"]) & (sub_a["reason"] == REASON_NO_VEHICLES).to_numpy()
         sub_a.loc[busy, "reason"] = REASON_SHORTAGE
     else:
         new_trips, sub_a = pd.DataFrame(columns=TRIP_COLUMNS), pd.DataFrame(columns=ASSIGNMENT_COLUMNS)
+        new_stops = None
     kept_trips = _with_carriers(kept_trips, fleet).assign(change=KEPT)
     trips = pd.concat([kept_trips[[*TRIP_COLUMNS, "change"]], new_trips.assign(change=ADDED)], ignore_index=True)
     trips = trips.sort_values(["date", "route_id", "trip_id"], kind="stable").reset_index(drop=True)
@@ -352,11 +362,17 @@ def _stable(requests, fleet, campaign, published: Published, max_waiting, worker
     assignments["shift_days"] = assignments["shift_days"].astype(np.int64)
 
     routes = _routes(trips, assignments, sub)
+    kept_stops = (published.stops[_member(published.stops["trip_id"], kept_trips["trip_id"])]
+                   if published.stops is not None and len(published.stops) else None)
+    stops = pd.concat([s for s in (kept_stops, new_stops) if s is not None and len(s)]
+                      or [pd.DataFrame(columns=STOP_COLUMNS)], ignore_index=True)
+    stops = stops if len(stops) else pd.DataFrame(columns=STOP_COLUMNS)
     result = Plan(trips, assignments, routes, list(sub.shortages) if sub else [],
-                  tuple(sub.rejected_carriers) if sub else qualify(fleet, campaign).rejected)
+                  tuple(sub.rejected_carriers) if sub else qualify(fleet, campaign).rejected, stops=stops)
     seats_min = _min_riders(fleet, campaign)
     net = SimpleNamespace(seats=[int(s) for s in seats_min], min_load=list(seats_min.values()))
-    result.summary = build_summary(result, net)
+    pooled = {k: v for k, v in sub.summary.items() if k.startswith("pool")} if sub else {}
+    result.summary = build_summary(result, net, pooled)
     counts = {"kept_riders": len(kept_riders), "seated_in_kept_trips": len(filled),
               "withdrawn": int((~_member(prev["id_number"], cur["id_number"])).sum())
               + int((~_member(pa.loc[pa["status"] != STATUS_CHARTER, "id_number"], cur["id_number"])).sum()),

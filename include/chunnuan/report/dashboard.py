@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from chunnuan.config.settings import TIMEZONE
+from chunnuan.report import pooling
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -96,7 +97,8 @@ def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
         "generated_at": dt.datetime.now(ZoneInfo(TIMEZONE)).isoformat(timespec="seconds"),
         "province": {k: int(v) for k, v in province.items()},
         "charter": {"plan_published": figures.plan is not None, "trips": int(figures.totals["trips"]),
-                    "cost": float(figures.totals["trip_cost"]), "outcome": outcomes.sentence(province, figures.trips)},
+                    "cost": float(figures.totals["trip_cost"]), "outcome": outcomes.sentence(province, figures.trips),
+                    **pooling.figures(figures.plan)},
         "split_names": figures.split_names,
         "splits": split_rows,
         "cities": cities,

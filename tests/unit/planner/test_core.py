@@ -35,7 +35,10 @@ def _check_plan(result, requests: pd.DataFrame, fleet: Fleet) -> None:
     assert (charter["shift_days"].abs().to_numpy() <= flex.reindex(charter["id_number"]).to_numpy()).all()
     by_trip = trips.set_index("trip_id")
     assert (charter["travel_date"] == charter["trip_id"].map(by_trip["date"])).all()
-    assert (charter["route_id"] == charter["trip_id"].map(by_trip["route_id"])).all()
+    # Each rider's route is served by their trip: its own route, or a pooled one stopping at both ends.
+    trip_route = charter["trip_id"].map(by_trip["route_id"])
+    assert all(o in tr.split(">")[0].split("+") and d in tr.split(">")[1].split("+")
+               for (o, d), tr in zip(charter["route_id"].str.split(">"), trip_route, strict=True))
     # Carrier limits, qualification, permits for cross-province routes.
     qualified = qualify(fleet, GX).fleet
     offer = qualified.vehicles.assign(date=lambda v: v["date"].map(str)).set_index(["uscc", "date", "seats"])["count"]

@@ -21,8 +21,9 @@ LAYERS = {
     "route": 2,  # one route's search and bound
     "network": 3,  # the network and per-route work the steps share
     "assign": 4,  # day loads -> people, coaches, carriers
-    "core": 5,  # plan()
-    "replan": 6, "gate": 6, "io": 6,  # built on plan()
+    "pool": 5,  # pooled trips (拼车) for the riders left
+    "core": 6,  # plan()
+    "replan": 7, "gate": 7, "io": 7,  # built on plan()
 }
 LOWER = {m for m, layer in LAYERS.items() if layer < LAYERS["core"]}
 

@@ -1,0 +1,98 @@
+"""Benchmark of 拼车 (pooled trips): the same requests planned with and without pooling, in one run.
+
+    flock /work/bench.lock .venv/bin/python bench/pooling.py [--demand D.parquet --fleet F.parquet]
+                                                            [--sizes 1000000] [--workers 2]
+
+1. The demo province (Guangxi, 20,000 surveyed workers): the charter requests and fleet the demo's
+   `charter_bus_planning` run staged (var/staging/guangxi-2024/charter/<run>/demand.parquet and
+   fleet.parquet after `make demo`): share referred for 人数不足, cost per chartered rider, pooled trips.
+2. Synthetic requests (`chunnuan.synth.charter`, ample fleet) at each size: wall time of the whole plan.
+Writes bench/RESULTS-pooling.md with `uptime`'s load average beside the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "include"))
+
+from chunnuan.config import campaign  # noqa: E402
+from chunnuan.planner import Fleet, plan  # noqa: E402
+from chunnuan.planner.io import without_pooling  # noqa: E402
+from chunnuan.synth import charter as synthetic  # noqa: E402
+
+
+def with_pooling(the_campaign, enabled: bool):
+    return the_campaign if enabled else without_pooling(the_campaign)
+
+
+def figures(result, seconds: float) -> dict:
+    s = result.summary
+    few = sum(n for reason, n in s["referrals_by_reason"].items() if "人数不足" in reason)
+    return {"seconds": seconds, "requests": s["requests"], "chartered": s["chartered"], "too_few": few,
+            "too_few_share": few / s["requests"], "cost": s["cost"], "per_rider": s["cost"] / max(s["chartered"], 1),
+            "bound": s["lower_bound"], "ratio": s["cost_to_bound"], "pooled_trips": s.get("pooled_trips", 0),
+            "pooled_riders": s.get("pooled_riders", 0), "pooled_stops": s.get("pooled_stops", 0),
+            "pooling": s.get("pooling", "")}
+
+
+def run(requests, fleet, the_campaign, workers: int) -> dict:
+    out = {}
+    for enabled in (False, True):
+        start = time.perf_counter()
+        result = plan(requests, fleet, with_pooling(the_campaign, enabled), workers=workers)
+        out[enabled] = figures(result, time.perf_counter() - start)
+    out["load"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    return out
+
+
+def rows(label: str, r: dict) -> list[str]:
+    lines = []
+    for enabled in (False, True):
+        f = r[enabled]
+        lines.append(f"| {label} | {'拼车' if enabled else '不拼车'} | {f['seconds']:.1f} | {f['requests']:,} | "
+                     f"{f['chartered']:,} | {f['too_few']:,} ({f['too_few_share']:.1%}) | {f['cost']:,.0f} | "
+                     f"{f['per_rider']:.1f} | {f['ratio'] or 0:.4f} | {f['pooled_trips']:,} | {f['pooled_riders']:,} | "
+                     f"{f['pooled_stops']:,} | {f['pooling']} |")
+    lines.append(f"| | load: {r['load'].split('load average:')[-1].strip()} | | | | | | | | | | | |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--demand")
+    parser.add_argument("--fleet")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000_000])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", default=str(REPO / "bench" / "RESULTS-pooling.md"))
+    args = parser.parse_args()
+    gx = campaign.load("guangxi-2024")
+    lines = ["| data | plan | time (s) | requests | chartered | referred 人数不足 | cost (元) | 元/chartered | "
+             "cost/bound | pooled trips | pooled riders | stops | search |", "|---|---|---:|---:|---:|---:|---:|---:|"
+             "---:|---:|---:|---:|---|"]
+    if args.demand:
+        demand = pd.read_parquet(args.demand)
+        fleet = Fleet.from_rows(pd.read_parquet(args.fleet))
+        lines += rows("demo Guangxi 20,000 workers", run(demand, fleet, gx, args.workers))
+        print("\n".join(lines), flush=True)
+    for n in args.sizes:
+        requests = synthetic.requests(gx, n, seed=1)
+        fleet = synthetic.fleet(gx, n, supply=10.0, seed=1)
+        lines += rows(f"synthetic {n:,}", run(requests, fleet, gx, args.workers))
+        print(lines[-3:], flush=True)
+    head = (f"# 拼车 (pooled trips) — recorded results\n\nRun {time.strftime('%Y-%m-%d %H:%M')} on "
+            f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+            f"`plan(..., workers={args.workers})`; command: `{' '.join(sys.argv)}`.\n\n")
+    Path(args.out).write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,650 @@
+"""拼车: pooled coach trips for the riders the route plan leaves without a coach (too few on their route).
+
+A pooled trip runs on one day; it picks up in up to `max_pickups` counties and drops in up to
+`max_drops` cities (返乡: the reverse), every pickup before every drop. A rider may board one when
+their origin is a pickup, their destination a drop, the day inside their own window, and their ride
+along the coach's route is at most (1 + max_detour_ratio) × their direct distance. Consecutive pickups
+(drops) are at most `pickup_gap_km` (`drop_gap_km`) apart, the first and last pickup (drop) at most
+`pickup_span_km` (`drop_span_km`) along the route. Stops are ordered to keep the route
+shortest (every order is tried: at most 5! × 5!, in practice 3! × 3!). The coach's seats, minimum
+fill, two drivers over `long_route_km` (on the whole route), the carriers' daily coaches left after
+the route plan, and the interprovincial permit (any stop in another province) hold as for any trip.
+
+Only riders referred for "人数不足最低发车人数" are pooled, so the route plan is unchanged where it
+fills coaches. The search (`pool_riders`):
+- legs = (origin, destination) routes with such riders; two legs are neighbours when a coach can
+  carry both (the two-leg route meets every limit) — computed for all pairs at once with numpy;
+- greedy, lazily evaluated: for a (leg, day), grow a trip from the leg by adding the neighbour legs
+  with most riders free that day while the whole route still meets the limits; take the (leg, day)
+  whose trip carries most riders (an upper bound — the leg's and its neighbours' riders that day —
+  orders a heap, so few trips are grown), seat its riders earliest deadline first in the coach size
+  with the least cost per rider, and repeat until no trip can reach a coach's minimum fill.
+- small instances (`EXACT_MAX_RIDERS`) are solved exactly with CP-SAT over every candidate trip
+  (stop sets × days × sizes): fewest referrals, then least cost (`pool_exact`).
+
+Lower bound: a rider of direct distance k rides a coach whose route is at least k long (distances are
+great-circle × a factor: a metric), so a coach of seats s carrying them costs at least c_s(k); spread
+over its seats, Σ_riders min_s c_s(k_rider) / s bounds the cost of any pooled plan carrying them.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from chunnuan.config import divisions
+from chunnuan.config.campaign import Campaign, PoolingRules
+from chunnuan.planner.demand import road_km_between
+from chunnuan.planner.fleet import Fleet, coach_cost
+from chunnuan.planner.model import ACTION_DROP, ACTION_PICKUP, STATUS_CHARTER, STATUS_REFERRED, STOP_COLUMNS
+
+MAX_GROWS = 10000  # trips the greedy grows at most: bounds the time at 1M (the demo province stays below it)
+MAX_SPARE_GROWS = 3000  # route coaches the spare-seat pass tries at most (most seats free first)
+ACCEPT = 0.9  # a trip is taken when it carries this share of the best upper bound left (fewer re-grows)
+GROW_CANDIDATES = 40  # a trip grows from the neighbour legs with most riders that day, this many at most
+EXACT_MAX_RIDERS = 60  # leftovers up to this many are pooled exactly (CP-SAT); beyond, greedily
+EXACT_MAX_LEGS = 8  # … on at most this many legs (every set of legs is a candidate)
+EXACT_SECONDS = 10.0
+DROP_PENALTY = 10**7  # per referred rider in the exact model: referrals first, then cost
+EPS_KM = 1e-6
+
+
+@dataclass
+class Legs:
+    """The leftover riders' routes (legs) and the places they join."""
+
+    origin: np.ndarray  # (L,) place index
+    destination: np.ndarray  # (L,) place index
+    km: np.ndarray  # (L,) direct road km
+    codes: list[str]  # place index -> division code
+    dist: np.ndarray  # (P, P) road km between places
+
+    def __post_init__(self) -> None:
+        self.near = self.dist.tolist()  # the same as lists: fast scalar look-ups in the stop-order search
+        self.orders: dict = {}  # (pickups, drops) -> stop orders meeting the gaps, shortest first
+        self._neighbours = None
+
+    def neighbours(self, rules: PoolingRules) -> list[np.ndarray]:
+        """`neighbours(self, rules)`, computed once (the greedy and the spare-seat pass share them)."""
+        if self._neighbours is None:
+            self._neighbours = neighbours(self, rules)
+        return self._neighbours
+
+
+@dataclass
+class Geometry:
+    """A pooled route: pickups then drops in driving order, km from the first stop at each."""
+
+    pickups: tuple[int, ...]
+    drops: tuple[int, ...]
+    at_km: tuple[float, ...]
+
+    @property
+    def km(self) -> float:
+        return self.at_km[-1]
+
+    @property
+    def positions(self) -> dict[int, int]:
+        return {x: i for i, x in enumerate((*self.pickups, *self.drops))}
+
+    def position(self, place: int, pickup: bool) -> int:
+        return (self.pickups.index(place) if pickup else len(self.pickups) + self.drops.index(place))
+
+
+@dataclass
+class PooledTrip:
+    day: int
+    geometry: Geometry
+    seats: int
+    riders: list[int]  # leftover rider indexes
+    carrier: str = ""
+    cost: float = 0.0
+    trip_id: str = ""
+    base: int = -1  # a route trip given stops for leftovers in its spare seats: its row in the trips
+    base_riders: int = 0  # … and the riders it carried already (boarding at its origin)
+
+
+@dataclass
+class Leftovers:
+    """Riders to pool: leg, window (days), planned day; and the coaches left per (day, seats)."""
+
+    leg: np.ndarray
+    start: np.ndarray
+    deadline: np.ndarray
+    planned: np.ndarray
+    legs: Legs
+    seats: np.ndarray  # (K,) ascending
+    min_load: np.ndarray  # (K,)
+    cross_province: np.ndarray  # (P,) province code of each place
+    days: int
+    supply: dict = field(default_factory=dict)  # (day, seats) -> [[uscc, coaches left, permit], ...] best first
+    base_leg: dict = field(default_factory=dict)  # row of a route trip with spare seats -> its leg
+
+
+BRUTE_FORCE_ORDERS = 36  # up to 3 pickups × 3 drops every order is tried; beyond, a sweep order
+
+
+def route_geometry(pickups, drops, legs_od, legs: Legs, rules: PoolingRules) -> Geometry | None:
+    """The shortest stop order meeting the gaps and every leg's detour limit; None when none is found.
+
+    Every order of the pickups and of the drops is tried when there are at most BRUTE_FORCE_ORDERS;
+    beyond, one sweep order: pickups farthest from the drops first, drops nearest the last pickup first."""
+    if set(pickups) & set(drops):
+        return None
+    limit = 1 + rules.max_detour_ratio
+    for geometry in _orders(tuple(sorted(pickups)), tuple(sorted(drops)), legs, rules):
+        pos = geometry.positions
+        at = geometry.at_km
+        if all(at[pos[dst]] - at[pos[org]] <= limit * km + EPS_KM for org, dst, km in legs_od):
+            return geometry
+    return None
+
+
+def _orders(pickups: tuple, drops: tuple, legs: Legs, rules: PoolingRules) -> list[Geometry]:
+    """The stop orders meeting the gaps, shortest first (cached per stop set: trips grow alike every day)."""
+    key = (pickups, drops)
+    if key in legs.orders:
+        return legs.orders[key]
+    d = legs.near
+    if _factorial(len(pickups)) * _factorial(len(drops)) <= BRUTE_FORCE_ORDERS:
+        orders = itertools.product(itertools.permutations(pickups), itertools.permutations(drops))
+    else:
+        p = tuple(sorted(pickups, key=lambda x: (-sum(d[x][y] for y in drops), x)))
+        orders = [(p, tuple(sorted(drops, key=lambda x: (d[p[-1]][x], x))))]
+    n_p = len(pickups)
+    gap_p, gap_d = rules.pickup_gap_km + EPS_KM, rules.drop_gap_km + EPS_KM
+    found = []
+    for p, q in orders:
+        stops = (*p, *q)
+        at = [0.0]
+        for i in range(1, len(stops)):
+            g = d[stops[i - 1]][stops[i]]
+            if g > (gap_p if i < n_p else gap_d if i > n_p else np.inf):
+                break
+            at.append(at[-1] + g)
+        else:
+            if at[n_p - 1] <= rules.pickup_span_km + EPS_KM and at[-1] - at[n_p] <= rules.drop_span_km + EPS_KM:
+                found.append(Geometry(p, q, tuple(at)))
+    found.sort(key=lambda g: (g.km, g.pickups, g.drops))
+    legs.orders[key] = found
+    return found
+
+
+def _factorial(n: int) -> int:
+    out = 1
+    for i in range(2, n + 1):
+        out *= i
+    return out
+
+
+def neighbours(legs: Legs, rules: PoolingRules) -> list[np.ndarray]:
+    """Per leg, the other legs one coach might carry with it: their ends within reach (the gaps × the
+    stops between) and a two-leg route meeting both legs' detour limits (gaps are checked as trips grow:
+    stops in between may bridge them)."""
+    n = len(legs.km)
+    o, q, d = legs.origin, legs.destination, legs.dist
+    out: list[np.ndarray] = []
+    limit = 1 + rules.max_detour_ratio
+    reach_p = rules.pickup_gap_km * max(rules.max_pickups - 1, 0)
+    reach_d = rules.drop_gap_km * max(rules.max_drops - 1, 0)
+    for a in range(n):
+        b = np.flatnonzero((d[o[a], o] <= reach_p) & (d[q[a], q] <= reach_d) & (o != q[a]) & (q != o[a]))
+        b = b[b != a]
+        ok = np.zeros(len(b), dtype=bool)
+        for first_a, drop_a_first in itertools.product((True, False), repeat=2):
+            p1, p2 = (o[a], o[b]) if first_a else (o[b], o[a])
+            d1, d2 = (q[a], q[b]) if drop_a_first else (q[b], q[a])
+            at_p2 = d[p1, p2]
+            at_d1 = at_p2 + d[p2, d1]
+            at_d2 = at_d1 + d[d1, d2]
+            pos_oa, pos_ob = (0, at_p2) if first_a else (at_p2, 0)
+            pos_qa, pos_qb = (at_d1, at_d2) if drop_a_first else (at_d2, at_d1)
+            ok |= ((pos_qa - pos_oa <= limit * legs.km[a] + EPS_KM)
+                   & (pos_qb - pos_ob <= limit * legs.km[b] + EPS_KM))
+        out.append(b[ok])
+    return out
+
+
+def trip_cost(campaign: Campaign, seats: int, km: float) -> float:
+    """A coach's price on a route of `km` (fleet.coach_cost: the same rule as the route plan's costs)."""
+    return float(coach_cost(campaign, seats, km))
+
+
+def seat_bound(campaign: Campaign, seats: np.ndarray, km: np.ndarray) -> np.ndarray:
+    """Per rider, min over sizes of c_s(km) / s: what any pooled coach carrying them costs them at least."""
+    per = np.full(len(km), np.inf)
+    for s in seats:
+        per = np.minimum(per, np.array([trip_cost(campaign, int(s), float(k)) for k in km]) / int(s))
+    return np.where(np.isfinite(per), per, 0.0)
+
+
+def _take_coach(left: Leftovers, day: int, cross: bool, km: float, riders: int, campaign: Campaign
+                ) -> tuple[int, str, float, int] | None:
+    """(seats, carrier, cost, riders carried) of the coach with the least cost per rider left on `day`."""
+    best = None
+    for k, s in enumerate(left.seats.tolist()):
+        if riders < left.min_load[k]:
+            continue
+        slots = [x for x in left.supply.get((day, s), []) if x[1] > 0 and (x[2] or not cross)]
+        if not slots:
+            continue
+        cost = trip_cost(campaign, s, km)
+        carried = min(riders, s)
+        key = (cost / carried, -carried, s)
+        if np.isfinite(cost) and (best is None or key < best[0]):
+            best = (key, s, slots[0], cost, carried)
+    if best is None:
+        return None
+    _, s, slot, cost, carried = best
+    slot[1] -= 1
+    return s, slot[0], cost, carried
+
+
+def _is_cross(left: Leftovers, geometry: Geometry) -> bool:
+    return len({left.cross_province[p] for p in (*geometry.pickups, *geometry.drops)}) > 1
+
+
+@dataclass
+class _Search:
+    """What the greedy steps share: per leg and day the riders still free, their neighbour legs."""
+
+    cnt: np.ndarray  # (legs, days) free riders whose window holds the day
+    free: np.ndarray  # (riders,) bool
+    by_leg: list[np.ndarray]
+    nbrs: list[np.ndarray]
+    od: list[tuple[int, int, float]]
+
+    @classmethod
+    def start(cls, left: Leftovers, rules: PoolingRules, seated=()) -> _Search:
+        legs = left.legs
+        n_legs = len(legs.km)
+        free = np.ones(len(left.leg), dtype=bool)
+        free[list(seated)] = False
+        cnt = np.zeros((n_legs, left.days + 1), dtype=np.int64)
+        np.add.at(cnt, (left.leg[free], left.start[free]), 1)
+        np.add.at(cnt, (left.leg[free], left.deadline[free] + 1), -1)
+        return cls(np.cumsum(cnt, axis=1)[:, : left.days], free, [np.flatnonzero(left.leg == a) for a in range(n_legs)],
+                   legs.neighbours(rules),
+                   [(int(legs.origin[a]), int(legs.destination[a]), float(legs.km[a])) for a in range(n_legs)])
+
+    def seat(self, left: Leftovers, chosen: list[int]) -> None:
+        for i in chosen:
+            self.free[i] = False
+            self.cnt[left.leg[i], left.start[i] : left.deadline[i] + 1] -= 1
+
+
+def pool_greedy(left: Leftovers, campaign: Campaign) -> list[PooledTrip]:
+    rules = campaign.transport.pooling
+    legs = left.legs
+    cap = int(left.seats.max())
+    fewest = int(left.min_load.min())
+    s = _Search.start(left, rules)
+    cnt, nbrs = s.cnt, s.nbrs
+    heap = []
+    for a in range(len(legs.km)):
+        upper = cnt[a] + (cnt[nbrs[a]].sum(axis=0) if len(nbrs[a]) else 0)
+        for t in np.flatnonzero(upper >= fewest):
+            heap.append((-min(int(upper[t]), cap), a, int(t)))
+    heapq.heapify(heap)
+    trips: list[PooledTrip] = []
+    dead: set[tuple[int, int]] = set()
+    grows = 0
+    while heap and -heap[0][0] >= fewest and grows < MAX_GROWS:
+        _, a, t = heapq.heappop(heap)
+        if (a, t) in dead or cnt[a, t] == 0:
+            continue
+        members, geometry, total = _grow(a, t, cnt, nbrs, s.od, legs, rules, cap)
+        grows += 1
+        if total < fewest:
+            continue
+        if heap and total < ACCEPT * -heap[0][0]:
+            heapq.heappush(heap, (-total, a, t))  # lazy: another (leg, day) may do better now
+            continue
+        coach = _take_coach(left, t, _is_cross(left, geometry), geometry.km, total, campaign)
+        if coach is None:
+            dead.add((a, t))
+            continue
+        seats, carrier, cost, carried = coach
+        chosen = _choose_riders(left, members, t, s.free, s.by_leg, carried)
+        s.seat(left, chosen)
+        trips.append(PooledTrip(t, geometry, seats, chosen, carrier, cost))
+        heapq.heappush(heap, (-min(total - carried, cap), a, t))
+    return trips
+
+
+def fill_spare_seats(left: Leftovers, campaign: Campaign, spare: list[tuple], seated, costs: np.ndarray,
+                     per_rider: float) -> list[PooledTrip]:
+    """Leftovers still free board route trips with spare seats at added stops (the route's riders keep
+    their coach and day; every ride stays within the detour limit), where the added stops cost at most
+    `per_rider` (the route plan's cost per chartered rider) per rider they add, so pooling does not
+    raise it. `spare`: (row in the trips, leg, day, seats, seats free, carrier, permit, passengers) per
+    route trip, most seats free first; `costs`: the route trips' costs."""
+    rules = campaign.transport.pooling
+    s = _Search.start(left, rules, seated)
+    out = []
+    grows = 0
+    for row, leg, day, seats, room, carrier, permit, passengers in sorted(spare, key=lambda x: (-x[4], x[0])):
+        if grows >= MAX_SPARE_GROWS:
+            break
+        if not s.cnt[s.nbrs[leg], day].any():
+            continue
+        grows += 1
+        members, geometry, total = _grow(leg, day, s.cnt, s.nbrs, s.od, left.legs, rules, room)
+        if not total or len(geometry.pickups) + len(geometry.drops) < 3 or (_is_cross(left, geometry) and not permit):
+            continue
+        cost = trip_cost(campaign, seats, geometry.km)
+        if cost - costs[row] > per_rider * total:
+            continue
+        chosen = _choose_riders(left, members, day, s.free, s.by_leg, total)
+        s.seat(left, chosen)
+        out.append(PooledTrip(day, geometry, seats, chosen, carrier, cost, base=row, base_riders=passengers))
+    return out
+
+
+def _grow(a, t, cnt, nbrs, od, legs, rules, cap) -> tuple[list[int], Geometry, int]:
+    """A trip from leg a on day t: add the neighbour legs with most free riders while the route holds
+    (passes until none can be added: a stop added may bridge the gap to a farther one)."""
+    members = [a]
+    pickups, drops = [od[a][0]], [od[a][1]]
+    geometry = Geometry((od[a][0],), (od[a][1],), (0.0, od[a][2]))
+    total = int(cnt[a, t])
+    cand = nbrs[a][cnt[nbrs[a], t] > 0]
+    todo = cand[np.argsort(-cnt[cand, t], kind="stable")][:GROW_CANDIDATES].tolist()
+    limit = 1 + rules.max_detour_ratio
+    grown = True
+    while grown and todo and total < cap:
+        grown, later = False, []
+        for b in todo:
+            o, q, km = od[b]
+            if o in pickups and q in drops:  # no new stop: only b's own detour to check
+                if geometry.at_km[geometry.position(q, False)] - geometry.at_km[geometry.position(o, True)] \
+                        <= limit * km + EPS_KM:
+                    members.append(b)
+                    total += int(cnt[b, t])
+                    grown = True
+                continue
+            new_p = pickups if o in pickups else [*pickups, o]
+            new_d = drops if q in drops else [*drops, q]
+            if total >= cap or len(new_p) > rules.max_pickups or len(new_d) > rules.max_drops:
+                continue
+            trial = route_geometry(new_p, new_d, [od[m] for m in (*members, b)], legs, rules)
+            if trial is None:
+                later.append(b)
+                continue
+            members.append(b)
+            pickups, drops, geometry = new_p, new_d, trial
+            total += int(cnt[b, t])
+            grown = True
+        todo = later
+    return members, geometry, min(total, cap)
+
+
+def _choose_riders(left: Leftovers, members: list[int], t: int, free, by_leg, n: int) -> list[int]:
+    """n of the members' free riders whose window holds day t: earliest deadline, then planned day nearest."""
+    pool = np.concatenate([by_leg[m] for m in members])
+    pool = pool[free[pool] & (left.start[pool] <= t) & (left.deadline[pool] >= t)]
+    order = np.lexsort((pool, np.abs(left.planned[pool] - t), left.deadline[pool]))
+    return pool[order[:n]].tolist()
+
+
+def pool_exact(left: Leftovers, campaign: Campaign, seconds: float = EXACT_SECONDS) -> tuple[list[PooledTrip], bool]:
+    """The fewest referrals, then least cost, over every candidate trip (CP-SAT); (trips, proven optimal).
+
+    Candidates: every set of legs one coach may carry together (its stops within the limits, the
+    shortest order meeting every leg's detour) × each day × each coach size; riders by (leg, window).
+    """
+    from ortools.sat.python import cp_model
+
+    rules = campaign.transport.pooling
+    legs = left.legs
+    n_legs = len(legs.km)
+    od = [(int(legs.origin[a]), int(legs.destination[a]), float(legs.km[a])) for a in range(n_legs)]
+    shapes = []  # (legs, geometry)
+    for size in range(1, n_legs + 1):
+        for members in itertools.combinations(range(n_legs), size):
+            p = sorted({od[m][0] for m in members})
+            q = sorted({od[m][1] for m in members})
+            if len(p) > rules.max_pickups or len(q) > rules.max_drops:
+                continue
+            geometry = route_geometry(p, q, [od[m] for m in members], legs, rules)
+            if geometry is not None:
+                shapes.append((members, geometry))
+    groups = pd.DataFrame({"leg": left.leg, "start": left.start, "deadline": left.deadline})
+    groups = groups.groupby(["leg", "start", "deadline"]).size().rename("n").reset_index()
+    model = cp_model.CpModel()
+    coaches, riders_on = {}, {}
+    on_group: dict[int, list] = {g: [] for g in range(len(groups))}
+    for c, (members, geometry) in enumerate(shapes):
+        cross = _is_cross(left, geometry)
+        for t in range(left.days):
+            inside = [g for g in range(len(groups)) if groups.at[g, "leg"] in members
+                      and groups.at[g, "start"] <= t <= groups.at[g, "deadline"]]
+            n = int(groups.loc[inside, "n"].sum()) if inside else 0
+            for k, s in enumerate(left.seats.tolist()):
+                have = sum(x[1] for x in left.supply.get((t, s), []) if x[2] or not cross)
+                if n < left.min_load[k] or not have or not np.isfinite(trip_cost(campaign, s, geometry.km)):
+                    continue
+                y = model.new_int_var(0, min(have, n // int(left.min_load[k])), f"y{c}_{t}_{k}")
+                coaches[(c, t, k)] = (y, cross)
+                zs = []
+                for g in inside:
+                    z = model.new_int_var(0, int(groups.at[g, "n"]), f"z{c}_{t}_{k}_{g}")
+                    riders_on[(c, t, k, g)] = z
+                    on_group[g].append(z)
+                    zs.append(z)
+                model.add(sum(zs) <= s * y)
+                model.add(sum(zs) >= int(left.min_load[k]) * y)
+    for g, zs in on_group.items():
+        if zs:
+            model.add(sum(zs) <= int(groups.at[g, "n"]))
+    for (t, s) in {(t, int(left.seats[k])) for (_, t, k) in coaches}:
+        slots = left.supply.get((t, s), [])
+        permit = sum(x[1] for x in slots if x[2])
+        here = [(y, cross) for (_, tt, kk), (y, cross) in coaches.items() if tt == t and int(left.seats[kk]) == s]
+        model.add(sum(y for y, _ in here) <= sum(x[1] for x in slots))
+        model.add(sum(y for y, cross in here if cross) <= permit)
+    carried = sum(z for zs in on_group.values() for z in zs)
+    cost = sum(int(trip_cost(campaign, int(left.seats[k]), shapes[c][1].km)) * y for (c, _, k), (y, _) in coaches.items())
+    model.minimize(-DROP_PENALTY * carried + cost)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 1
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return [], False
+    return _exact_trips(left, campaign, shapes, groups, coaches, riders_on, solver), status == cp_model.OPTIMAL
+
+
+def _exact_trips(left, campaign, shapes, groups, coaches, riders_on, solver) -> list[PooledTrip]:
+    """The solution's coaches with riders: each coach its minimum first, the rest fill in turn."""
+    unused = {g: np.flatnonzero((left.leg == groups.at[g, "leg"]) & (left.start == groups.at[g, "start"])
+                                & (left.deadline == groups.at[g, "deadline"])).tolist() for g in range(len(groups))}
+    trips = []
+    for (c, t, k), (y, cross) in sorted(coaches.items(), key=lambda kv: kv[0]):
+        count = int(solver.value(y))
+        if not count:
+            continue
+        seated = []
+        for (cc, tt, kk, g), z in riders_on.items():
+            if (cc, tt, kk) == (c, t, k):
+                take = int(solver.value(z))
+                seated += unused[g][:take]
+                unused[g] = unused[g][take:]
+        s = int(left.seats[k])
+        loads = [int(left.min_load[k])] * count
+        extra = len(seated) - sum(loads)
+        for j in range(count):
+            add = min(extra, s - loads[j])
+            loads[j] += add
+            extra -= add
+        geometry = shapes[c][1]
+        for n in loads:
+            slot = next(x for x in left.supply[(t, s)] if x[1] > 0 and (x[2] or not cross))
+            slot[1] -= 1
+            trips.append(PooledTrip(t, geometry, s, seated[:n], slot[0], trip_cost(campaign, s, geometry.km)))
+            seated = seated[n:]
+    return trips
+
+
+def pool_riders(left: Leftovers, campaign: Campaign) -> tuple[list[PooledTrip], str]:
+    """Pooled trips for the leftovers and how they were found ("exact" = proven optimal, "greedy")."""
+    if not len(left.leg):
+        return [], "none"
+    if len(left.leg) <= EXACT_MAX_RIDERS and len(left.legs.km) <= EXACT_MAX_LEGS:
+        saved = {key: [list(x) for x in slots] for key, slots in left.supply.items()}
+        trips, proven = pool_exact(left, campaign)
+        if proven:
+            return trips, "exact"
+        left.supply = saved
+    return pool_greedy(left, campaign), "greedy"
+
+
+def leftovers(net, assignments: pd.DataFrame, trips: pd.DataFrame, fleet: Fleet, campaign: Campaign,
+              reason: str) -> tuple[Leftovers, np.ndarray, list[tuple]]:
+    """The riders referred for `reason` (人数不足) as Leftovers, with their rows in the assignments; the
+    coaches the route plan left per (day, seats), best carrier first; the route trips with spare seats
+    (fill_spare_seats's `spare`)."""
+    frame, routes = net.riders.frame, net.riders.routes
+    rows = np.flatnonzero(((assignments["status"] == STATUS_REFERRED) & (assignments["reason"] == reason)).to_numpy())
+    route = frame["route"].to_numpy()[rows]
+    roomy = np.flatnonzero((trips["passengers"] < trips["seats"]).to_numpy()) if len(rows) else np.array([], dtype=int)
+    used_routes = np.unique(np.concatenate([route, trips["route_num"].to_numpy()[roomy]]).astype(np.int64))
+    leg = np.searchsorted(used_routes, route)
+    r = routes.iloc[used_routes]
+    codes = list(dict.fromkeys([*r["origin_code"], *r["destination_code"]]))
+    at = {**dict(zip(r["origin_code"], r["origin_at"], strict=True)),
+          **dict(zip(r["destination_code"], r["destination_at"], strict=True))}
+    index = {c: i for i, c in enumerate(codes)}
+    points = np.array([at[c] for c in codes], dtype=float).reshape(-1, 2)
+    legs = Legs(np.array([index[c] for c in r["origin_code"]], dtype=np.int64),
+                np.array([index[c] for c in r["destination_code"]], dtype=np.int64),
+                r["km"].to_numpy(dtype=float), codes,
+                np.nan_to_num(road_km_between(points, points, campaign.transport.road_distance_factor), nan=np.inf))
+    left = Leftovers(leg.astype(np.int64), frame["start"].to_numpy()[rows], frame["deadline"].to_numpy()[rows],
+                     frame["planned"].to_numpy()[rows], legs, net.seats, net.min_load,
+                     np.array([c[:2] for c in codes]), net.riders.days, _supply_left(fleet, trips, net.riders.day0))
+    permit = {c.uscc: c.interprovincial for c in fleet.carriers}
+    t = trips.iloc[roomy]
+    spare = list(zip(roomy.tolist(), np.searchsorted(used_routes, t["route_num"].to_numpy()).tolist(),
+                     t["day"].astype(int).tolist(), t["seats"].astype(int).tolist(),
+                     (t["seats"] - t["passengers"]).astype(int).tolist(), t["carrier_uscc"].tolist(),
+                     [permit.get(c, False) for c in t["carrier_uscc"]], t["passengers"].astype(int).tolist(), strict=True))
+    left.base_leg = {row: leg for row, leg, *_ in spare}
+    return left, rows, spare
+
+
+def _supply_left(fleet: Fleet, trips: pd.DataFrame, day0) -> dict:
+    v = fleet.vehicles
+    if v.empty:
+        return {}
+    used = trips.groupby(["carrier_uscc", "seats", "date"]).size() if len(trips) else pd.Series(dtype=int)
+    grade = {c.uscc: (c.grade_rank, c.uscc) for c in fleet.carriers}
+    permit = {c.uscc: c.interprovincial for c in fleet.carriers}
+    out: dict = {}
+    for rec in sorted(v.itertuples(index=False), key=lambda x: grade[x.uscc]):
+        left = int(rec.count) - int(used.get((rec.uscc, int(rec.seats), f"{rec.date:%Y-%m-%d}"), 0))
+        if left > 0:
+            out.setdefault(((rec.date - day0).days, int(rec.seats)), []).append([rec.uscc, left, permit[rec.uscc]])
+    return out
+
+
+def _clock(minutes: float) -> str:
+    minutes = int(round(minutes))
+    day, rest = divmod(minutes, 24 * 60)
+    return ("次日" if day == 1 else f"第{day + 1}日" if day else "") + f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+def trip_frames(pooled: list[PooledTrip], left: Leftovers, fleet: Fleet, campaign: Campaign, day0
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(trips in TRIP_COLUMNS + day, cross; stops in STOP_COLUMNS); numbers each trip (its trip_id)."""
+    rules = campaign.transport
+    pooling = rules.pooling
+    by_code = {c.uscc: c for c in fleet.carriers}
+    codes, labels = left.legs.codes, {c: divisions.place_label(c) for c in left.legs.codes}
+    start_min = int(pooling.first_departure[:2]) * 60 + int(pooling.first_departure[3:])
+    trip_rows, stop_rows, seq = [], [], {}
+    for trip in sorted(pooled, key=lambda p: (p.day, codes[p.geometry.pickups[0]], codes[p.geometry.drops[0]], p.base)):
+        g = trip.geometry
+        date = pd.Timestamp(day0) + pd.Timedelta(days=trip.day)
+        if trip.base < 0:  # a new coach, numbered apart from the route trips ("P" after the first drop)
+            key = (trip.day, codes[g.pickups[0]], codes[g.drops[0]])
+            seq[key] = seq.get(key, 0) + 1
+            trip.trip_id = f"{date:%Y%m%d}-{key[1]}-{key[2]}P-{seq[key]:03d}"
+        trip_id = trip.trip_id
+        board = Counter(left.legs.origin[left.leg[trip.riders]].tolist())
+        alight = Counter(left.legs.destination[left.leg[trip.riders]].tolist())
+        if trip.base >= 0:  # the route trip's own riders board at its origin and alight at its end
+            base = left.base_leg[trip.base]
+            board[int(left.legs.origin[base])] += trip.base_riders
+            alight[int(left.legs.destination[base])] += trip.base_riders
+        stops = [*((p, ACTION_PICKUP) for p in g.pickups), *((q, ACTION_DROP) for q in g.drops)]
+        text, clock = [], start_min
+        for i, (place, action) in enumerate(stops):
+            if i:
+                clock += pooling.stop_minutes + (g.at_km[i] - g.at_km[i - 1]) / pooling.speed_kmh * 60
+            label = labels[codes[place]]
+            stop_rows.append((trip_id, i + 1, action, codes[place], label, pooling.boarding_point.format(place=label),
+                              _clock(clock), round(g.at_km[i], 1), int(board.get(place, 0)) if action == ACTION_PICKUP else 0,
+                              int(alight.get(place, 0)) if action == ACTION_DROP else 0))
+            text.append(f"{i + 1}.{label}{action} {_clock(clock)}")
+        carrier = by_code.get(trip.carrier)
+        trip_rows.append({
+            "trip_id": trip_id, "route_id": "+".join(codes[p] for p in g.pickups) + ">" + "+".join(codes[q] for q in g.drops),
+            "route": "+".join(labels[codes[p]] for p in g.pickups) + "→" + "+".join(labels[codes[q]] for q in g.drops),
+            "date": f"{date:%Y-%m-%d}", "seats": trip.seats, "vehicle_class": rules.vehicle_class(trip.seats).name,
+            "carrier_uscc": trip.carrier, "carrier": carrier.name if carrier else "",
+            "carrier_contact": carrier.contact_name if carrier else "", "carrier_phone": carrier.contact_phone if carrier else "",
+            "passengers": trip.base_riders + len(trip.riders), "km": round(g.km, 1), "drivers": 2 if g.km > rules.long_route_km else 1,
+            "cost": trip.cost, "stops": "；".join(text), "day": trip.day, "cross": _is_cross(left, g)})
+    return pd.DataFrame(trip_rows), pd.DataFrame(stop_rows, columns=STOP_COLUMNS)
+
+
+def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Campaign, reason: str
+              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+    """The route plan's trips and assignments with the riders referred for `reason` pooled: new pooled
+    coaches first, then stops added to route trips with spare seats for those still left; (trips,
+    assignments, stops, figures for the summary)."""
+    rules = campaign.transport.pooling
+    empty_stops = pd.DataFrame(columns=STOP_COLUMNS)
+    trips = trips.assign(stops="")
+    if rules is None or not rules.enabled:
+        return trips, assignments, empty_stops, {"pooling": "off"}
+    left, rows, spare = leftovers(net, assignments, trips, net.fleet, campaign, reason)
+    coaches, how = pool_riders(left, campaign)
+    seated = [i for p in coaches for i in p.riders]
+    before = trips["cost"].to_numpy()
+    per_rider = float(before.sum()) / max(int(trips["passengers"].sum()), 1)
+    added = fill_spare_seats(left, campaign, spare, seated, before, per_rider) if len(rows) else []
+    pooled = coaches + added
+    figures = {"pooling": how, "pool_candidates": len(rows), "pooled_trips": len(pooled),
+               "pooled_new_coaches": len(coaches), "pooled_route_trips": len(added),
+               "pooled_riders": sum(len(p.riders) for p in pooled),
+               "pooled_stops": sum(len(p.geometry.pickups) + len(p.geometry.drops) for p in pooled),
+               # new coaches' cost, and what the stops added to route trips cost on top of them
+               "pooled_cost": round(float(sum(p.cost - (before[p.base] if p.base >= 0 else 0) for p in pooled)), 2)}
+    if not pooled:
+        return trips, assignments, empty_stops, {**figures, "pooled_lower_bound": 0.0}
+    for p in added:  # a route trip keeps its number
+        p.trip_id = str(trips["trip_id"].iloc[p.base])
+    new_trips, stops = trip_frames(pooled, left, net.fleet, campaign, net.riders.day0)
+    who = np.concatenate([p.riders for p in pooled]).astype(np.int64)
+    figures["pooled_lower_bound"] = round(float(seat_bound(campaign, net.seats, left.legs.km[left.leg[who]]).sum()), 2)
+    a = assignments.copy()
+    at = rows[who]
+    day = np.concatenate([[p.day] * len(p.riders) for p in pooled])
+    a.loc[at, "status"] = STATUS_CHARTER
+    a.loc[at, "travel_date"] = (pd.Timestamp(net.riders.day0) + pd.to_timedelta(day, unit="D")).strftime("%Y-%m-%d")
+    a.loc[at, "shift_days"] = day - left.planned[who]
+    a.loc[at, "trip_id"] = np.concatenate([[p.trip_id] * len(p.riders) for p in pooled])
+    a.loc[at, "reason"] = ""
+    replaced = trips.index[[p.base for p in added]]
+    kept = trips.drop(index=replaced)
+    new_trips = new_trips.assign(route_num=-1, seq=0)
+    trips = pd.concat([kept, new_trips[[c for c in kept.columns if c in new_trips.columns]]], ignore_index=True)
+    trips = trips.sort_values(["date", "route_id", "trip_id"], kind="stable").reset_index(drop=True)
+    return trips, a, stops, figures

@@ -1,0 +1,248 @@
+"""拼车 (planner.pool): hand-checked pooled corridors, windows, seats, the two-driver rule, and the pooled
+plan against CP-SAT on small instances. No Airflow."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from chunnuan.config import divisions
+from chunnuan.planner import plan
+from chunnuan.planner.demand import home_county, road_km
+from chunnuan.planner.gate import check_plan
+from chunnuan.planner.io import without_pooling
+from chunnuan.planner.pool import trip_cost
+from tests.unit.planner.support import GX, PEAK, make_fleet
+
+PINGNAN, GUIPING, BOBAI = "450821", "450881", "450923"  # 平南县, 桂平市 (≈ 40 km apart), 博白县
+DONGGUAN, SHENZHEN, NANNING = ("广东省", "东莞市"), ("广东省", "深圳市"), ("广西壮族自治区", "南宁市")
+FLEET = make_fleet({19: 3, 35: 3, 53: 3})
+
+
+def riders(groups) -> pd.DataFrame:
+    """(county, (province, city), riders, day offset from PEAK, flex days) -> request rows (返岗)."""
+    rows = []
+    for county, (province, city), n, offset, flex in groups:
+        for _ in range(n):
+            rows.append({"id_number": f"{county}19900101{len(rows):04d}", "home_county_code": county,
+                         "work_province": province, "work_city": city, "trip_type": "返岗",
+                         "travel_date": f"{PEAK + dt.timedelta(days=offset):%Y-%m-%d}", "flex_days": flex,
+                         "needs_charter": "是"})
+    return pd.DataFrame(rows)
+
+
+def km(a: str, b: str) -> float:
+    place = {c: home_county(c) or divisions.all_divisions()[c] for c in (a, b)}
+    return road_km(place[a], place[b], GX.transport.road_distance_factor)
+
+
+def pooled(result) -> pd.DataFrame:
+    return result.trips[result.trips["stops"] != ""]
+
+
+def test_two_counties_to_one_city_share_a_coach_picking_up_the_farther_county_first():
+    requests = riders([(PINGNAN, DONGGUAN, 8, 0, 0), (GUIPING, DONGGUAN, 8, 0, 0)])
+    before = plan(requests, FLEET, without_pooling(GX), workers=1)
+    assert before.summary["chartered"] == 0  # 8 on each route: below a 19-seat coach's 15
+    result = plan(requests, FLEET, GX, workers=1)
+    trips = pooled(result)
+    assert len(trips) == 1 and result.summary["chartered"] == 16 and result.summary["pooled_riders"] == 16
+    trip = trips.iloc[0]
+    stops = result.stops[result.stops["trip_id"] == trip["trip_id"]].sort_values("stop_no")
+    # 桂平市 lies west of 平南县, on the far side from 东莞: the short order boards there first.
+    assert stops["place_code"].tolist() == [GUIPING, PINGNAN, "441900"]
+    assert stops["action"].tolist() == ["上车", "上车", "下车"]
+    assert stops["boarding"].tolist() == [8, 8, 0] and stops["alighting"].tolist() == [0, 0, 16]
+    assert trip["km"] == pytest.approx(km(GUIPING, PINGNAN) + km(PINGNAN, "441900"), abs=0.1)
+    assert trip["seats"] == 19 and trip["cost"] == trip_cost(GX, 19, trip["km"])
+    assert trip["drivers"] == (2 if trip["km"] > GX.transport.long_route_km else 1)
+    assert stops["time"].iloc[0] == GX.transport.pooling.first_departure
+    assert stops["point"].iloc[0] == "贵港市桂平市汽车客运站" or stops["point"].iloc[0].endswith("桂平市汽车客运站")
+    assert check_plan(requests, FLEET, result, GX) == []
+    assert result.summary["cost"] >= result.summary["lower_bound"]
+
+
+def test_one_county_to_two_cities_drops_at_the_nearer_city_first():
+    requests = riders([(PINGNAN, DONGGUAN, 8, 0, 1), (PINGNAN, SHENZHEN, 8, 1, 1)])
+    result = plan(requests, FLEET, GX, workers=1)
+    trips = pooled(result)
+    assert len(trips) == 1 and result.summary["chartered"] == 16
+    stops = result.stops.sort_values("stop_no")
+    assert stops["place_code"].tolist() == [PINGNAN, "441900", "440300"]
+    assert stops["alighting"].tolist() == [0, 8, 8]
+    # Both groups accept the day between their planned days (flex 1): the coach runs inside both windows.
+    a = result.assignments
+    assert (a["travel_date"] == trips.iloc[0]["date"]).all() and (a["shift_days"].abs() <= 1).all()
+    assert check_plan(requests, FLEET, result, GX) == []
+
+
+def test_a_detour_too_long_stays_unpooled():
+    # 东莞 lies east of 平南县, 南宁 west: one coach for both would more than double someone's ride.
+    requests = riders([(PINGNAN, DONGGUAN, 8, 0, 0), (PINGNAN, NANNING, 8, 0, 0)])
+    result = plan(requests, FLEET, GX, workers=1)
+    assert result.summary["chartered"] == 0 and pooled(result).empty
+    assert result.summary["referrals_by_reason"] == before_reasons(requests)
+
+
+def before_reasons(requests) -> dict:
+    return plan(requests, FLEET, without_pooling(GX), workers=1).summary["referrals_by_reason"]
+
+
+def test_riders_whose_windows_do_not_meet_are_not_pooled():
+    requests = riders([(PINGNAN, DONGGUAN, 8, 0, 1), (GUIPING, DONGGUAN, 8, 4, 1)])  # days −1..1 and 3..5
+    result = plan(requests, FLEET, GX, workers=1)
+    assert result.summary["chartered"] == 0
+
+
+def test_seats_cap_a_pooled_coach_and_the_fill_rule_holds():
+    requests = riders([(PINGNAN, DONGGUAN, 9, 0, 0), (GUIPING, DONGGUAN, 9, 0, 0), (PINGNAN, SHENZHEN, 9, 0, 0),
+                       (GUIPING, SHENZHEN, 9, 0, 0)])
+    fleet = make_fleet({19: 3, 35: 3})  # no 53-seat coach: 36 riders cannot all go on one
+    result = plan(requests, fleet, GX, workers=1)
+    trips = pooled(result)
+    assert len(trips) and (trips["passengers"] <= trips["seats"]).all()
+    minimum = np.ceil(GX.transport.min_fill_ratio * trips["seats"] - 1e-9)
+    assert (trips["passengers"] >= minimum).all()
+    assert ((trips["drivers"] == 2) == (trips["km"] > GX.transport.long_route_km)).all()
+    assert check_plan(requests, fleet, result, GX) == []
+
+
+def test_the_two_driver_rule_counts_the_whole_pooled_route():
+    # 博白县 → 深圳 and 平南县 → 东莞: whichever order, the pooled route is longer than either leg.
+    requests = riders([(BOBAI, SHENZHEN, 8, 0, 0), (BOBAI, DONGGUAN, 8, 0, 0)])
+    result = plan(requests, FLEET, GX, workers=1)
+    trips = pooled(result)
+    assert len(trips) == 1
+    trip = trips.iloc[0]
+    last = result.stops.loc[result.stops["trip_id"] == trip["trip_id"], "km"].max()
+    assert trip["km"] == pytest.approx(last, abs=0.1) and trip["km"] > km(BOBAI, "441900")
+    assert trip["drivers"] == (2 if trip["km"] > GX.transport.long_route_km else 1)
+    extra = GX.transport.second_driver_cost if trip["km"] > GX.transport.long_route_km else 0
+    cls = GX.transport.vehicle_class(int(trip["seats"]))
+    assert trip["cost"] == round(cls.fixed_cost + cls.per_km_cost * trip["km"] + extra)
+
+
+def test_a_pooled_trip_with_a_bad_stop_list_fails_the_gate():
+    requests = riders([(PINGNAN, DONGGUAN, 8, 0, 0), (GUIPING, DONGGUAN, 8, 0, 0)])
+    result = plan(requests, FLEET, GX, workers=1)
+    result.stops = result.stops[result.stops["place_code"] != GUIPING]  # 桂平市's riders lose their stop
+    problems = check_plan(requests, FLEET, result, GX)
+    assert any("拼车" in p for p in problems)
+
+
+# --- CP-SAT: the pooled plan's (referrals, cost) against an independent rider-level model -------------
+
+def _optimum(requests, leftover_ids) -> tuple[int, float]:
+    """Fewest referrals, then least cost, pooling the leftovers with every candidate trip (rider-level)."""
+    from ortools.sat.python import cp_model
+
+    rules = GX.transport.pooling
+    left = requests[requests["id_number"].isin(leftover_ids)].reset_index(drop=True)
+    city_code = {c: divisions.work_place(p, c).code for p, c in zip(left["work_province"], left["work_city"], strict=True)}
+    left["o"] = left["home_county_code"]
+    left["d"] = left["work_city"].map(city_code)
+    left["day"] = (pd.to_datetime(left["travel_date"]) - pd.Timestamp(PEAK)).dt.days
+    legs = sorted(set(zip(left["o"], left["d"], strict=True)))
+    shapes = []
+    for size in range(1, len(legs) + 1):
+        for members in itertools.combinations(legs, size):
+            p = sorted({o for o, _ in members})
+            q = sorted({d for _, d in members})
+            if len(p) > rules.max_pickups or len(q) > rules.max_drops:
+                continue
+            best = None
+            for po in itertools.permutations(p):
+                for qo in itertools.permutations(q):
+                    stops = [*po, *qo]
+                    gaps = [km(a, b) for a, b in itertools.pairwise(stops)]
+                    if any(g > rules.pickup_gap_km for g in gaps[: len(po) - 1]) or \
+                            any(g > rules.drop_gap_km for g in gaps[len(po):]):
+                        continue
+                    at = np.concatenate([[0], np.cumsum(gaps)])
+                    pos = {x: i for i, x in enumerate(stops)}
+                    if all(at[pos[d]] - at[pos[o]] <= (1 + rules.max_detour_ratio) * km(o, d) + 1e-6 for o, d in members):
+                        best = at[-1] if best is None else min(best, at[-1])
+            if best is not None:
+                shapes.append((set(members), best))
+    model = cp_model.CpModel()
+    days = range(int((left["day"] - left["flex_days"]).min()), int((left["day"] + left["flex_days"]).max()) + 1)
+    seat_sizes = (19, 35, 53)
+    carried, cost = [], []
+    on: dict[int, list] = {i: [] for i in range(len(left))}
+    for c, (members, length) in enumerate(shapes):
+        for t in days:
+            for s in seat_sizes:
+                y = model.new_int_var(0, 3, f"y{c}_{t}_{s}")
+                xs = []
+                for i, r in left.iterrows():
+                    if (r["o"], r["d"]) in members and abs(t - r["day"]) <= int(r["flex_days"]):
+                        x = model.new_bool_var(f"x{i}_{c}_{t}_{s}")
+                        xs.append(x)
+                        on[i].append(x)
+                model.add(sum(xs) <= s * y)
+                model.add(sum(xs) >= int(np.ceil(GX.transport.min_fill_ratio * s - 1e-9)) * y)
+                cost.append(int(trip_cost(GX, s, length)) * y)
+                carried += xs
+    for xs in on.values():
+        model.add(sum(xs) <= 1)
+    model.minimize(-10**7 * sum(carried) + sum(cost))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(model) == cp_model.OPTIMAL
+    n = int(sum(solver.value(x) for x in carried))
+    return len(left) - n, float(solver.objective_value + 10**7 * n)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_pooled_plan_matches_cp_sat_on_small_instances(seed):
+    rng = np.random.default_rng(seed)
+    counties, cities = (PINGNAN, GUIPING), (DONGGUAN, SHENZHEN)
+    groups = [(c, city, int(rng.integers(4, 13)), int(rng.integers(-2, 3)), int(rng.integers(0, 3)))
+              for c in counties for city in cities if rng.random() < 0.85]
+    requests = riders(groups)
+    before = plan(requests, FLEET, without_pooling(GX), workers=1)
+    a = before.assignments
+    leftover = a.loc[a["reason"].str.contains("人数不足", na=False), "id_number"]
+    result = plan(requests, FLEET, GX, workers=1)
+    assert result.summary["pooling"] in ("exact", "none")
+    referred, cost = _optimum(requests, set(leftover)) if len(leftover) else (0, 0.0)
+    still = result.assignments["reason"].str.contains("人数不足", na=False).sum()
+    assert still == referred
+    assert result.summary["pooled_cost"] == pytest.approx(cost, abs=1)
+    assert check_plan(requests, FLEET, result, GX) == []
+
+
+def test_a_route_coach_with_spare_seats_stops_for_riders_left_nearby():
+    requests = riders([(PINGNAN, DONGGUAN, 16, 0, 0), (GUIPING, DONGGUAN, 2, 0, 0)])
+    fleet = make_fleet({19: 2})
+    before = plan(requests, fleet, without_pooling(GX), workers=1)
+    [trip_id] = before.trips["trip_id"]  # 平南县's 16 fill a 19-seat coach; 桂平市's 2 are referred
+    result = plan(requests, fleet, GX, workers=1)
+    [trip] = result.trips.itertuples()
+    assert trip.trip_id == trip_id and trip.passengers == 18 and result.summary["pooled_route_trips"] == 1
+    stops = result.stops.sort_values("stop_no")
+    assert stops["place_code"].tolist() == [GUIPING, PINGNAN, "441900"]
+    assert stops["boarding"].tolist() == [2, 16, 0] and stops["alighting"].tolist() == [0, 0, 18]
+    added = trip.cost - before.trips["cost"].iloc[0]
+    assert 0 < added <= before.summary["cost"] / before.summary["chartered"] * 2  # the stop costs little per rider
+    assert trip.cost == trip_cost(GX, 19, trip.km) and check_plan(requests, fleet, result, GX) == []
+
+
+def test_a_replan_keeps_a_published_pooled_trip_and_its_stops():
+    from chunnuan.planner.replan import Published, replan
+
+    requests = riders([(PINGNAN, DONGGUAN, 8, 0, 0), (GUIPING, DONGGUAN, 8, 0, 0)])
+    first = plan(requests, FLEET, GX, workers=1)
+    [pooled_id] = pooled(first)["trip_id"]
+    more = pd.concat([requests, riders([(BOBAI, NANNING, 1, 3, 0)]).assign(id_number="450923199001019999")],
+                     ignore_index=True)
+    again = replan(more, FLEET, GX, Published.from_plan(first, 1))
+    kept = again.trips.set_index("trip_id").loc[pooled_id]
+    assert kept["change"] == "kept" and kept["passengers"] == 16 and kept["stops"] == pooled(first)["stops"].iloc[0]
+    pd.testing.assert_frame_equal(again.stops.reset_index(drop=True), first.stops.reset_index(drop=True),
+                                  check_dtype=False)
+    assert check_plan(more, FLEET, again, GX, Published.from_plan(first, 1)) == []
