@@ -40,7 +40,12 @@ MASKERS = {"id_number": mask_id, "phone": mask_phone, "title": mask_text, "conte
 
 
 def mask(field: str, value: object) -> str:
+    """A cell as a person may see it: the field's masker, else the text as typed unless a number shaped like an
+    ID or a mobile sits in it (a phone shifted into 填报日期 by a stray comma is still a phone)."""
     masker = MASKERS.get(field)
     if value is None:
         return ""
-    return masker(value) if masker else str(value)
+    if masker:
+        return masker(value)
+    s = str(value)
+    return mask_text(s) if PII_IN_TEXT.search(unicodedata.normalize("NFKC", s)) else s

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from chunnuan.common.masking import mask
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
 from chunnuan.intake import normalise, workbook
@@ -261,7 +262,9 @@ def _scope_reason(province_name: str):
 
 def _groups_reason(groups: tuple[str, ...]):
     def reason(value, row) -> str:
-        return (f"重点群体类别中的「{row.get('unknown_groups')}」不是本次行动的重点群体；应填「{NO_GROUP}」，"
+        # the words not understood, as a message quotes a cell: cut short, a person's number masked
+        unknown = mask("priority_groups", normalise.shown_value(row.get("unknown_groups")))
+        return (f"重点群体类别中的「{unknown}」不是本次行动的重点群体；应填「{NO_GROUP}」，"
                 f"或{'、'.join(groups)}中的一个或几个（用顿号分隔）")
 
     return reason
