@@ -88,6 +88,13 @@ def test_final_summary_changes_departments_and_two_sources(dagbag, campaign_conn
     paid = query(campaign_conn, "SELECT COUNT(*) FROM subsidy_claim WHERE paid_on IS NOT NULL")[0][0]
     assert (counted["transported"], counted["subsidy_paid"]) == (boarded + not_returned, paid)
     assert 0 < not_returned and counted["transported"] < counted["chartered"] and paid > 0
+    # The splits count 运送 the same way: 本省籍 + 外省籍 is the province's, a group's is its riders who boarded.
+    carried = held.split_table().set_index("split")["transported"]
+    poor = query(campaign_conn, "SELECT COUNT(*) FROM survey_worker w JOIN charter_assignment a ON a.id_number = "
+                                "w.id_number LEFT JOIN trip_return r ON r.record = 'rider' AND r.trip_id = a.trip_id "
+                                "AND r.id_number = a.id_number WHERE a.status = '包车' AND COALESCE(r.boarded, '是') = '是' "
+                                "AND w.priority_groups LIKE '%脱贫人口%'")[0][0]
+    assert carried["本省籍"] + carried["外省籍"] == counted["transported"] and carried["脱贫人口"] == poor
     for kind, frame in (("progress", service_progress(GX, [dt.date(2024, 2, 16), GX.report.deadline], 5, counted)),
                         ("highlights", highlights(GX, dt.date(2024, 3, 5), 5))):
         settings.landing_dir(GX.id, kind).mkdir(parents=True, exist_ok=True)
