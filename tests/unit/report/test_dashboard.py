@@ -224,7 +224,7 @@ def test_subsidy_card_shows_candidates_and_claims_as_the_tables_hold_them(provin
     assert tuple(counted) == (5, 4, 3, 1500)
     html = dashboard.render(snap)
     card = html[html.index('id="subsidy"'):].split("</section>")[0]
-    assert "跨省就业交通补助" in card and "候选应发 {:.2f} 万元；各县报来申领 5 人".format(0.05 * candidates) in card
+    assert "跨省就业交通补助" in card and f"候选应发 {0.05 * candidates:.2f} 万元；各县报来申领 5 人" in card
     for key, value in (("eligible", candidates), ("verified", 4), ("paid", 3)):
         assert shown(card, key) == value, key
     assert 'id="fig-paid_amount">0.15</div><div class="l">已发放（万元）' in card
