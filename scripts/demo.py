@@ -138,9 +138,9 @@ def write_demo_activity(the_campaign, seed: int) -> list[Path]:
     deadline = the_campaign.report.deadline
     weeks = [deadline - dt.timedelta(days=7 * k) for k in range(3, -1, -1)]
     results = fair_results(the_campaign, fairs, deadline, seed)
-    # The departments' typed figures add up to what the system holds (fairs: the results about to be sent in).
-    figures = collect(db.engine(url()), the_campaign, deadline)
-    counted = system_values(figures.province, figures.totals) | {"fairs_held": len(results)}
+    # The departments' typed figures add up to what the system holds (riders: those who boarded, by the returns
+    # loaded; subsidies: those paid, by the claims; fairs: the results about to be sent in).
+    counted = system_values(collect(db.engine(url()), the_campaign, deadline)) | {"fairs_held": len(results)}
     paths = []
     for kind, name, frame in (("fair_results", "招聘会成效报表-全省.csv", results),
                               ("progress", "服务项目进展表-全省.csv", service_progress(the_campaign, weeks, seed, counted)),
@@ -313,6 +313,7 @@ def summary_report(campaign_id: str) -> str:
     return (f"  报告版本：{', '.join(f'{v}（截至 {d}）' for v, d in versions)}；总结各部分：{'、'.join(sections)}\n"
             f"  催报部门邮件 {len(reminders)} 封（周报期 {len(reminders) - len(final)} 封，总结期 {len(final)} 封："
             f"{'、'.join(final)}）\n"
+            f"  两源核对（部门填报 / 系统记录 / 核对）：{'；'.join(_two_sources(campaign_id)) or '无'}\n"
             f"  两源核对超出容差：{'；'.join(_gap_lines(body)) or '无'}")
 
 
@@ -320,6 +321,18 @@ def settings_outputs(campaign_id: str) -> Path:
     from chunnuan.config import settings
 
     return settings.outputs_dir(campaign_id, "report")
+
+
+def _two_sources(campaign_id: str) -> list[str]:
+    """Each row of the final workbook's 两源核对 sheet, in one phrase."""
+    from openpyxl import load_workbook
+
+    found = sorted((settings_outputs(campaign_id) / "final").glob("*.xlsx"))
+    if not found:
+        return []
+    sheet = load_workbook(found[0], read_only=True)["两源核对"]
+    return [f"{figure} {'未报送' if typed in (None, '') else f'{typed:,.0f}'} / {system:,}（{counterpart}）{check}"
+            for _, figure, _, typed, counterpart, system, _, check in sheet.iter_rows(min_row=2, values_only=True)]
 
 
 def _gap_lines(body: str) -> list[str]:
@@ -384,12 +397,15 @@ def main() -> int:
     # in: the final summary then shows what is new since (新增), and the departments are reminded once.
     week_before = the_campaign.report.deadline - dt.timedelta(days=7)
     weekly_run, _ = run_dag("campaign_report", {"campaign": args.campaign, "as_of": week_before.isoformat()})
-    activity_files = write_demo_activity(the_campaign, args.seed)
     returns = write_demo_returns(the_campaign, args.seed)
     print(f"已生成模拟包车回执：{returns}")
     claims_file = write_demo_claims(the_campaign, args.seed)
     if claims_file:
         print(f"已生成模拟补助申领核验表：{claims_file}")
+    # The returns and claims are loaded before the departments type their figures, so that those add up to the
+    # riders who boarded and the subsidies paid (report.reconcile compares them).
+    returns_intake_run, _ = run_dag("survey_intake", {"campaign": args.campaign})
+    activity_files = write_demo_activity(the_campaign, args.seed)
     print(f"已生成模拟招聘会成效、服务项目进展、亮点工作和存在问题报表：{', '.join(str(p) for p in activity_files)}")
     activity_intake_run, _ = run_dag("survey_intake", {"campaign": args.campaign})
     tally_run, _ = run_dag("job_fair_rollout", {"campaign": args.campaign,
@@ -459,8 +475,8 @@ def main() -> int:
     for path in sorted(report_dir.glob("*")):
         print(f"工作总结附件/正文：{path}")
     ok = survey["rows_read"] == survey["rows_loaded"] + survey["rows_quarantined"] + survey["rows_merged"]
-    runs = (run, training_intake_run, charter_run, training_run, fair_run, weekly_run, activity_intake_run, tally_run,
-            report_run)
+    runs = (run, training_intake_run, charter_run, training_run, fair_run, weekly_run, returns_intake_run,
+            activity_intake_run, tally_run, report_run)
     ok = ok and all(r.state == "success" for r in runs)
     print(f"\n行数守恒、各 DAG 成功：{'是' if ok else '否！'}")
     return 0 if ok else 1

@@ -107,7 +107,10 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
     assert list(departments) == [d.name for d in GX.departments]
     assert departments["工会"][2:4] == ("送关爱帮扶", "送健康服务") and departments["工会"][5] == "部分报送"
     gaps = {r[1]: r for r in book["两源核对"].iter_rows(min_row=2, values_only=True)}
-    assert gaps["点对点运送农民工"][5] == chartered and gaps["点对点运送农民工"][7] == "未报送"
+    # No return has come back: the riders carried are the plan's, and the label says so; no claim paid yet.
+    assert gaps["点对点运送农民工"][4:6] == ("点对点包车运送人数（包车回执实际乘车，未交回执车次按计划计）", chartered)
+    assert gaps["点对点运送农民工"][7] == "未报送"
+    assert gaps["发放跨省就业交通补助人数"][4:6] == ("已发放交通补助人数（补助申领核验表）", 0)
     header, total = list(book["全省"].iter_rows(values_only=True))[:2]
     figures = dict(zip(header, total, strict=True))
     assert figures["摸排人数"] == workers and figures["包车安排（计划）"] == figures["包车运送"] == chartered

@@ -85,6 +85,7 @@ GROUP_WHERE = "'、' || w.priority_groups || '、' LIKE :pattern"
 FIGURE_WHERE = {
     "workers": "1 = 1", "returning_home": "w.trip_type = '返乡'", "returning_to_work": "w.trip_type = '返岗'",
     "charter_requests": "w.needs_charter = :yes", "chartered": "a.status = '包车'", "referred": "a.status <> '包车'",
+    "transported": "a.status = '包车' AND COALESCE(r.boarded, '是') = '是'",
     "job_seekers": "w.job_need <> '无'", "training_demand": "w.needs_training = :yes",
 }
 
@@ -95,7 +96,9 @@ def count(url: str, split: str, figure: str, city: str | None = None) -> int:
     if city is not None:
         where.append("SUBSTR(w.served_by_code, 1, 4) = :city4")
     join = ("JOIN charter_assignment a ON a.id_number = w.id_number AND a.plan_id = (SELECT MAX(id) FROM charter_plan "
-            "WHERE campaign_id = :c AND status = 'published')") if figure in ("chartered", "referred") else ""
+            "WHERE campaign_id = :c AND status = 'published') LEFT JOIN trip_return r ON r.record = 'rider' "
+            "AND r.trip_id = a.trip_id AND r.id_number = a.id_number") if figure in ("chartered", "referred",
+                                                                                   "transported") else ""
     sql = f"SELECT COUNT(*) FROM survey_worker w {join} WHERE w.campaign_id = :c AND " + " AND ".join(where)
     params = {"c": SD.id, "yes": True, "no": False, "pattern": f"%、{split}、%", "city4": (city or "")[:4]}
     with db.engine(url).connect() as conn:

@@ -65,8 +65,11 @@ class Department(_Strict):
         return str(self.contact.email) if self.contact and self.contact.email else None
 
 
-# System figures a department's typed figure can be compared with (chunnuan.report.reconcile).
-COUNTERPARTS = ("fairs_held", "chartered", "trips", "classes", "pre_dispatch_classes", "enrolled", "completed")
+# System figures a department's typed figure can be compared with (chunnuan.report.reconcile). `transported`:
+# the riders the carriers' returns say boarded (plus the plan's riders of trips not returned yet); `chartered`:
+# the plan's; `subsidy_paid`: the people the counties' claims returns say were paid (campaigns with a subsidy).
+COUNTERPARTS = ("fairs_held", "chartered", "transported", "trips", "classes", "pre_dispatch_classes", "enrolled",
+                "completed", "subsidy_paid")
 
 
 class Figure(_Strict):
@@ -337,6 +340,9 @@ class Campaign(_Strict):
         if len(codes) != len(set(codes)):
             raise ValueError(f"service_items 中有重复的 code: {sorted(c for c in codes if codes.count(c) > 1)}")
         self.owners()  # every figure has one department
+        paid = [f.name for i in self.service_items for f in i.figures if f.counterpart == "subsidy_paid"]
+        if paid and self.subsidy is None:
+            raise ValueError(f"统计指标 {paid} 的 counterpart 为 subsidy_paid（已发放交通补助），但本行动未设 subsidy")
         if self.subsidy:
             unknown = [g for g in self.subsidy.groups if g not in self.priority_groups]
             if unknown:

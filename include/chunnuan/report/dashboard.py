@@ -4,6 +4,7 @@
                 their splits by 本省籍 / 外省籍 and priority group, the cities, the 外省籍 per receiving city,
                 the service items, the parts with no data yet, data quality, and the report's
                 reconciliation (report.steps.gate), so the page and the JSON summary say the same; each
+                the transport subsidy's candidates, claims and payments (subsidy.figures), each
                 department's reporting this period (report.departments) and the latest highlights,
               plus each county's map figures and the headline figures week by week (report.trend)
     render   -> the Chinese HTML page (include/templates/dashboard.html.j2, autoescaped) with its ECharts
@@ -54,6 +55,13 @@ def _day(value) -> str | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     return str(value)[:10]
+
+
+def _subsidy(counties) -> dict[str, int] | None:
+    """The province's transport-subsidy figures (subsidy.figures.FIGURES) from the report's county frame."""
+    from chunnuan.subsidy.figures import FIGURES
+
+    return None if counties is None else {k: int(counties[k].sum()) for k in FIGURES}
 
 
 def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
@@ -110,6 +118,7 @@ def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
         "checks": gate(figures),
         "counties": counties,
         "trend": trend.weekly(engine, campaign),
+        "subsidy": _subsidy(figures.subsidy),  # 交通补助 (issue 19); None where the campaign pays none
         "departments": departments.records(engine, campaign, as_of),  # 部门报送情况 (issue 22)
         "highlights": summary.latest_highlights(engine, campaign, as_of),  # 最新亮点
     }

@@ -1,8 +1,9 @@
 """Two sources, one truth shown (两源核对): a department's typed figure beside the system's own count.
 
 Where the campaign file gives a service figure a `counterpart` (fairs held, riders carried, trips, classes,
-trainees), the report shows the departments' province total next to what the system's records hold
-(fair results, the published charter plan, training classes) and the gap. A gap beyond the campaign's
+trainees, subsidies paid), the report shows the departments' province total next to what the system's records
+hold (fair results, the carriers' returned manifests, the published charter plan, training classes, the
+counties' subsidy claims returns) and the gap. A gap beyond the campaign's
 `report.tolerance` (a share of the system's count) is named in words; it does not stop the report: the
 two sources count differently (a department may count fairs it held with others), and the office must see
 both. Figures only; no Airflow here.
@@ -16,17 +17,23 @@ import pandas as pd
 
 # What the system counts, and where it comes from (the report's words).
 SYSTEM_LABELS = {
-    "fairs_held": "已办招聘会（招聘会成效报表）", "chartered": "点对点包车运送人数（已发布包车方案）",
+    "fairs_held": "已办招聘会（招聘会成效报表）", "chartered": "点对点包车安排人数（已发布包车方案）",
+    "transported": "点对点包车运送人数（包车回执实际乘车，未交回执车次按计划计）",
     "trips": "包车车次（已发布包车方案）", "classes": "培训班期数（培训班报表）",
     "pre_dispatch_classes": "送工前培训班期数（培训班报表）", "enrolled": "培训报名人数（培训班报表）",
-    "completed": "培训结业人数（培训班报表）",
+    "completed": "培训结业人数（培训班报表）", "subsidy_paid": "已发放交通补助人数（补助申领核验表）",
 }
 COLUMNS = ["item_name", "figure_name", "unit", "typed", "counterpart", "system", "gap", "share", "beyond"]
 
 
-def system_values(province: dict, totals: dict) -> dict[str, int]:
-    """Each counterpart's count from the report's figures (Figures.province and .totals)."""
-    return {k: int(totals[k] if k == "trips" else province[k]) for k in SYSTEM_LABELS}
+def system_values(figures) -> dict[str, int]:
+    """Each counterpart's count from the report's figures (report.steps.Figures); `subsidy_paid` only where the
+    campaign pays the subsidy (the campaign file allows that counterpart nowhere else)."""
+    province, totals = figures.province, figures.totals
+    out = {k: int(totals[k] if k == "trips" else province[k]) for k in SYSTEM_LABELS if k != "subsidy_paid"}
+    if figures.subsidy is not None:
+        out["subsidy_paid"] = int(figures.subsidy["paid"].sum())
+    return out
 
 
 def table(campaign, services: pd.DataFrame, system: dict[str, int]) -> pd.DataFrame:

@@ -21,10 +21,11 @@ from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
 
 NATIVE, INBOUND = "本省籍", "外省籍"
-# Figure code -> Chinese header, in report order: the figures split per worker (survey and charter).
+# Figure code -> Chinese header, in report order: the figures split per worker (survey, charter plan, and the
+# riders carried as report.outcomes counts them: boarded by the returns, plus the plan's riders not returned).
 FIGURES = {
     "workers": "摸排人数", "returning_home": "返乡", "returning_to_work": "返岗", "charter_requests": "包车需求",
-    "chartered": "包车安排", "referred": "转集中购票", "job_seekers": "有就业需求", "training_demand": "培训需求",
+    "chartered": "包车安排", "transported": "包车运送", "referred": "转集中购票", "job_seekers": "有就业需求", "training_demand": "培训需求",
 }
 INBOUND_FIGURES = {"workers": "外省籍人数", "returning_to_work": "返岗", "returning_home": "返乡",
                    "charter_requests": "包车需求", "chartered": "包车安排"}

@@ -139,7 +139,7 @@ def prepare(engine: Engine, figures, kind: str, report_version: str, folder: Pat
     the week-by-week chart into `folder` once there are two versions."""
     c, as_of = figures.campaign, figures.as_of
     status = departments.status(c, departments.load(engine, c, as_of), as_of)
-    gaps = reconcile.table(c, figures.services, reconcile.system_values(figures.province, figures.totals))
+    gaps = reconcile.table(c, figures.services, reconcile.system_values(figures))
     gap_lines = reconcile.lines(c, gaps)
     reported = int((status["status"] == departments.REPORTED).sum())
     versions.save(engine, c, report_version, kind, as_of, versions.headline(figures.province, reported))

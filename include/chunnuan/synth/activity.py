@@ -65,8 +65,8 @@ def fair_results(campaign: Campaign, fairs: pd.DataFrame, until: dt.date, seed: 
     return _headers(FAIR_RESULTS, frame)
 
 
-# The one figure departments over-report in the demo (they counted riders the charter plan does not hold, e.g.
-# by 专列), so the report's two-source check has a gap beyond the tolerance to show.
+# The one figure departments over-report in the demo (they counted riders the carriers' returns do not hold,
+# e.g. by 专列), so the report's two-source check has a gap beyond the tolerance to show.
 OVER_REPORTED = ("charter_passengers", 1.3)
 
 
@@ -84,9 +84,10 @@ def service_progress(campaign: Campaign, dates: list[dt.date], seed: int,
                      counted: dict[str, int] | None = None) -> pd.DataFrame:
     """Cumulative figures of every configured service item for every county and city (市本级) on each date,
     each row from the department the campaign file says answers for the figure. A figure whose counterpart
-    the system counts (`counted`: counterpart -> count, e.g. {"chartered": 4273}) adds up to that count on
-    the last date — except OVER_REPORTED, the demo's deliberate disagreement. A few counties never report,
-    and the last department with a mailbox sends nothing for the last date (the report reminds it)."""
+    the system counts (`counted`: counterpart -> count, as report.reconcile.system_values gives them, e.g.
+    {"transported": 3913, "subsidy_paid": 2257}) adds up to that count on the last date — except OVER_REPORTED,
+    the demo's deliberate disagreement. A few counties never report, and the last department with a mailbox
+    sends nothing for the last date (the report reminds it)."""
     rng = np.random.default_rng([seed, 43])
     province = divisions.province(campaign.province_code)
     areas = [province.county_label(c) for c in sorted(province.counties)]

@@ -78,6 +78,7 @@ def _base() -> dict:
         (lambda d: d["departments"][-1].update(receives=["monthly"]), "receives"),
         (lambda d: d["report"].update(tolerance=1.5), "report.tolerance"),
         (lambda d: d["service_items"][0]["figures"][0].update(counterpart="ghosts"), "counterpart"),
+        (lambda d: d.pop("subsidy"), "counterpart 为 subsidy_paid（已发放交通补助），但本行动未设 subsidy"),
     ],
 )
 def test_bad_file_is_refused_with_the_field_named(tmp_path, change, words):

@@ -21,8 +21,10 @@ from chunnuan.intake import registry
 from chunnuan.intake.batches import load_replacing, load_validated, register_files, validate_batches
 from chunnuan.planner import Carrier, Fleet, write_fleet
 from chunnuan.report import dashboard, trend
+from chunnuan.subsidy.steps import publish_rosters
 from chunnuan.synth.charter import uscc_for
 from chunnuan.training import steps as training_steps
+from tests.support.claims import claim_row
 from tests.support.jobs import fair_result_row, highlight_row, progress_row, write_rows
 from tests.support.rows import make_id, valid_row, write_csv
 from tests.support.training import class_row, write_classes
@@ -45,6 +47,18 @@ def survey_rows() -> list[dict]:
     return rows
 
 
+def poor(rows: list[dict]) -> list[dict]:
+    return [r for r in rows if r["重点群体类别"] == "脱贫人口"]
+
+
+def claims(candidates: list[dict]) -> list[dict]:
+    """Five candidates claim: three paid, one verified and waiting to be paid, one not verified."""
+    waiting = {"公示日期": "", "发放日期": "", "发放金额(元)": ""}
+    cases = [{}, {}, {}, waiting, {**waiting, "核验通过": "否", "证明材料": ""}]
+    return [claim_row(n, 姓名=r["姓名"], 身份证号=r["身份证号"], **{"户籍县(市、区)": r["户籍县(市、区)"]}, **case)
+            for n, (r, case) in enumerate(zip(candidates[-5:], cases, strict=True), start=1)]
+
+
 def submit(engine, path: Path, kind: str) -> dict:
     registered = register_files(engine, GX, [path], kind=kind)
     validate_batches(engine, GX, registered["new"])
@@ -62,6 +76,10 @@ def province(tmp_path_factory):
         engine = db.engine(url)
         rows = survey_rows()
         assert submit(engine, write_csv(tmp / "贵港市.csv", rows), "survey")["loaded"] == 40
+        # The subsidy's candidates (脱贫人口 working in 广东), and the counties' claims return for some of them.
+        assert publish_rosters(engine, GX)["eligible"] == len(poor(rows))
+        assert submit(engine, write_rows(tmp / "申领.csv", registry.gate_kind("subsidy_claims").schema,
+                                         claims(poor(rows))), "subsidy_claims")["loaded"] == 5
         carrier = Carrier(uscc_for("450800", 1), "贵港市安达汽车运输有限公司", "AAA", None, "李调度", "0775-4200001", True)
         write_fleet(Fleet.build([carrier], [(carrier.uscc, 35, GX.travel_window.start, GX.travel_window.end, 2)]),
                     tmp / "运力.csv")
@@ -193,6 +211,25 @@ def test_departments_reporting_and_latest_highlights(province, snap):
     assert "平南县走访慰问留守老人儿童（第1条）" in html and "第3条" not in html
 
 
+def test_subsidy_card_shows_candidates_and_claims_as_the_tables_hold_them(province, snap):
+    url, rows = province
+    claimed = ("SELECT COUNT(*), SUM(CASE WHEN verified THEN 1 ELSE 0 END), SUM(CASE WHEN paid_on IS NOT NULL "
+               "THEN 1 ELSE 0 END), SUM(CASE WHEN paid_on IS NOT NULL THEN amount ELSE 0 END) FROM subsidy_claim "
+               "WHERE campaign_id = :c")
+    with db.engine(url).connect() as conn:
+        counted = conn.execute(text(claimed), {"c": GX.id}).one()
+    candidates = len(poor(rows))  # all work in 广东: the 邻省 band, 500 元
+    assert snap["subsidy"] == {"eligible": candidates, "eligible_amount": 500 * candidates, "claims": counted[0],
+                               "verified": counted[1], "paid": counted[2], "paid_amount": counted[3]}
+    assert tuple(counted) == (5, 4, 3, 1500)
+    html = dashboard.render(snap)
+    card = html[html.index('id="subsidy"'):].split("</section>")[0]
+    assert "跨省就业交通补助" in card and f"候选应发 {0.05 * candidates:.2f} 万元；各县报来申领 5 人" in card
+    for key, value in (("eligible", candidates), ("verified", 4), ("paid", 3)):
+        assert shown(card, key) == value, key
+    assert 'id="fig-paid_amount">0.15</div><div class="l">已发放（万元）' in card
+
+
 def test_page_names_failed_checks_and_escapes_them():
     snap = {"campaign": {"id": "x", "name": "<b>行动</b>", "province": "广西", "province_code": "450000"},
             "as_of": "2024-02-25", "trend": {"weeks": [], "total": dict.fromkeys(trend.FIGURES, [])},
@@ -200,7 +237,7 @@ def test_page_names_failed_checks_and_escapes_them():
                 [*dashboard.CITY_COLUMNS, "counties", "reporting", "referred", "enrolled", "certified",
                  "fair_attendance", "fair_positions", "charter_requests"], 0),
             "charter": {"plan_published": False, "trips": 0, "cost": 0.0}, "cities": [], "services": [],
-            "split_names": [], "splits": [], "inbound": [],
+            "split_names": [], "splits": [], "inbound": [], "subsidy": None,
             "missing_parts": [], "quality": [], "problems": [], "checks": ["「摸排人数」全省合计 3 ≠ 各县之和 2"],
             "counties": [{"county_code": "450821", "label": "贵港市平南县", "reporting": False, "status": "",
                           **dict.fromkeys(dashboard.MAP_COLUMNS, 0)}]}
@@ -208,6 +245,7 @@ def test_page_names_failed_checks_and_escapes_them():
     assert "数字核对未通过（1 处）" in html and "「摸排人数」全省合计 3 ≠ 各县之和 2" in html
     assert "<b>行动</b>" not in html and "&lt;b&gt;行动&lt;/b&gt;" in html
     assert "包车方案尚未发布" in html and "尚未收到任何报表" in html
+    assert 'id="subsidy"' not in html  # no subsidy card where the campaign pays none (Shandong)
 
 
 # --- The plugin, discovered and mounted the way the api-server does it ------------------------------------

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from chunnuan.config import campaign
 from chunnuan.report import departments, reconcile, versions
+from chunnuan.report.steps import COUNTY_FIGURES
 
 GX = campaign.load("guangxi-2024")
 AS_OF = dt.date(2024, 2, 23)
@@ -76,10 +78,31 @@ def test_gaps_beyond_the_tolerance_are_named(typed, named):
     lines = reconcile.lines(GX, gaps.reset_index())
     assert len(lines) == int(named)
     if named:
-        assert f"部门填报 {typed} 人，点对点包车运送人数（已发布包车方案） 100 人，相差 {typed - 100:+d}%" in lines[0]
+        assert (f"部门填报 {typed} 人，点对点包车运送人数（包车回执实际乘车，未交回执车次按计划计） 100 人，"
+                f"相差 {typed - 100:+d}%") in lines[0]
 
 
 def test_a_figure_the_system_has_none_of_is_named():
     gaps = reconcile.table(GX, services(job_fairs=3), dict.fromkeys(reconcile.SYSTEM_LABELS, 0))
     [line] = reconcile.lines(GX, gaps)
     assert "专场招聘会(直播带岗)场次」部门填报 3 场" in line and "系统无记录" in line
+
+
+def test_system_values_are_the_riders_carried_and_the_subsidies_paid():
+    """运送 is the returns' figure (boarded + riders of trips not returned), not the plan's; the subsidy pair is
+    the people the claims returns paid, and only where the campaign pays the subsidy."""
+    province = dict.fromkeys(COUNTY_FIGURES, 0) | {"chartered": 120, "boarded": 90, "not_returned": 20,
+                                                   "transported": 110, "fairs_held": 3}
+    subsidy = pd.DataFrame({"county_code": ["450821", "450881"], "paid": [7, 5], "paid_amount": [3500, 4000]})
+    figures = SimpleNamespace(province=province, totals={"trips": 4}, subsidy=subsidy)
+
+    values = reconcile.system_values(figures)
+    assert set(values) == set(reconcile.SYSTEM_LABELS)
+    assert (values["transported"], values["chartered"], values["trips"], values["subsidy_paid"]) == (110, 120, 4, 12)
+    assert "subsidy_paid" not in reconcile.system_values(SimpleNamespace(province=province, totals={"trips": 4},
+                                                                         subsidy=None))
+    gaps = reconcile.table(GX, services(charter_passengers=110, travel_subsidies=14), values).set_index("figure_name")
+    assert gaps.loc["点对点运送农民工", "gap"] == 0 and not gaps.loc["点对点运送农民工", "beyond"]
+    paid = gaps.loc["发放跨省就业交通补助人数"]
+    assert (paid["counterpart"], paid["system"], paid["gap"], bool(paid["beyond"])) == (
+        "已发放交通补助人数（补助申领核验表）", 12, 2, True)
