@@ -24,7 +24,9 @@ fills coaches. The search (`pool_riders`):
 
 Lower bound: a rider of direct distance k rides a coach whose route is at least k long (distances are
 great-circle × a factor: a metric), so a coach of seats s carrying them costs at least c_s(k); spread
-over its seats, Σ_riders min_s c_s(k_rider) / s bounds the cost of any pooled plan carrying them.
+over its seats, Σ_riders min_s c_s(k_rider) / s bounds the cost of any pooled coach carrying them. Riders
+seated in a route coach's spare seats add nothing: that coach's cost is already in its route's bound. The
+plan's bound is thus valid for plans that split riders between route and pooled coaches as this one does.
 """
 
 from __future__ import annotations
@@ -633,7 +635,10 @@ def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Cam
         p.trip_id = str(trips["trip_id"].iloc[p.base])
     new_trips, stops = trip_frames(pooled, left, net.fleet, campaign, net.riders.day0)
     who = np.concatenate([p.riders for p in pooled]).astype(np.int64)
-    figures["pooled_lower_bound"] = round(float(seat_bound(campaign, net.seats, left.legs.km[left.leg[who]]).sum()), 2)
+    # Only the new coaches' riders add to the bound: a rider in a route coach's spare seat rides a coach the
+    # route's own bound already counts whole (counting them again would put the bound above the cost).
+    on_new = np.concatenate([p.riders for p in coaches] or [[]]).astype(np.int64)
+    figures["pooled_lower_bound"] = round(float(seat_bound(campaign, net.seats, left.legs.km[left.leg[on_new]]).sum()), 2)
     a = assignments.copy()
     at = rows[who]
     day = np.concatenate([[p.day] * len(p.riders) for p in pooled])

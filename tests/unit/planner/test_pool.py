@@ -230,6 +230,8 @@ def test_a_route_coach_with_spare_seats_stops_for_riders_left_nearby():
     added = trip.cost - before.trips["cost"].iloc[0]
     assert 0 < added <= before.summary["cost"] / before.summary["chartered"] * 2  # the stop costs little per rider
     assert trip.cost == trip_cost(GX, 19, trip.km) and check_plan(requests, fleet, result, GX) == []
+    # the 2 riders ride seats the route's bound already counts: the bound stays below the cost
+    assert result.summary["lower_bound"] == before.summary["lower_bound"] <= result.summary["cost"]
 
 
 def test_a_replan_keeps_a_published_pooled_trip_and_its_stops():
