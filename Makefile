@@ -69,6 +69,7 @@ airflow: install
 bench: install postgres redis
 	$(BIN)/python bench/survey_intake.py
 	$(BIN)/python bench/charter_planner.py
+	$(BIN)/python bench/pooling.py
 	$(BIN)/python bench/job_matching.py
 	$(BIN)/python bench/check_file.py
 	$(BIN)/python bench/executors.py
