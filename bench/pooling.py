@@ -1,7 +1,6 @@
 """Benchmark of 拼车 (pooled trips): the same requests planned with and without pooling, in one run.
 
-    .venv/bin/python bench/pooling.py [--demand D.parquet --fleet F.parquet]
-                                                            [--sizes 1000000] [--workers 2]
+    .venv/bin/python bench/pooling.py [--demand D.parquet --fleet F.parquet] [--sizes 1000000] [--workers 2]
 
 1. The demo province (Guangxi, 20,000 surveyed workers): the charter requests and fleet the demo's
    `charter_bus_planning` run staged (var/staging/guangxi-2024/charter/<run>/demand.parquet and
