@@ -69,4 +69,6 @@ def read(campaign_id: str) -> InForce | None:
     meta = _meta(target)
     if not meta:
         return None
-    return InForce(meta["plan_id"], pd.read_parquet(target / meta["trips"]), pd.read_parquet(target / meta["riders"]))
+    # a register written before the files had names of their own holds trips.parquet and riders.parquet
+    trips, riders = meta.get("trips", "trips.parquet"), meta.get("riders", "riders.parquet")
+    return InForce(meta["plan_id"], pd.read_parquet(target / trips), pd.read_parquet(target / riders))

@@ -44,3 +44,16 @@ def test_a_reader_of_the_plan_before_still_finds_its_files_and_older_ones_are_re
     assert not (folder / plan_1["trips"]).exists() and not (folder / plan_1["riders"]).exists()
     assert len(list(folder.glob("plan-*.parquet"))) == 4  # plans 2 and 3, two files each
     assert not list(folder.glob("plan-*.json"))  # the pointer was moved into place, none left pending
+
+
+def test_a_register_written_before_the_files_had_their_own_names_is_still_read(monkeypatch, tmp_path):
+    monkeypatch.setenv("CHUNNUAN_HOME", str(tmp_path))
+    folder = register.folder(CAMPAIGN)
+    folder.mkdir(parents=True)
+    trips("A").to_parquet(folder / "trips.parquet", index=False)
+    riders("A", "1").to_parquet(folder / "riders.parquet", index=False)
+    (folder / "plan.json").write_text(json.dumps({"plan_id": 4}), encoding="utf-8")
+    in_force = register.read(CAMPAIGN)
+    assert (in_force.plan_id, in_force.riders["id_number"].tolist()) == (4, ["1"])
+    register.write(CAMPAIGN, 5, trips("B"), riders("B", "2"))
+    assert register.read(CAMPAIGN).riders["id_number"].tolist() == ["2"]
