@@ -58,7 +58,9 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
 
     # Each chartered worker on one existing trip, on a day inside their window.
     on = a[a["status"] == STATUS_CHARTER]
-    trips = t.set_index("trip_id")
+    if t["trip_id"].duplicated().any():
+        problems.append(f"车次编号重复：{_some(t.loc[t['trip_id'].duplicated(), 'trip_id'].unique())}")
+    trips = t.drop_duplicates("trip_id").set_index("trip_id")  # (a repeated number is reported above)
     unknown = on.loc[~on["trip_id"].isin(trips.index), "trip_id"]
     if len(unknown):
         problems.append(f"安排到不存在的车次：{_some(unknown.unique())}")
@@ -137,7 +139,7 @@ def _pooled_problems(on: pd.DataFrame, t: pd.DataFrame, stops: pd.DataFrame | No
         ups, downs = actions.count(ACTION_PICKUP), actions.count(ACTION_DROP)
         if (ups < 1 or downs < 1 or ups > rules.max_pickups or downs > rules.max_drops
                 or actions != [ACTION_PICKUP] * ups + [ACTION_DROP] * downs or abs(g["km"].iloc[-1] - trip.km) > 0.5
-                or route_minutes(g["km"].iloc[-1], len(g), rules) > rules.max_route_hours * 60 + 1):
+                or route_minutes(g["km"].iloc[-1], len(g), rules) > rules.max_route_hours * 60 + 0.5):
             bad_stops.append(trip.trip_id)
     for trip_id, riders in on[on["trip_id"].isin(pooled["trip_id"])].groupby("trip_id"):
         g = by_trip.get(trip_id)

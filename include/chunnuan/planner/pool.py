@@ -45,14 +45,15 @@ from chunnuan.planner.demand import road_km_between
 from chunnuan.planner.fleet import Fleet, coach_cost
 from chunnuan.planner.model import ACTION_DROP, ACTION_PICKUP, STATUS_CHARTER, STATUS_REFERRED, STOP_COLUMNS
 
-MAX_GROWS = 10000  # trips the greedy grows at most: bounds the time at 1M (the demo province stays below it)
+MAX_GROWS = 20000  # trips the greedy grows at most, all passes: bounds the time at 1M (the demo stays below it)
+ABSORB_ANY_MAX = 10000  # up to this many leftovers, route trips on any route may be absorbed; beyond, on theirs
 MAX_SPARE_GROWS = 3000  # route coaches the spare-seat pass tries at most (most seats free first)
 ACCEPT = 0.9  # a trip is taken when it carries this share of the best upper bound left (fewer re-grows)
 GROW_CANDIDATES = 40  # a trip grows from the neighbour legs with most riders that day, this many at most
 EXACT_MAX_RIDERS = 60  # leftovers up to this many are pooled exactly (CP-SAT); beyond, greedily
 EXACT_MAX_LEGS = 8  # … on at most this many legs (every set of legs is a candidate)
 EXACT_SECONDS = 10.0
-STEPS = (0.0, 25.0, 50.0, 100.0, 200.0, np.inf)  # the greedy's passes (Budget.step, 元 per new rider)
+STEPS = (0.0, 50.0, 200.0, np.inf)  # the greedy's passes (Budget.step, 元 per new rider)
 DROP_PENALTY = 10**7  # per referred rider in the exact model: referrals first, then cost
 EPS_KM = 1e-6
 
@@ -263,7 +264,9 @@ class _Search:
         cnt = np.zeros((n_legs, left.days + 1), dtype=np.int64)
         np.add.at(cnt, (left.leg[free], left.start[free]), 1)
         np.add.at(cnt, (left.leg[free], left.deadline[free] + 1), -1)
-        return cls(np.cumsum(cnt, axis=1)[:, : left.days], free, [np.flatnonzero(left.leg == a) for a in range(n_legs)],
+        order = np.argsort(left.leg, kind="stable")
+        by_leg = np.split(order, np.searchsorted(left.leg[order], np.arange(1, n_legs)))
+        return cls(np.cumsum(cnt, axis=1)[:, : left.days], free, by_leg,
                    legs.neighbours(rules),
                    [(int(legs.origin[a]), int(legs.destination[a]), float(legs.km[a])) for a in range(n_legs)])
 
@@ -349,15 +352,23 @@ def _best_option(left: Leftovers, t: int, geometry: Geometry, new: int, blocks: 
     return option
 
 
-def pool_greedy(left: Leftovers, campaign: Campaign, budget: Budget) -> list[PooledTrip]:
+def pool_greedy(left: Leftovers, campaign: Campaign, budget: Budget, spare: list[tuple], costs: np.ndarray
+                ) -> tuple[list[PooledTrip], list[PooledTrip]]:
+    """(new coaches, route trips given stops): coaches paying for themselves first, then coaches costing
+    more per rider as their savings allow, then stops on route trips with spare seats with what is left.
+    (Stops first did worse on the demo: route trips that could be absorbed into fuller coaches kept theirs.)"""
     s = _Search.start(left, campaign.transport.pooling)
     trips: list[PooledTrip] = []
+    grows = [0]  # MAX_GROWS bounds all passes together
     for _ in budget.passes():
-        trips += _greedy_pass(left, campaign, budget, s, MAX_GROWS)
-    return trips
+        trips += _greedy_pass(left, campaign, budget, s, grows)
+    absorbed = {b for p in trips for b in p.absorbed}
+    added = fill_spare_seats(left, campaign, [x for x in spare if x[0] not in absorbed],
+                             [i for p in trips for i in p.riders], costs, budget)
+    return trips, added
 
 
-def _greedy_pass(left: Leftovers, campaign: Campaign, budget: Budget, s: _Search, most: int) -> list[PooledTrip]:
+def _greedy_pass(left: Leftovers, campaign: Campaign, budget: Budget, s: _Search, grown: list[int]) -> list[PooledTrip]:
     rules = campaign.transport.pooling
     legs = left.legs
     cap = int(left.seats.max())
@@ -371,13 +382,12 @@ def _greedy_pass(left: Leftovers, campaign: Campaign, budget: Budget, s: _Search
     heapq.heapify(heap)
     trips: list[PooledTrip] = []
     dead: set[tuple[int, int]] = set()
-    grows = 0
-    while heap and -heap[0][0] >= fewest and grows < most:
+    while heap and -heap[0][0] >= fewest and grown[0] < MAX_GROWS:
         _, a, t = heapq.heappop(heap)
         if (a, t) in dead or cnt[a, t] == 0:
             continue
         members, geometry, total = _grow(a, t, cnt, nbrs, s.od, legs, rules, cap)
-        grows += 1
+        grown[0] += 1
         if total < fewest:
             continue
         if heap and total < ACCEPT * -heap[0][0]:
@@ -396,6 +406,9 @@ def _greedy_pass(left: Leftovers, campaign: Campaign, budget: Budget, s: _Search
         s.seat(left, chosen)
         trips.append(PooledTrip(t, geometry, option.seats, chosen, option.carrier, option.cost, absorbed=option.blocks))
         heapq.heappush(heap, (-min(max(total - len(chosen), 0), cap), a, t))
+    import os
+    if os.environ.get("POOLDBG"):
+        print("pass", budget.step, "grows", grown[0], "trips", len(trips), "left", round(budget.left), flush=True)
     return trips
 
 
@@ -584,17 +597,20 @@ def small(left: Leftovers) -> bool:
     return len(left.leg) <= EXACT_MAX_RIDERS and len(left.legs.km) <= EXACT_MAX_LEGS
 
 
-def pool_riders(left: Leftovers, campaign: Campaign, budget: Budget) -> tuple[list[PooledTrip], str]:
-    """Pooled trips for the leftovers and how they were found ("exact" = proven optimal, "greedy")."""
+def pool_riders(left: Leftovers, campaign: Campaign, budget: Budget, spare: list[tuple], costs: np.ndarray
+                ) -> tuple[list[PooledTrip], list[PooledTrip], str]:
+    """(new pooled coaches, route trips given stops, how they were found: "exact" = the new coaches proven
+    optimal, "greedy"). `spare`, `costs`: as for `fill_spare_seats`."""
     if not len(left.leg):
-        return [], "none"
+        return [], [], "none"
     if small(left) and not left.blocks:
         saved = {key: [list(x) for x in slots] for key, slots in left.supply.items()}
         trips, proven = pool_exact(left, campaign)
         if proven:
-            return trips, "exact"
+            added = fill_spare_seats(left, campaign, spare, [i for p in trips for i in p.riders], costs, budget)
+            return trips, added, "exact"
         left.supply = saved
-    return pool_greedy(left, campaign, budget), "greedy"
+    return (*pool_greedy(left, campaign, budget, spare, costs), "greedy")
 
 
 def leftovers(net, assignments: pd.DataFrame, trips: pd.DataFrame, fleet: Fleet, campaign: Campaign,
@@ -608,7 +624,10 @@ def leftovers(net, assignments: pd.DataFrame, trips: pd.DataFrame, fleet: Fleet,
     start, deadline = frame["start"].to_numpy()[rows], frame["deadline"].to_numpy()[rows]
     block = np.full(len(rows), -1, dtype=np.int64)
     if absorb and len(rows) and len(trips):
-        small_coach = np.flatnonzero((trips["seats"] < int(net.seats.max())).to_numpy())
+        small_coach = (trips["seats"] < int(net.seats.max())).to_numpy()
+        if len(rows) > ABSORB_ANY_MAX:  # many leftovers: only trips on their own routes (bounds the time)
+            small_coach = small_coach & np.isin(trips["route_num"].to_numpy(), frame["route"].to_numpy()[rows])
+        small_coach = np.flatnonzero(small_coach)
         position = dict(zip(trips["trip_id"].iloc[small_coach], small_coach.tolist(), strict=True))
         on = assignments["trip_id"].map(position)
         extra = np.flatnonzero(on.notna().to_numpy())
@@ -724,15 +743,14 @@ def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Cam
     if rules is None or not rules.enabled:
         return trips, assignments, empty_stops, {"pooling": "off"}
     before = trips["cost"].to_numpy()
-    budget = Budget(float(before.sum()) / max(int(trips["passengers"].sum()), 1))
+    carried = int(trips["passengers"].sum())
+    # no route coach at all: no cost per rider to keep to (the budget is unbounded)
+    budget = Budget(float(before.sum()) / carried, 0.0) if carried else Budget(0.0, np.inf)
     referred = (assignments["status"] == STATUS_REFERRED) & (assignments["reason"] == reason)
     absorb = int(referred.sum()) > EXACT_MAX_RIDERS  # small leftovers: the exact search, route trips untouched
     left, rows, spare = leftovers(net, assignments, trips, net.fleet, campaign, reason, absorb=absorb)
-    coaches, how = pool_riders(left, campaign, budget)
-    seated = [i for p in coaches for i in p.riders]
+    coaches, added, how = pool_riders(left, campaign, budget, spare, before)
     absorbed = {b for p in coaches for b in p.absorbed}
-    spare = [x for x in spare if x[0] not in absorbed]
-    added = fill_spare_seats(left, campaign, spare, seated, before, budget) if len(rows) else []
     pooled = coaches + added
     figures = {"pooling": how, "pool_candidates": int(referred.sum()), "pooled_trips": len(pooled),
                "pooled_new_coaches": len(coaches), "pooled_route_trips": len(added),
