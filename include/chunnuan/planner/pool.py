@@ -237,7 +237,7 @@ def seat_bound(campaign: Campaign, seats: np.ndarray, km: np.ndarray) -> np.ndar
     """Per rider, min over sizes of c_s(km) / s: what any pooled coach carrying them costs them at least."""
     per = np.full(len(km), np.inf)
     for s in seats:
-        per = np.minimum(per, np.array([trip_cost(campaign, int(s), float(k)) for k in km]) / int(s))
+        per = np.minimum(per, coach_cost(campaign, int(s), np.asarray(km, dtype=float)) / int(s))
     return np.where(np.isfinite(per), per, 0.0)
 
 
@@ -650,8 +650,11 @@ def leftovers(net, assignments: pd.DataFrame, trips: pd.DataFrame, fleet: Fleet,
                 r["km"].to_numpy(dtype=float), codes,
                 np.nan_to_num(road_km_between(points, points, campaign.transport.road_distance_factor), nan=np.inf))
     permit = {c.uscc: c.interprovincial for c in fleet.carriers}
-    blocks = {int(b): (int(trips["seats"].iloc[b]), str(trips["carrier_uscc"].iloc[b]), float(trips["cost"].iloc[b]),
-                       permit.get(trips["carrier_uscc"].iloc[b], False)) for b in np.unique(block[block >= 0])}
+    b = np.unique(block[block >= 0])
+    carrier = trips["carrier_uscc"].to_numpy()[b].tolist()
+    blocks = dict(zip(b.tolist(), zip(trips["seats"].to_numpy()[b].astype(int).tolist(), carrier,
+                                      trips["cost"].to_numpy()[b].astype(float).tolist(),
+                                      [permit.get(c, False) for c in carrier], strict=True), strict=True))
     left = Leftovers(leg.astype(np.int64), start, deadline, frame["planned"].to_numpy()[rows], legs, net.seats,
                      net.min_load, np.array([c[:2] for c in codes]), net.riders.days,
                      _supply_left(fleet, trips, net.riders.day0), block=block, blocks=blocks)
