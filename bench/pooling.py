@@ -40,6 +40,7 @@ def figures(result, seconds: float) -> dict:
             "too_few_share": few / s["requests"], "cost": s["cost"], "per_rider": s["cost"] / max(s["chartered"], 1),
             "bound": s["lower_bound"], "ratio": s["cost_to_bound"], "pooled_trips": s.get("pooled_trips", 0),
             "pooled_riders": s.get("pooled_riders", 0), "pooled_stops": s.get("pooled_stops", 0),
+            "absorbed": s.get("pooled_absorbed_trips", 0),
             "pooling": s.get("pooling", "")}
 
 
@@ -60,8 +61,8 @@ def rows(label: str, r: dict) -> list[str]:
         lines.append(f"| {label} | {'拼车' if enabled else '不拼车'} | {f['seconds']:.1f} | {f['requests']:,} | "
                      f"{f['chartered']:,} | {f['too_few']:,} ({f['too_few_share']:.1%}) | {f['cost']:,.0f} | "
                      f"{f['per_rider']:.1f} | {f['ratio'] or 0:.4f} | {f['pooled_trips']:,} | {f['pooled_riders']:,} | "
-                     f"{f['pooled_stops']:,} | {f['pooling']} |")
-    lines.append(f"| | load: {r['load'].split('load average:')[-1].strip()} | | | | | | | | | | | |")
+                     f"{f['pooled_stops']:,} | {f['absorbed']:,} | {f['pooling']} |")
+    lines.append(f"| | load: {r['load'].split('load average:')[-1].strip()} | | | | | | | | | | | | |")
     return lines
 
 
@@ -75,8 +76,8 @@ def main() -> None:
     args = parser.parse_args()
     gx = campaign.load("guangxi-2024")
     lines = ["| data | plan | time (s) | requests | chartered | referred 人数不足 | cost (元) | 元/chartered | "
-             "cost/bound | pooled trips | pooled riders | stops | search |", "|---|---|---:|---:|---:|---:|---:|---:|"
-             "---:|---:|---:|---:|---|"]
+             "cost/bound | pooled trips | pooled riders | stops | route trips absorbed | search |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     if args.demand:
         demand = pd.read_parquet(args.demand)
         fleet = Fleet.from_rows(pd.read_parquet(args.fleet))
@@ -86,11 +87,14 @@ def main() -> None:
         requests = synthetic.requests(gx, n, seed=1)
         fleet = synthetic.fleet(gx, n, supply=10.0, seed=1)
         lines += rows(f"synthetic {n:,}", run(requests, fleet, gx, args.workers))
-        print(lines[-3:], flush=True)
-    head = (f"# 拼车 (pooled trips) — recorded results\n\nRun {time.strftime('%Y-%m-%d %H:%M')} on "
+        print("\n".join(lines[-3:]), flush=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout.strip()
+    head = (f"# 拼车 (pooled trips) — recorded results\n\n## Run {time.strftime('%Y-%m-%d %H:%M')}, commit {commit}\n\nOn "
             f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
             f"`plan(..., workers={args.workers})`; command: `{' '.join(sys.argv)}`.\n\n")
-    Path(args.out).write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+    out = Path(args.out)
+    earlier = out.read_text(encoding="utf-8").split("\n", 1)[1] if out.exists() else ""
+    out.write_text(head + "\n".join(lines) + "\n" + earlier, encoding="utf-8")  # newest on top
 
 
 if __name__ == "__main__":

@@ -1,32 +1,39 @@
 """拼车: pooled coach trips for the riders the route plan leaves without a coach (too few on their route).
 
 A pooled trip runs on one day; it picks up in up to `max_pickups` counties and drops in up to
-`max_drops` cities (返乡: the reverse), every pickup before every drop. A rider may board one when
-their origin is a pickup, their destination a drop, the day inside their own window, and their ride
-along the coach's route is at most (1 + max_detour_ratio) × their direct distance. Consecutive pickups
-(drops) are at most `pickup_gap_km` (`drop_gap_km`) apart, the first and last pickup (drop) at most
-`pickup_span_km` (`drop_span_km`) along the route. Stops are ordered to keep the route
-shortest (every order is tried: at most 5! × 5!, in practice 3! × 3!). The coach's seats, minimum
+`max_drops` cities (返乡: the reverse), every pickup before every drop: a corridor coach, which may
+collect across prefectures along its way. A rider may board one when their origin is a pickup, their
+destination a drop, the day inside their own window, and their ride along the coach's route is at most
+(1 + max_detour_ratio) × their direct distance. Consecutive pickups (drops) are at most `pickup_gap_km`
+(`drop_gap_km`) apart, and the whole route — driving at `speed_kmh` plus `stop_minutes` at each stop
+after the first — takes at most `max_route_hours` (drivers' hours, 三超一疲劳). Stops are ordered to keep
+the route shortest (every order up to 3 × 3 stops, a sweep order beyond). The coach's seats, minimum
 fill, two drivers over `long_route_km` (on the whole route), the carriers' daily coaches left after
 the route plan, and the interprovincial permit (any stop in another province) hold as for any trip.
 
 Only riders referred for "人数不足最低发车人数" are pooled, so the route plan is unchanged where it
-fills coaches. The search (`pool_riders`):
-- legs = (origin, destination) routes with such riders; two legs are neighbours when a coach can
-  carry both (the two-leg route meets every limit) — computed for all pairs at once with numpy;
+fills coaches — except that a pooled coach may absorb whole route trips on smaller coaches running that
+day along its way (same riders, same day; their coach is freed), when a bigger, fuller coach carrying them
+and leftovers costs less than they did. Cost per chartered rider never rises above the route plan's
+(`Budget`: every coach's cost, less the trips it absorbs, is paid by the route plan's cost per rider for
+each new rider plus what earlier coaches saved). The search (`pool_riders`):
+- legs = (origin, destination) routes with such riders (and absorbable trips); two legs are neighbours
+  when a coach can carry both (the two-leg route meets every limit) — all pairs at once with numpy;
 - greedy, lazily evaluated: for a (leg, day), grow a trip from the leg by adding the neighbour legs
   with most riders free that day while the whole route still meets the limits; take the (leg, day)
-  whose trip carries most riders (an upper bound — the leg's and its neighbours' riders that day —
-  orders a heap, so few trips are grown), seat its riders earliest deadline first in the coach size
-  with the least cost per rider, and repeat until no trip can reach a coach's minimum fill.
+  whose trip carries most riders (an upper bound orders a heap, so few trips are grown) with the coach
+  size and absorbed trips carrying most leftovers within the budget (`_best_option`); in passes
+  (`STEPS`): coaches paying for themselves first, then dearer ones as the savings allow; then stops on
+  route trips with spare seats (`fill_spare_seats`) with what is left of the budget;
 - small instances (`EXACT_MAX_RIDERS`) are solved exactly with CP-SAT over every candidate trip
-  (stop sets × days × sizes): fewest referrals, then least cost (`pool_exact`).
+  (stop sets × days × sizes): fewest referrals, then least cost (`pool_exact`); route trips untouched.
 
 Lower bound: a rider of direct distance k rides a coach whose route is at least k long (distances are
 great-circle × a factor: a metric), so a coach of seats s carrying them costs at least c_s(k); spread
-over its seats, Σ_riders min_s c_s(k_rider) / s bounds the cost of any pooled coach carrying them. Riders
-seated in a route coach's spare seats add nothing: that coach's cost is already in its route's bound. The
-plan's bound is thus valid for plans that split riders between route and pooled coaches as this one does.
+over its seats, Σ_riders min_s c_s(k_rider) / s bounds the cost of any coach carrying them. The plan's
+bound: the routes' own bounds for routes whose coaches are as planned, that per-rider bound for every
+rider on a pooled coach or on a route whose trips were absorbed (`_pooled_bound`). Valid for plans that
+charter the same riders; riders in a route coach's spare seats add nothing (its route's bound counts it).
 """
 
 from __future__ import annotations
