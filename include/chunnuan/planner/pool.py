@@ -52,7 +52,8 @@ from chunnuan.planner.demand import road_km_between
 from chunnuan.planner.fleet import Fleet, coach_cost
 from chunnuan.planner.model import ACTION_DROP, ACTION_PICKUP, STATUS_CHARTER, STATUS_REFERRED, STOP_COLUMNS
 
-MAX_GROWS = 20000  # trips the greedy grows at most, all passes: bounds the time at 1M (the demo stays below it)
+MAX_GROWS = 20000  # trips the greedy grows at most, all passes (the demo province stays below it) …
+MAX_GROWS_MANY = 10000  # … and with more than ABSORB_ANY_MAX leftovers: bounds the time at 1M
 ABSORB_ANY_MAX = 10000  # up to this many leftovers, route trips on any route may be absorbed; beyond, on theirs
 MAX_SPARE_GROWS = 3000  # route coaches the spare-seat pass tries at most (most seats free first)
 ACCEPT = 0.9  # a trip is taken when it carries this share of the best upper bound left (fewer re-grows)
@@ -366,7 +367,7 @@ def pool_greedy(left: Leftovers, campaign: Campaign, budget: Budget, spare: list
     (Stops first did worse on the demo: route trips that could be absorbed into fuller coaches kept theirs.)"""
     s = _Search.start(left, campaign.transport.pooling)
     trips: list[PooledTrip] = []
-    grows = [0]  # MAX_GROWS bounds all passes together
+    grows = [0 if (left.block < 0).sum() <= ABSORB_ANY_MAX else MAX_GROWS - MAX_GROWS_MANY]  # all passes together
     for _ in budget.passes():
         trips += _greedy_pass(left, campaign, budget, s, grows)
     absorbed = {b for p in trips for b in p.absorbed}
@@ -413,9 +414,6 @@ def _greedy_pass(left: Leftovers, campaign: Campaign, budget: Budget, s: _Search
         s.seat(left, chosen)
         trips.append(PooledTrip(t, geometry, option.seats, chosen, option.carrier, option.cost, absorbed=option.blocks))
         heapq.heappush(heap, (-min(max(total - len(chosen), 0), cap), a, t))
-    import os
-    if os.environ.get("POOLDBG"):
-        print("pass", budget.step, "grows", grown[0], "trips", len(trips), "left", round(budget.left), flush=True)
     return trips
 
 
