@@ -5,7 +5,9 @@
 1. The demo province (Guangxi, 20,000 surveyed workers): the charter requests and fleet the demo's
    `charter_bus_planning` run staged (var/staging/guangxi-2024/charter/<run>/demand.parquet and
    fleet.parquet after `make demo`): share referred for 人数不足, cost per chartered rider, pooled trips.
-2. Synthetic requests (`chunnuan.synth.charter`, ample fleet) at each size: wall time of the whole plan.
+2. Synthetic requests (`chunnuan.synth.charter`, ample fleet) at each size: wall time of the whole plan, and
+   the main process's CPU time (pooling runs there, single-threaded: the difference with and without
+   pooling is its cost, whatever the machine's load).
 Writes bench/RESULTS-pooling.md with `uptime`'s load average beside the figures.
 """
 
@@ -40,15 +42,16 @@ def figures(result, seconds: float) -> dict:
             "too_few_share": few / s["requests"], "cost": s["cost"], "per_rider": s["cost"] / max(s["chartered"], 1),
             "bound": s["lower_bound"], "ratio": s["cost_to_bound"], "pooled_trips": s.get("pooled_trips", 0),
             "pooled_riders": s.get("pooled_riders", 0), "pooled_stops": s.get("pooled_stops", 0),
+            "absorbed": s.get("pooled_absorbed_trips", 0),
             "pooling": s.get("pooling", "")}
 
 
 def run(requests, fleet, the_campaign, workers: int) -> dict:
     out = {}
     for enabled in (False, True):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = plan(requests, fleet, with_pooling(the_campaign, enabled), workers=workers)
-        out[enabled] = figures(result, time.perf_counter() - start)
+        out[enabled] = figures(result, time.perf_counter() - start) | {"cpu": time.process_time() - cpu}
     out["load"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     return out
 
@@ -57,11 +60,11 @@ def rows(label: str, r: dict) -> list[str]:
     lines = []
     for enabled in (False, True):
         f = r[enabled]
-        lines.append(f"| {label} | {'拼车' if enabled else '不拼车'} | {f['seconds']:.1f} | {f['requests']:,} | "
+        lines.append(f"| {label} | {'拼车' if enabled else '不拼车'} | {f['seconds']:.1f} | {f['cpu']:.1f} | {f['requests']:,} | "
                      f"{f['chartered']:,} | {f['too_few']:,} ({f['too_few_share']:.1%}) | {f['cost']:,.0f} | "
                      f"{f['per_rider']:.1f} | {f['ratio'] or 0:.4f} | {f['pooled_trips']:,} | {f['pooled_riders']:,} | "
-                     f"{f['pooled_stops']:,} | {f['pooling']} |")
-    lines.append(f"| | load: {r['load'].split('load average:')[-1].strip()} | | | | | | | | | | | |")
+                     f"{f['pooled_stops']:,} | {f['absorbed']:,} | {f['pooling']} |")
+    lines.append(f"| | load: {r['load'].split('load average:')[-1].strip()} | | | | | | | | | | | | | |")
     return lines
 
 
@@ -74,9 +77,9 @@ def main() -> None:
     parser.add_argument("--out", default=str(REPO / "bench" / "RESULTS-pooling.md"))
     args = parser.parse_args()
     gx = campaign.load("guangxi-2024")
-    lines = ["| data | plan | time (s) | requests | chartered | referred 人数不足 | cost (元) | 元/chartered | "
-             "cost/bound | pooled trips | pooled riders | stops | search |", "|---|---|---:|---:|---:|---:|---:|---:|"
-             "---:|---:|---:|---:|---|"]
+    lines = ["| data | plan | time (s) | main-process CPU (s) | requests | chartered | referred 人数不足 | cost (元) | 元/chartered | "
+             "cost/bound | pooled trips | pooled riders | stops | route trips absorbed | search |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     if args.demand:
         demand = pd.read_parquet(args.demand)
         fleet = Fleet.from_rows(pd.read_parquet(args.fleet))
@@ -86,11 +89,14 @@ def main() -> None:
         requests = synthetic.requests(gx, n, seed=1)
         fleet = synthetic.fleet(gx, n, supply=10.0, seed=1)
         lines += rows(f"synthetic {n:,}", run(requests, fleet, gx, args.workers))
-        print(lines[-3:], flush=True)
-    head = (f"# 拼车 (pooled trips) — recorded results\n\nRun {time.strftime('%Y-%m-%d %H:%M')} on "
+        print("\n".join(lines[-3:]), flush=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout.strip()
+    head = (f"# 拼车 (pooled trips) — recorded results\n\n## Run {time.strftime('%Y-%m-%d %H:%M')}, commit {commit}\n\nOn "
             f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "
             f"`plan(..., workers={args.workers})`; command: `{' '.join(sys.argv)}`.\n\n")
-    Path(args.out).write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+    out = Path(args.out)
+    earlier = out.read_text(encoding="utf-8").split("\n", 1)[1] if out.exists() else ""
+    out.write_text(head + "\n".join(lines) + "\n" + earlier, encoding="utf-8")  # newest on top
 
 
 if __name__ == "__main__":

@@ -185,8 +185,9 @@ class PoolingRules(_Strict):
     max_drops: int = Field(ge=1, le=8)  # 下车城市数上限
     pickup_gap_km: float = Field(gt=0)  # consecutive pickups at most this far apart (road km)
     drop_gap_km: float = Field(gt=0)  # consecutive drops at most this far apart (road km)
-    pickup_span_km: float = Field(gt=0)  # first to last pickup at most this far along the route (close together)
-    drop_span_km: float = Field(gt=0)  # first to last drop at most this far along the route
+    # 三超一疲劳: first pickup to last drop (driving at speed_kmh + stop_minutes at each stop) within a day's
+    # driving hours of the crew (the YAML gives the rule it follows)
+    max_route_hours: float = Field(gt=0, le=24)
     max_detour_ratio: float = Field(ge=0, le=1)  # each rider's ride ≤ (1 + ratio) × their direct km
     first_departure: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")  # time at the first pickup
     speed_kmh: float = Field(gt=0)  # average coach speed between stops

@@ -289,7 +289,8 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     trips, assignments, route_stats = assign_riders(net, work, uncapped, net.fleet, campaign, workers)
     route_stats = _with_bounds(net, work, route_stats, trips)
     too_few = REASON_TOO_FEW.format(min_riders=min_riders(net))
-    pooled_trips, pooled_assignments, stops, pooled = pool_plan(net, trips, assignments, campaign, too_few)
+    pooled_trips, pooled_assignments, stops, pooled = pool_plan(net, trips, assignments, campaign, too_few,
+                                                                route_stats.set_index("route_id")["lower_bound"])
     route_stats = _with_pooled(route_stats, assignments, pooled_assignments)
     trips, assignments = pooled_trips, pooled_assignments
     result = Plan(trips, assignments, route_stats, shortages, rejected, stops=stops)

@@ -23,6 +23,7 @@ from chunnuan.planner.model import (
     crosses_provinces,
     truthy,
 )
+from chunnuan.planner.pool import route_minutes
 
 SHOWN = 5  # examples per broken rule
 
@@ -57,7 +58,9 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
 
     # Each chartered worker on one existing trip, on a day inside their window.
     on = a[a["status"] == STATUS_CHARTER]
-    trips = t.set_index("trip_id")
+    if t["trip_id"].duplicated().any():
+        problems.append(f"车次编号重复：{_some(t.loc[t['trip_id'].duplicated(), 'trip_id'].unique())}")
+    trips = t.drop_duplicates("trip_id").set_index("trip_id")  # (a repeated number is reported above)
     unknown = on.loc[~on["trip_id"].isin(trips.index), "trip_id"]
     if len(unknown):
         problems.append(f"安排到不存在的车次：{_some(unknown.unique())}")
@@ -136,8 +139,7 @@ def _pooled_problems(on: pd.DataFrame, t: pd.DataFrame, stops: pd.DataFrame | No
         ups, downs = actions.count(ACTION_PICKUP), actions.count(ACTION_DROP)
         if (ups < 1 or downs < 1 or ups > rules.max_pickups or downs > rules.max_drops
                 or actions != [ACTION_PICKUP] * ups + [ACTION_DROP] * downs or abs(g["km"].iloc[-1] - trip.km) > 0.5
-                or g["km"].iloc[ups - 1] > rules.pickup_span_km + 0.5
-                or g["km"].iloc[-1] - g["km"].iloc[ups] > rules.drop_span_km + 0.5):
+                or route_minutes(g["km"].iloc[-1], len(g), rules) > rules.max_route_hours * 60 + 0.5):
             bad_stops.append(trip.trip_id)
     for trip_id, riders in on[on["trip_id"].isin(pooled["trip_id"])].groupby("trip_id"):
         g = by_trip.get(trip_id)
@@ -154,8 +156,8 @@ def _pooled_problems(on: pd.DataFrame, t: pd.DataFrame, stops: pd.DataFrame | No
                 break
     if bad_stops:
         problems.append(f"拼车车次的停靠站点不符合要求（上车点不超过 {rules.max_pickups} 个、下车点不超过 "
-                        f"{rules.max_drops} 个、首末上车点相距不超过 {rules.pickup_span_km:g} 公里、首末下车点相距不超过 "
-                        f"{rules.drop_span_km:g} 公里、先上后下、里程与站点一致）：{_some(bad_stops)}")
+                        f"{rules.max_drops} 个、全程含停靠不超过 {rules.max_route_hours:g} 小时、先上后下、里程与站点一致）："
+                        f"{_some(bad_stops)}")
     if bad_riders:
         problems.append(f"拼车车次有乘客不在本人县（市、区）上车、本人务工地下车，或绕行超过直达里程的 "
                         f"{1 + rules.max_detour_ratio:.1f} 倍：{_some(bad_riders)}")

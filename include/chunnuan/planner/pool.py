@@ -1,32 +1,39 @@
 """拼车: pooled coach trips for the riders the route plan leaves without a coach (too few on their route).
 
 A pooled trip runs on one day; it picks up in up to `max_pickups` counties and drops in up to
-`max_drops` cities (返乡: the reverse), every pickup before every drop. A rider may board one when
-their origin is a pickup, their destination a drop, the day inside their own window, and their ride
-along the coach's route is at most (1 + max_detour_ratio) × their direct distance. Consecutive pickups
-(drops) are at most `pickup_gap_km` (`drop_gap_km`) apart, the first and last pickup (drop) at most
-`pickup_span_km` (`drop_span_km`) along the route. Stops are ordered to keep the route
-shortest (every order is tried: at most 5! × 5!, in practice 3! × 3!). The coach's seats, minimum
+`max_drops` cities (返乡: the reverse), every pickup before every drop: a corridor coach, which may
+collect across prefectures along its way. A rider may board one when their origin is a pickup, their
+destination a drop, the day inside their own window, and their ride along the coach's route is at most
+(1 + max_detour_ratio) × their direct distance. Consecutive pickups (drops) are at most `pickup_gap_km`
+(`drop_gap_km`) apart, and the whole route — driving at `speed_kmh` plus `stop_minutes` at each stop
+after the first — takes at most `max_route_hours` (drivers' hours, 三超一疲劳). Stops are ordered to keep
+the route shortest (every order up to 3 × 3 stops, a sweep order beyond). The coach's seats, minimum
 fill, two drivers over `long_route_km` (on the whole route), the carriers' daily coaches left after
 the route plan, and the interprovincial permit (any stop in another province) hold as for any trip.
 
 Only riders referred for "人数不足最低发车人数" are pooled, so the route plan is unchanged where it
-fills coaches. The search (`pool_riders`):
-- legs = (origin, destination) routes with such riders; two legs are neighbours when a coach can
-  carry both (the two-leg route meets every limit) — computed for all pairs at once with numpy;
+fills coaches — except that a pooled coach may absorb whole route trips on smaller coaches running that
+day along its way (same riders, same day; their coach is freed), when a bigger, fuller coach carrying them
+and leftovers costs less than they did. Cost per chartered rider never rises above the route plan's
+(`Budget`: every coach's cost, less the trips it absorbs, is paid by the route plan's cost per rider for
+each new rider plus what earlier coaches saved). The search (`pool_riders`):
+- legs = (origin, destination) routes with such riders (and absorbable trips); two legs are neighbours
+  when a coach can carry both (the two-leg route meets every limit) — all pairs at once with numpy;
 - greedy, lazily evaluated: for a (leg, day), grow a trip from the leg by adding the neighbour legs
   with most riders free that day while the whole route still meets the limits; take the (leg, day)
-  whose trip carries most riders (an upper bound — the leg's and its neighbours' riders that day —
-  orders a heap, so few trips are grown), seat its riders earliest deadline first in the coach size
-  with the least cost per rider, and repeat until no trip can reach a coach's minimum fill.
+  whose trip carries most riders (an upper bound orders a heap, so few trips are grown) with the coach
+  size and absorbed trips carrying most leftovers within the budget (`_best_option`); in passes
+  (`STEPS`): coaches paying for themselves first, then dearer ones as the savings allow; then stops on
+  route trips with spare seats (`fill_spare_seats`) with what is left of the budget;
 - small instances (`EXACT_MAX_RIDERS`) are solved exactly with CP-SAT over every candidate trip
-  (stop sets × days × sizes): fewest referrals, then least cost (`pool_exact`).
+  (stop sets × days × sizes): fewest referrals, then least cost (`pool_exact`); route trips untouched.
 
 Lower bound: a rider of direct distance k rides a coach whose route is at least k long (distances are
 great-circle × a factor: a metric), so a coach of seats s carrying them costs at least c_s(k); spread
-over its seats, Σ_riders min_s c_s(k_rider) / s bounds the cost of any pooled coach carrying them. Riders
-seated in a route coach's spare seats add nothing: that coach's cost is already in its route's bound. The
-plan's bound is thus valid for plans that split riders between route and pooled coaches as this one does.
+over its seats, Σ_riders min_s c_s(k_rider) / s bounds the cost of any coach carrying them. The plan's
+bound: the routes' own bounds for routes whose coaches are as planned, that per-rider bound for every
+rider on a pooled coach or on a route whose trips were absorbed (`_pooled_bound`). Valid for plans that
+charter the same riders; riders in a route coach's spare seats add nothing (its route's bound counts it).
 """
 
 from __future__ import annotations
@@ -45,13 +52,16 @@ from chunnuan.planner.demand import road_km_between
 from chunnuan.planner.fleet import Fleet, coach_cost
 from chunnuan.planner.model import ACTION_DROP, ACTION_PICKUP, STATUS_CHARTER, STATUS_REFERRED, STOP_COLUMNS
 
-MAX_GROWS = 10000  # trips the greedy grows at most: bounds the time at 1M (the demo province stays below it)
+MAX_GROWS = 20000  # trips the greedy grows at most, all passes (the demo province stays below it) …
+MAX_GROWS_MANY = 10000  # … and with more than ABSORB_ANY_MAX leftovers: bounds the time at 1M
+ABSORB_ANY_MAX = 10000  # up to this many leftovers, route trips on any route may be absorbed; beyond, on theirs
 MAX_SPARE_GROWS = 3000  # route coaches the spare-seat pass tries at most (most seats free first)
 ACCEPT = 0.9  # a trip is taken when it carries this share of the best upper bound left (fewer re-grows)
 GROW_CANDIDATES = 40  # a trip grows from the neighbour legs with most riders that day, this many at most
 EXACT_MAX_RIDERS = 60  # leftovers up to this many are pooled exactly (CP-SAT); beyond, greedily
 EXACT_MAX_LEGS = 8  # … on at most this many legs (every set of legs is a candidate)
 EXACT_SECONDS = 10.0
+STEPS = (0.0, 50.0, 200.0, np.inf)  # the greedy's passes (Budget.step, 元 per new rider)
 DROP_PENALTY = 10**7  # per referred rider in the exact model: referrals first, then cost
 EPS_KM = 1e-6
 
@@ -103,12 +113,13 @@ class PooledTrip:
     day: int
     geometry: Geometry
     seats: int
-    riders: list[int]  # leftover rider indexes
+    riders: list[int]  # rider indexes in the Leftovers (riders of absorbed route trips included)
     carrier: str = ""
     cost: float = 0.0
     trip_id: str = ""
     base: int = -1  # a route trip given stops for leftovers in its spare seats: its row in the trips
     base_riders: int = 0  # … and the riders it carried already (boarding at its origin)
+    absorbed: list[int] = field(default_factory=list)  # route trips (rows) whose riders ride this coach instead
 
 
 @dataclass
@@ -126,6 +137,14 @@ class Leftovers:
     days: int
     supply: dict = field(default_factory=dict)  # (day, seats) -> [[uscc, coaches left, permit], ...] best first
     base_leg: dict = field(default_factory=dict)  # row of a route trip with spare seats -> its leg
+    # Riders of route trips a pooled coach may absorb whole (their coach is then freed): per rider the trip's
+    # row, -1 for a leftover; per such trip (seats, carrier, cost, permit).
+    block: np.ndarray | None = None
+    blocks: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.block is None:
+            self.block = np.full(len(self.leg), -1, dtype=np.int64)
 
 
 BRUTE_FORCE_ORDERS = 36  # up to 3 pickups × 3 drops every order is tried; beyond, a sweep order
@@ -170,11 +189,16 @@ def _orders(pickups: tuple, drops: tuple, legs: Legs, rules: PoolingRules) -> li
                 break
             at.append(at[-1] + g)
         else:
-            if at[n_p - 1] <= rules.pickup_span_km + EPS_KM and at[-1] - at[n_p] <= rules.drop_span_km + EPS_KM:
+            if route_minutes(at[-1], len(stops), rules) <= rules.max_route_hours * 60 + EPS_KM:
                 found.append(Geometry(p, q, tuple(at)))
     found.sort(key=lambda g: (g.km, g.pickups, g.drops))
     legs.orders[key] = found
     return found
+
+
+def route_minutes(km: float, stops: int, rules: PoolingRules) -> float:
+    """First pickup to last drop: driving at `speed_kmh` plus `stop_minutes` at each stop after the first."""
+    return km / rules.speed_kmh * 60 + rules.stop_minutes * (stops - 1)
 
 
 def _factorial(n: int) -> int:
@@ -221,30 +245,8 @@ def seat_bound(campaign: Campaign, seats: np.ndarray, km: np.ndarray) -> np.ndar
     """Per rider, min over sizes of c_s(km) / s: what any pooled coach carrying them costs them at least."""
     per = np.full(len(km), np.inf)
     for s in seats:
-        per = np.minimum(per, np.array([trip_cost(campaign, int(s), float(k)) for k in km]) / int(s))
+        per = np.minimum(per, coach_cost(campaign, int(s), np.asarray(km, dtype=float)) / int(s))
     return np.where(np.isfinite(per), per, 0.0)
-
-
-def _take_coach(left: Leftovers, day: int, cross: bool, km: float, riders: int, campaign: Campaign
-                ) -> tuple[int, str, float, int] | None:
-    """(seats, carrier, cost, riders carried) of the coach with the least cost per rider left on `day`."""
-    best = None
-    for k, s in enumerate(left.seats.tolist()):
-        if riders < left.min_load[k]:
-            continue
-        slots = [x for x in left.supply.get((day, s), []) if x[1] > 0 and (x[2] or not cross)]
-        if not slots:
-            continue
-        cost = trip_cost(campaign, s, km)
-        carried = min(riders, s)
-        key = (cost / carried, -carried, s)
-        if np.isfinite(cost) and (best is None or key < best[0]):
-            best = (key, s, slots[0], cost, carried)
-    if best is None:
-        return None
-    _, s, slot, cost, carried = best
-    slot[1] -= 1
-    return s, slot[0], cost, carried
 
 
 def _is_cross(left: Leftovers, geometry: Geometry) -> bool:
@@ -270,7 +272,9 @@ class _Search:
         cnt = np.zeros((n_legs, left.days + 1), dtype=np.int64)
         np.add.at(cnt, (left.leg[free], left.start[free]), 1)
         np.add.at(cnt, (left.leg[free], left.deadline[free] + 1), -1)
-        return cls(np.cumsum(cnt, axis=1)[:, : left.days], free, [np.flatnonzero(left.leg == a) for a in range(n_legs)],
+        order = np.argsort(left.leg, kind="stable")
+        by_leg = np.split(order, np.searchsorted(left.leg[order], np.arange(1, n_legs)))
+        return cls(np.cumsum(cnt, axis=1)[:, : left.days], free, by_leg,
                    legs.neighbours(rules),
                    [(int(legs.origin[a]), int(legs.destination[a]), float(legs.km[a])) for a in range(n_legs)])
 
@@ -280,12 +284,103 @@ class _Search:
             self.cnt[left.leg[i], left.start[i] : left.deadline[i] + 1] -= 1
 
 
-def pool_greedy(left: Leftovers, campaign: Campaign) -> list[PooledTrip]:
+@dataclass
+class Budget:
+    """Pooling keeps the plan's cost per chartered rider at most the route plan's (`per_rider`): every coach
+    taken adds its cost less the route coaches it absorbs, and `per_rider` for each new rider it carries;
+    `left` is what the coaches taken so far saved below that (never negative)."""
+
+    per_rider: float
+    left: float = 0.0
+    step: float = 0.0  # the greedy's pass: a coach may cost at most this above `per_rider` per new rider
+
+    def passes(self):
+        """The greedy's passes: coaches paying for themselves first (their savings fund the later ones)."""
+        for self.step in STEPS:
+            yield self.step
+
+    def excess(self, cost: float, riders: int) -> float:
+        return cost - self.per_rider * riders
+
+
+@dataclass
+class _Option:
+    seats: int
+    carrier: str
+    cost: float
+    new: int  # leftovers carried
+    blocks: list[int]  # route trips absorbed (rows)
+    excess: float
+
+
+def _best_option(left: Leftovers, t: int, geometry: Geometry, new: int, blocks: list[tuple[int, int]],
+                 campaign: Campaign, budget: Budget) -> _Option | None:
+    """The coach for a trip on day t: most leftovers (`new` free), then least excess cost, within the budget.
+    Route trips (row, riders) running that day along the route may ride it too (most costly per rider first):
+    their coaches are freed, so a bigger coach carrying them and leftovers can cost less than they did."""
+    cross = _is_cross(left, geometry)
+    order = sorted(blocks, key=lambda b: (-left.blocks[b[0]][2] / b[1], b[0]))
+    best = None
+    for k, s in enumerate(left.seats.tolist()):
+        cost = trip_cost(campaign, s, geometry.km)
+        if not np.isfinite(cost):
+            continue
+        used, saved, taken = 0, 0.0, []
+        for j in range(len(order) + 1):
+            if j:
+                row, n = order[j - 1]
+                if used + n > s:
+                    break
+                used, saved, taken = used + n, saved + left.blocks[row][2], [*taken, row]
+            carried = min(new, s - used)
+            if used + carried < left.min_load[k] or (not carried and not taken):
+                continue
+            excess = budget.excess(cost - saved, carried)
+            if excess > budget.left + EPS_KM or excess > budget.step * carried + EPS_KM:
+                continue
+            key = (-carried, excess, s)
+            if best is not None and key >= best[0]:
+                continue
+            reuse = next((r for r in taken if left.blocks[r][0] == s and (left.blocks[r][3] or not cross)), None)
+            if reuse is None and not any(x[1] > 0 and (x[2] or not cross) for x in left.supply.get((t, s), [])):
+                continue
+            best = (key, _Option(s, left.blocks[reuse][1] if reuse is not None else "", cost, carried, taken, excess),
+                    reuse, cross)
+    if best is None:
+        return None
+    _, option, reuse, cross = best
+    if reuse is None:
+        slot = next(x for x in left.supply[(t, option.seats)] if x[1] > 0 and (x[2] or not cross))
+        slot[1] -= 1
+        option.carrier = slot[0]
+    for row in option.blocks:  # the absorbed trips' coaches are free again that day (but the one reused)
+        if row != reuse:
+            seats, carrier, _, permit = left.blocks[row]
+            left.supply.setdefault((t, seats), []).append([carrier, 1, permit])
+    return option
+
+
+def pool_greedy(left: Leftovers, campaign: Campaign, budget: Budget, spare: list[tuple], costs: np.ndarray
+                ) -> tuple[list[PooledTrip], list[PooledTrip]]:
+    """(new coaches, route trips given stops): coaches paying for themselves first, then coaches costing
+    more per rider as their savings allow, then stops on route trips with spare seats with what is left.
+    (Stops first did worse on the demo: route trips that could be absorbed into fuller coaches kept theirs.)"""
+    s = _Search.start(left, campaign.transport.pooling)
+    trips: list[PooledTrip] = []
+    grows = [0 if (left.block < 0).sum() <= ABSORB_ANY_MAX else MAX_GROWS - MAX_GROWS_MANY]  # all passes together
+    for _ in budget.passes():
+        trips += _greedy_pass(left, campaign, budget, s, grows)
+    absorbed = {b for p in trips for b in p.absorbed}
+    added = fill_spare_seats(left, campaign, [x for x in spare if x[0] not in absorbed],
+                             [i for p in trips for i in p.riders], costs, budget)
+    return trips, added
+
+
+def _greedy_pass(left: Leftovers, campaign: Campaign, budget: Budget, s: _Search, grown: list[int]) -> list[PooledTrip]:
     rules = campaign.transport.pooling
     legs = left.legs
     cap = int(left.seats.max())
     fewest = int(left.min_load.min())
-    s = _Search.start(left, rules)
     cnt, nbrs = s.cnt, s.nbrs
     heap = []
     for a in range(len(legs.km)):
@@ -295,39 +390,42 @@ def pool_greedy(left: Leftovers, campaign: Campaign) -> list[PooledTrip]:
     heapq.heapify(heap)
     trips: list[PooledTrip] = []
     dead: set[tuple[int, int]] = set()
-    grows = 0
-    while heap and -heap[0][0] >= fewest and grows < MAX_GROWS:
+    while heap and -heap[0][0] >= fewest and grown[0] < MAX_GROWS:
         _, a, t = heapq.heappop(heap)
         if (a, t) in dead or cnt[a, t] == 0:
             continue
         members, geometry, total = _grow(a, t, cnt, nbrs, s.od, legs, rules, cap)
-        grows += 1
+        grown[0] += 1
         if total < fewest:
             continue
         if heap and total < ACCEPT * -heap[0][0]:
             heapq.heappush(heap, (-total, a, t))  # lazy: another (leg, day) may do better now
             continue
-        coach = _take_coach(left, t, _is_cross(left, geometry), geometry.km, total, campaign)
-        if coach is None:
+        pool = _free_on(left, members, t, s.free, s.by_leg)
+        block = left.block[pool]
+        option = _best_option(left, t, geometry, int((block < 0).sum()),
+                              list(Counter(block[block >= 0].tolist()).items()), campaign, budget)
+        if option is None:
             dead.add((a, t))
             continue
-        seats, carrier, cost, carried = coach
-        chosen = _choose_riders(left, members, t, s.free, s.by_leg, carried)
+        budget.left -= option.excess
+        chosen = [*_choose_riders(left, pool[block < 0], t, option.new),
+                  *pool[np.isin(block, option.blocks)].tolist()]
         s.seat(left, chosen)
-        trips.append(PooledTrip(t, geometry, seats, chosen, carrier, cost))
-        heapq.heappush(heap, (-min(total - carried, cap), a, t))
+        trips.append(PooledTrip(t, geometry, option.seats, chosen, option.carrier, option.cost, absorbed=option.blocks))
+        heapq.heappush(heap, (-min(max(total - len(chosen), 0), cap), a, t))
     return trips
 
 
 def fill_spare_seats(left: Leftovers, campaign: Campaign, spare: list[tuple], seated, costs: np.ndarray,
-                     per_rider: float) -> list[PooledTrip]:
+                     budget: Budget) -> list[PooledTrip]:
     """Leftovers still free board route trips with spare seats at added stops (the route's riders keep
     their coach and day; every ride stays within the detour limit), where the added stops cost at most
-    `per_rider` (the route plan's cost per chartered rider) per rider they add, so pooling does not
-    raise it. `spare`: (row in the trips, leg, day, seats, seats free, carrier, permit, passengers) per
+    the budget allows (`Budget`: the route plan's cost per chartered rider per rider they add, plus what the
+    new coaches saved), so pooling does not raise the cost per rider. `spare`: (row in the trips, leg, day, seats, seats free, carrier, permit, passengers) per
     route trip, most seats free first; `costs`: the route trips' costs."""
     rules = campaign.transport.pooling
-    s = _Search.start(left, rules, seated)
+    s = _Search.start(left, rules, [*seated, *np.flatnonzero(left.block >= 0).tolist()])  # those ride route coaches
     out = []
     grows = 0
     for row, leg, day, seats, room, carrier, permit, passengers in sorted(spare, key=lambda x: (-x[4], x[0])):
@@ -340,9 +438,11 @@ def fill_spare_seats(left: Leftovers, campaign: Campaign, spare: list[tuple], se
         if not total or len(geometry.pickups) + len(geometry.drops) < 3 or (_is_cross(left, geometry) and not permit):
             continue
         cost = trip_cost(campaign, seats, geometry.km)
-        if cost - costs[row] > per_rider * total:
+        excess = budget.excess(cost - costs[row], total)
+        if excess > budget.left + EPS_KM:
             continue
-        chosen = _choose_riders(left, members, day, s.free, s.by_leg, total)
+        budget.left -= excess
+        chosen = _choose_riders(left, _free_on(left, members, day, s.free, s.by_leg), day, total)
         s.seat(left, chosen)
         out.append(PooledTrip(day, geometry, seats, chosen, carrier, cost, base=row, base_riders=passengers))
     return out
@@ -386,10 +486,14 @@ def _grow(a, t, cnt, nbrs, od, legs, rules, cap) -> tuple[list[int], Geometry, i
     return members, geometry, min(total, cap)
 
 
-def _choose_riders(left: Leftovers, members: list[int], t: int, free, by_leg, n: int) -> list[int]:
-    """n of the members' free riders whose window holds day t: earliest deadline, then planned day nearest."""
+def _free_on(left: Leftovers, members: list[int], t: int, free, by_leg) -> np.ndarray:
+    """The members' free riders whose window holds day t."""
     pool = np.concatenate([by_leg[m] for m in members])
-    pool = pool[free[pool] & (left.start[pool] <= t) & (left.deadline[pool] >= t)]
+    return pool[free[pool] & (left.start[pool] <= t) & (left.deadline[pool] >= t)]
+
+
+def _choose_riders(left: Leftovers, pool: np.ndarray, t: int, n: int) -> list[int]:
+    """n of the riders `pool` (free on day t): earliest deadline, then planned day nearest."""
     order = np.lexsort((pool, np.abs(left.planned[pool] - t), left.deadline[pool]))
     return pool[order[:n]].tolist()
 
@@ -493,26 +597,49 @@ def _exact_trips(left, campaign, shapes, groups, coaches, riders_on, solver) -> 
     return trips
 
 
-def pool_riders(left: Leftovers, campaign: Campaign) -> tuple[list[PooledTrip], str]:
-    """Pooled trips for the leftovers and how they were found ("exact" = proven optimal, "greedy")."""
+def small(left: Leftovers) -> bool:
+    """Leftovers few enough for the exact search (every set of legs a candidate)."""
+    return len(left.leg) <= EXACT_MAX_RIDERS and len(left.legs.km) <= EXACT_MAX_LEGS
+
+
+def pool_riders(left: Leftovers, campaign: Campaign, budget: Budget, spare: list[tuple], costs: np.ndarray
+                ) -> tuple[list[PooledTrip], list[PooledTrip], str]:
+    """(new pooled coaches, route trips given stops, how they were found: "exact" = the new coaches proven
+    optimal, "greedy"). `spare`, `costs`: as for `fill_spare_seats`."""
     if not len(left.leg):
-        return [], "none"
-    if len(left.leg) <= EXACT_MAX_RIDERS and len(left.legs.km) <= EXACT_MAX_LEGS:
+        return [], [], "none"
+    if small(left) and not left.blocks:
         saved = {key: [list(x) for x in slots] for key, slots in left.supply.items()}
         trips, proven = pool_exact(left, campaign)
         if proven:
-            return trips, "exact"
+            added = fill_spare_seats(left, campaign, spare, [i for p in trips for i in p.riders], costs, budget)
+            return trips, added, "exact"
         left.supply = saved
-    return pool_greedy(left, campaign), "greedy"
+    return (*pool_greedy(left, campaign, budget, spare, costs), "greedy")
 
 
 def leftovers(net, assignments: pd.DataFrame, trips: pd.DataFrame, fleet: Fleet, campaign: Campaign,
-              reason: str) -> tuple[Leftovers, np.ndarray, list[tuple]]:
+              reason: str, absorb: bool = False) -> tuple[Leftovers, np.ndarray, list[tuple]]:
     """The riders referred for `reason` (人数不足) as Leftovers, with their rows in the assignments; the
     coaches the route plan left per (day, seats), best carrier first; the route trips with spare seats
-    (fill_spare_seats's `spare`)."""
+    (fill_spare_seats's `spare`). `absorb`: the riders of route trips on coaches smaller than the largest
+    come too, fixed to their trip's day, as blocks a pooled coach takes whole (`Leftovers.block`)."""
     frame, routes = net.riders.frame, net.riders.routes
     rows = np.flatnonzero(((assignments["status"] == STATUS_REFERRED) & (assignments["reason"] == reason)).to_numpy())
+    start, deadline = frame["start"].to_numpy()[rows], frame["deadline"].to_numpy()[rows]
+    block = np.full(len(rows), -1, dtype=np.int64)
+    if absorb and len(rows) and len(trips):
+        small_coach = (trips["seats"] < int(net.seats.max())).to_numpy()
+        if len(rows) > ABSORB_ANY_MAX:  # many leftovers: only trips on their own routes (bounds the time)
+            small_coach = small_coach & np.isin(trips["route_num"].to_numpy(), frame["route"].to_numpy()[rows])
+        small_coach = np.flatnonzero(small_coach)
+        position = dict(zip(trips["trip_id"].iloc[small_coach], small_coach.tolist(), strict=True))
+        on = assignments["trip_id"].map(position)
+        extra = np.flatnonzero(on.notna().to_numpy())
+        their = on.to_numpy()[extra].astype(np.int64)
+        day = trips["day"].to_numpy().astype(np.int64)[their]
+        rows, block = np.concatenate([rows, extra]), np.concatenate([block, their])
+        start, deadline = np.concatenate([start, day]), np.concatenate([deadline, day])
     route = frame["route"].to_numpy()[rows]
     roomy = np.flatnonzero((trips["passengers"] < trips["seats"]).to_numpy()) if len(rows) else np.array([], dtype=int)
     used_routes = np.unique(np.concatenate([route, trips["route_num"].to_numpy()[roomy]]).astype(np.int64))
@@ -527,10 +654,15 @@ def leftovers(net, assignments: pd.DataFrame, trips: pd.DataFrame, fleet: Fleet,
                 np.array([index[c] for c in r["destination_code"]], dtype=np.int64),
                 r["km"].to_numpy(dtype=float), codes,
                 np.nan_to_num(road_km_between(points, points, campaign.transport.road_distance_factor), nan=np.inf))
-    left = Leftovers(leg.astype(np.int64), frame["start"].to_numpy()[rows], frame["deadline"].to_numpy()[rows],
-                     frame["planned"].to_numpy()[rows], legs, net.seats, net.min_load,
-                     np.array([c[:2] for c in codes]), net.riders.days, _supply_left(fleet, trips, net.riders.day0))
     permit = {c.uscc: c.interprovincial for c in fleet.carriers}
+    b = np.unique(block[block >= 0])
+    carrier = trips["carrier_uscc"].to_numpy()[b].tolist()
+    blocks = dict(zip(b.tolist(), zip(trips["seats"].to_numpy()[b].astype(int).tolist(), carrier,
+                                      trips["cost"].to_numpy()[b].astype(float).tolist(),
+                                      [permit.get(c, False) for c in carrier], strict=True), strict=True))
+    left = Leftovers(leg.astype(np.int64), start, deadline, frame["planned"].to_numpy()[rows], legs, net.seats,
+                     net.min_load, np.array([c[:2] for c in codes]), net.riders.days,
+                     _supply_left(fleet, trips, net.riders.day0), block=block, blocks=blocks)
     t = trips.iloc[roomy]
     spare = list(zip(roomy.tolist(), np.searchsorted(used_routes, t["route_num"].to_numpy()).tolist(),
                      t["day"].astype(int).tolist(), t["seats"].astype(int).tolist(),
@@ -606,39 +738,42 @@ def trip_frames(pooled: list[PooledTrip], left: Leftovers, fleet: Fleet, campaig
     return pd.DataFrame(trip_rows), pd.DataFrame(stop_rows, columns=STOP_COLUMNS)
 
 
-def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Campaign, reason: str
-              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Campaign, reason: str,
+              route_bounds: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
     """The route plan's trips and assignments with the riders referred for `reason` pooled: new pooled
-    coaches first, then stops added to route trips with spare seats for those still left; (trips,
-    assignments, stops, figures for the summary)."""
+    coaches first (which may absorb route trips running along their way on smaller coaches), then stops
+    added to route trips with spare seats for those still left; the cost per chartered rider never rises
+    above the route plan's (`Budget`). (trips, assignments, stops, figures for the summary);
+    `route_bounds`: each route's bound (route_id -> 元), replaced for the routes whose trips were absorbed."""
     rules = campaign.transport.pooling
     empty_stops = pd.DataFrame(columns=STOP_COLUMNS)
     trips = trips.assign(stops="")
     if rules is None or not rules.enabled:
         return trips, assignments, empty_stops, {"pooling": "off"}
-    left, rows, spare = leftovers(net, assignments, trips, net.fleet, campaign, reason)
-    coaches, how = pool_riders(left, campaign)
-    seated = [i for p in coaches for i in p.riders]
     before = trips["cost"].to_numpy()
-    per_rider = float(before.sum()) / max(int(trips["passengers"].sum()), 1)
-    added = fill_spare_seats(left, campaign, spare, seated, before, per_rider) if len(rows) else []
+    carried = int(trips["passengers"].sum())
+    # no route coach at all: no cost per rider to keep to (the budget is unbounded)
+    budget = Budget(float(before.sum()) / carried, 0.0) if carried else Budget(0.0, np.inf)
+    referred = (assignments["status"] == STATUS_REFERRED) & (assignments["reason"] == reason)
+    absorb = int(referred.sum()) > EXACT_MAX_RIDERS  # small leftovers: the exact search, route trips untouched
+    left, rows, spare = leftovers(net, assignments, trips, net.fleet, campaign, reason, absorb=absorb)
+    coaches, added, how = pool_riders(left, campaign, budget, spare, before)
+    absorbed = {b for p in coaches for b in p.absorbed}
     pooled = coaches + added
-    figures = {"pooling": how, "pool_candidates": len(rows), "pooled_trips": len(pooled),
+    figures = {"pooling": how, "pool_candidates": int(referred.sum()), "pooled_trips": len(pooled),
                "pooled_new_coaches": len(coaches), "pooled_route_trips": len(added),
-               "pooled_riders": sum(len(p.riders) for p in pooled),
+               "pooled_absorbed_trips": len(absorbed),
+               "pooled_riders": int(sum((left.block[p.riders] < 0).sum() for p in pooled)),
                "pooled_stops": sum(len(p.geometry.pickups) + len(p.geometry.drops) for p in pooled),
-               # new coaches' cost, and what the stops added to route trips cost on top of them
-               "pooled_cost": round(float(sum(p.cost - (before[p.base] if p.base >= 0 else 0) for p in pooled)), 2)}
+               # new coaches' cost less the route trips they absorbed, and what stops added to route trips cost
+               "pooled_cost": round(float(sum(p.cost - (before[p.base] if p.base >= 0 else 0) for p in pooled)
+                                          - before[list(absorbed)].sum()), 2)}
     if not pooled:
         return trips, assignments, empty_stops, {**figures, "pooled_lower_bound": 0.0}
     for p in added:  # a route trip keeps its number
         p.trip_id = str(trips["trip_id"].iloc[p.base])
     new_trips, stops = trip_frames(pooled, left, net.fleet, campaign, net.riders.day0)
     who = np.concatenate([p.riders for p in pooled]).astype(np.int64)
-    # Only the new coaches' riders add to the bound: a rider in a route coach's spare seat rides a coach the
-    # route's own bound already counts whole (counting them again would put the bound above the cost).
-    on_new = np.concatenate([p.riders for p in coaches] or [[]]).astype(np.int64)
-    figures["pooled_lower_bound"] = round(float(seat_bound(campaign, net.seats, left.legs.km[left.leg[on_new]]).sum()), 2)
     a = assignments.copy()
     at = rows[who]
     day = np.concatenate([[p.day] * len(p.riders) for p in pooled])
@@ -647,9 +782,30 @@ def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Cam
     a.loc[at, "shift_days"] = day - left.planned[who]
     a.loc[at, "trip_id"] = np.concatenate([[p.trip_id] * len(p.riders) for p in pooled])
     a.loc[at, "reason"] = ""
-    replaced = trips.index[[p.base for p in added]]
+    figures["pooled_lower_bound"] = _pooled_bound(net, campaign, a, left, rows, coaches, trips.iloc[list(absorbed)],
+                                                  route_bounds)
+    replaced = trips.index[[p.base for p in added] + sorted(absorbed)]
     kept = trips.drop(index=replaced)
     new_trips = new_trips.assign(route_num=-1, seq=0)
     trips = pd.concat([kept, new_trips[[c for c in kept.columns if c in new_trips.columns]]], ignore_index=True)
     trips = trips.sort_values(["date", "route_id", "trip_id"], kind="stable").reset_index(drop=True)
     return trips, a, stops, figures
+
+
+def _pooled_bound(net, campaign: Campaign, a: pd.DataFrame, left: Leftovers, rows: np.ndarray,
+                  coaches: list[PooledTrip], absorbed: pd.DataFrame, route_bounds: pd.Series | None) -> float:
+    """What pooling adds to the routes' bounds. Each new coach costs at least its riders' seat bounds
+    (`seat_bound`). A route whose trips a coach absorbed loses its own bound (it assumed its riders ride its
+    coaches); its riders still on its coaches count their seat bounds instead. Riders seated in a route coach's
+    spare seats add nothing: that coach's cost is already in its route's bound (or its riders' seat bounds)."""
+    on_new = np.concatenate([p.riders for p in coaches] or [[]]).astype(np.int64)
+    km = [left.legs.km[left.leg[on_new]]]
+    lost = 0.0
+    if len(absorbed):
+        routes = set(absorbed["route_id"])
+        lost = float(route_bounds.reindex(list(routes)).fillna(0.0).sum()) if route_bounds is not None else 0.0
+        staying = (a["route_id"].isin(routes) & (a["status"] == STATUS_CHARTER)
+                   & ~a["trip_id"].isin({p.trip_id for p in coaches})).to_numpy()
+        route_km = net.riders.routes["km"].to_numpy(dtype=float)
+        km.append(route_km[net.riders.frame["route"].to_numpy()[np.flatnonzero(staying)]])
+    return round(float(seat_bound(campaign, net.seats, np.concatenate(km)).sum()) - lost, 2)

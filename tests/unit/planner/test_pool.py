@@ -11,14 +11,15 @@ import pandas as pd
 import pytest
 
 from chunnuan.config import divisions
-from chunnuan.planner import plan
+from chunnuan.planner import plan, pool
 from chunnuan.planner.demand import home_county, road_km
 from chunnuan.planner.gate import check_plan
 from chunnuan.planner.io import without_pooling
-from chunnuan.planner.pool import trip_cost
+from chunnuan.planner.pool import route_minutes, trip_cost
 from tests.unit.planner.support import GX, PEAK, make_fleet
 
 PINGNAN, GUIPING, BOBAI = "450821", "450881", "450923"  # 平南县, 桂平市 (≈ 40 km apart), 博白县
+TENG, CANGWU = "450422", "450421"  # 藤县, 苍梧县 (梧州市): east of 平南县 (贵港市), on the way to 广东
 DONGGUAN, SHENZHEN, NANNING = ("广东省", "东莞市"), ("广东省", "深圳市"), ("广西壮族自治区", "南宁市")
 FLEET = make_fleet({19: 3, 35: 3, 53: 3})
 
@@ -86,6 +87,81 @@ def test_a_detour_too_long_stays_unpooled():
     result = plan(requests, FLEET, GX, workers=1)
     assert result.summary["chartered"] == 0 and pooled(result).empty
     assert result.summary["referrals_by_reason"] == before_reasons(requests)
+
+
+def test_a_corridor_coach_picks_up_across_prefectures_along_its_way():
+    # 桂平市, 平南县 (贵港市), 藤县, 苍梧县 (梧州市): 4 riders each to 东莞, 16 in all — no three counties fill a
+    # 19-seat coach (15), all four do. First to last pickup ≈ 227 km, beyond the old 200 km span.
+    corridor = (GUIPING, PINGNAN, TENG, CANGWU)
+    requests = riders([(c, DONGGUAN, 4, 0, 0) for c in corridor])
+    result = plan(requests, FLEET, GX, workers=1)
+    [trip] = pooled(result).itertuples()
+    stops = result.stops.sort_values("stop_no")
+    assert stops["place_code"].tolist() == [*corridor, "441900"]  # west to east, then the city
+    assert stops["boarding"].tolist() == [4, 4, 4, 4, 0] and {c[:4] for c in corridor} == {"4508", "4504"}
+    legs = [km(a, b) for a, b in itertools.pairwise([*corridor, "441900"])]
+    assert trip.km == pytest.approx(sum(legs), abs=0.2) and sum(legs[:3]) > 200
+    for i, county in enumerate(corridor):  # every rider's ride within 1.4 × their direct km
+        assert sum(legs[i:]) <= (1 + GX.transport.pooling.max_detour_ratio) * km(county, "441900")
+    assert trip.seats == 19 and trip.passengers == 16 and trip.drivers == 2 and trip.cost == trip_cost(GX, 19, trip.km)
+    assert check_plan(requests, FLEET, result, GX) == []
+
+
+def with_pooling(**rules):
+    return GX.model_copy(update={"transport": GX.transport.model_copy(
+        update={"pooling": GX.transport.pooling.model_copy(update=rules)})})
+
+
+def test_drivers_hours_limit_the_whole_pooled_route():
+    corridor = (GUIPING, PINGNAN, TENG, CANGWU)
+    requests = riders([(c, DONGGUAN, 4, 0, 0) for c in corridor])
+    result = plan(requests, FLEET, GX, workers=1)
+    [trip] = pooled(result).itertuples()
+    # 07:00 at 桂平市, 20 minutes at each later stop, 60 km/h: the last drop 10 h 23 min later
+    minutes = route_minutes(trip.km, 5, GX.transport.pooling)
+    assert minutes == pytest.approx(trip.km + 4 * 20) and result.stops["time"].iloc[-1] == "17:23"
+    assert minutes <= GX.transport.pooling.max_route_hours * 60
+    shorter = with_pooling(max_route_hours=(minutes - 2) / 60)  # a crew's day two minutes short of the route
+    again = plan(requests, FLEET, shorter, workers=1)
+    assert again.summary["chartered"] == 0 and pooled(again).empty  # three counties are too few for a coach
+    assert any("小时" in p for p in check_plan(requests, FLEET, result, shorter))
+
+
+def test_a_pooled_coach_absorbs_a_route_trip_on_a_smaller_coach(monkeypatch):
+    monkeypatch.setattr(pool, "EXACT_MAX_RIDERS", 0)  # the greedy with route trips, as on a province's leftovers
+    requests = riders([(GUIPING, DONGGUAN, 16, 0, 0), (PINGNAN, DONGGUAN, 12, 0, 0)])
+    fleet = make_fleet({19: 1, 35: 1})
+    before = plan(requests, fleet, without_pooling(GX), workers=1)
+    [route_trip] = before.trips.itertuples()  # 桂平市's 16 on a 19-seat coach; 平南县's 12 referred
+    assert route_trip.seats == 19 and before.summary["chartered"] == 16
+    result = plan(requests, fleet, GX, workers=1)
+    [trip] = result.trips.itertuples()  # one 35-seat coach for all 28: 桂平市, then 平南县
+    assert trip.seats == 35 and trip.passengers == 28 and trip.trip_id != route_trip.trip_id
+    assert result.stops.sort_values("stop_no")["place_code"].tolist() == [GUIPING, PINGNAN, "441900"]
+    assert result.summary["pooled_absorbed_trips"] == 1 and result.summary["pooled_riders"] == 12
+    a = result.assignments
+    assert (a["status"] == "包车").all() and (a["trip_id"] == trip.trip_id).all() and (a["shift_days"] == 0).all()
+    per_rider = result.summary["cost"] / result.summary["chartered"]
+    assert per_rider <= before.summary["cost"] / before.summary["chartered"]
+    assert result.summary["pooled_cost"] == pytest.approx(trip.cost - route_trip.cost)
+    assert result.summary["lower_bound"] <= result.summary["cost"]
+    assert check_plan(requests, fleet, result, GX) == []
+
+
+def test_pooling_never_raises_the_cost_per_chartered_rider():
+    from tests.unit.planner.support import make_requests
+
+    # 800 requests over 6 counties × 3 cities, spread over weeks: most routes too thin for a coach of their own
+    counties = (GUIPING, PINGNAN, TENG, CANGWU, BOBAI, "450126")
+    requests = make_requests(np.random.default_rng(8), 800, spread=6, flex_max=3, counties=counties)
+    fleet = make_fleet({19: 2, 35: 2, 53: 2})
+    before = plan(requests, fleet, without_pooling(GX), workers=1)
+    result = plan(requests, fleet, GX, workers=1)
+    assert result.summary["pooling"] == "greedy" and result.summary["pooled_absorbed_trips"] > 0
+    assert result.summary["chartered"] == before.summary["chartered"] + result.summary["pooled_riders"] > 2 * before.summary["chartered"]
+    assert result.summary["cost"] / result.summary["chartered"] <= before.summary["cost"] / before.summary["chartered"]
+    assert result.summary["lower_bound"] <= result.summary["cost"]
+    assert check_plan(requests, fleet, result, GX) == []
 
 
 def before_reasons(requests) -> dict:
@@ -163,6 +239,8 @@ def _optimum(requests, leftover_ids) -> tuple[int, float]:
                             any(g > rules.drop_gap_km for g in gaps[len(po):]):
                         continue
                     at = np.concatenate([[0], np.cumsum(gaps)])
+                    if at[-1] / rules.speed_kmh * 60 + rules.stop_minutes * (len(stops) - 1) > rules.max_route_hours * 60:
+                        continue
                     pos = {x: i for i, x in enumerate(stops)}
                     if all(at[pos[d]] - at[pos[o]] <= (1 + rules.max_detour_ratio) * km(o, d) + 1e-6 for o, d in members):
                         best = at[-1] if best is None else min(best, at[-1])
