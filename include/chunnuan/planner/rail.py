@@ -45,7 +45,7 @@ from chunnuan.config.campaign import Campaign
 from chunnuan.planner.assign import _carriers_for, _vehicle_loads, day_labels
 from chunnuan.planner.demand import Riders, place_km
 from chunnuan.planner.fleet import Fleet, coach_cost, daily_supply, per_seat_cost
-from chunnuan.planner.mix import INF, bounded_mix_table
+from chunnuan.planner.mix import INF, bounded_mix_table, mix_tables
 from chunnuan.planner.model import (
     ASSIGNMENT_COLUMNS,
     CAR_COLUMNS,
@@ -58,6 +58,7 @@ from chunnuan.planner.model import (
 
 MAX_ROUNDS = 10  # offer searches at most (each after cutting riders no feeder can carry)
 SAFETY, REFERRAL, CHEAPER, NOT_RAIL = 0, 1, 2, 3  # why a rider takes an offer (lower goes first)
+MIX_RIDERS = 400  # a day's coach cost is read off exact mix tables up to this many riders of a route
 
 
 @dataclass
@@ -141,6 +142,8 @@ class _Search:
     why: np.ndarray  # (offers, routes) SAFETY / REFERRAL / CHEAPER / NOT_RAIL
     saving: np.ndarray  # (offers, routes) coach seat cost − (fare + feeder seat cost)
     feeder_km: np.ndarray  # (offers, routes) km of the feeder leg, 0 without one
+    feeder_seat: np.ndarray  # (offers, routes) a full feeder coach's seat cost, 0 without a feeder
+    coach_tables: dict  # route -> MixTable of its coaches' least cost per day load (routes with few riders)
 
 
 def _tables(riders: Riders, offers: list[Offer], campaign: Campaign, seats: np.ndarray, min_load: np.ndarray
@@ -178,14 +181,42 @@ def _tables(riders: Riders, offers: list[Offer], campaign: Campaign, seats: np.n
     coach_seat = per_seat_cost(campaign, seats, routes["km"].to_numpy(dtype=float))
     feeder_seat = np.where(feeder_km > 0, per_seat_cost(campaign, seats, feeder_km), 0.0)
     fares = np.array([o.fare for o in offers])[:, None]
-    saving = coach_seat[None, :] - (fares + feeder_seat)
+    per_rider, tables = _coach_per_rider(offers, r_of, start, deadline, routes, campaign, seats, min_load, coach_seat)
+    saving = per_rider - (fares + feeder_seat)
     hopeless = _hopeless(r_of, start, deadline, n_r, riders.days, int(min_load.min()) if len(min_load) else 1)
     hopeless |= ~np.isfinite(coach_seat)
     why = np.where(saving > 0, CHEAPER, NOT_RAIL)
     why = np.where(hopeless[None, :], REFERRAL, why)
     why = np.where((routes["km"].to_numpy(dtype=float) > rules.prefer_above_km)[None, :], SAFETY, why)
     why = np.where(board >= 0, why, NOT_RAIL)
-    return _Search(rows, r_of, start, deadline, frame["planned"].to_numpy()[rows], board, why, saving, feeder_km)
+    return _Search(rows, r_of, start, deadline, frame["planned"].to_numpy()[rows], board, why, saving, feeder_km,
+                   feeder_seat, tables)
+
+
+def _coach_per_rider(offers: list[Offer], route: np.ndarray, start: np.ndarray, deadline: np.ndarray,
+                     routes: pd.DataFrame, campaign: Campaign, seats: np.ndarray, min_load: np.ndarray,
+                     coach_seat: np.ndarray) -> tuple[np.ndarray, dict]:
+    """(offers, routes): what a rider of the route would cost on coaches on the offer's day: the least cost of
+    coaches (each at its minimum fill) carrying the route's riders whose window holds that day, per rider — a
+    full big coach's seat where they are more than `MIX_RIDERS` or no mix carries them; and the mix tables
+    (route -> MixTable) it read."""
+    n_r = len(routes)
+    count = np.zeros((len(offers), n_r), dtype=np.int64)
+    for o, offer in enumerate(offers):
+        inside = (start <= offer.day) & (deadline >= offer.day)
+        count[o] = np.bincount(route[inside], minlength=n_r)
+    out = np.broadcast_to(coach_seat, count.shape).copy()
+    small = (count > 0) & (count <= MIX_RIDERS)
+    if not small.any() or not len(seats):
+        return out, {}
+    used = np.flatnonzero(small.any(axis=0))
+    costs = np.stack([coach_cost(campaign, int(q), routes["km"].to_numpy(dtype=float)[used]) for q in seats], axis=1)
+    tables = mix_tables(costs, seats, min_load, int(count[small].max()))
+    for k, r in enumerate(used.tolist()):
+        rows = np.flatnonzero(small[:, r])
+        g = tables[k].lookup(count[rows, r]) / count[rows, r]
+        out[rows, r] = np.where(np.isfinite(g), g, out[rows, r])
+    return out, dict(zip(used.tolist(), tables, strict=True))
 
 
 def _hopeless(route: np.ndarray, start: np.ndarray, deadline: np.ndarray, n_routes: int, days: int,
@@ -208,8 +239,9 @@ def _take(offer: Offer, waiting: int, rules) -> tuple[int, int]:
     return min(waiting, cars * offer.per_car), cars
 
 
-def _search(s: _Search, offers: list[Offer], rules, caps: dict) -> tuple[np.ndarray, dict[int, int]]:
-    """Offer index per candidate rider (-1: not on a train) and carriages booked per offer."""
+def _search(s: _Search, offers: list[Offer], rules, caps: dict, fewest: int) -> tuple[np.ndarray, dict[int, int]]:
+    """Offer index per candidate rider (-1: not on a train) and carriages booked per offer. `fewest`: the least
+    riders a coach carries (the smallest coach's minimum fill)."""
     n = len(s.rows)
     on = np.full(n, -1, dtype=np.int64)
     booked: dict[int, int] = {}
@@ -230,7 +262,49 @@ def _search(s: _Search, offers: list[Offer], rules, caps: dict) -> tuple[np.ndar
         if riders:
             on[pool[:riders]] = o
             booked[o] = cars
+            _keep_coaches_full(s, o, offer, on, booked, rules, fewest, caps)
     return on, booked
+
+
+def _keep_coaches_full(s: _Search, o: int, offer: Offer, on: np.ndarray, booked: dict, rules, fewest: int,
+                       caps: dict) -> None:
+    """Riders who took `offer` only because it is cheaper: per route, how many of the route's riders that day
+    go by rail is chosen again so that rail fares plus the coaches the rest need cost least — never leaving
+    the rest too few to fill a coach (a referral for a saving) — while the offer keeps its minimum fill;
+    an offer left below it is given up."""
+    taken = np.flatnonzero(on == o)
+    for r in np.unique(s.route[taken][s.why[o, s.route[taken]] == CHEAPER]).tolist():
+        table = s.coach_tables.get(r)
+        here = np.flatnonzero((s.route == r) & ((on < 0) | (on == o)) & (s.start <= offer.day)
+                              & (s.deadline >= offer.day))
+        mine = here[on[here] == o]
+        others = len(taken) - len(mine)
+        best, best_k = None, len(mine)
+        fare = offer.fare + float(s.feeder_seat[o, r])
+        most = caps.get((r, int(s.board[o, r]), o), len(here))  # what feeders can carry, when capped
+        for k in range(min(len(here), most) + 1):
+            total = others + k
+            if total and _take(offer, total, rules)[0] != total:
+                continue
+            rest = len(here) - k
+            coach = 0.0 if rest == 0 else (float(table.lookup(np.array([rest]))[0]) if table is not None else INF)
+            if rest and (not np.isfinite(coach) or rest < fewest):
+                coach = INF if k < len(here) else coach
+            cost = k * fare + coach
+            if best is None or cost < best - 1e-9:
+                best, best_k = cost, k
+        if best is None or not np.isfinite(best):
+            continue
+        on[mine] = -1
+        order = here[np.lexsort((s.rows[here], s.deadline[here], s.planned[here] != offer.day))]
+        on[order[:best_k]] = o
+        taken = np.flatnonzero(on == o)
+    total, cars = _take(offer, len(taken), rules)
+    if not len(taken) or total < len(taken):  # too few left for a carriage (or the train): not booked
+        on[taken] = -1
+        booked.pop(o, None)
+    else:
+        booked[o] = cars
 
 
 def _within_caps(pool: np.ndarray, s: _Search, o: int, offer: Offer, caps: dict) -> np.ndarray:
@@ -358,7 +432,7 @@ def rail_search(riders: Riders, fleet: Fleet, rail: pd.DataFrame | None, campaig
     origins = riders.routes["origin_code"].to_numpy()
     caps: dict = {}
     for _ in range(MAX_ROUNDS):
-        on, booked = _search(s, offers, campaign.rail, caps)
+        on, booked = _search(s, offers, campaign.rail, caps, int(min_load.min()))
         groups, cut = _feeders(s, on, np.flatnonzero(on >= 0), offers, origins,
                                _Supply(fleet, riders, campaign, seats, min_load))
         if not cut:

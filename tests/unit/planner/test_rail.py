@@ -142,12 +142,15 @@ def test_riders_take_the_train_day_inside_their_window_only():
 
 
 def test_feeders_share_the_fleet_within_the_carriers_limits():
-    # 120 riders need a feeder, but only one 53-seat coach a day exists: the train takes the 53 it can feed.
+    # 120 riders need a feeder, but only one 53-seat coach a day exists: the train takes no more than it can
+    # feed, and the feeder's coach is not also given to the coach plan.
     requests = riders([(GANGNAN, DONGGUAN, 120, DAY, 0)])
     small = make_fleet({53: 1}, carriers=1)
     rail = offers(offer("K5001", "贵港", "东莞", "硬卧", carriages=3, fare=60))
     result = plan(requests, small, GX, workers=1, rail=rail)
-    assert result.summary["riders_by_mode"]["rail"] == 53 and result.summary["feeder_trips"] == 1
+    s = result.summary
+    assert 40 <= s["riders_by_mode"]["rail"] <= 53 and s["feeder_trips"] == 1 and s["trips"] == 1
+    assert s["riders_by_mode"]["feeder"] == s["riders_by_mode"]["rail"] and s["riders_by_mode"]["coach"] == 0
     check_limits(result.trips, small)
     assert check_plan(requests, small, result, GX, rail=rail) == []
 
@@ -306,22 +309,27 @@ def _optimum(requests: pd.DataFrame, rail: pd.DataFrame, fleet) -> tuple[int, fl
     return len(requests) - carried, float(solver.objective_value + 10**7 * carried)
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_mixed_plans_match_cp_sat_on_small_instances(seed):
+def test_mixed_plans_match_cp_sat_on_small_instances():
+    """16 random instances (two counties × two cities, 5–69 riders a group, two carriage offers): the plan refers as
+    few riders as the exact model and costs at most 1 % more; rail must be chosen in a good share of them."""
     from chunnuan.planner.io import without_pooling
 
-    rng = np.random.default_rng(100 + seed)
-    groups = [(c, w, int(rng.integers(5, 70)), f"{PEAK + dt.timedelta(days=int(rng.integers(-1, 2))):%Y-%m-%d}",
-               int(rng.integers(0, 2)))
-              for c in (PINGNAN, BEILIU) for w in (DONGGUAN, SHENZHEN) if rng.random() < 0.9]
-    requests = riders(groups)
-    rail = offers(offer("K5001", "北流", "深圳北", "硬卧", carriages=2, fare=int(rng.integers(100, 200))),
-                  offer("K5002", "平南南", "东莞", "硬卧", carriages=2, fare=int(rng.integers(100, 200)),
-                        day=f"{PEAK + dt.timedelta(days=int(rng.integers(-1, 2))):%Y-%m-%d}"))
     fleet = make_fleet({19: 3, 35: 3, 53: 6}, carriers=1)  # enough coaches: the modes, not the allocation, are compared
     campaign = without_pooling(GX)
-    result = plan(requests, fleet, campaign, workers=1, rail=rail)
-    referred, cost = _optimum(requests, rail, fleet)
-    assert result.summary["referred"] == referred
-    assert result.summary["cost"] <= 1.01 * cost + 1e-6
-    assert check_plan(requests, fleet, result, campaign, rail=rail) == []
+    with_rail = 0
+    for seed in range(16):
+        rng = np.random.default_rng(100 + seed)
+        groups = [(c, w, int(rng.integers(5, 70)), f"{PEAK + dt.timedelta(days=int(rng.integers(-1, 2))):%Y-%m-%d}",
+                   int(rng.integers(0, 2)))
+                  for c in (PINGNAN, BEILIU) for w in (DONGGUAN, SHENZHEN) if rng.random() < 0.9]
+        requests = riders(groups)
+        rail = offers(offer("K5001", "北流", "深圳北", "硬卧", carriages=2, fare=int(rng.integers(100, 200))),
+                      offer("K5002", "平南南", "东莞", "硬卧", carriages=2, fare=int(rng.integers(100, 200)),
+                            day=f"{PEAK + dt.timedelta(days=int(rng.integers(-1, 2))):%Y-%m-%d}"))
+        result = plan(requests, fleet, campaign, workers=1, rail=rail)
+        referred, cost = _optimum(requests, rail, fleet)
+        assert result.summary["referred"] == referred, seed
+        assert result.summary["cost"] <= 1.01 * cost + 1e-6, seed
+        assert check_plan(requests, fleet, result, campaign, rail=rail) == []
+        with_rail += result.summary["rail_riders"] > 0
+    assert with_rail >= 3
