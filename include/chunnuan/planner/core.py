@@ -1,6 +1,9 @@
 """The planner: riders and a qualified fleet in, trips, manifests, referrals and a bound out.
 
 Steps (each a function below):
+0. `rail.rail_search` (专列（车厢）, when the railway offers trains): riders put on trains first, with feeder
+   coaches to the station that take the fleet's coaches before the coach plan; the steps below plan the rest,
+   and step 8 (`rail.rail_rescue`) seats riders they still refer in seats left on trains.
 1. `demand.prepare`: requests -> riders on routes with windows (days from the travel window start).
 2. `fleet.qualify`: carriers meeting the campaign's rules; coach supply per day and seat count, in
    two pools (with / without the interprovincial permit that cross-province routes need).
@@ -18,9 +21,13 @@ Steps (each a function below):
 6. `route.interval_bound` for the riders each route carries.
 7. `pool.pool_plan` (拼车): riders still referred for too few on their route are pooled into coaches
    stopping in several nearby counties and cities, with the coaches left; summary without personal data.
+8. `rail.rail_rescue` (with rail offers): riders still referred take seats left on trains (booked carriages,
+   or more carriages / a train they fill to the minimum), with feeders from the coaches left.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -28,12 +35,13 @@ import pandas as pd
 from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
 from chunnuan.planner.assign import assign_riders, build_summary
-from chunnuan.planner.fleet import Fleet, coach_cost, qualify
+from chunnuan.planner.fleet import Fleet, coach_cost, daily_supply, less_used, qualify
 from chunnuan.planner.mix import INF, MixTable, bounded_mix_table, cover_tables, mix_tables
-from chunnuan.planner.model import REASON_TOO_FEW, Plan, Shortage
+from chunnuan.planner.model import MODE_COACH, REASON_TOO_FEW, STATUS_REFERRED, Plan, Shortage, truthy
 from chunnuan.planner.network import Network, RouteWork, min_riders
 from chunnuan.planner.parallel import default_workers, parallel_map, start_server
 from chunnuan.planner.pool import pool_plan
+from chunnuan.planner.rail import RailState, rail_part, rail_rescue, rail_search
 from chunnuan.planner.route import (
     DEFAULT_MAX_WAITING,
     RouteSchedule,
@@ -45,21 +53,6 @@ from chunnuan.planner.route import (
 MIX_TABLE_SIZE = 400  # exact mixes up to 400 riders a day; beyond, whole big coaches are added
 
 
-def _supply(fleet: Fleet, seats: np.ndarray, day0, days: int) -> tuple[np.ndarray, np.ndarray]:
-    permit = np.zeros((days, len(seats)), dtype=np.int64)
-    other = np.zeros_like(permit)
-    if fleet.vehicles.empty:
-        return permit, other
-    v = fleet.vehicles
-    day = np.array([(d - day0).days for d in v["date"]], dtype=np.int64)
-    k = np.searchsorted(seats, v["seats"].to_numpy())
-    inside = (day >= 0) & (day < days)
-    has_permit = v["uscc"].map({c.uscc: c.interprovincial for c in fleet.carriers}).to_numpy(dtype=bool)
-    np.add.at(permit, (day[inside & has_permit], k[inside & has_permit]), v["count"].to_numpy()[inside & has_permit])
-    np.add.at(other, (day[inside & ~has_permit], k[inside & ~has_permit]), v["count"].to_numpy()[inside & ~has_permit])
-    return permit, other
-
-
 def _route_costs(routes: pd.DataFrame, seats: np.ndarray, campaign: Campaign) -> np.ndarray:
     km = routes["km"].to_numpy(dtype=float)
     costs = np.full((len(routes), len(seats)), INF)
@@ -68,14 +61,15 @@ def _route_costs(routes: pd.DataFrame, seats: np.ndarray, campaign: Campaign) ->
     return costs
 
 
-def _network(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign) -> tuple[Network, tuple]:
-    riders = demand.prepare(requests, campaign)
+def _network(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, riders: demand.Riders | None = None
+             ) -> tuple[Network, tuple]:
+    riders = demand.prepare(requests, campaign) if riders is None else riders
     qual = qualify(fleet, campaign)
     seats = np.array(sorted(qual.fleet.vehicles["seats"].unique()), dtype=np.int64)
     ratio = campaign.transport.min_fill_ratio
     min_load = np.maximum(np.ceil(ratio * seats - 1e-9).astype(np.int64), 1)
     costs = _route_costs(riders.routes, seats, campaign)
-    permit, other = _supply(qual.fleet, seats, riders.day0, riders.days)
+    permit, other = daily_supply(qual.fleet, seats, riders.day0, riders.days)
     on_route = riders.frame[riders.frame["route"] >= 0]
     groups = (on_route.groupby(["route", "start", "deadline", "planned"], sort=True).size()
               .rename("count").reset_index())
@@ -274,15 +268,16 @@ def _take(need, lo, hi, permit_left, other_left, cross: bool) -> None:
 
 
 def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
-         max_waiting: int = DEFAULT_MAX_WAITING, workers: int | None = None) -> Plan:
+         max_waiting: int = DEFAULT_MAX_WAITING, workers: int | None = None, rail: pd.DataFrame | None = None) -> Plan:
     """Plan charter trips for `requests` (survey_worker rows asking for a charter) with `fleet`.
 
     `workers` processes search routes in parallel (default: the CPUs available, at most 8); the
-    result does not depend on it.
+    result does not depend on it. `rail`: the railway's offers (rail_offer rows); None or empty: coaches only.
     """
     workers = default_workers() if workers is None else workers
     start_server(workers, len(requests))  # its imports overlap the demand preparation
-    net, rejected = _network(requests, fleet, campaign)
+    requests, state, fleet_left = _rail_first(requests, fleet, campaign, rail)
+    net, rejected = _network(requests, fleet_left, campaign, state.left if state is not None else None)
     work = _initial_work(net, max_waiting, workers)
     uncapped = {r: w.schedule.referred for r, w in work.items()}
     shortages = _allocate(net, work, max_waiting)
@@ -292,10 +287,71 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     pooled_trips, pooled_assignments, stops, pooled = pool_plan(net, trips, assignments, campaign, too_few,
                                                                 route_stats.set_index("route_id")["lower_bound"])
     route_stats = _with_pooled(route_stats, assignments, pooled_assignments)
-    trips, assignments = pooled_trips, pooled_assignments
+    trips, assignments = pooled_trips.assign(mode=MODE_COACH), pooled_assignments
     result = Plan(trips, assignments, route_stats, shortages, rejected, stops=stops)
-    result.summary = build_summary(result, net, pooled)
+    figures = {}
+    if state is not None:
+        result, figures = _with_rail(result, state, campaign)
+    result.summary = build_summary(result, net, {**pooled, **figures})
     return result
+
+
+def _rail_first(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, rail: pd.DataFrame | None
+                ) -> tuple[pd.DataFrame, RailState | None, Fleet]:
+    """Step 0 (专列（车厢）, `rail.rail_search`): riders put on trains and their feeder coaches; the requests left
+    for the coach plan and the fleet less the feeders' coaches (feeders take coaches first)."""
+    if rail is None or rail.empty or campaign.rail is None:
+        return requests, None, fleet
+    wanted = requests.reset_index(drop=True)
+    if "needs_charter" in wanted.columns:
+        wanted = wanted[truthy(wanted["needs_charter"])].reset_index(drop=True)
+    qualified = qualify(fleet, campaign).fleet
+    riders = demand.prepare(wanted, campaign)
+    state = rail_search(riders, qualified, rail, campaign)
+    if state is None:
+        return wanted, None, fleet
+    state.rest = np.setdiff1d(np.arange(len(wanted)), state.rows)
+    # the riders left for the coach plan, prepared once (the routes table is shared: routes keep their numbers)
+    state.left = dataclasses.replace(riders, frame=riders.frame.iloc[state.rest].reset_index(drop=True))
+    state.fleet = qualified
+    state.feeders = rail_part(state, qualified, campaign).trips
+    return wanted.iloc[state.rest].reset_index(drop=True), state, less_used(fleet, state.feeders)
+
+
+def _with_rail(result: Plan, state: RailState, campaign: Campaign) -> tuple[Plan, dict]:
+    """The coach plan with the rail riders (in input order), the feeder trips and the carriages: first riders the
+    coach plan referred take seats left on trains (`rail.rail_rescue`, feeders from the coaches left)."""
+    a, trips = result.assignments, result.trips
+    referred = np.flatnonzero(((a["status"] == STATUS_REFERRED) & (a["route_id"] != "")).to_numpy())
+    left = less_used(less_used(state.fleet, state.feeders), trips)
+    rescued, moved = rail_rescue(state, state.rest[referred], left, campaign, _slack(a, trips, state.rest, campaign))
+    part = rail_part(state, state.fleet, campaign, left)
+    if len(moved):  # coach riders who moved to a train to fill it: their coaches keep their minimum fill
+        trips = trips.assign(passengers=trips["passengers"] - trips["trip_id"].map(
+            moved.groupby("trip_id").size()).fillna(0).astype(np.int64))
+    keep = ~np.isin(state.rest, np.concatenate([rescued, moved["row"].to_numpy(dtype=np.int64)]))
+    a = pd.concat([a[keep], part.assignments], ignore_index=True)
+    order = np.argsort(np.concatenate([state.rest[keep], part.rows]), kind="stable")
+    a = a.iloc[order].reset_index(drop=True)
+    a["shift_days"] = a["shift_days"].astype(np.int64)
+    a["carriage_no"] = a["carriage_no"].astype(np.int64)
+    if len(part.trips):
+        trips = pd.concat([trips, part.trips], ignore_index=True).sort_values(
+            ["date", "route_id", "trip_id"], kind="stable").reset_index(drop=True)
+    figures = {**part.figures, "rail_rescued": int(len(rescued)), "rail_moved_from_coaches": int(len(moved))}
+    return dataclasses.replace(result, trips=trips, assignments=a, cars=part.cars), figures
+
+
+def _slack(a: pd.DataFrame, trips: pd.DataFrame, rows: np.ndarray, campaign: Campaign) -> pd.DataFrame:
+    """Riders of one-route coach trips carrying more than the coach's minimum fill: row (of the rail step's
+    riders), trip_id, slack (riders the trip could lose and still run)."""
+    single = trips[trips["stops"].fillna("") == ""]
+    minimum = np.maximum(np.ceil(campaign.transport.min_fill_ratio * single["seats"].to_numpy() - 1e-9), 1)
+    slack = pd.Series(single["passengers"].to_numpy() - minimum, index=single["trip_id"].to_numpy())
+    slack = slack[slack > 0]
+    on = np.flatnonzero(a["trip_id"].isin(slack.index).to_numpy())
+    ids = a["trip_id"].to_numpy()[on]
+    return pd.DataFrame({"row": rows[on], "trip_id": ids, "slack": slack.reindex(ids).to_numpy(dtype=np.int64)})
 
 
 def _with_pooled(stats: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:

@@ -1,14 +1,20 @@
-"""Files in and out for `chunnuan plan DEMAND FLEET --campaign ID --out DIR [--json]`.
+"""Files in and out for `chunnuan plan DEMAND FLEET [--rail RAIL] --campaign ID --out DIR [--json]`.
 
 Demand file: the intake's normalised CSV (or XLSX) of charter requests, one row per worker, columns
 named as in `survey_worker` (id_number, home_county_code, work_province, work_city, trip_type,
 travel_date, flex_days[, needs_charter]); the official Chinese headers are accepted too.
+Rail file: the railway's 铁路运力报表 (`chunnuan template rail`), read through the rail intake's row checks
+(a failing row stops the command with its Chinese reason, as for the fleet file).
 Outputs in DIR (UTF-8 with BOM so that Excel opens them):
     trips.csv        trip_id, route, date, seats, carrier, passengers (+ class, contact, km, drivers, cost,
-                     stops: a pooled trip's stops in order with their times, "" for a one-route trip)
+                     stops: a pooled trip's stops in order with their times, "" for a one-route trip,
+                     mode: coach, or feeder for a 接驳车 taking rail riders to their station)
     stops.csv        one row per stop of each pooled trip (拼车): order, 上车/下车, place, point, time, km, riders
-    assignments.csv  id_number → trip or 集中购票 with the reason: the manifests (holds identity numbers)
+    assignments.csv  id_number → trip, train (train, carriage, stations) or 集中购票 with the reason: the
+                     manifests (holds identity numbers)
     shortages.csv    route, date, seats, needed, available (empty when every day had enough coaches)
+    cars.csv         one row per train carriage used (专列 / reserved carriages): train, date, carriage, capacity,
+                     riders, stations, fare, cost (empty without rail offers)
     summary.json     figures only, no personal data
 """
 
@@ -26,14 +32,14 @@ from chunnuan.config import campaign
 from chunnuan.intake.kinds.survey import HEADERS
 from chunnuan.intake.schema import canonical_header
 from chunnuan.planner.core import plan
-from chunnuan.planner.fleet import read_fleet
-from chunnuan.planner.model import ASSIGNMENT_COLUMNS, STOP_COLUMNS, TRIP_COLUMNS, Plan, Shortage
+from chunnuan.planner.fleet import read_fleet, read_rail
+from chunnuan.planner.model import ASSIGNMENT_COLUMNS, CAR_COLUMNS, STOP_COLUMNS, TRIP_COLUMNS, Plan, Shortage
 
 TRIP_HEADERS = {
     "trip_id": "车次编号", "route_id": "线路编号", "route": "线路", "date": "发车日期", "seats": "座位数",
     "vehicle_class": "车型", "carrier_uscc": "承运企业统一社会信用代码", "carrier": "承运企业",
     "carrier_contact": "企业联系人", "carrier_phone": "企业联系电话", "passengers": "乘车人数", "km": "里程(公里)",
-    "drivers": "驾驶员人数", "cost": "费用(元)", "stops": "停靠站点（拼车）",
+    "drivers": "驾驶员人数", "cost": "费用(元)", "stops": "停靠站点（拼车）", "mode": "方式",
 }
 
 
@@ -62,9 +68,10 @@ def read_demand(path: Path) -> pd.DataFrame:
 def write_outputs(result: Plan, out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {name: out_dir / f"{name}.csv" for name in ("trips", "assignments", "shortages", "stops")}
+    paths = {name: out_dir / f"{name}.csv" for name in ("trips", "assignments", "shortages", "stops", "cars")}
     result.trips[TRIP_COLUMNS].to_csv(paths["trips"], index=False, encoding="utf-8-sig")
     _stops(result).to_csv(paths["stops"], index=False, encoding="utf-8-sig")
+    _cars(result).to_csv(paths["cars"], index=False, encoding="utf-8-sig")
     write_csv(result.assignments[ASSIGNMENT_COLUMNS], paths["assignments"])
     shortages = pd.DataFrame([vars(s) for s in result.shortages],
                              columns=["route_id", "route", "date", "seats", "needed", "available"])
@@ -97,14 +104,21 @@ def _stops(result: Plan) -> pd.DataFrame:
     return result.stops[STOP_COLUMNS] if result.stops is not None else pd.DataFrame(columns=STOP_COLUMNS)
 
 
+def _cars(result: Plan) -> pd.DataFrame:
+    return result.cars[CAR_COLUMNS] if result.cars is not None else pd.DataFrame(columns=CAR_COLUMNS)
+
+
 def plan_files(demand_path: Path, fleet_path: Path, campaign_id: str, out_dir: Path,
-               workers: int | None = None, pooling: bool = True) -> Plan:
-    """What `chunnuan plan DEMAND FLEET --campaign ID --out DIR` does: read, plan, write the outputs.
-    pooling=False (`--no-pooling`): no 拼车 trips whatever the campaign file says."""
+               workers: int | None = None, pooling: bool = True, rail_path: Path | None = None) -> Plan:
+    """What `chunnuan plan DEMAND FLEET [--rail RAIL] --campaign ID --out DIR` does: read, plan, write the outputs.
+    pooling=False (`--no-pooling`): no 拼车 trips whatever the campaign file says. `rail_path`: the railway's
+    铁路运力报表 (CSV/XLSX, the intake's template), every row through the rail intake's checks."""
     the_campaign = campaign.load(campaign_id)
     if not pooling:
         the_campaign = without_pooling(the_campaign)
-    result = plan(read_demand(demand_path), read_fleet(fleet_path, the_campaign), the_campaign, workers=workers)
+    rail = read_rail(rail_path, the_campaign) if rail_path is not None else None
+    result = plan(read_demand(demand_path), read_fleet(fleet_path, the_campaign), the_campaign, workers=workers,
+                  rail=rail)
     write_outputs(result, out_dir)
     return result
 
@@ -131,6 +145,8 @@ def save_plan(result: Plan, folder: Path) -> None:
     result.assignments[ASSIGNMENT_COLUMNS].to_parquet(folder / "assignments.parquet", index=False)
     result.routes.to_parquet(folder / "routes.parquet", index=False)
     _stops(result).astype({"km": float}).to_parquet(folder / "stops.parquet", index=False)
+    _cars(result).astype({"carriage_no": "int64", "capacity": "int64", "riders": "int64", "fare": float, "cost": float}
+                         ).to_parquet(folder / "cars.parquet", index=False)
     pd.DataFrame([vars(s) for s in result.shortages], columns=list(Shortage.__dataclass_fields__)).to_parquet(
         folder / "shortages.parquet", index=False)
     (folder / "summary.json").write_text(summary_json(result), encoding="utf-8")
@@ -144,6 +160,7 @@ def load_plan(folder: Path) -> Plan:
         assignments=pd.read_parquet(folder / "assignments.parquet"),
         routes=pd.read_parquet(folder / "routes.parquet"),
         stops=pd.read_parquet(folder / "stops.parquet"),
+        cars=pd.read_parquet(folder / "cars.parquet") if (folder / "cars.parquet").exists() else None,
         shortages=[Shortage(**r) for r in shortages.to_dict("records")],
         rejected_carriers=(),
         summary=json.loads((folder / "summary.json").read_text(encoding="utf-8")),
