@@ -232,6 +232,12 @@ class RailRules(_Strict):
     stations: list[str | StationRef] = Field(min_length=1)
     # 每厢定员 on an offer may differ from the carriage type's public figure (config.railway) by this share.
     seat_tolerance: float = Field(ge=0, le=0.5)
+    # The planner's mode choice (专列 / reserved carriages / coaches; chunnuan.planner.rail):
+    # riders whose road trip is longer than this go by rail whenever a seat exists (三超一疲劳: safety first)
+    prefer_above_km: float = Field(default=800, gt=0)
+    # a reserved carriage carries at least this share of its 定员; a whole 专列 is booked only for this share
+    min_carriage_fill: float = Field(default=0.6, gt=0, le=1)
+    min_train_fill: float = Field(default=0.6, gt=0, le=1)
 
     @model_validator(mode="after")
     def _known(self) -> RailRules:

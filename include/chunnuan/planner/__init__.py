@@ -58,9 +58,9 @@ from chunnuan.planner.core import plan
 from chunnuan.planner.demand import DemandError
 from chunnuan.planner.fleet import Carrier, Fleet, FleetError, qualify, read_fleet, write_fleet
 from chunnuan.planner.io import plan_files, read_demand, summary_json, write_outputs
-from chunnuan.planner.model import ASSIGNMENT_COLUMNS, TRIP_COLUMNS, Plan, Shortage
+from chunnuan.planner.model import ASSIGNMENT_COLUMNS, CAR_COLUMNS, TRIP_COLUMNS, Plan, Shortage
 
 __all__ = [
-    "ASSIGNMENT_COLUMNS", "TRIP_COLUMNS", "Carrier", "DemandError", "Fleet", "FleetError", "Plan", "Shortage",
+    "ASSIGNMENT_COLUMNS", "CAR_COLUMNS", "TRIP_COLUMNS", "Carrier", "DemandError", "Fleet", "FleetError", "Plan", "Shortage",
     "plan", "plan_files", "qualify", "read_demand", "read_fleet", "summary_json", "write_fleet", "write_outputs",
 ]

@@ -14,10 +14,15 @@ from chunnuan.config.campaign import Campaign
 from chunnuan.planner.fleet import Fleet
 from chunnuan.planner.model import (
     ASSIGNMENT_COLUMNS,
+    MODE_CARRIAGE,
+    MODE_COACH,
+    MODE_FEEDER,
+    MODE_TRAIN,
     REASON_NO_VEHICLES,
     REASON_SHORTAGE,
     REASON_TOO_FEW,
     STATUS_CHARTER,
+    STATUS_RAIL,
     STATUS_REFERRED,
     TRIP_COLUMNS,
     Plan,
@@ -323,6 +328,7 @@ def _trip_frame(rows, net: Network, campaign: Campaign, fleet: Fleet) -> pd.Data
     t["carrier_contact"] = [by_code[c].contact_name if c else "" for c in t["carrier_uscc"]]
     t["carrier_phone"] = [by_code[c].contact_phone if c else "" for c in t["carrier_uscc"]]
     t["stops"] = ""  # a one-route trip: its route says where it stops
+    t["mode"] = MODE_COACH
     t = t.sort_values(["date", "route_id", "seq"], kind="stable").reset_index(drop=True)
     return t[[*TRIP_COLUMNS, "route_num", "day", "seq", "cross"]]
 
@@ -368,7 +374,16 @@ def _assignment_frame(net: Network, alloc_rows, trips: pd.DataFrame, stat_rows) 
     out["shift_days"] = np.where(day >= 0, day - riders["planned"].to_numpy(), 0)
     out["trip_id"] = trip_id
     out["reason"] = reasons
-    return out[ASSIGNMENT_COLUMNS]
+    return with_rail_columns(out)
+
+
+def with_rail_columns(a: pd.DataFrame) -> pd.DataFrame:
+    """Assignments with the train columns, empty for riders not on a train (kept where present)."""
+    blank = {"train_id": "", "carriage_no": 0, "board_station": "", "arrive_station": ""}
+    for col, value in blank.items():
+        a[col] = a[col].fillna(value) if col in a else value
+    a["carriage_no"] = a["carriage_no"].astype(np.int64)
+    return a[ASSIGNMENT_COLUMNS]
 
 
 def day_labels(day0, days: np.ndarray) -> np.ndarray:
@@ -408,10 +423,13 @@ def build_summary(result: Plan, net: Network, pooled: dict | None = None) -> dic
     a, t, s = result.assignments, result.trips, result.routes
     pooled = pooled or {}
     referred = a[a["status"] == STATUS_REFERRED]
-    cost = float(t["cost"].sum()) if len(t) else 0.0
-    bound = (float(s["lower_bound"].sum()) if len(s) else 0.0) + pooled.get("pooled_lower_bound", 0.0)
+    rail = rail_figures(result)
+    cost = (float(t["cost"].sum()) if len(t) else 0.0) + rail["rail_cost"]
+    bound = ((float(s["lower_bound"].sum()) if len(s) else 0.0) + pooled.get("pooled_lower_bound", 0.0)
+             + pooled.get("rail_lower_bound", 0.0) + pooled.get("feeder_lower_bound", 0.0))
     return {
         **pooled,
+        **rail,
         "requests": int(len(a)),
         "chartered": int((a["status"] == STATUS_CHARTER).sum()),
         "referred": int(len(referred)),
@@ -428,4 +446,23 @@ def build_summary(result: Plan, net: Network, pooled: dict | None = None) -> dic
         "shortages": [x.describe() for x in result.shortages[:SUMMARY_SHORTAGES]],  # all in shortages.csv
         "rejected_carriers": [f"{name or code}：{reason}" for code, name, reason in result.rejected_carriers],
         "min_riders_per_coach": {str(q): int(m) for q, m in zip(net.seats, net.min_load, strict=True)},
+    }
+
+
+def rail_figures(result: Plan) -> dict:
+    """专列（车厢） figures of a plan; zeros without rail, so readers need no special case."""
+    a, t = result.assignments, result.trips
+    cars = result.cars if result.cars is not None else pd.DataFrame(columns=["train_id", "mode", "cost"])
+    on_rail = a["status"] == STATUS_RAIL
+    feeders = t[t["mode"] == MODE_FEEDER] if "mode" in t else t.iloc[:0]
+    return {
+        "riders_by_mode": {"coach": int((a["status"] == STATUS_CHARTER).sum()), "rail": int(on_rail.sum()),
+                           "feeder": int((on_rail & (a["trip_id"].fillna("") != "")).sum())},
+        "rail_riders": int(on_rail.sum()),
+        "trains": int(cars.loc[cars["mode"] == MODE_TRAIN, "train_id"].nunique()),
+        "reserved_carriages": int((cars["mode"] == MODE_CARRIAGE).sum()),
+        "train_carriages": int(len(cars)),
+        "rail_cost": round(float(cars["cost"].sum()) if len(cars) else 0.0, 2),
+        "feeder_trips": int(len(feeders)),
+        "feeder_cost": round(float(feeders["cost"].sum()) if len(feeders) else 0.0, 2),
     }

@@ -30,7 +30,7 @@ from chunnuan.planner import demand
 from chunnuan.planner.assign import assign_riders, build_summary
 from chunnuan.planner.fleet import Fleet, coach_cost, qualify
 from chunnuan.planner.mix import INF, MixTable, bounded_mix_table, cover_tables, mix_tables
-from chunnuan.planner.model import REASON_TOO_FEW, Plan, Shortage
+from chunnuan.planner.model import MODE_COACH, REASON_TOO_FEW, Plan, Shortage
 from chunnuan.planner.network import Network, RouteWork, min_riders
 from chunnuan.planner.parallel import default_workers, parallel_map, start_server
 from chunnuan.planner.pool import pool_plan
@@ -274,11 +274,11 @@ def _take(need, lo, hi, permit_left, other_left, cross: bool) -> None:
 
 
 def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
-         max_waiting: int = DEFAULT_MAX_WAITING, workers: int | None = None) -> Plan:
+         max_waiting: int = DEFAULT_MAX_WAITING, workers: int | None = None, rail: pd.DataFrame | None = None) -> Plan:
     """Plan charter trips for `requests` (survey_worker rows asking for a charter) with `fleet`.
 
     `workers` processes search routes in parallel (default: the CPUs available, at most 8); the
-    result does not depend on it.
+    result does not depend on it. `rail`: the railway's offers (rail_offer rows); None or empty: coaches only.
     """
     workers = default_workers() if workers is None else workers
     start_server(workers, len(requests))  # its imports overlap the demand preparation
@@ -291,7 +291,7 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     too_few = REASON_TOO_FEW.format(min_riders=min_riders(net))
     pooled_trips, pooled_assignments, stops, pooled = pool_plan(net, trips, assignments, campaign, too_few)
     route_stats = _with_pooled(route_stats, assignments, pooled_assignments)
-    trips, assignments = pooled_trips, pooled_assignments
+    trips, assignments = pooled_trips.assign(mode=MODE_COACH), pooled_assignments
     result = Plan(trips, assignments, route_stats, shortages, rejected, stops=stops)
     result.summary = build_summary(result, net, pooled)
     return result

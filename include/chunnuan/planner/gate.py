@@ -18,6 +18,7 @@ from chunnuan.planner.model import (
     ACTION_PICKUP,
     KEPT,
     STATUS_CHARTER,
+    STATUS_RAIL,
     STATUS_REFERRED,
     Plan,
     crosses_provinces,
@@ -48,9 +49,9 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
         problems.append(f"人数不守恒：包车需求 {len(wanted)} 人，方案中 {len(a)} 人")
     if a["id_number"].duplicated().any():
         problems.append(f"有 {int(a['id_number'].duplicated().sum())} 人在方案中出现多次")
-    status_ok = a["status"].isin([STATUS_CHARTER, STATUS_REFERRED])
+    status_ok = a["status"].isin([STATUS_CHARTER, STATUS_RAIL, STATUS_REFERRED])
     if not status_ok.all():
-        problems.append(f"{int((~status_ok).sum())} 人既未安排包车也未转集中购票")
+        problems.append(f"{int((~status_ok).sum())} 人既未安排包车也未转集中购票（也未安排铁路）")
     referred = a[a["status"] == STATUS_REFERRED]
     if (referred["reason"].fillna("") == "").any() or (referred["trip_id"].fillna("") != "").any():
         problems.append("转集中购票的人须写明原因且不在任何车次上")

@@ -9,6 +9,8 @@ Outputs in DIR (UTF-8 with BOM so that Excel opens them):
     stops.csv        one row per stop of each pooled trip (拼车): order, 上车/下车, place, point, time, km, riders
     assignments.csv  id_number → trip or 集中购票 with the reason: the manifests (holds identity numbers)
     shortages.csv    route, date, seats, needed, available (empty when every day had enough coaches)
+    cars.csv         one row per train carriage used (专列 / reserved carriages): train, date, carriage, capacity,
+                     riders, stations, fare, cost (empty without rail offers)
     summary.json     figures only, no personal data
 """
 
@@ -27,13 +29,13 @@ from chunnuan.intake.kinds.survey import HEADERS
 from chunnuan.intake.schema import canonical_header
 from chunnuan.planner.core import plan
 from chunnuan.planner.fleet import read_fleet
-from chunnuan.planner.model import ASSIGNMENT_COLUMNS, STOP_COLUMNS, TRIP_COLUMNS, Plan, Shortage
+from chunnuan.planner.model import ASSIGNMENT_COLUMNS, CAR_COLUMNS, STOP_COLUMNS, TRIP_COLUMNS, Plan, Shortage
 
 TRIP_HEADERS = {
     "trip_id": "车次编号", "route_id": "线路编号", "route": "线路", "date": "发车日期", "seats": "座位数",
     "vehicle_class": "车型", "carrier_uscc": "承运企业统一社会信用代码", "carrier": "承运企业",
     "carrier_contact": "企业联系人", "carrier_phone": "企业联系电话", "passengers": "乘车人数", "km": "里程(公里)",
-    "drivers": "驾驶员人数", "cost": "费用(元)", "stops": "停靠站点（拼车）",
+    "drivers": "驾驶员人数", "cost": "费用(元)", "stops": "停靠站点（拼车）", "mode": "方式",
 }
 
 
@@ -62,9 +64,10 @@ def read_demand(path: Path) -> pd.DataFrame:
 def write_outputs(result: Plan, out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {name: out_dir / f"{name}.csv" for name in ("trips", "assignments", "shortages", "stops")}
+    paths = {name: out_dir / f"{name}.csv" for name in ("trips", "assignments", "shortages", "stops", "cars")}
     result.trips[TRIP_COLUMNS].to_csv(paths["trips"], index=False, encoding="utf-8-sig")
     _stops(result).to_csv(paths["stops"], index=False, encoding="utf-8-sig")
+    _cars(result).to_csv(paths["cars"], index=False, encoding="utf-8-sig")
     write_csv(result.assignments[ASSIGNMENT_COLUMNS], paths["assignments"])
     shortages = pd.DataFrame([vars(s) for s in result.shortages],
                              columns=["route_id", "route", "date", "seats", "needed", "available"])
@@ -95,6 +98,10 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def _stops(result: Plan) -> pd.DataFrame:
     return result.stops[STOP_COLUMNS] if result.stops is not None else pd.DataFrame(columns=STOP_COLUMNS)
+
+
+def _cars(result: Plan) -> pd.DataFrame:
+    return result.cars[CAR_COLUMNS] if result.cars is not None else pd.DataFrame(columns=CAR_COLUMNS)
 
 
 def plan_files(demand_path: Path, fleet_path: Path, campaign_id: str, out_dir: Path,
@@ -131,6 +138,8 @@ def save_plan(result: Plan, folder: Path) -> None:
     result.assignments[ASSIGNMENT_COLUMNS].to_parquet(folder / "assignments.parquet", index=False)
     result.routes.to_parquet(folder / "routes.parquet", index=False)
     _stops(result).astype({"km": float}).to_parquet(folder / "stops.parquet", index=False)
+    _cars(result).astype({"carriage_no": "int64", "capacity": "int64", "riders": "int64", "fare": float, "cost": float}
+                         ).to_parquet(folder / "cars.parquet", index=False)
     pd.DataFrame([vars(s) for s in result.shortages], columns=list(Shortage.__dataclass_fields__)).to_parquet(
         folder / "shortages.parquet", index=False)
     (folder / "summary.json").write_text(summary_json(result), encoding="utf-8")
@@ -144,6 +153,7 @@ def load_plan(folder: Path) -> Plan:
         assignments=pd.read_parquet(folder / "assignments.parquet"),
         routes=pd.read_parquet(folder / "routes.parquet"),
         stops=pd.read_parquet(folder / "stops.parquet"),
+        cars=pd.read_parquet(folder / "cars.parquet") if (folder / "cars.parquet").exists() else None,
         shortages=[Shortage(**r) for r in shortages.to_dict("records")],
         rejected_carriers=(),
         summary=json.loads((folder / "summary.json").read_text(encoding="utf-8")),

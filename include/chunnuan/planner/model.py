@@ -13,19 +13,32 @@ import numpy as np
 import pandas as pd
 
 TRIP_COLUMNS = ["trip_id", "route_id", "route", "date", "seats", "vehicle_class", "carrier_uscc", "carrier",
-                "carrier_contact", "carrier_phone", "passengers", "km", "drivers", "cost", "stops"]
+                "carrier_contact", "carrier_phone", "passengers", "km", "drivers", "cost", "stops", "mode"]
 # stops: "" for a one-route trip; for a pooled trip (拼车) its stops in order, e.g.
 # "1.平南县上车 07:00；2.桂平市上车 08:10；3.东莞市下车 15:30" (the whole rows in Plan.stops)
 # One row per stop of a pooled trip (拼车), in driving order: 上车 stops, then 下车 ones; time at the
 # stop ("07:00", "次日01:10"); km from the first stop; riders boarding / alighting there.
 STOP_COLUMNS = ["trip_id", "stop_no", "action", "place_code", "place", "point", "time", "km", "boarding", "alighting"]
 ACTION_PICKUP, ACTION_DROP = "上车", "下车"
+# A trip's mode: a coach of the route plan or a pooled one, or a feeder coach (接驳车) taking rail riders
+# from their county to the boarding station on the train's day (route "county>station's place").
+MODE_COACH, MODE_FEEDER = "coach", "feeder"
 ASSIGNMENT_COLUMNS = ["id_number", "status", "route_id", "route", "planned_date", "travel_date", "shift_days",
-                      "trip_id", "reason"]
+                      "trip_id", "reason", "train_id", "carriage_no", "board_station", "arrive_station"]
+# train_id, carriage_no, board_station, arrive_station: "" / 0 for riders not on a train. A rail rider's
+# trip_id is their feeder trip ("" when they board in their own county's station).
 
-# A request's status in the assignments: on a charter coach, or referred to group ticketing.
+# One row per carriage used (专列: every carriage of the train, numbered 1..n; reserved carriages 1..k);
+# train_id = f"{date:%Y%m%d}-{train_no}"; riders ≤ capacity; cost = riders × fare (the group fare is per person,
+# for a 专列 too: the campaign pays for the riders it seats).
+CAR_COLUMNS = ["train_id", "train_no", "date", "mode", "carriage_no", "carriage_type", "capacity", "riders",
+               "from_station", "to_station", "fare", "cost", "bureau", "contact_name", "contact_phone"]
+MODE_TRAIN, MODE_CARRIAGE = "专列", "车厢"
+
+# A request's status in the assignments: on a charter coach, on a train, or referred to group ticketing.
 STATUS_CHARTER = "包车"
 STATUS_REFERRED = "集中购票"
+STATUS_RAIL = "铁路"  # seated on a train (a reserved carriage or a 专列)
 
 # A re-planned trip's `change`: kept as published, or added by this plan.
 KEPT, ADDED = "kept", "added"
@@ -67,6 +80,8 @@ class Plan:
     # Stops of pooled trips (拼车), one row each in order: trip_id, stop_no, action (上车/下车), place_code,
     # place, point, time, km (from the first stop), boarding, alighting (see planner.pool.STOP_COLUMNS)
     stops: pd.DataFrame | None = None
+    # Carriages of trains used (专列 / reserved carriages), one row each (see CAR_COLUMNS); None without rail
+    cars: pd.DataFrame | None = None
 
     def shortage_report(self) -> str:
         if not self.shortages:

@@ -43,13 +43,14 @@ import pandas as pd
 
 from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
-from chunnuan.planner.assign import build_summary, day_labels
+from chunnuan.planner.assign import build_summary, day_labels, with_rail_columns
 from chunnuan.planner.core import plan
 from chunnuan.planner.fleet import Fleet, qualify
 from chunnuan.planner.model import (
     ADDED,
     ASSIGNMENT_COLUMNS,
     KEPT,
+    MODE_COACH,
     REASON_NO_VEHICLES,
     REASON_SHORTAGE,
     STATUS_CHARTER,
@@ -90,6 +91,7 @@ class Published:
     def __post_init__(self) -> None:
         t = self.trips.copy()
         t["stops"] = t["stops"].fillna("").astype(str) if "stops" in t else ""
+        t["mode"] = t["mode"].fillna(MODE_COACH).astype(str) if "mode" in t else MODE_COACH
         t["date"] = _day_str(t["date"])
         t["trip_id"] = t["trip_id"].astype(str)
         for c in ("seats", "passengers", "drivers"):
@@ -262,25 +264,26 @@ def _cross(route_ids: pd.Series) -> np.ndarray:
 
 
 def replan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, published: Published | None, *,
-           keep: bool = True, max_waiting: int = DEFAULT_MAX_WAITING, workers: int | None = None) -> Plan:
+           keep: bool = True, max_waiting: int = DEFAULT_MAX_WAITING, workers: int | None = None,
+           rail: pd.DataFrame | None = None) -> Plan:
     """A plan for `requests` that keeps `published`'s trips stable (see the module doc); keep=False
     plans from scratch (trip numbers still continue after the published ones)."""
     if published is None:
-        result = plan(requests, fleet, campaign, max_waiting=max_waiting, workers=workers)
+        result = plan(requests, fleet, campaign, max_waiting=max_waiting, workers=workers, rail=rail)
         result.trips = result.trips.assign(change=ADDED)
         return result
     if not keep:
-        result = plan(requests, fleet, campaign, max_waiting=max_waiting, workers=workers)
+        result = plan(requests, fleet, campaign, max_waiting=max_waiting, workers=workers, rail=rail)
         trips, assignments, stops = _renumber(result.trips[TRIP_COLUMNS], result.assignments, published.max_seq,
                                               result.stops)
         result.trips = trips.assign(cross=_cross(trips["route_id"]), change=ADDED)
         result.assignments, result.stops = assignments, stops
         result.summary = {**result.summary, "replan": _changes(result, published, keep=False, counts={})}
         return result
-    return _stable(requests, fleet, campaign, published, max_waiting, workers)
+    return _stable(requests, fleet, campaign, published, max_waiting, workers, rail)
 
 
-def _stable(requests, fleet, campaign, published: Published, max_waiting, workers) -> Plan:
+def _stable(requests, fleet, campaign, published: Published, max_waiting, workers, rail=None) -> Plan:
     riders = demand.prepare(requests, campaign)
     day0 = riders.day0
     frame = riders.frame
@@ -317,7 +320,7 @@ def _stable(requests, fleet, campaign, published: Published, max_waiting, worker
         rest = rest[truthy(rest["needs_charter"])].reset_index(drop=True)
     rest = rest[~_member(rest["id_number"].astype(str), seated)].reset_index(drop=True)
     less = _less_fleet(fleet, kept_trips)
-    sub = plan(rest, less, campaign, max_waiting=max_waiting, workers=workers) if len(rest) else None
+    sub = plan(rest, less, campaign, max_waiting=max_waiting, workers=workers, rail=rail) if len(rest) else None
 
     # Trips: kept ones as published (passengers updated), new ones numbered after the published ones.
     if sub is not None:
@@ -356,7 +359,7 @@ def _stable(requests, fleet, campaign, published: Published, max_waiting, worker
     ours["route"] = ours["route_id"].map(labels)
     ours["shift_days"] = ((pd.to_datetime(ours["travel_date"]) - pd.to_datetime(ours["planned_date"])).dt.days
                           .astype(np.int64) if len(ours) else pd.Series(dtype=np.int64))
-    assignments = pd.concat([ours[ASSIGNMENT_COLUMNS], sub_a[ASSIGNMENT_COLUMNS]], ignore_index=True)
+    assignments = pd.concat([with_rail_columns(ours), sub_a[ASSIGNMENT_COLUMNS]], ignore_index=True)
     assignments = (assignments.assign(_pos=_positions(cur, assignments["id_number"]))
                    .sort_values("_pos", kind="stable").drop(columns="_pos").reset_index(drop=True))
     assignments["shift_days"] = assignments["shift_days"].astype(np.int64)
@@ -368,7 +371,8 @@ def _stable(requests, fleet, campaign, published: Published, max_waiting, worker
                       or [pd.DataFrame(columns=STOP_COLUMNS)], ignore_index=True)
     stops = stops if len(stops) else pd.DataFrame(columns=STOP_COLUMNS)
     result = Plan(trips, assignments, routes, list(sub.shortages) if sub else [],
-                  tuple(sub.rejected_carriers) if sub else qualify(fleet, campaign).rejected, stops=stops)
+                  tuple(sub.rejected_carriers) if sub else qualify(fleet, campaign).rejected, stops=stops,
+                  cars=sub.cars if sub else None)
     seats_min = _min_riders(fleet, campaign)
     net = SimpleNamespace(seats=[int(s) for s in seats_min], min_load=list(seats_min.values()))
     pooled = {k: v for k, v in sub.summary.items() if k.startswith("pool")} if sub else {}

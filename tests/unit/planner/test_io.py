@@ -29,7 +29,7 @@ def test_plan_files_writes_what_the_cli_prints(tmp_path):
     write_fleet(make_fleet({35: 2, 53: 2}), tmp_path / "fleet.csv")
     result = plan_files(tmp_path / "demand.csv", tmp_path / "fleet.csv", "guangxi-2024", tmp_path / "out", workers=1)
     assert json.loads(summary_json(result)) == result.summary
-    assert {p.name for p in (tmp_path / "out").iterdir()} == {"trips.csv", "assignments.csv", "shortages.csv", "stops.csv",
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {"trips.csv", "assignments.csv", "shortages.csv", "stops.csv", "cars.csv",
                                                                "summary.json"}
 
 
