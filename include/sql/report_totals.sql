@@ -6,7 +6,7 @@ SELECT
     (SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :campaign_id AND trip_type = '返岗') AS returning_to_work,
     (SELECT COUNT(*) FROM survey_worker WHERE campaign_id = :campaign_id AND needs_charter = :yes) AS charter_requests,
     (SELECT COUNT(*) FROM charter_assignment WHERE plan_id = :plan_id AND status = '包车') AS chartered,
-    (SELECT COUNT(*) FROM charter_assignment WHERE plan_id = :plan_id AND status <> '包车') AS referred,
+    (SELECT COUNT(*) FROM charter_assignment WHERE plan_id = :plan_id AND status = '集中购票') AS referred,
     (SELECT COALESCE(SUM(passengers), 0) FROM charter_trip WHERE plan_id = :plan_id) AS trip_passengers,
     (SELECT COUNT(*) FROM charter_trip WHERE plan_id = :plan_id) AS trips,
     (SELECT COALESCE(SUM(cost), 0) FROM charter_trip WHERE plan_id = :plan_id) AS trip_cost,
