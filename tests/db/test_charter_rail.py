@@ -131,6 +131,12 @@ def test_rail_plan_published_with_lists_manifests_emails_and_report_figures(db_u
         assert not rail_ids & {r[1] for r in book["集中购票"].iter_rows(min_row=2, values_only=True)}
         assert not rail_ids & {r[1] for r in book["包车名单"].iter_rows(min_row=2, values_only=True)}
 
+    # The carrier's workbook lists the feeder's riders, set down at the station.
+    [carrier] = (outputs_dir(GX.id, plan_id) / "carriers").glob("*.xlsx")
+    on_feeder = [r for r in load_workbook(carrier, read_only=True)["乘车名单"].iter_rows(min_row=2, values_only=True)
+                 if r[5] in rail_ids]
+    assert len(on_feeder) == len(pn) - 1 and {r[11] for r in on_feeder} == {"平南南站"}
+
     # Emails: the counties name their trains and feeder; the railway's notice names its trains; no PII.
     sent = messages(tmp_path / "outbox")
     bodies = {m["Subject"]: m.get_body(("html",)).get_content() for m in sent}
