@@ -221,6 +221,18 @@ def outcome_report(the_campaign) -> dict:
             "subsidy": figures.sentence(figures.county_figures(engine, the_campaign))}
 
 
+def rail_report(the_campaign) -> str:
+    """The published plan's riders by mode, 专列 and reserved carriages (SQL over the plan, as the report)."""
+    from chunnuan import db
+    from chunnuan.report import rail
+    from chunnuan_airflow.campaign_db import url
+
+    f = rail.province_figures(db.engine(url()), the_campaign.id)
+    return (f"按出行方式：包车 {f['coach']} 人、铁路 {f['rail']} 人（其中接驳车送站 {f['feeder']} 人）、"
+            f"集中购票 {f['referred']} 人；专列 {f['trains']} 趟次、包车厢 {f['reserved_carriages']} 节"
+            f"（团体票名单：各版方案目录 trains/ 按列车）")
+
+
 def job_fair_report(campaign_id: str) -> dict | None:
     from chunnuan import db
     from chunnuan.common.plans import latest_published
@@ -436,6 +448,7 @@ def main() -> int:
         print(f"  方案第 {plan['id']} 版：包车需求 {s['requests']} 人，安排包车 {s['chartered']} 人，{s['trips']} 车次，"
               f"费用 {s['cost']:,.0f} 元（下界 {s['lower_bound']:,.0f}，比值 {s['cost_to_bound']}），"
               f"转集中购票 {s['referred']} 人")
+    print(f"  {rail_report(the_campaign)}")
     print(f"  包车执行情况（包车回执）：{outcome['charter'] or '无'}")
     if outcome["subsidy"]:
         print(f"  {outcome['subsidy']}")

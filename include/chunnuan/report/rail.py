@@ -36,6 +36,15 @@ def plan_totals(conn: Connection, plan_id: int) -> dict[str, int]:
             "reserved_carriages": int(conn.execute(carriages).scalar() or 0)}
 
 
+def province_figures(engine, campaign_id: str) -> dict[str, int]:
+    """FIGURES for the province from the newest published plan (all 0 without one), e.g. for `make demo`."""
+    from chunnuan.common.plans import latest_published
+
+    with engine.connect() as conn:
+        plan_id, _ = latest_published(conn, campaign_id)
+        return {**_figures(load(conn, campaign_id, plan_id)), **plan_totals(conn, plan_id)}
+
+
 def _figures(rows: pd.DataFrame) -> dict[str, int]:
     def riders(mask) -> int:
         return int(rows.loc[mask, "riders"].sum())
