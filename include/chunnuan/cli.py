@@ -5,7 +5,7 @@
     chunnuan check FILE --campaign ID [--kind KIND] [--json]
     chunnuan db upgrade [--url URL]
     chunnuan intake --campaign ID [FILE ...] [--url URL]
-    chunnuan plan DEMAND FLEET --campaign ID --out DIR [--json] [--workers N] [--no-pooling]
+    chunnuan plan DEMAND FLEET --campaign ID --out DIR [--json] [--workers N] [--no-pooling] [--rail RAIL]
     chunnuan subsidy --campaign ID [--out DIR] [--url URL]
     chunnuan smtp-sink --dir DIR [--port 8025]
 """
@@ -106,7 +106,7 @@ def cmd_plan(args) -> int:
     from chunnuan.planner import plan_files, summary_json
 
     result = plan_files(Path(args.demand), Path(args.fleet), args.campaign, Path(args.out), workers=args.workers,
-                        pooling=not args.no_pooling)
+                        pooling=not args.no_pooling, rail_path=Path(args.rail) if args.rail else None)
     if args.json:
         print(summary_json(result))
     else:
@@ -116,6 +116,10 @@ def cmd_plan(args) -> int:
         if s.get("pooled_trips"):
             print(f"其中拼车 {s['pooled_trips']} 车次、{s['pooled_stops']} 个停靠站点，因拼车得以包车 {s['pooled_riders']} 人"
                   f"（停靠站点见 stops.csv）。")
+        if s.get("rail_riders"):
+            m = s["riders_by_mode"]
+            print(f"乘火车 {m['rail']} 人（专列 {s['trains']} 趟、包车厢 {s['reserved_carriages']} 节，团体票 {s['rail_cost']:,.0f} 元；"
+                  f"其中 {m['feeder']} 人乘 {s['feeder_trips']} 辆接驳车到站，{s['feeder_cost']:,.0f} 元；车厢见 cars.csv）。")
         print(result.shortage_report())
         print(f"结果已写入 {args.out}")
     return 0
@@ -209,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="以 JSON 输出汇总")
     p.add_argument("--workers", type=int, help="线路搜索的进程数（默认按 CPU）")
     p.add_argument("--no-pooling", action="store_true", help="不拼车（即使行动配置启用了拼车）")
+    p.add_argument("--rail", help="铁路运力报表（chunnuan template rail 的格式）：有铁路运力时安排专列、包车厢和接驳车")
     p.set_defaults(func=cmd_plan)
 
     p = sub.add_parser("subsidy", help="脱贫人口跨省就业交通补助：按县生成候选名单（XLSX，含身份信息，留存系统内）")

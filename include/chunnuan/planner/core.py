@@ -16,11 +16,15 @@ Steps (each a function below):
    planned day it is first), then who sits in which coach, and which carrier drives it (best credit
    grade first).
 6. `route.interval_bound` for the riders each route carries.
+0. `rail.rail_plan` (专列（车厢）, when the railway offers trains): riders put on trains first, with feeder
+   coaches to the station that take the fleet's coaches before the coach plan; the steps below plan the rest.
 7. `pool.pool_plan` (拼车): riders still referred for too few on their route are pooled into coaches
    stopping in several nearby counties and cities, with the coaches left; summary without personal data.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -28,12 +32,13 @@ import pandas as pd
 from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
 from chunnuan.planner.assign import assign_riders, build_summary
-from chunnuan.planner.fleet import Fleet, coach_cost, qualify
+from chunnuan.planner.fleet import Fleet, coach_cost, daily_supply, less_used, qualify
 from chunnuan.planner.mix import INF, MixTable, bounded_mix_table, cover_tables, mix_tables
-from chunnuan.planner.model import MODE_COACH, REASON_TOO_FEW, Plan, Shortage
+from chunnuan.planner.model import MODE_COACH, REASON_TOO_FEW, Plan, Shortage, truthy
 from chunnuan.planner.network import Network, RouteWork, min_riders
 from chunnuan.planner.parallel import default_workers, parallel_map, start_server
 from chunnuan.planner.pool import pool_plan
+from chunnuan.planner.rail import RailPart, rail_plan
 from chunnuan.planner.route import (
     DEFAULT_MAX_WAITING,
     RouteSchedule,
@@ -43,21 +48,6 @@ from chunnuan.planner.route import (
 )
 
 MIX_TABLE_SIZE = 400  # exact mixes up to 400 riders a day; beyond, whole big coaches are added
-
-
-def _supply(fleet: Fleet, seats: np.ndarray, day0, days: int) -> tuple[np.ndarray, np.ndarray]:
-    permit = np.zeros((days, len(seats)), dtype=np.int64)
-    other = np.zeros_like(permit)
-    if fleet.vehicles.empty:
-        return permit, other
-    v = fleet.vehicles
-    day = np.array([(d - day0).days for d in v["date"]], dtype=np.int64)
-    k = np.searchsorted(seats, v["seats"].to_numpy())
-    inside = (day >= 0) & (day < days)
-    has_permit = v["uscc"].map({c.uscc: c.interprovincial for c in fleet.carriers}).to_numpy(dtype=bool)
-    np.add.at(permit, (day[inside & has_permit], k[inside & has_permit]), v["count"].to_numpy()[inside & has_permit])
-    np.add.at(other, (day[inside & ~has_permit], k[inside & ~has_permit]), v["count"].to_numpy()[inside & ~has_permit])
-    return permit, other
 
 
 def _route_costs(routes: pd.DataFrame, seats: np.ndarray, campaign: Campaign) -> np.ndarray:
@@ -75,7 +65,7 @@ def _network(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign) -> tuple[
     ratio = campaign.transport.min_fill_ratio
     min_load = np.maximum(np.ceil(ratio * seats - 1e-9).astype(np.int64), 1)
     costs = _route_costs(riders.routes, seats, campaign)
-    permit, other = _supply(qual.fleet, seats, riders.day0, riders.days)
+    permit, other = daily_supply(qual.fleet, seats, riders.day0, riders.days)
     on_route = riders.frame[riders.frame["route"] >= 0]
     groups = (on_route.groupby(["route", "start", "deadline", "planned"], sort=True).size()
               .rename("count").reset_index())
@@ -282,7 +272,8 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     """
     workers = default_workers() if workers is None else workers
     start_server(workers, len(requests))  # its imports overlap the demand preparation
-    net, rejected = _network(requests, fleet, campaign)
+    requests, part, fleet_left = _rail_first(requests, fleet, campaign, rail)
+    net, rejected = _network(requests, fleet_left, campaign)
     work = _initial_work(net, max_waiting, workers)
     uncapped = {r: w.schedule.referred for r, w in work.items()}
     shortages = _allocate(net, work, max_waiting)
@@ -293,8 +284,38 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     route_stats = _with_pooled(route_stats, assignments, pooled_assignments)
     trips, assignments = pooled_trips.assign(mode=MODE_COACH), pooled_assignments
     result = Plan(trips, assignments, route_stats, shortages, rejected, stops=stops)
-    result.summary = build_summary(result, net, pooled)
+    if part is not None:
+        result = _with_rail(result, part)
+    result.summary = build_summary(result, net, {**pooled, **(part.figures if part is not None else {})})
     return result
+
+
+def _rail_first(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, rail: pd.DataFrame | None
+                ) -> tuple[pd.DataFrame, RailPart | None, Fleet]:
+    """Step 0 (专列（车厢）, `rail.rail_plan`): riders put on trains and their feeder coaches; the requests left
+    for the coach plan and the fleet less the feeders' coaches (feeders take coaches first)."""
+    if rail is None or rail.empty or campaign.rail is None:
+        return requests, None, fleet
+    wanted = requests.reset_index(drop=True)
+    if "needs_charter" in wanted.columns:
+        wanted = wanted[truthy(wanted["needs_charter"])].reset_index(drop=True)
+    part = rail_plan(demand.prepare(wanted, campaign), qualify(fleet, campaign).fleet, rail, campaign)
+    part.rest = np.setdiff1d(np.arange(len(wanted)), part.rows)
+    return wanted.iloc[part.rest].reset_index(drop=True), part, less_used(fleet, part.trips)
+
+
+def _with_rail(result: Plan, part: RailPart) -> Plan:
+    """The coach plan with the rail riders (in input order), the feeder trips and the carriages."""
+    a = pd.concat([result.assignments, part.assignments], ignore_index=True)
+    order = np.argsort(np.concatenate([part.rest, part.rows]), kind="stable")
+    a = a.iloc[order].reset_index(drop=True)
+    a["shift_days"] = a["shift_days"].astype(np.int64)
+    a["carriage_no"] = a["carriage_no"].astype(np.int64)
+    trips = result.trips
+    if len(part.trips):
+        trips = pd.concat([trips, part.trips], ignore_index=True).sort_values(
+            ["date", "route_id", "trip_id"], kind="stable").reset_index(drop=True)
+    return dataclasses.replace(result, trips=trips, assignments=a, cars=part.cars)
 
 
 def _with_pooled(stats: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:

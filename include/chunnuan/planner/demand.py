@@ -60,6 +60,12 @@ def road_km(a: divisions.Division, b: divisions.Division, factor: float) -> floa
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h)) * factor
 
 
+def place_km(a: str, b: str, factor: float) -> float:
+    """road_km between two division codes (a county, or a city / province); NaN where one is unknown."""
+    places = [home_county(c) or divisions.all_divisions().get(c) for c in (a, b)]
+    return road_km(places[0], places[1], factor) if None not in places else math.nan
+
+
 def road_km_between(a: np.ndarray, b: np.ndarray, factor: float) -> np.ndarray:
     """road_km for arrays of (latitude, longitude) points: a (n, 2) × b (m, 2) -> (n, m); NaN where unknown."""
     lat1, lon1 = np.radians(a[:, :1]), np.radians(a[:, 1:2])

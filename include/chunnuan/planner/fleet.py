@@ -104,14 +104,27 @@ def qualify(fleet: Fleet, campaign: Campaign) -> Qualification:
 
 def read_fleet(path: Path, campaign: Campaign) -> Fleet:
     """A fleet file through the intake's checks; for planning from files every row must pass."""
+    return Fleet.from_rows(checked_rows(path, campaign, KIND))
+
+
+def read_rail(path: Path, campaign: Campaign) -> pd.DataFrame:
+    """The railway's offer file (铁路运力报表) through the rail intake's checks: its rows as `rail_offer` holds
+    them (the planner's `rail` input); every row must pass, as for the fleet file."""
+    from chunnuan.intake.kinds.rail import KIND as RAIL_KIND
+
+    return checked_rows(path, campaign, RAIL_KIND)
+
+
+def checked_rows(path: Path, campaign: Campaign, kind) -> pd.DataFrame:
+    """The clean rows of a submission file of `kind`; FleetError listing each failing row's reason (Chinese)."""
     from chunnuan.intake.gate import check_submission
 
     path = Path(path)
-    result = check_submission(path, campaign, engine="pandas", kind=KIND)
+    result = check_submission(path, campaign, engine="pandas", kind=kind)
     lines = [f"  - 第{p.row}行 {p.reason}" for p in result.problems.itertuples()] if result.problems is not None else []
     if result.error or lines:
         raise FleetError(f"{path.name} 有误：{result.error or ''}\n" + "\n".join(lines))
-    return Fleet.from_rows(result.valid)
+    return result.valid
 
 
 def write_fleet(fleet: Fleet, path: Path) -> None:
@@ -150,3 +163,43 @@ def coach_cost(campaign: Campaign, seats: int, km) -> np.ndarray:
         return np.full(km.shape, np.inf)
     drivers = np.where(km > rules.long_route_km, rules.second_driver_cost, 0.0)
     return np.where(np.isfinite(km), np.round(cls.fixed_cost + cls.per_km_cost * km + drivers), np.inf)
+
+
+def per_seat_cost(campaign: Campaign, seats, km) -> np.ndarray:
+    """Per rider, the least a coach of any of `seats` costs a seat on `km` (c_s(km) / s): a coach's rider costs at
+    least this on such a route; ∞ where no size is priced."""
+    km = np.asarray(km, dtype=float)
+    per = np.full(km.shape, np.inf)
+    for s in seats:
+        per = np.minimum(per, coach_cost(campaign, int(s), km) / int(s))
+    return per
+
+
+def daily_supply(fleet: Fleet, seats: np.ndarray, day0, days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Coaches per (day from day0, size in `seats`) of carriers with the interprovincial permit, and of the others."""
+    permit = np.zeros((days, len(seats)), dtype=np.int64)
+    other = np.zeros_like(permit)
+    if fleet.vehicles.empty:
+        return permit, other
+    v = fleet.vehicles
+    day = np.array([(d - day0).days for d in v["date"]], dtype=np.int64)
+    k = np.searchsorted(seats, v["seats"].to_numpy())
+    inside = (day >= 0) & (day < days)
+    has_permit = v["uscc"].map({c.uscc: c.interprovincial for c in fleet.carriers}).to_numpy(dtype=bool)
+    np.add.at(permit, (day[inside & has_permit], k[inside & has_permit]), v["count"].to_numpy()[inside & has_permit])
+    np.add.at(other, (day[inside & ~has_permit], k[inside & ~has_permit]), v["count"].to_numpy()[inside & ~has_permit])
+    return permit, other
+
+
+def less_used(fleet: Fleet, trips: pd.DataFrame) -> Fleet:
+    """The fleet minus the coaches `trips` use (per carrier, size and day); never below zero."""
+    if trips.empty or fleet.vehicles.empty:
+        return fleet
+    used = trips.groupby(["carrier_uscc", "seats", "date"]).size().rename("used")
+    v = fleet.vehicles.copy()
+    key = pd.MultiIndex.from_arrays([v["uscc"], v["seats"].astype(np.int64),
+                                     pd.to_datetime(v["date"]).dt.strftime("%Y-%m-%d")])
+    taken = used.reindex(key).fillna(0).to_numpy(dtype=np.int64)
+    v["count"] = np.maximum(v["count"].to_numpy(dtype=np.int64) - taken, 0)
+    v = v[v["count"] > 0].reset_index(drop=True)
+    return Fleet(fleet.carriers, v)

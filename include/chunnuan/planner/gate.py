@@ -9,14 +9,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
 from chunnuan.planner.fleet import Fleet, qualify
 from chunnuan.planner.model import (
     ACTION_DROP,
     ACTION_PICKUP,
+    CAR_COLUMNS,
     KEPT,
+    MODE_FEEDER,
+    MODE_TRAIN,
     STATUS_CHARTER,
     STATUS_RAIL,
     STATUS_REFERRED,
@@ -24,6 +26,7 @@ from chunnuan.planner.model import (
     crosses_provinces,
     truthy,
 )
+from chunnuan.planner.rail import feeder_needed, serves
 
 SHOWN = 5  # examples per broken rule
 
@@ -35,10 +38,12 @@ def _some(values) -> str:
 
 
 def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Campaign,
-               published=None) -> list[str]:
+               published=None, rail: pd.DataFrame | None = None) -> list[str]:
     """Broken rules of `result`. `published` (a replan.Published, the plan in force when it was made):
     trips marked kept must be that plan's trips unchanged (route, date, seats, carrier), new trips must
-    not reuse a published trip number, and only such kept trips may sit below the minimum fill."""
+    not reuse a published trip number, and only such kept trips may sit below the minimum fill.
+    `rail`: the railway's offers the plan was made with (rail riders' trains, stations and carriages are
+    checked against them; feeder coaches are trips like any other)."""
     rules = campaign.transport
     problems: list[str] = []
     wanted = requests[truthy(requests["needs_charter"])] if "needs_charter" in requests else requests
@@ -56,8 +61,11 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
     if (referred["reason"].fillna("") == "").any() or (referred["trip_id"].fillna("") != "").any():
         problems.append("转集中购票的人须写明原因且不在任何车次上")
 
-    # Each chartered worker on one existing trip, on a day inside their window.
-    on = a[a["status"] == STATUS_CHARTER]
+    # Each chartered worker (and each rail rider with a feeder coach) on one existing trip, on a day inside
+    # their window.
+    on_rail = a[a["status"] == STATUS_RAIL]
+    fed = on_rail["trip_id"].fillna("") != ""
+    on = pd.concat([a[a["status"] == STATUS_CHARTER], on_rail[fed]])
     trips = t.set_index("trip_id")
     unknown = on.loc[~on["trip_id"].isin(trips.index), "trip_id"]
     if len(unknown):
@@ -67,8 +75,9 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
     if wrong_day.any():
         problems.append(f"{int(wrong_day.sum())} 人的出行日期与所乘车次日期不同")
     flex = wanted.set_index(wanted["id_number"].astype(str))["flex_days"].astype(int).clip(0, rules.max_shift_days)
-    shift = on["shift_days"].abs().to_numpy()
-    allowed = flex.reindex(on["id_number"]).fillna(0).to_numpy()
+    moved = pd.concat([on, on_rail[~fed]])
+    shift = moved["shift_days"].abs().to_numpy()
+    allowed = flex.reindex(moved["id_number"]).fillna(0).to_numpy()
     if (shift > allowed).any():
         problems.append(f"{int((shift > allowed).sum())} 人被调整的天数超过本人可接受的天数")
 
@@ -108,12 +117,101 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
                     for r in beyond.itertuples()]
         problems.append(f"超出企业每日可派车辆数：{_some(examples)}")
     problems += _pooled_problems(on, t, result.stops, campaign)
+    problems += _rail_problems(on_rail, t, result.cars, rail, campaign)
     return problems
 
 
-def _place_km(a: str, b: str, factor: float) -> float:
-    places = [demand.home_county(c) or divisions.all_divisions().get(c) for c in (a, b)]
-    return demand.road_km(places[0], places[1], factor) if None not in places else np.nan
+def _offered(rail: pd.DataFrame) -> pd.DataFrame:
+    """The offers per train_id: date, stations, what may be booked."""
+    r = rail.assign(train_id=pd.to_datetime(rail["travel_date"]).dt.strftime("%Y%m%d") + "-" + rail["train_no"],
+                    date=pd.to_datetime(rail["travel_date"]).dt.strftime("%Y-%m-%d"),
+                    boards=[[f, *[x for x in str(st or "").split("、") if x]] for f, st in
+                            zip(rail["from_station"], rail["stops"], strict=True)])
+    return r
+
+
+def _rail_problems(on_rail: pd.DataFrame, t: pd.DataFrame, cars: pd.DataFrame | None, rail: pd.DataFrame | None,
+                   campaign: Campaign) -> list[str]:
+    """Rail riders and carriages: each rider in a carriage of a train offered on their travel day, boarding at a
+    boarding station of it that serves their origin and alighting at its 到达站 serving their destination; no
+    carriage over its 定员, reserved carriages and 专列 filled as the campaign requires; fares as offered; a
+    feeder coach for riders boarding outside their county, from their county to that station."""
+    cars = cars if cars is not None else pd.DataFrame(columns=CAR_COLUMNS)
+    if on_rail.empty and cars.empty:
+        return []
+    problems: list[str] = []
+    if rail is None or rail.empty or campaign.rail is None:
+        return [f"方案有 {len(on_rail)} 人乘火车，但没有铁路运力报表（或行动未登记铁路车站）"]
+    rules = campaign.rail
+    counted = on_rail.groupby(["train_id", "carriage_no"]).size()
+    key = pd.MultiIndex.from_arrays([cars["train_id"], cars["carriage_no"].astype(np.int64)])
+    listed = counted.reindex(key, fill_value=0).to_numpy()
+    if (listed != cars["riders"].to_numpy()).any() or not counted.index.isin(key).all():
+        problems.append("车厢乘车人数与铁路名单人数不一致（或有人安排到不存在的车厢）")
+    full = cars[cars["riders"] > cars["capacity"]]
+    if len(full):
+        problems.append(f"超员车厢（人数多于每厢定员）：{_some(full['train_id'] + ' ' + full['carriage_no'].astype(str) + '号车厢')}")
+    offers = _offered(rail)
+    by_train = offers.groupby("train_id")
+    known = cars["train_id"].isin(offers["train_id"])
+    if not known.all():
+        problems.append(f"使用了铁路运力报表中没有的车次或日期：{_some(cars.loc[~known, 'train_id'].unique())}")
+    bad_cars = []
+    for (train_id, kind), g in cars[known].groupby(["train_id", "carriage_type"]):
+        rows = by_train.get_group(train_id)
+        row = rows[rows["carriage_type"] == kind]
+        if row.empty:
+            bad_cars.append(train_id)
+            continue
+        o = row.iloc[0]
+        whole = bool(o["whole_train"])
+        if (g["date"].astype(str) != o["date"]).any() or (g["from_station"] != o["from_station"]).any() \
+                or (g["to_station"] != o["to_station"]).any() or (abs(g["cost"] - g["riders"] * o["fare"]) > 0.01).any():
+            bad_cars.append(train_id)
+        elif whole and (int(g["capacity"].sum()) != int(o["seats"]) or not (g["mode"] == MODE_TRAIN).all()
+                        or g["riders"].sum() < np.ceil(rules.min_train_fill * o["seats"] - 1e-9)):
+            bad_cars.append(train_id)
+        elif not whole and (len(g) > int(o["carriages"]) or (g["capacity"] != o["seats_per_carriage"]).any()
+                            or (g["riders"] < np.ceil(rules.min_carriage_fill * g["capacity"] - 1e-9)).any()):
+            bad_cars.append(train_id)
+    if bad_cars:
+        problems.append(f"车厢与铁路运力报表不符（日期、始发到达站、票价、车厢数或定员），或包车厢、专列未达到最低上座率"
+                        f"（车厢 {rules.min_carriage_fill:.0%}、专列 {rules.min_train_fill:.0%}）：{_some(sorted(set(bad_cars)))}")
+    problems += _rail_rider_problems(on_rail, t, offers, campaign)
+    return problems
+
+
+def _rail_rider_problems(on_rail: pd.DataFrame, t: pd.DataFrame, offers: pd.DataFrame, campaign: Campaign) -> list[str]:
+    stations = campaign.rail.station_list()
+    named = {s.name: s for s in stations}
+    train = offers.drop_duplicates("train_id").set_index("train_id")
+    feeders = t.set_index("trip_id")
+    wrong_day, wrong_station, no_feeder, nearest = 0, 0, 0, {}
+    for r in on_rail.itertuples():
+        if r.train_id not in train.index:
+            continue  # reported with the carriages
+        o = train.loc[r.train_id]
+        if str(r.travel_date) != o["date"]:
+            wrong_day += 1
+        origin, dest = str(r.route_id).split(">")
+        board, arrive = named.get(r.board_station), named.get(r.arrive_station)
+        if (board is None or arrive is None or r.board_station not in o["boards"] or r.arrive_station != o["to_station"]
+                or not serves(origin, board, nearest, stations) or not serves(dest, arrive, nearest, stations)):
+            wrong_station += 1
+            continue
+        trip = r.trip_id if isinstance(r.trip_id, str) else ""
+        if feeder_needed(origin, board) != bool(trip) or (
+                trip and (trip not in feeders.index or feeders.loc[trip, "mode"] != MODE_FEEDER
+                          or feeders.loc[trip, "route_id"] != f"{origin}>{board.place_code}")):
+            no_feeder += 1
+    problems = []
+    if wrong_day:
+        problems.append(f"{wrong_day} 名乘火车的人出行日期与所乘车次的开行日期不同")
+    if wrong_station:
+        problems.append(f"{wrong_station} 名乘火车的人上车站不是该车次服务其所在县（市、区）的始发站或经停站，或到达站不服务其目的地")
+    if no_feeder:
+        problems.append(f"{no_feeder} 名乘火车的人缺少从本县（市、区）到上车站的接驳车，或接驳车线路不对")
+    return problems
 
 
 def _pooled_problems(on: pd.DataFrame, t: pd.DataFrame, stops: pd.DataFrame | None, campaign: Campaign) -> list[str]:
@@ -148,7 +246,7 @@ def _pooled_problems(on: pd.DataFrame, t: pd.DataFrame, stops: pd.DataFrame | No
         for route_id in riders["route_id"].unique():
             origin, dest = str(route_id).split(">")
             up, down = at.get((ACTION_PICKUP, origin)), at.get((ACTION_DROP, dest))
-            direct = _place_km(origin, dest, campaign.transport.road_distance_factor)
+            direct = demand.place_km(origin, dest, campaign.transport.road_distance_factor)
             if (up is None or down is None or up[0] >= down[0]
                     or down[1] - up[1] > (1 + rules.max_detour_ratio) * direct + 0.5):
                 bad_riders.append(trip_id)
@@ -214,6 +312,18 @@ def _pooled_lines(s: dict) -> list[str]:
             f"| 因拼车得以包车（人） | {s['pooled_riders']:,} |", f"| 拼车费用（元） | {s['pooled_cost']:,.0f} |"]
 
 
+def _rail_lines(s: dict) -> list[str]:
+    """专列（车厢） rows of the approval table: trains, carriages, riders by mode, rail cost, feeder trips."""
+    if not s.get("rail_riders"):
+        return []
+    mode = s["riders_by_mode"]
+    return [f"| 专列（趟） | {s['trains']:,} |", f"| 包车厢（节） | {s['reserved_carriages']:,} |",
+            f"| 使用车厢合计（节） | {s['train_carriages']:,} |", f"| 乘汽车（人） | {mode['coach']:,} |",
+            f"| 乘火车（人） | {mode['rail']:,} |", f"| 其中乘接驳车到站（人） | {mode['feeder']:,} |",
+            f"| 铁路团体票费用（元） | {s['rail_cost']:,.0f} |", f"| 接驳车次 | {s['feeder_trips']:,} |",
+            f"| 接驳车费用（元） | {s['feeder_cost']:,.0f} |"]
+
+
 def plan_markdown(result: Plan, campaign: Campaign, busiest: int = 5) -> str:
     """What the coordinator reads before approving: figures only, no personal data."""
     s = result.summary
@@ -232,6 +342,7 @@ def plan_markdown(result: Plan, campaign: Campaign, busiest: int = 5) -> str:
         f"| 费用 / 下界 | {ratio} |",
         f"| 调整出行日期（人） | {s['shifted']:,} |",
         *_pooled_lines(s),
+        *_rail_lines(s),
         "",
         f"**车型**：{by_seats or '无'}",
         "",

@@ -1,13 +1,17 @@
-"""Files in and out for `chunnuan plan DEMAND FLEET --campaign ID --out DIR [--json]`.
+"""Files in and out for `chunnuan plan DEMAND FLEET [--rail RAIL] --campaign ID --out DIR [--json]`.
 
 Demand file: the intake's normalised CSV (or XLSX) of charter requests, one row per worker, columns
 named as in `survey_worker` (id_number, home_county_code, work_province, work_city, trip_type,
 travel_date, flex_days[, needs_charter]); the official Chinese headers are accepted too.
+Rail file: the railway's 铁路运力报表 (`chunnuan template rail`), read through the rail intake's row checks
+(a failing row stops the command with its Chinese reason, as for the fleet file).
 Outputs in DIR (UTF-8 with BOM so that Excel opens them):
     trips.csv        trip_id, route, date, seats, carrier, passengers (+ class, contact, km, drivers, cost,
-                     stops: a pooled trip's stops in order with their times, "" for a one-route trip)
+                     stops: a pooled trip's stops in order with their times, "" for a one-route trip,
+                     mode: coach, or feeder for a 接驳车 taking rail riders to their station)
     stops.csv        one row per stop of each pooled trip (拼车): order, 上车/下车, place, point, time, km, riders
-    assignments.csv  id_number → trip or 集中购票 with the reason: the manifests (holds identity numbers)
+    assignments.csv  id_number → trip, train (train, carriage, stations) or 集中购票 with the reason: the
+                     manifests (holds identity numbers)
     shortages.csv    route, date, seats, needed, available (empty when every day had enough coaches)
     cars.csv         one row per train carriage used (专列 / reserved carriages): train, date, carriage, capacity,
                      riders, stations, fare, cost (empty without rail offers)
@@ -28,7 +32,7 @@ from chunnuan.config import campaign
 from chunnuan.intake.kinds.survey import HEADERS
 from chunnuan.intake.schema import canonical_header
 from chunnuan.planner.core import plan
-from chunnuan.planner.fleet import read_fleet
+from chunnuan.planner.fleet import read_fleet, read_rail
 from chunnuan.planner.model import ASSIGNMENT_COLUMNS, CAR_COLUMNS, STOP_COLUMNS, TRIP_COLUMNS, Plan, Shortage
 
 TRIP_HEADERS = {
@@ -105,13 +109,16 @@ def _cars(result: Plan) -> pd.DataFrame:
 
 
 def plan_files(demand_path: Path, fleet_path: Path, campaign_id: str, out_dir: Path,
-               workers: int | None = None, pooling: bool = True) -> Plan:
-    """What `chunnuan plan DEMAND FLEET --campaign ID --out DIR` does: read, plan, write the outputs.
-    pooling=False (`--no-pooling`): no 拼车 trips whatever the campaign file says."""
+               workers: int | None = None, pooling: bool = True, rail_path: Path | None = None) -> Plan:
+    """What `chunnuan plan DEMAND FLEET [--rail RAIL] --campaign ID --out DIR` does: read, plan, write the outputs.
+    pooling=False (`--no-pooling`): no 拼车 trips whatever the campaign file says. `rail_path`: the railway's
+    铁路运力报表 (CSV/XLSX, the intake's template), every row through the rail intake's checks."""
     the_campaign = campaign.load(campaign_id)
     if not pooling:
         the_campaign = without_pooling(the_campaign)
-    result = plan(read_demand(demand_path), read_fleet(fleet_path, the_campaign), the_campaign, workers=workers)
+    rail = read_rail(rail_path, the_campaign) if rail_path is not None else None
+    result = plan(read_demand(demand_path), read_fleet(fleet_path, the_campaign), the_campaign, workers=workers,
+                  rail=rail)
     write_outputs(result, out_dir)
     return result
 

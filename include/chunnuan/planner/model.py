@@ -2,7 +2,8 @@
 truthy parser. The bottom layer: it imports no other planner module, so every part can import it.
 
 The layers (checked by tests/unit/planner/test_layers.py; a module imports only lower ones):
-    model, parallel  →  demand, fleet, mix  →  route  →  network  →  assign  →  pool  →  core  →  replan, gate, io
+    model, parallel  →  demand, fleet, mix  →  route  →  network  →  assign  →  pool  →  rail  →  core
+    →  replan, gate, io
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
 from chunnuan.planner.assign import build_summary, day_labels, with_rail_columns
 from chunnuan.planner.core import plan
-from chunnuan.planner.fleet import Fleet, qualify
+from chunnuan.planner.fleet import Fleet, less_used, qualify
 from chunnuan.planner.model import (
     ADDED,
     ASSIGNMENT_COLUMNS,
@@ -149,19 +149,6 @@ def _renumber(trips: pd.DataFrame, assignments: pd.DataFrame, max_seq: dict[str,
     if stops is not None:
         stops = stops.assign(trip_id=stops["trip_id"].map(lambda x: mapping.get(x, x)))
     return t, a, stops
-
-
-def _less_fleet(fleet: Fleet, trips: pd.DataFrame) -> Fleet:
-    """The fleet minus the coaches `trips` use (per carrier, size and day); never below zero."""
-    if trips.empty or fleet.vehicles.empty:
-        return fleet
-    used = trips.groupby(["carrier_uscc", "seats", "date"]).size().rename("used")
-    v = fleet.vehicles.copy()
-    key = pd.MultiIndex.from_arrays([v["uscc"], v["seats"].astype(np.int64), pd.to_datetime(v["date"]).dt.strftime("%Y-%m-%d")])
-    taken = used.reindex(key).fillna(0).to_numpy(dtype=np.int64)
-    v["count"] = np.maximum(v["count"].to_numpy(dtype=np.int64) - taken, 0)
-    v = v[v["count"] > 0].reset_index(drop=True)
-    return Fleet(fleet.carriers, v)
 
 
 def _min_riders(fleet: Fleet, campaign: Campaign) -> dict:
@@ -319,7 +306,7 @@ def _stable(requests, fleet, campaign, published: Published, max_waiting, worker
     if "needs_charter" in rest.columns:
         rest = rest[truthy(rest["needs_charter"])].reset_index(drop=True)
     rest = rest[~_member(rest["id_number"].astype(str), seated)].reset_index(drop=True)
-    less = _less_fleet(fleet, kept_trips)
+    less = less_used(fleet, kept_trips)
     sub = plan(rest, less, campaign, max_waiting=max_waiting, workers=workers, rail=rail) if len(rest) else None
 
     # Trips: kept ones as published (passengers updated), new ones numbered after the published ones.

@@ -22,8 +22,9 @@ LAYERS = {
     "network": 3,  # the network and per-route work the steps share
     "assign": 4,  # day loads -> people, coaches, carriers
     "pool": 5,  # pooled trips (拼车) for the riders left
-    "core": 6,  # plan()
-    "replan": 7, "gate": 7, "io": 7,  # built on plan()
+    "rail": 6,  # 专列（车厢）: riders on trains and their feeder coaches, before the coach plan
+    "core": 7,  # plan()
+    "replan": 8, "gate": 8, "io": 8,  # built on plan()
 }
 LOWER = {m for m, layer in LAYERS.items() if layer < LAYERS["core"]}
 
