@@ -183,7 +183,7 @@ def gate(campaign: Campaign, folder: Path) -> tuple[list[str], str]:
     published, _ = staged_published(folder)
     staged = folder / "outcome.json"
     outcome = json.loads(staged.read_text(encoding="utf-8")) if staged.exists() else None
-    return (check_plan(demand, fleet, result, campaign, published),
+    return (check_plan(demand, fleet, result, campaign, published, rail=_rail(folder)),
             "\n".join([plan_markdown(result, campaign), *approval_lines(outcome)]))
 
 
