@@ -17,7 +17,6 @@ from chunnuan.intake.kinds import trip_returns
 from chunnuan.planner.model import (
     ACTION_DROP,
     ACTION_PICKUP,
-    MODE_FEEDER,
     STATUS_RAIL,
     STATUS_REFERRED,
     STOP_COLUMNS,
@@ -36,7 +35,8 @@ RIDER_COLUMNS = {"trip_id": "车次编号", "travel_date": "发车日期", "rout
                  "id_number": "身份证号", "phone": "联系电话", "home_county": "户籍县(市、区)", "board_no": "上车站序",
                  "board_point": "上车地点", "board_time": "上车时间", "drop_place": "下车地点", **RETURN_RIDER_COLUMNS}
 COUNTY_CHARTER_COLUMNS = {"name": "姓名", "id_number": "身份证号", "phone": "联系电话", "trip_type": "出行类型",
-                          "mode_label": "出行方式", "route": "线路", "travel_date": "乘车日期", "shift_days": "调整天数", "trip_id": "车次编号",
+                          "mode_label": "出行方式", "route": "线路", "travel_date": "乘车日期", "shift_days": "调整天数",
+                          "trip_id": "车次编号",
                           "board_point": "上车地点", "board_time": "上车时间", "drop_place": "下车地点",
                           "carrier": "承运企业", "carrier_phone": "企业联系电话"}
 # A rail rider (专列/车厢): the train, then the feeder coach (接驳车) that takes them to the boarding station.
@@ -58,7 +58,7 @@ def _riders(result, demand: pd.DataFrame) -> pd.DataFrame:
     on_train = riders["status"] == STATUS_RAIL
     feeder = on_train & (riders["trip_id"].fillna("") != "")
     mode = pd.Series(MODE_COACH_LABEL, index=riders.index).mask(on_train, MODE_RAIL_LABEL).mask(feeder, MODE_FEEDER_LABEL)
-    train_no = riders["train_id"].fillna("").astype(str).str.split("-", n=1).str[-1] if "train_id" in riders else ""
+    train_no = riders["train_id"].fillna("").astype(str).str.split("-", n=1).str[-1]  # "YYYYMMDD-车次"
     return riders.assign(home_county=riders["home_county_code"].map(labels),
                          served_by=riders["served_by_code"].map(labels), mode_label=mode, train_no=train_no)
 
@@ -180,13 +180,11 @@ def _rail_for(result, county: pd.DataFrame) -> dict:
     trains = on_train.groupby(["travel_date", "train_id", "train_no", "board_station", "arrive_station"],
                               sort=True).agg(carriages=("carriage_no", "nunique"), riders=("id_number", "size"))
     trains = trains.reset_index()
-    cars = getattr(result, "cars", None)
-    kind = cars.drop_duplicates("train_id").set_index("train_id")["mode"] if cars is not None else pd.Series()
-    trains["mode"] = trains["train_id"].map(kind).fillna("")
+    cars = result.cars if result.cars is not None else pd.DataFrame(columns=["train_id", "mode"])
+    trains["mode"] = trains["train_id"].map(cars.drop_duplicates("train_id").set_index("train_id")["mode"]).fillna("")
+    # a rail rider's trip is their feeder coach
     fed = on_train[on_train["trip_id"].fillna("") != ""].groupby("trip_id").size().rename("riders").reset_index()
     feeders = fed.merge(result.trips[["trip_id", "date", "route", "carrier"]], on="trip_id")
-    if "mode" in result.trips:
-        feeders = feeders[feeders["trip_id"].isin(result.trips.loc[result.trips["mode"] == MODE_FEEDER, "trip_id"])]
     return {"rail": len(on_train),
             "train_list": trains.rename(columns={"travel_date": "date"}).astype({"date": str}).to_dict("records"),
             "feeder_list": feeders.sort_values(["date", "trip_id"]).to_dict("records")}

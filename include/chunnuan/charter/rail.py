@@ -37,8 +37,7 @@ def plan_cars(result) -> pd.DataFrame:
     """A planner result's carriages (CAR_COLUMNS), an empty frame when it has none."""
     from chunnuan.planner.model import CAR_COLUMNS
 
-    cars = getattr(result, "cars", None)
-    return pd.DataFrame(columns=CAR_COLUMNS) if cars is None else cars
+    return pd.DataFrame(columns=CAR_COLUMNS) if result.cars is None else result.cars
 
 
 def rider_columns(assignments: pd.DataFrame) -> pd.DataFrame:
