@@ -1,6 +1,9 @@
 """The planner: riders and a qualified fleet in, trips, manifests, referrals and a bound out.
 
 Steps (each a function below):
+0. `rail.rail_search` (专列（车厢）, when the railway offers trains): riders put on trains first, with feeder
+   coaches to the station that take the fleet's coaches before the coach plan; the steps below plan the rest,
+   and step 8 (`rail.rail_rescue`) seats riders they still refer in seats left on trains.
 1. `demand.prepare`: requests -> riders on routes with windows (days from the travel window start).
 2. `fleet.qualify`: carriers meeting the campaign's rules; coach supply per day and seat count, in
    two pools (with / without the interprovincial permit that cross-province routes need).
@@ -16,10 +19,10 @@ Steps (each a function below):
    planned day it is first), then who sits in which coach, and which carrier drives it (best credit
    grade first).
 6. `route.interval_bound` for the riders each route carries.
-0. `rail.rail_plan` (专列（车厢）, when the railway offers trains): riders put on trains first, with feeder
-   coaches to the station that take the fleet's coaches before the coach plan; the steps below plan the rest.
 7. `pool.pool_plan` (拼车): riders still referred for too few on their route are pooled into coaches
    stopping in several nearby counties and cities, with the coaches left; summary without personal data.
+8. `rail.rail_rescue` (with rail offers): riders still referred take seats left on trains (booked carriages,
+   or more carriages / a train they fill to the minimum), with feeders from the coaches left.
 """
 
 from __future__ import annotations
@@ -34,11 +37,11 @@ from chunnuan.planner import demand
 from chunnuan.planner.assign import assign_riders, build_summary
 from chunnuan.planner.fleet import Fleet, coach_cost, daily_supply, less_used, qualify
 from chunnuan.planner.mix import INF, MixTable, bounded_mix_table, cover_tables, mix_tables
-from chunnuan.planner.model import MODE_COACH, REASON_TOO_FEW, Plan, Shortage, truthy
+from chunnuan.planner.model import MODE_COACH, REASON_TOO_FEW, STATUS_REFERRED, Plan, Shortage, truthy
 from chunnuan.planner.network import Network, RouteWork, min_riders
 from chunnuan.planner.parallel import default_workers, parallel_map, start_server
 from chunnuan.planner.pool import pool_plan
-from chunnuan.planner.rail import RailPart, rail_plan
+from chunnuan.planner.rail import RailState, rail_part, rail_rescue, rail_search
 from chunnuan.planner.route import (
     DEFAULT_MAX_WAITING,
     RouteSchedule,
@@ -272,7 +275,7 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     """
     workers = default_workers() if workers is None else workers
     start_server(workers, len(requests))  # its imports overlap the demand preparation
-    requests, part, fleet_left = _rail_first(requests, fleet, campaign, rail)
+    requests, state, fleet_left = _rail_first(requests, fleet, campaign, rail)
     net, rejected = _network(requests, fleet_left, campaign)
     work = _initial_work(net, max_waiting, workers)
     uncapped = {r: w.schedule.referred for r, w in work.items()}
@@ -284,38 +287,66 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     route_stats = _with_pooled(route_stats, assignments, pooled_assignments)
     trips, assignments = pooled_trips.assign(mode=MODE_COACH), pooled_assignments
     result = Plan(trips, assignments, route_stats, shortages, rejected, stops=stops)
-    if part is not None:
-        result = _with_rail(result, part)
-    result.summary = build_summary(result, net, {**pooled, **(part.figures if part is not None else {})})
+    figures = {}
+    if state is not None:
+        result, figures = _with_rail(result, state, campaign)
+    result.summary = build_summary(result, net, {**pooled, **figures})
     return result
 
 
 def _rail_first(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, rail: pd.DataFrame | None
-                ) -> tuple[pd.DataFrame, RailPart | None, Fleet]:
-    """Step 0 (专列（车厢）, `rail.rail_plan`): riders put on trains and their feeder coaches; the requests left
+                ) -> tuple[pd.DataFrame, RailState | None, Fleet]:
+    """Step 0 (专列（车厢）, `rail.rail_search`): riders put on trains and their feeder coaches; the requests left
     for the coach plan and the fleet less the feeders' coaches (feeders take coaches first)."""
     if rail is None or rail.empty or campaign.rail is None:
         return requests, None, fleet
     wanted = requests.reset_index(drop=True)
     if "needs_charter" in wanted.columns:
         wanted = wanted[truthy(wanted["needs_charter"])].reset_index(drop=True)
-    part = rail_plan(demand.prepare(wanted, campaign), qualify(fleet, campaign).fleet, rail, campaign)
-    part.rest = np.setdiff1d(np.arange(len(wanted)), part.rows)
-    return wanted.iloc[part.rest].reset_index(drop=True), part, less_used(fleet, part.trips)
+    qualified = qualify(fleet, campaign).fleet
+    state = rail_search(demand.prepare(wanted, campaign), qualified, rail, campaign)
+    if state is None:
+        return wanted, None, fleet
+    state.rest = np.setdiff1d(np.arange(len(wanted)), state.rows)
+    state.fleet = qualified
+    state.feeders = rail_part(state, qualified, campaign).trips
+    return wanted.iloc[state.rest].reset_index(drop=True), state, less_used(fleet, state.feeders)
 
 
-def _with_rail(result: Plan, part: RailPart) -> Plan:
-    """The coach plan with the rail riders (in input order), the feeder trips and the carriages."""
-    a = pd.concat([result.assignments, part.assignments], ignore_index=True)
-    order = np.argsort(np.concatenate([part.rest, part.rows]), kind="stable")
+def _with_rail(result: Plan, state: RailState, campaign: Campaign) -> tuple[Plan, dict]:
+    """The coach plan with the rail riders (in input order), the feeder trips and the carriages: first riders the
+    coach plan referred take seats left on trains (`rail.rail_rescue`, feeders from the coaches left)."""
+    a, trips = result.assignments, result.trips
+    referred = np.flatnonzero(((a["status"] == STATUS_REFERRED) & (a["route_id"] != "")).to_numpy())
+    left = less_used(less_used(state.fleet, state.feeders), trips)
+    rescued, moved = rail_rescue(state, state.rest[referred], left, campaign, _slack(a, trips, state.rest, campaign))
+    part = rail_part(state, state.fleet, campaign, left)
+    if len(moved):  # coach riders who moved to a train to fill it: their coaches keep their minimum fill
+        trips = trips.assign(passengers=trips["passengers"] - trips["trip_id"].map(
+            moved.groupby("trip_id").size()).fillna(0).astype(np.int64))
+    keep = ~np.isin(state.rest, np.concatenate([rescued, moved["row"].to_numpy(dtype=np.int64)]))
+    a = pd.concat([a[keep], part.assignments], ignore_index=True)
+    order = np.argsort(np.concatenate([state.rest[keep], part.rows]), kind="stable")
     a = a.iloc[order].reset_index(drop=True)
     a["shift_days"] = a["shift_days"].astype(np.int64)
     a["carriage_no"] = a["carriage_no"].astype(np.int64)
-    trips = result.trips
     if len(part.trips):
         trips = pd.concat([trips, part.trips], ignore_index=True).sort_values(
             ["date", "route_id", "trip_id"], kind="stable").reset_index(drop=True)
-    return dataclasses.replace(result, trips=trips, assignments=a, cars=part.cars)
+    figures = {**part.figures, "rail_rescued": int(len(rescued)), "rail_moved_from_coaches": int(len(moved))}
+    return dataclasses.replace(result, trips=trips, assignments=a, cars=part.cars), figures
+
+
+def _slack(a: pd.DataFrame, trips: pd.DataFrame, rows: np.ndarray, campaign: Campaign) -> pd.DataFrame:
+    """Riders of one-route coach trips carrying more than the coach's minimum fill: row (of the rail step's
+    riders), trip_id, slack (riders the trip could lose and still run)."""
+    single = trips[trips["stops"].fillna("") == ""]
+    minimum = np.maximum(np.ceil(campaign.transport.min_fill_ratio * single["seats"].to_numpy() - 1e-9), 1)
+    slack = pd.Series(single["passengers"].to_numpy() - minimum, index=single["trip_id"].to_numpy())
+    slack = slack[slack > 0]
+    on = np.flatnonzero(a["trip_id"].isin(slack.index).to_numpy())
+    ids = a["trip_id"].to_numpy()[on]
+    return pd.DataFrame({"row": rows[on], "trip_id": ids, "slack": slack.reindex(ids).to_numpy(dtype=np.int64)})
 
 
 def _with_pooled(stats: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:

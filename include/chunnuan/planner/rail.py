@@ -45,7 +45,7 @@ from chunnuan.config.campaign import Campaign
 from chunnuan.planner.assign import _carriers_for, _vehicle_loads, day_labels
 from chunnuan.planner.demand import Riders, place_km
 from chunnuan.planner.fleet import Fleet, coach_cost, daily_supply, per_seat_cost
-from chunnuan.planner.mix import INF, bounded_mix_table
+from chunnuan.planner.mix import INF, bounded_mix_table, mix_tables
 from chunnuan.planner.model import (
     ASSIGNMENT_COLUMNS,
     CAR_COLUMNS,
@@ -58,6 +58,7 @@ from chunnuan.planner.model import (
 
 MAX_ROUNDS = 10  # offer searches at most (each after cutting riders no feeder can carry)
 SAFETY, REFERRAL, CHEAPER, NOT_RAIL = 0, 1, 2, 3  # why a rider takes an offer (lower goes first)
+MIX_RIDERS = 400  # a day's coach cost is read off exact mix tables up to this many riders of a route
 
 
 @dataclass
@@ -85,7 +86,6 @@ class RailPart:
     trips: pd.DataFrame  # feeder trips (TRIP_COLUMNS + day, cross)
     cars: pd.DataFrame  # CAR_COLUMNS
     figures: dict = field(default_factory=dict)  # rail_lower_bound, feeder_lower_bound
-    rest: np.ndarray | None = None  # rider rows left for the coach plan (core sets it)
 
 
 def empty_part() -> RailPart:
@@ -142,6 +142,8 @@ class _Search:
     why: np.ndarray  # (offers, routes) SAFETY / REFERRAL / CHEAPER / NOT_RAIL
     saving: np.ndarray  # (offers, routes) coach seat cost − (fare + feeder seat cost)
     feeder_km: np.ndarray  # (offers, routes) km of the feeder leg, 0 without one
+    feeder_seat: np.ndarray  # (offers, routes) a full feeder coach's seat cost, 0 without a feeder
+    coach_tables: dict  # route -> MixTable of its coaches' least cost per day load (routes with few riders)
 
 
 def _tables(riders: Riders, offers: list[Offer], campaign: Campaign, seats: np.ndarray, min_load: np.ndarray
@@ -179,14 +181,42 @@ def _tables(riders: Riders, offers: list[Offer], campaign: Campaign, seats: np.n
     coach_seat = per_seat_cost(campaign, seats, routes["km"].to_numpy(dtype=float))
     feeder_seat = np.where(feeder_km > 0, per_seat_cost(campaign, seats, feeder_km), 0.0)
     fares = np.array([o.fare for o in offers])[:, None]
-    saving = coach_seat[None, :] - (fares + feeder_seat)
+    per_rider, tables = _coach_per_rider(offers, r_of, start, deadline, routes, campaign, seats, min_load, coach_seat)
+    saving = per_rider - (fares + feeder_seat)
     hopeless = _hopeless(r_of, start, deadline, n_r, riders.days, int(min_load.min()) if len(min_load) else 1)
     hopeless |= ~np.isfinite(coach_seat)
     why = np.where(saving > 0, CHEAPER, NOT_RAIL)
     why = np.where(hopeless[None, :], REFERRAL, why)
     why = np.where((routes["km"].to_numpy(dtype=float) > rules.prefer_above_km)[None, :], SAFETY, why)
     why = np.where(board >= 0, why, NOT_RAIL)
-    return _Search(rows, r_of, start, deadline, frame["planned"].to_numpy()[rows], board, why, saving, feeder_km)
+    return _Search(rows, r_of, start, deadline, frame["planned"].to_numpy()[rows], board, why, saving, feeder_km,
+                   feeder_seat, tables)
+
+
+def _coach_per_rider(offers: list[Offer], route: np.ndarray, start: np.ndarray, deadline: np.ndarray,
+                     routes: pd.DataFrame, campaign: Campaign, seats: np.ndarray, min_load: np.ndarray,
+                     coach_seat: np.ndarray) -> tuple[np.ndarray, dict]:
+    """(offers, routes): what a rider of the route would cost on coaches on the offer's day: the least cost of
+    coaches (each at its minimum fill) carrying the route's riders whose window holds that day, per rider — a
+    full big coach's seat where they are more than `MIX_RIDERS` or no mix carries them; and the mix tables
+    (route -> MixTable) it read."""
+    n_r = len(routes)
+    count = np.zeros((len(offers), n_r), dtype=np.int64)
+    for o, offer in enumerate(offers):
+        inside = (start <= offer.day) & (deadline >= offer.day)
+        count[o] = np.bincount(route[inside], minlength=n_r)
+    out = np.broadcast_to(coach_seat, count.shape).copy()
+    small = (count > 0) & (count <= MIX_RIDERS)
+    if not small.any() or not len(seats):
+        return out, {}
+    used = np.flatnonzero(small.any(axis=0))
+    costs = np.stack([coach_cost(campaign, int(q), routes["km"].to_numpy(dtype=float)[used]) for q in seats], axis=1)
+    tables = mix_tables(costs, seats, min_load, int(count[small].max()))
+    for k, r in enumerate(used.tolist()):
+        rows = np.flatnonzero(small[:, r])
+        g = tables[k].lookup(count[rows, r]) / count[rows, r]
+        out[rows, r] = np.where(np.isfinite(g), g, out[rows, r])
+    return out, dict(zip(used.tolist(), tables, strict=True))
 
 
 def _hopeless(route: np.ndarray, start: np.ndarray, deadline: np.ndarray, n_routes: int, days: int,
@@ -209,8 +239,9 @@ def _take(offer: Offer, waiting: int, rules) -> tuple[int, int]:
     return min(waiting, cars * offer.per_car), cars
 
 
-def _search(s: _Search, offers: list[Offer], rules, caps: dict) -> tuple[np.ndarray, dict[int, int]]:
-    """Offer index per candidate rider (-1: not on a train) and carriages booked per offer."""
+def _search(s: _Search, offers: list[Offer], rules, caps: dict, fewest: int) -> tuple[np.ndarray, dict[int, int]]:
+    """Offer index per candidate rider (-1: not on a train) and carriages booked per offer. `fewest`: the least
+    riders a coach carries (the smallest coach's minimum fill)."""
     n = len(s.rows)
     on = np.full(n, -1, dtype=np.int64)
     booked: dict[int, int] = {}
@@ -231,7 +262,49 @@ def _search(s: _Search, offers: list[Offer], rules, caps: dict) -> tuple[np.ndar
         if riders:
             on[pool[:riders]] = o
             booked[o] = cars
+            _keep_coaches_full(s, o, offer, on, booked, rules, fewest, caps)
     return on, booked
+
+
+def _keep_coaches_full(s: _Search, o: int, offer: Offer, on: np.ndarray, booked: dict, rules, fewest: int,
+                       caps: dict) -> None:
+    """Riders who took `offer` only because it is cheaper: per route, how many of the route's riders that day
+    go by rail is chosen again so that rail fares plus the coaches the rest need cost least — never leaving
+    the rest too few to fill a coach (a referral for a saving) — while the offer keeps its minimum fill;
+    an offer left below it is given up."""
+    taken = np.flatnonzero(on == o)
+    for r in np.unique(s.route[taken][s.why[o, s.route[taken]] == CHEAPER]).tolist():
+        table = s.coach_tables.get(r)
+        here = np.flatnonzero((s.route == r) & ((on < 0) | (on == o)) & (s.start <= offer.day)
+                              & (s.deadline >= offer.day))
+        mine = here[on[here] == o]
+        others = len(taken) - len(mine)
+        best, best_k = None, len(mine)
+        fare = offer.fare + float(s.feeder_seat[o, r])
+        most = caps.get((r, int(s.board[o, r]), o), len(here))  # what feeders can carry, when capped
+        for k in range(min(len(here), most) + 1):
+            total = others + k
+            if total and _take(offer, total, rules)[0] != total:
+                continue
+            rest = len(here) - k
+            coach = 0.0 if rest == 0 else (float(table.lookup(np.array([rest]))[0]) if table is not None else INF)
+            if rest and (not np.isfinite(coach) or rest < fewest):
+                coach = INF if k < len(here) else coach
+            cost = k * fare + coach
+            if best is None or cost < best - 1e-9:
+                best, best_k = cost, k
+        if best is None or not np.isfinite(best):
+            continue
+        on[mine] = -1
+        order = here[np.lexsort((s.rows[here], s.deadline[here], s.planned[here] != offer.day))]
+        on[order[:best_k]] = o
+        taken = np.flatnonzero(on == o)
+    total, cars = _take(offer, len(taken), rules)
+    if not len(taken) or total < len(taken):  # too few left for a carriage (or the train): not booked
+        on[taken] = -1
+        booked.pop(o, None)
+    else:
+        booked[o] = cars
 
 
 def _within_caps(pool: np.ndarray, s: _Search, o: int, offer: Offer, caps: dict) -> np.ndarray:
@@ -250,157 +323,239 @@ def _within_caps(pool: np.ndarray, s: _Search, o: int, offer: Offer, caps: dict)
 
 
 @dataclass
-class _Feeders:
-    groups: list  # (origin, offer, board index, candidate indices, mix, cross)
-    cut: dict  # (route, board, offer) -> the most riders a feeder can carry
+class _Group:
+    """Riders of one origin boarding at one station of one offer, and the feeder coaches carrying them."""
+
+    origin: str
+    offer: int
+    board: int  # station index on the offer
+    members: np.ndarray  # candidate indices (of _Search)
+    mix: np.ndarray  # coaches per size
+    cross: bool
+    km: float
 
 
-def _feeders(s: _Search, on: np.ndarray, offers: list[Offer], riders: Riders, fleet: Fleet, campaign: Campaign,
-             seats: np.ndarray, min_load: np.ndarray) -> _Feeders:
-    """Feeder coaches per (origin, station, day), taking the coaches in that order (biggest groups first)."""
-    permit, other = daily_supply(fleet, seats, riders.day0, riders.days)
-    routes = riders.routes
-    origin_of = routes["origin_code"].to_numpy()
-    need = np.flatnonzero(on >= 0)
-    need = need[s.feeder_km[on[need], s.route[need]] > 0]
-    groups: dict = {}
-    for i in need:
-        o = int(on[i])
-        key = (origin_of[s.route[i]], o, int(s.board[o, s.route[i]]))
-        groups.setdefault(key, []).append(i)
-    out, cut = [], {}
-    for key in sorted(groups, key=lambda k: (offers[k[1]].day, -len(groups[k]), k)):
-        origin, o, j = key
-        members = np.array(groups[key], dtype=np.int64)
-        station = offers[o].board[j]
-        km = float(s.feeder_km[o, s.route[members[0]]])
-        cross = origin[:2] != station.place_code[:2]
-        day = offers[o].day
-        avail = permit[day] + (0 if cross else other[day])
-        costs = np.array([float(coach_cost(campaign, int(q), km)) for q in seats]) if len(seats) else np.zeros(0)
-        table = bounded_mix_table(np.where(avail > 0, costs, INF), seats, min_load, avail, len(members))
-        n = len(members)
+class _Supply:
+    """Coaches left per day and size (permit holders / others) and the feeder cost table per leg."""
+
+    def __init__(self, fleet: Fleet, riders: Riders, campaign: Campaign, seats: np.ndarray, min_load: np.ndarray):
+        self.permit, self.other = daily_supply(fleet, seats, riders.day0, riders.days)
+        self.campaign, self.seats, self.min_load = campaign, seats, min_load
+
+    def table(self, day: int, km: float, cross: bool, n: int):
+        avail = self.permit[day] + (0 if cross else self.other[day])
+        costs = np.array([float(coach_cost(self.campaign, int(q), km)) for q in self.seats])
+        return bounded_mix_table(np.where(avail > 0, costs, INF), self.seats, self.min_load, avail, n)
+
+    def most(self, day: int, km: float, cross: bool, n: int) -> tuple[int, object]:
+        """The most riders ≤ n feeder coaches left that day can carry (each at its minimum fill), and the table."""
+        table = self.table(day, km, cross, n)
         while n and not np.isfinite(table.values[n]):
             n -= 1
+        return n, table
+
+    def use(self, mix: np.ndarray, day: int, cross: bool) -> None:
+        if cross:
+            self.permit[day] -= mix
+            return
+        from_other = np.minimum(mix, self.other[day])  # keep permit holders for cross-province trips
+        self.other[day] -= from_other
+        self.permit[day] -= mix - from_other
+
+
+def _group_key(s: _Search, offers: list[Offer], origins: np.ndarray, i: int, o: int) -> tuple:
+    j = int(s.board[o, s.route[i]])
+    station = offers[o].board[j]
+    return origins[s.route[i]], o, j, station.place_code[:2] != origins[s.route[i]][:2]
+
+
+def _feeders(s: _Search, on: np.ndarray, which: np.ndarray, offers: list[Offer], origins: np.ndarray,
+             supply: _Supply) -> tuple[list[_Group], dict]:
+    """Feeder coaches for the riders `which` (candidate indices on a train) per (origin, station, day), biggest
+    groups first, taking the coaches from `supply`; and the groups no coaches can carry whole, as caps
+    (route, board, offer) -> riders the feeders can carry."""
+    need = which[s.feeder_km[on[which], s.route[which]] > 0]
+    groups: dict = {}
+    for i in need:
+        groups.setdefault(_group_key(s, offers, origins, i, int(on[i])), []).append(i)
+    out, cut = [], {}
+    for key in sorted(groups, key=lambda k: (offers[k[1]].day, -len(groups[k]), k)):
+        origin, o, j, cross = key
+        members = np.array(groups[key], dtype=np.int64)
+        km = float(s.feeder_km[o, s.route[members[0]]])
+        n, table = supply.most(offers[o].day, km, cross, len(members))
         if n < len(members):
-            for i in members:  # every route of this group is capped to what the feeder can carry
+            for i in members:  # every route of this group is capped to what the feeders can carry
                 cut[(int(s.route[i]), j, o)] = 0
             for i in members[:n]:
                 cut[(int(s.route[i]), j, o)] += 1
             continue
         mix = table.mix(n)
-        _use(mix, day, permit, other, cross)
-        out.append((origin, o, j, members, mix, cross, km))
-    return _Feeders(out, cut)
+        supply.use(mix, offers[o].day, cross)
+        out.append(_Group(origin, o, j, members, mix, cross, km))
+    return out, cut
 
 
-def _use(mix: np.ndarray, day: int, permit: np.ndarray, other: np.ndarray, cross: bool) -> None:
-    if cross:
-        permit[day] -= mix
-        return
-    from_other = np.minimum(mix, other[day])  # keep permit holders for cross-province trips
-    other[day] -= from_other
-    permit[day] -= mix - from_other
+@dataclass
+class RailState:
+    """The search's state between the steps of core.plan: before the coach plan, then the referral rescue."""
+
+    riders: Riders
+    offers: list[Offer]
+    frame: pd.DataFrame  # the offer rows
+    s: _Search
+    on: np.ndarray  # offer per candidate rider, -1 none
+    booked: dict[int, int]  # offer -> carriages booked
+    groups: list[_Group]  # feeder groups planned before the coach plan
+    seats: np.ndarray
+    min_load: np.ndarray
+    rescued: list[_Group] = field(default_factory=list)  # feeder groups of riders the rescue seated
+    rest: np.ndarray | None = None  # rows left for the coach plan (core sets it, with fleet and feeders)
+    fleet: Fleet | None = None  # the qualified fleet
+    feeders: pd.DataFrame | None = None  # the feeder trips planned before the coach plan
+
+    @property
+    def rows(self) -> np.ndarray:
+        return np.sort(self.s.rows[self.on >= 0])
 
 
-def rail_plan(riders: Riders, fleet: Fleet, rail: pd.DataFrame | None, campaign: Campaign) -> RailPart:
-    """Riders on trains, their feeder coaches and the carriages used (see the module doc). `fleet`: qualified."""
+def rail_search(riders: Riders, fleet: Fleet, rail: pd.DataFrame | None, campaign: Campaign) -> RailState | None:
+    """Riders on trains and their feeder coaches, before the coach plan (see the module doc). `fleet`: qualified."""
     if rail is None or rail.empty or campaign.rail is None or fleet.vehicles.empty:
-        return empty_part()
+        return None
     offers, frame = _offers(rail, campaign, riders.day0, riders.days)
     seats = np.array(sorted(fleet.vehicles["seats"].unique()), dtype=np.int64)
     min_load = np.maximum(np.ceil(campaign.transport.min_fill_ratio * seats - 1e-9).astype(np.int64), 1)
     s = _tables(riders, offers, campaign, seats, min_load) if offers else None
     if s is None:
-        return empty_part()
+        return None
+    origins = riders.routes["origin_code"].to_numpy()
     caps: dict = {}
     for _ in range(MAX_ROUNDS):
-        on, booked = _search(s, offers, campaign.rail, caps)
-        feeders = _feeders(s, on, offers, riders, fleet, campaign, seats, min_load)
-        if not feeders.cut:
+        on, booked = _search(s, offers, campaign.rail, caps, int(min_load.min()))
+        groups, cut = _feeders(s, on, np.flatnonzero(on >= 0), offers, origins,
+                               _Supply(fleet, riders, campaign, seats, min_load))
+        if not cut:
             break
-        caps.update({k: min(v, caps.get(k, v)) for k, v in feeders.cut.items()})
-    else:  # still cut after the last round: drop the offers whose riders a feeder cannot carry
-        on, booked, feeders = _drop_uncarried(s, on, booked, feeders, offers, riders, fleet, campaign, seats, min_load)
-    return _outputs(s, on, booked, feeders, offers, frame, riders, fleet, campaign, seats, min_load)
+        caps.update({k: min(v, caps.get(k, v)) for k, v in cut.items()})
+    else:  # still cut after the last round: the offers whose riders feeders cannot carry are not booked
+        dropped = list({o for _, _, o in cut})
+        on = np.where(np.isin(on, dropped), -1, on)
+        booked = {o: c for o, c in booked.items() if o not in dropped}
+        groups, _ = _feeders(s, on, np.flatnonzero(on >= 0), offers, origins,
+                             _Supply(fleet, riders, campaign, seats, min_load))
+    return RailState(riders, offers, frame, s, on, booked, groups, seats, min_load)
 
 
-def _drop_uncarried(s, on, booked, feeders, offers, riders, fleet, campaign, seats, min_load):
-    cut_offers = {o for _, _, o in feeders.cut}
-    on = np.where(np.isin(on, list(cut_offers)), -1, on)
-    booked = {o: c for o, c in booked.items() if o not in cut_offers}
-    return on, booked, _feeders(s, on, offers, riders, fleet, campaign, seats, min_load)
+def rail_rescue(state: RailState, referred: np.ndarray, fleet_left: Fleet, campaign: Campaign,
+                spare: pd.DataFrame | None = None) -> tuple[np.ndarray, pd.DataFrame]:
+    """After the coach plan: riders it referred (rows of Riders.frame) take seats left on trains — in booked
+    carriages or trains, or in more carriages / a train they fill to the minimum — whenever a train may take
+    them (a referral saved), with feeder coaches from `fleet_left` (what the coach plan left).
 
-
-def _outputs(s: _Search, on, booked, feeders: _Feeders, offers, frame: pd.DataFrame, riders: Riders,
-             fleet: Fleet, campaign: Campaign, seats, min_load) -> RailPart:
-    day0 = riders.day0
-    routes = riders.routes
-    rules = campaign.transport
-    # Feeder trips and who rides which.
-    trip_rows, trip_of = [], np.full(len(s.rows), "", dtype=object)
-    seq: dict = {}
-    feeder_bound = 0.0
-    for origin, o, j, members, mix, cross, km in feeders.groups:
-        station, day = offers[o].board[j], offers[o].day
-        date = pd.Timestamp(day0) + pd.Timedelta(days=day)
-        members = members[np.lexsort((s.rows[members],))]
-        first = 0
-        for q, n in _vehicle_loads(mix, seats, min_load, len(members)):
-            key = (day, origin, station.place_code)
-            seq[key] = seq.get(key, 0) + 1
-            trip_id = f"{date:%Y%m%d}-{origin}-{station.place_code}F-{seq[key]:03d}"
-            trip_of[members[first:first + n]] = trip_id
-            first += n
-            trip_rows.append({"trip_id": trip_id, "route_id": f"{origin}>{station.place_code}",
-                              "route": f"{divisions.place_label(origin)}→{station.name}站", "date": f"{date:%Y-%m-%d}",
-                              "seats": q, "vehicle_class": rules.vehicle_class(q).name, "passengers": n,
-                              "km": round(km, 1), "drivers": 2 if km > rules.long_route_km else 1,
-                              "cost": float(coach_cost(campaign, q, km)), "stops": "", "mode": MODE_FEEDER,
-                              "day": day, "cross": cross, "seq": seq[key]})
-        feeder_bound += float(per_seat_cost(campaign, seats, km)) * len(members)
-    trips = pd.DataFrame(trip_rows, columns=[*TRIP_COLUMNS, "day", "cross", "seq"])
-    if len(trips):
-        by_code = {c.uscc: c for c in fleet.carriers}
-        trips["carrier_uscc"] = _carriers_for(trips, fleet, day0)
-        trips["carrier"] = [by_code[c].name if c else "" for c in trips["carrier_uscc"]]
-        trips["carrier_contact"] = [by_code[c].contact_name if c else "" for c in trips["carrier_uscc"]]
-        trips["carrier_phone"] = [by_code[c].contact_phone if c else "" for c in trips["carrier_uscc"]]
-    trips = trips.drop(columns="seq").sort_values(["date", "route_id", "trip_id"], kind="stable").reset_index(drop=True)
-
-    # Carriages: riders fill a 专列's carriages in order; reserved carriages share them evenly.
-    car_rows, car_of = [], np.zeros(len(s.rows), dtype=np.int64)
-    numbered: dict[str, int] = {}
-    for o in sorted(booked, key=lambda o: (offers[o].train_id, offers[o].row)):
-        offer, rec = offers[o], frame.iloc[offers[o].row]
-        members = np.flatnonzero(on == o)
-        members = members[np.lexsort((s.rows[members], s.board[o, s.route[members]]))]
-        cars = booked[o]
-        if offer.whole:
-            capacity = [offer.per_car] * (cars - 1) + [offer.seats - offer.per_car * (cars - 1)]
-            loads, left = [], len(members)
-            for c in capacity:
-                loads.append(min(c, left))
-                left -= loads[-1]
+    When they are too few to fill a carriage (or a train) to its minimum, riders of coach trips with seats above
+    the coach's minimum fill (`spare`: row, trip_id, slack = passengers − the coach's minimum) may move to the
+    train too: every coach keeps its minimum fill and cost, and the referrals are saved. Returns the rows of
+    the referred riders seated, and the moved riders (row, trip_id)."""
+    s, offers, on = state.s, state.offers, state.on
+    cand = np.isin(s.rows, referred) & (on < 0)
+    moved = pd.DataFrame({"row": pd.Series(dtype=np.int64), "trip_id": pd.Series(dtype=object)})
+    if not cand.any():
+        return np.zeros(0, dtype=np.int64), moved
+    spare = spare if spare is not None else pd.DataFrame(columns=["row", "trip_id", "slack"])
+    where = pd.Index(s.rows).get_indexer(spare["row"].to_numpy())
+    lender = np.full(len(s.rows), -1, dtype=np.int64)  # index into spare of each candidate on a coach with slack
+    lender[where[where >= 0]] = np.flatnonzero(where >= 0)
+    slack = dict(zip(spare["trip_id"], spare["slack"], strict=False))
+    supply = _Supply(fleet_left, state.riders, campaign, state.seats, state.min_load)
+    origins = state.riders.routes["origin_code"].to_numpy()
+    seated, lent = [], []
+    for o in sorted(range(len(offers)), key=lambda o: (offers[o].day, offers[o].train_id, o)):
+        offer = offers[o]
+        fits_offer = (on < 0) & (s.board[o, s.route] >= 0) & (s.start <= offer.day) & (s.deadline >= offer.day)
+        pool = np.flatnonzero(cand & fits_offer)
+        if not len(pool):
+            continue
+        pool = pool[np.lexsort((s.rows[pool], s.deadline[pool], s.planned[pool] != offer.day))]
+        had = int((on == o).sum())
+        if _take(offer, had + len(pool), campaign.rail)[0] <= had:  # too few alone: coach riders with slack join
+            pool = np.concatenate([pool, _lenders(s, fits_offer & (lender >= 0), spare, lender, slack, offer,
+                                                  had + len(pool), campaign.rail)])
+        for _ in range(3):  # cut to what feeders can carry, until the take and the feeders agree
+            total, cars = _take(offer, had + len(pool), campaign.rail)
+            chosen = pool[: max(total - had, 0)]
+            fits = _fed(s, chosen, o, offers, origins, supply)
+            if len(fits) == len(chosen):
+                break
+            pool = fits
         else:
-            capacity = [offer.per_car] * cars
-            loads = [len(members) // cars + (k < len(members) % cars) for k in range(cars)]
-        first = numbered.get(offer.train_id, 0)
-        at = 0
-        for k, (cap, n) in enumerate(zip(capacity, loads, strict=True)):
-            car_of[members[at:at + n]] = first + k + 1
-            at += n
-            car_rows.append({"train_id": offer.train_id, "train_no": rec["train_no"],
-                             "date": f"{pd.Timestamp(day0) + pd.Timedelta(days=offer.day):%Y-%m-%d}",
-                             "mode": MODE_TRAIN if offer.whole else MODE_CARRIAGE, "carriage_no": first + k + 1,
-                             "carriage_type": rec["carriage_type"], "capacity": int(cap), "riders": int(n),
-                             "from_station": rec["from_station"], "to_station": rec["to_station"],
-                             "fare": offer.fare, "cost": round(n * offer.fare, 2), "bureau": rec["bureau"],
-                             "contact_name": rec["contact_name"], "contact_phone": rec["contact_phone"]})
-        numbered[offer.train_id] = first + len(capacity)
-    cars_frame = pd.DataFrame(car_rows, columns=CAR_COLUMNS)
+            continue
+        if not len(chosen) or not cand[chosen].any():
+            continue
+        on[chosen] = o
+        state.booked[o] = cars
+        groups, _ = _feeders(s, on, chosen, offers, origins, supply)
+        state.rescued += groups
+        seated.append(s.rows[chosen[cand[chosen]]])
+        for i in chosen[~cand[chosen]]:
+            trip = spare["trip_id"].iloc[lender[i]]
+            slack[trip] -= 1
+            lent.append((int(s.rows[i]), trip))
+    if lent:
+        moved = pd.DataFrame(lent, columns=["row", "trip_id"])
+    return (np.concatenate(seated) if seated else np.zeros(0, dtype=np.int64)), moved
 
-    # Assignments of the rail riders.
+
+def _lenders(s: _Search, may: np.ndarray, spare: pd.DataFrame, lender: np.ndarray, slack: dict, offer: Offer,
+             have: int, rules) -> np.ndarray:
+    """Coach riders who may move to `offer` so that `have` riders become the least it books (a carriage or a
+    train at its minimum fill), at most each coach's slack; none when even all of them are too few."""
+    need = (math.ceil(rules.min_train_fill * offer.seats - 1e-9) if offer.whole
+            else max(math.ceil(rules.min_carriage_fill * offer.per_car - 1e-9), 1)) - have
+    idx = np.flatnonzero(may)
+    if need <= 0 or not len(idx):
+        return np.zeros(0, dtype=np.int64)
+    trips = spare["trip_id"].to_numpy()[lender[idx]]
+    idx = idx[np.lexsort((s.rows[idx], trips, [-slack[t] for t in trips]))]
+    taken, used = [], {}
+    for i, trip in zip(idx, spare["trip_id"].to_numpy()[lender[idx]], strict=True):
+        if used.get(trip, 0) < slack[trip]:
+            used[trip] = used.get(trip, 0) + 1
+            taken.append(i)
+            if len(taken) == need:
+                return np.array(taken, dtype=np.int64)
+    return np.zeros(0, dtype=np.int64)
+
+
+def _fed(s: _Search, chosen: np.ndarray, o: int, offers: list[Offer], origins: np.ndarray, supply: _Supply
+         ) -> np.ndarray:
+    """`chosen` less the riders of each feeder group beyond what the coaches left can carry."""
+    keep = np.ones(len(chosen), dtype=bool)
+    groups: dict = {}
+    for k, i in enumerate(chosen):
+        if s.feeder_km[o, s.route[i]] > 0:
+            groups.setdefault(_group_key(s, offers, origins, i, o), []).append(k)
+    for (_, _, _, cross), ks in groups.items():
+        n, _ = supply.most(offers[o].day, float(s.feeder_km[o, s.route[chosen[ks[0]]]]), cross, len(ks))
+        keep[ks[n:]] = False
+    return chosen[keep]
+
+
+def rail_part(state: RailState | None, fleet: Fleet, campaign: Campaign, fleet_left: Fleet | None = None) -> RailPart:
+    """The rail plan as frames: feeder trips (those planned before the coach plan driven by `fleet`'s carriers,
+    the rescue's by `fleet_left`'s), carriages, the rail riders' assignments."""
+    if state is None:
+        return empty_part()
+    s, offers, on, riders = state.s, state.offers, state.on, state.riders
+    day0, routes = riders.day0, riders.routes
+    trip_of = np.full(len(s.rows), "", dtype=object)
+    seq: dict = {}
+    trips = [_feeder_trips(g, s, offers, day0, campaign, state, seq, trip_of) for g in (state.groups, state.rescued)]
+    trips = [_with_carriers(t, f, day0) for t, f in zip(trips, (fleet, fleet_left or fleet), strict=True)]
+    trips = pd.concat([t for t in trips if len(t)] or [trips[0]], ignore_index=True)
+    trips = trips.drop(columns="seq").sort_values(["date", "route_id", "trip_id"], kind="stable").reset_index(drop=True)
+    cars, car_of = _cars(state)
+
     chosen = np.flatnonzero(on >= 0)
     chosen = chosen[np.argsort(s.rows[chosen], kind="stable")]
     o_of = on[chosen]
@@ -422,6 +577,78 @@ def _outputs(s: _Search, on, booked, feeders: _Feeders, offers, frame: pd.DataFr
         "board_station": [offers[o].board[s.board[o, rr]].name for o, rr in zip(o_of, r, strict=True)],
         "arrive_station": [offers[o].arrive.name for o in o_of],
     }, columns=ASSIGNMENT_COLUMNS)
-    figures = {"rail_lower_bound": round(float(cars_frame["cost"].sum()), 2),
-               "feeder_lower_bound": round(feeder_bound, 2)}
-    return RailPart(s.rows[chosen], a, trips, cars_frame, figures)
+    feeder_bound = sum(float(per_seat_cost(campaign, state.seats, g.km)) * len(g.members)
+                       for g in (*state.groups, *state.rescued))
+    figures = {"rail_lower_bound": round(float(cars["cost"].sum()), 2), "feeder_lower_bound": round(feeder_bound, 2)}
+    return RailPart(s.rows[chosen], a, trips, cars, figures)
+
+
+def _feeder_trips(groups: list[_Group], s: _Search, offers: list[Offer], day0, campaign: Campaign,
+                  state: RailState, seq: dict, trip_of: np.ndarray) -> pd.DataFrame:
+    """Trip rows of feeder groups (carriers not yet chosen); writes each rider's trip into `trip_of`."""
+    rules = campaign.transport
+    rows = []
+    for g in groups:
+        station, day = offers[g.offer].board[g.board], offers[g.offer].day
+        date = pd.Timestamp(day0) + pd.Timedelta(days=day)
+        members = g.members[np.argsort(s.rows[g.members], kind="stable")]
+        first = 0
+        for q, n in _vehicle_loads(g.mix, state.seats, state.min_load, len(members)):
+            key = (day, g.origin, station.place_code)
+            seq[key] = seq.get(key, 0) + 1
+            trip_id = f"{date:%Y%m%d}-{g.origin}-{station.place_code}F-{seq[key]:03d}"
+            trip_of[members[first:first + n]] = trip_id
+            first += n
+            rows.append({"trip_id": trip_id, "route_id": f"{g.origin}>{station.place_code}",
+                         "route": f"{divisions.place_label(g.origin)}→{station.name}站", "date": f"{date:%Y-%m-%d}",
+                         "seats": q, "vehicle_class": rules.vehicle_class(q).name, "passengers": n,
+                         "km": round(g.km, 1), "drivers": 2 if g.km > rules.long_route_km else 1,
+                         "cost": float(coach_cost(campaign, q, g.km)), "stops": "", "mode": MODE_FEEDER,
+                         "day": day, "cross": g.cross, "seq": seq[key]})
+    return pd.DataFrame(rows, columns=[*TRIP_COLUMNS, "day", "cross", "seq"])
+
+
+def _with_carriers(trips: pd.DataFrame, fleet: Fleet, day0) -> pd.DataFrame:
+    if trips.empty:
+        return trips
+    by_code = {c.uscc: c for c in fleet.carriers}
+    trips["carrier_uscc"] = _carriers_for(trips, fleet, day0)
+    trips["carrier"] = [by_code[c].name if c else "" for c in trips["carrier_uscc"]]
+    trips["carrier_contact"] = [by_code[c].contact_name if c else "" for c in trips["carrier_uscc"]]
+    trips["carrier_phone"] = [by_code[c].contact_phone if c else "" for c in trips["carrier_uscc"]]
+    return trips
+
+
+def _cars(state: RailState) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per carriage booked, and each candidate's carriage number: riders fill a 专列's carriages in
+    order (by boarding station); reserved carriages share their riders evenly (each keeps its minimum)."""
+    s, offers, on, frame = state.s, state.offers, state.on, state.frame
+    rows, car_of = [], np.zeros(len(s.rows), dtype=np.int64)
+    numbered: dict[str, int] = {}
+    for o in sorted(state.booked, key=lambda o: (offers[o].train_id, offers[o].row)):
+        offer, rec = offers[o], frame.iloc[offers[o].row]
+        members = np.flatnonzero(on == o)
+        members = members[np.lexsort((s.rows[members], s.board[o, s.route[members]]))]
+        cars = state.booked[o]
+        if offer.whole:
+            capacity = [offer.per_car] * (cars - 1) + [offer.seats - offer.per_car * (cars - 1)]
+            loads, left = [], len(members)
+            for c in capacity:
+                loads.append(min(c, left))
+                left -= loads[-1]
+        else:
+            capacity = [offer.per_car] * cars
+            loads = [len(members) // cars + (k < len(members) % cars) for k in range(cars)]
+        first, at = numbered.get(offer.train_id, 0), 0
+        for k, (cap, n) in enumerate(zip(capacity, loads, strict=True)):
+            car_of[members[at:at + n]] = first + k + 1
+            at += n
+            rows.append({"train_id": offer.train_id, "train_no": rec["train_no"],
+                         "date": f"{pd.Timestamp(state.riders.day0) + pd.Timedelta(days=offer.day):%Y-%m-%d}",
+                         "mode": MODE_TRAIN if offer.whole else MODE_CARRIAGE, "carriage_no": first + k + 1,
+                         "carriage_type": rec["carriage_type"], "capacity": int(cap), "riders": int(n),
+                         "from_station": rec["from_station"], "to_station": rec["to_station"],
+                         "fare": offer.fare, "cost": round(n * offer.fare, 2), "bureau": rec["bureau"],
+                         "contact_name": rec["contact_name"], "contact_phone": rec["contact_phone"]})
+        numbered[offer.train_id] = first + len(capacity)
+    return pd.DataFrame(rows, columns=CAR_COLUMNS), car_of

@@ -22,6 +22,7 @@ from tests.unit.planner.support import GX, PEAK, check_limits, make_fleet
 
 DAY = f"{PEAK:%Y-%m-%d}"
 PINGNAN, GUIPING, BOBAI, GANGNAN = "450821", "450881", "450923", "450803"  # 平南县 桂平市 博白县 贵港市港南区
+BEILIU = "450981"  # 北流市 (玉林市): its own station, in another city than 平南县
 DONGGUAN, SHENZHEN, NINGBO = ("广东省", "东莞市"), ("广东省", "深圳市"), ("浙江省", "宁波市")
 
 
@@ -141,12 +142,15 @@ def test_riders_take_the_train_day_inside_their_window_only():
 
 
 def test_feeders_share_the_fleet_within_the_carriers_limits():
-    # 120 riders need a feeder, but only one 53-seat coach a day exists: the train takes the 53 it can feed.
+    # 120 riders need a feeder, but only one 53-seat coach a day exists: the train takes no more than it can
+    # feed, and the feeder's coach is not also given to the coach plan.
     requests = riders([(GANGNAN, DONGGUAN, 120, DAY, 0)])
     small = make_fleet({53: 1}, carriers=1)
     rail = offers(offer("K5001", "贵港", "东莞", "硬卧", carriages=3, fare=60))
     result = plan(requests, small, GX, workers=1, rail=rail)
-    assert result.summary["riders_by_mode"]["rail"] == 53 and result.summary["feeder_trips"] == 1
+    s = result.summary
+    assert 40 <= s["riders_by_mode"]["rail"] <= 53 and s["feeder_trips"] == 1 and s["trips"] == 1
+    assert s["riders_by_mode"]["feeder"] == s["riders_by_mode"]["rail"] and s["riders_by_mode"]["coach"] == 0
     check_limits(result.trips, small)
     assert check_plan(requests, small, result, GX, rail=rail) == []
 
@@ -239,3 +243,93 @@ def test_cli_plans_with_the_railway_file(tmp_path, capsys):
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "rail.csv 有误" in err and "第2行" in err and "不是本次行动使用的车站" in err
+
+
+def _optimum(requests: pd.DataFrame, rail: pd.DataFrame, fleet) -> tuple[int, float]:
+    """Fewest referrals, then least cost, over every mode (an independent group-level CP-SAT model): coaches per
+    route, day and size within the fleet's daily coaches and the minimum fill; reserved carriages each filled to
+    min_carriage_fill, at most 定员; riders on a day of their window; boarding in their own county (no feeders)."""
+    from ortools.sat.python import cp_model
+
+    from chunnuan.config import divisions
+    from chunnuan.planner.demand import place_km
+    from chunnuan.planner.fleet import coach_cost
+
+    rules, fill = GX.transport, GX.rail.min_carriage_fill
+    r = requests.assign(dest=[divisions.work_place(p, c).code for p, c in zip(requests["work_province"],
+                                                                            requests["work_city"], strict=True)],
+                        day=(pd.to_datetime(requests["travel_date"]) - pd.Timestamp(PEAK)).dt.days)
+    groups = r.groupby(["home_county_code", "dest", "day", "flex_days"]).size().reset_index(name="n")
+    station_of = {PINGNAN: "平南南", BEILIU: "北流"}
+    arrive_city = {"东莞": "441900", "深圳北": "440300"}
+    supply = fleet.vehicles.groupby(["date", "seats"])["count"].sum()
+    model = cp_model.CpModel()
+    ride, cost, on_day, on_offer = [], [], {}, {}
+    for g in groups.itertuples():
+        ways = []
+        for d in range(g.day - g.flex_days, g.day + g.flex_days + 1):
+            x = model.new_int_var(0, g.n, f"x{g.Index}_{d}")
+            on_day.setdefault((g.home_county_code, g.dest, d), []).append(x)
+            ways.append(x)
+        for o, row in rail.iterrows():
+            day = (row["travel_date"] - pd.Timestamp(PEAK)).days
+            if (abs(day - g.day) <= g.flex_days and station_of[g.home_county_code] == row["from_station"]
+                    and arrive_city[row["to_station"]] == g.dest):
+                y = model.new_int_var(0, g.n, f"y{g.Index}_{o}")
+                on_offer.setdefault(o, []).append(y)
+                ways.append(y)
+        model.add(sum(ways) <= g.n)
+        ride += ways
+    coaches: dict = {}
+    for (origin, dest, d), xs in on_day.items():
+        km = place_km(origin, dest, rules.road_distance_factor)
+        cap, least = [], []
+        for s in (19, 35, 53):
+            n = model.new_int_var(0, int(supply.get((PEAK + dt.timedelta(days=d), s), 0)), f"n{origin}{dest}{d}_{s}")
+            coaches.setdefault((d, s), []).append(n)
+            cap.append(s * n)
+            least.append(int(np.ceil(rules.min_fill_ratio * s - 1e-9)) * n)
+            cost.append(int(coach_cost(GX, s, km)) * n)
+        model.add(sum(xs) <= sum(cap))
+        model.add(sum(xs) >= sum(least))
+    for (d, s), ns in coaches.items():
+        model.add(sum(ns) <= int(supply.get((PEAK + dt.timedelta(days=d), s), 0)))
+    for o, ys in on_offer.items():
+        row = rail.loc[o]
+        cars = model.new_int_var(0, int(row["carriages"]), f"c{o}")
+        model.add(sum(ys) <= int(row["seats_per_carriage"]) * cars)
+        model.add(sum(ys) >= int(np.ceil(fill * row["seats_per_carriage"] - 1e-9)) * cars)
+        cost.append(int(row["fare"]) * sum(ys))
+    model.minimize(-10**7 * sum(ride) + sum(cost))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    assert solver.solve(model) == cp_model.OPTIMAL
+    carried = int(sum(solver.value(v) for v in ride))
+    return len(requests) - carried, float(solver.objective_value + 10**7 * carried)
+
+
+def test_mixed_plans_match_cp_sat_on_small_instances():
+    """16 random instances (two counties × two cities, 5–69 riders a group, two carriage offers): the plan refers as
+    few riders as the exact model and costs at most 1 % more; rail must be chosen in a good share of them."""
+    from chunnuan.planner.io import without_pooling
+
+    fleet = make_fleet({19: 3, 35: 3, 53: 6}, carriers=1)  # enough coaches: the modes, not the allocation, are compared
+    campaign = without_pooling(GX)
+    with_rail = 0
+    for seed in range(16):
+        rng = np.random.default_rng(100 + seed)
+        groups = [(c, w, int(rng.integers(5, 70)), f"{PEAK + dt.timedelta(days=int(rng.integers(-1, 2))):%Y-%m-%d}",
+                   int(rng.integers(0, 2)))
+                  for c in (PINGNAN, BEILIU) for w in (DONGGUAN, SHENZHEN) if rng.random() < 0.9]
+        requests = riders(groups)
+        rail = offers(offer("K5001", "北流", "深圳北", "硬卧", carriages=2, fare=int(rng.integers(100, 200))),
+                      offer("K5002", "平南南", "东莞", "硬卧", carriages=2, fare=int(rng.integers(100, 200)),
+                            day=f"{PEAK + dt.timedelta(days=int(rng.integers(-1, 2))):%Y-%m-%d}"))
+        result = plan(requests, fleet, campaign, workers=1, rail=rail)
+        referred, cost = _optimum(requests, rail, fleet)
+        assert result.summary["referred"] == referred, seed
+        assert result.summary["cost"] <= 1.01 * cost + 1e-6, seed
+        assert check_plan(requests, fleet, result, campaign, rail=rail) == []
+        with_rail += result.summary["rail_riders"] > 0
+    assert with_rail >= 3
