@@ -66,6 +66,17 @@ def table(rows: pd.DataFrame, units: pd.DataFrame, province: str, totals: dict[s
     return pd.DataFrame(out, columns=["area", *FIGURES])
 
 
+def checks(totals: dict) -> list[str]:
+    """The report gate's rail checks on report_totals.sql: feeders carry exactly the rail riders with a feeder
+    leg, and the carriages seat exactly the rail riders."""
+    problems = []
+    if totals["feeder_passengers"] != totals["fed_riders"]:
+        problems.append(f"接驳车载客合计 {totals['feeder_passengers']} ≠ 乘接驳车到站人数 {totals['fed_riders']}")
+    if totals["car_riders"] != totals["rail_riders"]:
+        problems.append(f"车厢乘车人数合计 {totals['car_riders']} ≠ 安排铁路人数 {totals['rail_riders']}")
+    return problems
+
+
 def sentence(province: dict) -> str:
     """The report email's line (empty when no rider goes by rail)."""
     if not province.get("rail"):

@@ -228,6 +228,7 @@ def gate(figures: Figures) -> list[str]:
             problems.append(f"「{label}」各市之和 {int(cities[key].sum())} ≠ 各县之和 {province[key]}")
     if figures.totals["trip_passengers"] != figures.totals["chartered"]:
         problems.append(f"包车车次载客合计 {figures.totals['trip_passengers']} ≠ 安排包车人数 {figures.totals['chartered']}")
+    problems += rail_figures.checks(figures.totals)
     counties = figures.counties.assign(place=figures.counties["city"] + figures.counties["county"])
     for level, frame, name in (("县", counties, "place"), ("市", cities, "city")):
         for a, b in PARTS:

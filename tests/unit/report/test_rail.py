@@ -37,3 +37,10 @@ def test_no_rail_no_sentence_and_zero_snapshot():
     empty = rail.table(pd.DataFrame(columns=COLUMNS), UNITS, "广西壮族自治区", {"trains": 0, "reserved_carriages": 0})
     assert rail.sentence(empty.iloc[0].to_dict()) == ""
     assert rail.snapshot(empty) == {"province": dict.fromkeys(rail.FIGURES, 0), "cities": []}
+
+
+def test_gate_checks_feeders_and_carriages_against_the_riders():
+    fine = {"feeder_passengers": 50, "fed_riders": 50, "car_riders": 120, "rail_riders": 120}
+    assert rail.checks(fine) == []
+    broken = rail.checks({**fine, "feeder_passengers": 53, "car_riders": 118})
+    assert broken == ["接驳车载客合计 53 ≠ 乘接驳车到站人数 50", "车厢乘车人数合计 118 ≠ 安排铁路人数 120"]
