@@ -55,10 +55,16 @@ from chunnuan.planner.model import (
     STATUS_RAIL,
     TRIP_COLUMNS,
 )
+from chunnuan.planner.route import schedule_one_label
 
 MAX_ROUNDS = 10  # offer searches at most (each after cutting riders no feeder can carry)
 SAFETY, REFERRAL, CHEAPER, NOT_RAIL = 0, 1, 2, 3  # why a rider takes an offer (lower goes first)
 MIX_RIDERS = 400  # a day's coach cost is read off exact mix tables up to this many riders of a route
+GUARD_RIDERS = 400  # routes up to this many riders get their rail share checked against their coach plan
+GUARD_STEPS = 8  # rail shares tried per route and offer (besides none, the current one and the most), refined …
+GUARD_WAITING = 120  # riders a state of the guard's route search may leave waiting (fewer than the planner: faster)
+GUARD_ALL = 80  # … or every share when at most this many riders may take the offer
+GUARD_BUDGET = 800  # route plans judged at most (bounds the time at 1M; the routes beyond keep the first choice)
 
 
 @dataclass
@@ -144,6 +150,7 @@ class _Search:
     feeder_km: np.ndarray  # (offers, routes) km of the feeder leg, 0 without one
     feeder_seat: np.ndarray  # (offers, routes) a full feeder coach's seat cost, 0 without a feeder
     coach_tables: dict  # route -> MixTable of its coaches' least cost per day load (routes with few riders)
+    plans: dict = field(default_factory=dict)  # (route, riders left) -> (referred, cost) of its coach plan
 
 
 def _tables(riders: Riders, offers: list[Offer], campaign: Campaign, seats: np.ndarray, min_load: np.ndarray
@@ -209,9 +216,10 @@ def _coach_per_rider(offers: list[Offer], route: np.ndarray, start: np.ndarray, 
     small = (count > 0) & (count <= MIX_RIDERS)
     if not small.any() or not len(seats):
         return out, {}
-    used = np.flatnonzero(small.any(axis=0))
+    used = np.unique(route)
     costs = np.stack([coach_cost(campaign, int(q), routes["km"].to_numpy(dtype=float)[used]) for q in seats], axis=1)
-    tables = mix_tables(costs, seats, min_load, int(count[small].max()))
+    tables = mix_tables(costs, seats, min_load, MIX_RIDERS)
+    small[:, np.setdiff1d(np.arange(n_r), used)] = False
     for k, r in enumerate(used.tolist()):
         rows = np.flatnonzero(small[:, r])
         g = tables[k].lookup(count[rows, r]) / count[rows, r]
@@ -268,36 +276,26 @@ def _search(s: _Search, offers: list[Offer], rules, caps: dict, fewest: int) -> 
 
 def _keep_coaches_full(s: _Search, o: int, offer: Offer, on: np.ndarray, booked: dict, rules, fewest: int,
                        caps: dict) -> None:
-    """Riders who took `offer` only because it is cheaper: per route, how many of the route's riders that day
-    go by rail is chosen again so that rail fares plus the coaches the rest need cost least — never leaving
-    the rest too few to fill a coach (a referral for a saving) — while the offer keeps its minimum fill;
-    an offer left below it is given up."""
+    """Riders who took `offer` only because it is cheaper: per route (of up to `GUARD_RIDERS` riders), how many
+    of the route's riders that day go by rail is chosen again, each share judged by the route's own coach plan
+    for the riders left (`route.schedule_route`, unlimited coaches): fewest referrals, then rail fares + coach
+    cost — so rail never leaves the rest of a route too few to fill its coaches. Every share is tried up to
+    `GUARD_ALL` riders, beyond a grid refined around the best. The offer keeps its minimum fill (an offer left
+    below it is given up)."""
     taken = np.flatnonzero(on == o)
     for r in np.unique(s.route[taken][s.why[o, s.route[taken]] == CHEAPER]).tolist():
-        table = s.coach_tables.get(r)
-        here = np.flatnonzero((s.route == r) & ((on < 0) | (on == o)) & (s.start <= offer.day)
-                              & (s.deadline >= offer.day))
-        mine = here[on[here] == o]
-        others = len(taken) - len(mine)
-        best, best_k = None, len(mine)
-        fare = offer.fare + float(s.feeder_seat[o, r])
-        most = caps.get((r, int(s.board[o, r]), o), len(here))  # what feeders can carry, when capped
-        for k in range(min(len(here), most) + 1):
-            total = others + k
-            if total and _take(offer, total, rules)[0] != total:
-                continue
-            rest = len(here) - k
-            coach = 0.0 if rest == 0 else (float(table.lookup(np.array([rest]))[0]) if table is not None else INF)
-            if rest and (not np.isfinite(coach) or rest < fewest):
-                coach = INF if k < len(here) else coach
-            cost = k * fare + coach
-            if best is None or cost < best - 1e-9:
-                best, best_k = cost, k
-        if best is None or not np.isfinite(best):
+        of_route = (s.route == r) & ((on < 0) | (on == o))
+        if s.coach_tables.get(r) is None or of_route.sum() > GUARD_RIDERS or len(s.plans) >= GUARD_BUDGET:
             continue
-        on[mine] = -1
-        order = here[np.lexsort((s.rows[here], s.deadline[here], s.planned[here] != offer.day))]
-        on[order[:best_k]] = o
+        here = np.flatnonzero(of_route & (s.start <= offer.day) & (s.deadline >= offer.day))
+        here = here[np.lexsort((s.rows[here], s.deadline[here], s.planned[here] != offer.day))]
+        share = _Share(s, o, offer, r, of_route, here, len(taken) - int((on[here] == o).sum()), rules,
+                       min(len(here), caps.get((r, int(s.board[o, r]), o), len(here))))
+        k = share.best(int((on[here] == o).sum()))
+        if k is None:
+            continue
+        on[here[on[here] == o]] = -1
+        on[here[:k]] = o
         taken = np.flatnonzero(on == o)
     total, cars = _take(offer, len(taken), rules)
     if not len(taken) or total < len(taken):  # too few left for a carriage (or the train): not booked
@@ -305,6 +303,67 @@ def _keep_coaches_full(s: _Search, o: int, offer: Offer, on: np.ndarray, booked:
         booked.pop(o, None)
     else:
         booked[o] = cars
+
+
+@dataclass
+class _Share:
+    """The rail share of one route on one offer: k of its riders that day (`here`, in order) by rail."""
+
+    s: _Search
+    o: int
+    offer: Offer
+    r: int
+    of_route: np.ndarray  # the route's riders not on another offer
+    here: np.ndarray  # those whose window holds the offer's day, most wanting rail first
+    others: int  # riders of other routes on the offer
+    rules: object
+    most: int  # at most this many (what feeders can carry)
+    seen: dict = field(default_factory=dict)
+
+    def judge(self, k: int) -> tuple | None:
+        """(referrals, cost) with k riders by rail; None when the offer cannot book that many."""
+        total = self.others + k
+        if k < 0 or k > self.most or (total and _take(self.offer, total, self.rules)[0] != total):
+            return None
+        if k not in self.seen:
+            left = self.of_route.copy()
+            left[self.here[:k]] = False
+            key = (self.r, np.flatnonzero(left).tobytes())
+            if key not in self.s.plans:  # the same route plan recurs across rounds and offers
+                self.s.plans[key] = _coach_plan(self.s, left, self.s.coach_tables[self.r])
+            referred, cost = self.s.plans[key]
+            fare = self.offer.fare + float(self.s.feeder_seat[self.o, self.r])
+            self.seen[k] = (referred, k * fare + cost)
+        return self.seen[k]
+
+    def best(self, now: int) -> int | None:
+        tries = (range(self.most + 1) if self.most <= GUARD_ALL
+                 else np.linspace(0, self.most, GUARD_STEPS).round().astype(int).tolist())
+        for k in sorted({0, now, self.most, *tries}):
+            self.judge(int(k))
+        if not self.seen:
+            return None
+        step = max(self.most // GUARD_STEPS, 1)
+        while step > 1:  # refine around the best share found
+            step //= 2
+            centre = min(self.seen, key=self.seen.get)
+            self.judge(centre - step)
+            self.judge(centre + step)
+        return min(self.seen, key=lambda k: (self.seen[k], k))
+
+
+def _coach_plan(s: _Search, who: np.ndarray, table) -> tuple[int, float]:
+    """(referred, cost) of the route plan for the candidates `who` (one route) with unlimited coaches."""
+    idx = np.flatnonzero(who)
+    if not len(idx):
+        return 0, 0.0
+    lo, hi = int(s.start[idx].min()), int(s.deadline[idx].max())
+    width = s.deadline[idx] - s.start[idx]
+    arrivals = np.zeros((hi - lo + 1, int(width.max()) + 1), dtype=np.int64)
+    np.add.at(arrivals, (s.start[idx] - lo, width), 1)
+    planned = np.bincount(s.planned[idx] - lo, minlength=hi - lo + 1).astype(np.int64)
+    sched = schedule_one_label(arrivals, [table], np.zeros(hi - lo + 1, dtype=np.int64), GUARD_WAITING, planned)
+    return int(sched.referred), float(sched.cost)
 
 
 def _within_caps(pool: np.ndarray, s: _Search, o: int, offer: Offer, caps: dict) -> np.ndarray:
