@@ -24,7 +24,7 @@ from chunnuan.planner.io import load_plan, save_plan
 from chunnuan.planner.model import CAR_COLUMNS, MODE_CARRIAGE, MODE_FEEDER, MODE_TRAIN, STATUS_RAIL
 from chunnuan.report import dashboard
 from chunnuan.report import rail as rail_report
-from chunnuan.report.steps import collect, gate
+from chunnuan.report.steps import collect, gate, render
 from tests.support.campaign_db import messages, query
 from tests.support.jobs import write_rows
 from tests.support.kinds import fleet_row
@@ -168,7 +168,7 @@ def test_rail_plan_published_with_lists_manifests_emails_and_report_figures(db_u
         k: province[k] for k in rail_report.RIDER_FIGURES}
     assert figures.province["referred"] == by_status.get("集中购票", 0)  # rail riders are not referred
     assert figures.totals["fed_riders"] == figures.totals["feeder_passengers"] > 0 and gate(figures) == []
-    assert "专列 1 趟次" in rail_report.sentence(province)
+    assert "专列 1 趟次" in rail_report.sentence(province) and rail_report.sentence(province) in render(figures, "weekly")
     snap = dashboard.snapshot(engine, GX, dt.date(2024, 2, 20))
     assert snap["rail"] == {"province": {k: province[k] for k in rail_report.FIGURES},
                             "cities": [{"area": "贵港市", **{k: city[k] for k in rail_report.FIGURES}}]}
