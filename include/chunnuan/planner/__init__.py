@@ -7,17 +7,22 @@ API
     from chunnuan.planner import plan, plan_files, read_demand, read_fleet, write_outputs, Fleet, Carrier
 
     requests = read_demand(path)                # or a frame of survey_worker rows (needs_charter = 是)
-    fleet = read_fleet(path)                    # carriers + coaches per day (file format: planner.fleet)
+    fleet = read_fleet(path, campaign)          # carriers + coaches per day (file format: planner.fleet)
+    rail = read_rail(path, campaign)            # the railway's 铁路运力报表 through the rail intake's row checks
     fleet = Fleet.build(carriers, offers)       # … or in memory: [Carrier], [(uscc, seats, first, last, per day)]
-    result = plan(requests, fleet, campaign, workers=None)   # campaign = chunnuan.campaign.load("guangxi-2024");
-                                                # workers: processes for the route search (None = CPUs, ≤ 8)
+    result = plan(requests, fleet, campaign, workers=None, rail=None)   # campaign = chunnuan.campaign.load(...);
+                                                # workers: processes for the route search (None = CPUs, ≤ 8);
+                                                # rail: the railway's offers (rail_offer rows, read_rail(path))
     result.trips          # DataFrame: trip_id, route_id, route, date, seats, vehicle_class, carrier_uscc,
                           #   carrier, carrier_contact, carrier_phone, passengers, km, drivers, cost, stops
-                          #   (stops: "" on a one-route trip; a pooled trip's stops in order, route_id "o1+o2>d1+d2")
+                          #   (stops: "" on a one-route trip; a pooled trip's stops in order, route_id "o1+o2>d1+d2"),
+                          #   mode (coach, or feeder: a 接驳车 county → boarding station on the train's day)
+    result.cars           # DataFrame, one row per train carriage used (CAR_COLUMNS: 专列 or reserved 车厢), or None
     result.stops          # DataFrame, one row per stop of a pooled trip (拼车): trip_id, stop_no, action (上车/下车),
                           #   place_code, place, point, time, km, boarding, alighting
-    result.assignments    # DataFrame, one row per request: id_number, status (包车/集中购票), route_id, route,
-                          #   planned_date, travel_date, shift_days, trip_id, reason — the manifests;
+    result.assignments    # DataFrame, one row per request: id_number, status (包车/铁路/集中购票), route_id, route,
+                          #   planned_date, travel_date, shift_days, trip_id (a rail rider's feeder), reason,
+                          #   train_id, carriage_no, board_station, arrive_station — the manifests;
                           #   it holds identity numbers: write it only where manifests go, never log it
     result.routes         # DataFrame per route: riders, carried, referred, vehicles, cost, lower_bound, ratio,
                           #   shifted
@@ -28,10 +33,13 @@ API
                           #   referrals_by_reason, trips, vehicles_by_seats, cost, lower_bound, cost_to_bound,
                           #   shifted, shortages, rejected_carriers; 拼车: pooling (exact / greedy / off / none),
                           #   pool_candidates, pooled_trips, pooled_new_coaches, pooled_route_trips, pooled_riders,
-                          #   pooled_stops, pooled_cost, pooled_lower_bound
-    write_outputs(result, out_dir)   # trips.csv, assignments.csv, shortages.csv, stops.csv, summary.json
+                          #   pooled_stops, pooled_cost, pooled_lower_bound; 专列（车厢）: riders_by_mode
+                          #   {coach, rail, feeder}, rail_riders, trains, reserved_carriages, train_carriages,
+                          #   rail_cost, feeder_trips, feeder_cost (zeros without rail), rail_lower_bound,
+                          #   feeder_lower_bound, rail_rescued, rail_moved_from_coaches (with rail offers)
+    write_outputs(result, out_dir)   # trips.csv, assignments.csv, shortages.csv, stops.csv, cars.csv, summary.json
     summary_json(result)             # the JSON `chunnuan plan --json` prints
-    plan_files(demand_path, fleet_path, campaign_id, out_dir)   # the whole `chunnuan plan` command
+    plan_files(demand_path, fleet_path, campaign_id, out_dir, rail_path=None)   # the whole `chunnuan plan` command
     FleetError, DemandError          # whole-file problems, message in Chinese listing rows to fix
 
 Re-planning against a published plan (keep its trips, plan only new / changed / withdrawn requests,
@@ -48,6 +56,11 @@ window is planned date ± min(flex_days, max_shift_days), inside the campaign's 
 up in several nearby counties and drop in several cities along one corridor (limits in the campaign's
 `transport.pooling`; `enabled: false` or `chunnuan plan --no-pooling` switches it off).
 
+专列（车厢） (`rail`, with the railway's offers): before the coach plan, riders whose route a train serves go by
+rail — above the campaign's `rail.prefer_above_km` whenever a seat exists, below it when that is cheaper or saves
+a referral — in whole 专列 or reserved carriages filled to the campaign's minimums, never above 定员, with feeder
+coaches from their county to the station; riders the coach plan still refers take seats left on trains.
+
 Objective, per route and then across routes: fewest referrals (集中购票), then least cost, then fewest
 workers moved off their planned date (tie-break in the rider assignment). Quality: every route gets a
 lower bound on the cost of carrying the riders it carries (`route.interval_bound`); the summary
@@ -56,11 +69,12 @@ reports cost / bound. See `route` for the algorithm and the bound, `core` for th
 
 from chunnuan.planner.core import plan
 from chunnuan.planner.demand import DemandError
-from chunnuan.planner.fleet import Carrier, Fleet, FleetError, qualify, read_fleet, write_fleet
+from chunnuan.planner.fleet import Carrier, Fleet, FleetError, qualify, read_fleet, read_rail, write_fleet
 from chunnuan.planner.io import plan_files, read_demand, summary_json, write_outputs
 from chunnuan.planner.model import ASSIGNMENT_COLUMNS, CAR_COLUMNS, TRIP_COLUMNS, Plan, Shortage
 
 __all__ = [
     "ASSIGNMENT_COLUMNS", "CAR_COLUMNS", "TRIP_COLUMNS", "Carrier", "DemandError", "Fleet", "FleetError", "Plan", "Shortage",
-    "plan", "plan_files", "qualify", "read_demand", "read_fleet", "summary_json", "write_fleet", "write_outputs",
+    "plan", "plan_files", "qualify", "read_demand", "read_fleet", "read_rail", "summary_json", "write_fleet",
+    "write_outputs",
 ]

@@ -61,8 +61,9 @@ def _route_costs(routes: pd.DataFrame, seats: np.ndarray, campaign: Campaign) ->
     return costs
 
 
-def _network(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign) -> tuple[Network, tuple]:
-    riders = demand.prepare(requests, campaign)
+def _network(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, riders: demand.Riders | None = None
+             ) -> tuple[Network, tuple]:
+    riders = demand.prepare(requests, campaign) if riders is None else riders
     qual = qualify(fleet, campaign)
     seats = np.array(sorted(qual.fleet.vehicles["seats"].unique()), dtype=np.int64)
     ratio = campaign.transport.min_fill_ratio
@@ -276,7 +277,7 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     workers = default_workers() if workers is None else workers
     start_server(workers, len(requests))  # its imports overlap the demand preparation
     requests, state, fleet_left = _rail_first(requests, fleet, campaign, rail)
-    net, rejected = _network(requests, fleet_left, campaign)
+    net, rejected = _network(requests, fleet_left, campaign, state.left if state is not None else None)
     work = _initial_work(net, max_waiting, workers)
     uncapped = {r: w.schedule.referred for r, w in work.items()}
     shortages = _allocate(net, work, max_waiting)
@@ -304,10 +305,13 @@ def _rail_first(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, rail: 
     if "needs_charter" in wanted.columns:
         wanted = wanted[truthy(wanted["needs_charter"])].reset_index(drop=True)
     qualified = qualify(fleet, campaign).fleet
-    state = rail_search(demand.prepare(wanted, campaign), qualified, rail, campaign)
+    riders = demand.prepare(wanted, campaign)
+    state = rail_search(riders, qualified, rail, campaign)
     if state is None:
         return wanted, None, fleet
     state.rest = np.setdiff1d(np.arange(len(wanted)), state.rows)
+    # the riders left for the coach plan, prepared once (the routes table is shared: routes keep their numbers)
+    state.left = dataclasses.replace(riders, frame=riders.frame.iloc[state.rest].reset_index(drop=True))
     state.fleet = qualified
     state.feeders = rail_part(state, qualified, campaign).trips
     return wanted.iloc[state.rest].reset_index(drop=True), state, less_used(fleet, state.feeders)

@@ -151,6 +151,8 @@ class _Search:
     feeder_seat: np.ndarray  # (offers, routes) a full feeder coach's seat cost, 0 without a feeder
     coach_tables: dict  # route -> MixTable of its coaches' least cost per day load (routes with few riders)
     plans: dict = field(default_factory=dict)  # (route, riders left) -> (referred, cost) of its coach plan
+    may: list | None = None  # per offer, the candidates who may take it (_who_may)
+    order: list | None = None  # offers in search order
 
 
 def _tables(riders: Riders, offers: list[Offer], campaign: Campaign, seats: np.ndarray, min_load: np.ndarray
@@ -162,9 +164,10 @@ def _tables(riders: Riders, offers: list[Offer], campaign: Campaign, seats: np.n
     board = np.full((len(offers), n_r), -1, dtype=np.int64)
     feeder_km = np.zeros((len(offers), n_r))
     origins, dests = routes["origin_code"].to_numpy(), routes["destination_code"].to_numpy()
+    by_origin = pd.Series(np.arange(n_r)).groupby(origins).indices  # origin -> its routes
+    dest_codes, dest_of = np.unique(dests.astype(str), return_inverse=True) if n_r else (np.array([]), np.array([]))
     for o, offer in enumerate(offers):
-        ends = {d: serves(d, offer.arrive, nearest, stations) for d in set(dests.tolist())}
-        served = np.array([ends[d] for d in dests], dtype=bool)
+        served = np.array([serves(d, offer.arrive, nearest, stations) for d in dest_codes], dtype=bool)[dest_of]
         for origin in sorted(set(origins[served].tolist())):
             usable = [(place_km(origin, s.place_code, factor) if feeder_needed(origin, s) else 0.0, j)
                       for j, s in enumerate(offer.board) if serves(origin, s, nearest, stations)]
@@ -173,7 +176,7 @@ def _tables(riders: Riders, offers: list[Offer], campaign: Campaign, seats: np.n
             km, j = min(usable)
             if not np.isfinite(km):
                 continue
-            hit = (origins == origin) & served
+            hit = by_origin[origin][served[by_origin[origin]]]
             board[o, hit], feeder_km[o, hit] = j, km
     if not (board >= 0).any():
         return None
@@ -247,19 +250,29 @@ def _take(offer: Offer, waiting: int, rules) -> tuple[int, int]:
     return min(waiting, cars * offer.per_car), cars
 
 
+def _who_may(s: _Search, offers: list[Offer]) -> tuple[list[np.ndarray], list[int]]:
+    """Per offer, the candidates who may take it (route served, day in their window, a reason to go by rail), and
+    the order offers are searched in: most riders who must or should go by rail (safety, a referral saved)
+    first, then most riders, then date and train."""
+    may = [np.flatnonzero((s.why[o, s.route] < NOT_RAIL) & (s.start <= offer.day) & (s.deadline >= offer.day))
+           for o, offer in enumerate(offers)]
+    order = sorted(range(len(offers)), key=lambda o: (-int((s.why[o, s.route[may[o]]] < CHEAPER).sum()),
+                                                      -len(may[o]), offers[o].day, offers[o].train_id))
+    return may, order
+
+
 def _search(s: _Search, offers: list[Offer], rules, caps: dict, fewest: int) -> tuple[np.ndarray, dict[int, int]]:
     """Offer index per candidate rider (-1: not on a train) and carriages booked per offer. `fewest`: the least
     riders a coach carries (the smallest coach's minimum fill)."""
     n = len(s.rows)
     on = np.full(n, -1, dtype=np.int64)
     booked: dict[int, int] = {}
-    may = [(s.why[o, s.route] < NOT_RAIL) & (s.start <= offer.day) & (s.deadline >= offer.day)
-           for o, offer in enumerate(offers)]
-    order = sorted(range(len(offers)), key=lambda o: (-int((may[o] & (s.why[o, s.route] < CHEAPER)).sum()),
-                                                      -int(may[o].sum()), offers[o].day, offers[o].train_id))
+    if s.may is None:
+        s.may, s.order = _who_may(s, offers)
+    may, order = s.may, s.order
     for o in order:
         offer = offers[o]
-        pool = np.flatnonzero(may[o] & (on < 0))
+        pool = may[o][on[may[o]] < 0]
         if not len(pool):
             continue
         r = s.route[pool]
@@ -368,17 +381,13 @@ def _coach_plan(s: _Search, who: np.ndarray, table) -> tuple[int, float]:
 
 def _within_caps(pool: np.ndarray, s: _Search, o: int, offer: Offer, caps: dict) -> np.ndarray:
     """The pool less riders beyond a feeder group's cap (riders a feeder could not carry)."""
-    if not caps:
+    capped = {r: n for (r, j, oo), n in caps.items() if oo == o and s.board[o, r] == j}
+    if not capped:
         return pool
-    keys = [(int(s.route[i]), int(s.board[o, s.route[i]]), o) for i in pool]
-    seen: dict = {}
-    keep = np.ones(len(pool), dtype=bool)
-    for k, key in enumerate(keys):
-        cap = caps.get(key)
-        if cap is not None:
-            seen[key] = seen.get(key, 0) + 1
-            keep[k] = seen[key] <= cap
-    return pool[keep]
+    route = s.route[pool]
+    cap = pd.Series(route).map(capped).to_numpy(dtype=float)
+    nth = pd.Series(route).groupby(route).cumcount().to_numpy()  # place of each rider among their route's
+    return pool[np.isnan(cap) | (nth < cap)]
 
 
 @dataclass
@@ -472,6 +481,7 @@ class RailState:
     rest: np.ndarray | None = None  # rows left for the coach plan (core sets it, with fleet and feeders)
     fleet: Fleet | None = None  # the qualified fleet
     feeders: pd.DataFrame | None = None  # the feeder trips planned before the coach plan
+    left: Riders | None = None  # the riders left for the coach plan
 
     @property
     def rows(self) -> np.ndarray:
@@ -575,15 +585,12 @@ def _lenders(s: _Search, may: np.ndarray, spare: pd.DataFrame, lender: np.ndarra
     if need <= 0 or not len(idx):
         return np.zeros(0, dtype=np.int64)
     trips = spare["trip_id"].to_numpy()[lender[idx]]
-    idx = idx[np.lexsort((s.rows[idx], trips, [-slack[t] for t in trips]))]
-    taken, used = [], {}
-    for i, trip in zip(idx, spare["trip_id"].to_numpy()[lender[idx]], strict=True):
-        if used.get(trip, 0) < slack[trip]:
-            used[trip] = used.get(trip, 0) + 1
-            taken.append(i)
-            if len(taken) == need:
-                return np.array(taken, dtype=np.int64)
-    return np.zeros(0, dtype=np.int64)
+    room = pd.Series(trips).map(slack).to_numpy(dtype=np.int64)
+    order = np.lexsort((s.rows[idx], trips, -room))  # coaches with most slack first
+    idx, trips, room = idx[order], trips[order], room[order]
+    nth = pd.Series(trips).groupby(trips).cumcount().to_numpy()
+    idx = idx[nth < room]
+    return idx[:need] if len(idx) >= need else np.zeros(0, dtype=np.int64)
 
 
 def _fed(s: _Search, chosen: np.ndarray, o: int, offers: list[Offer], origins: np.ndarray, supply: _Supply
