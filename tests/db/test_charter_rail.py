@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from chunnuan import db
+from chunnuan.charter import steps as charter_steps
 from chunnuan.charter import train_lists
 from chunnuan.charter.steps import extract, make_plan, outputs_dir, publish
 from chunnuan.common.mail import SmtpSettings
@@ -173,3 +174,9 @@ def test_rail_plan_published_with_lists_manifests_emails_and_report_figures(db_u
     assert snap["rail"] == {"province": {k: province[k] for k in rail_report.FIGURES},
                             "cities": [{"area": "贵港市", **{k: city[k] for k in rail_report.FIGURES}}]}
     assert 'id="fig-trains">1<' in dashboard.render(snap)
+
+    # A re-plan over the published rail plan runs and passes the plan gate (rail riders are planned again).
+    again = settings.run_dir(GX.id, "charter", "run-2")
+    assert extract(engine, GX, again)["published_plan"] == plan_id
+    make_plan(GX, again, workers=1)
+    assert charter_steps.gate(GX, again)[0] == []
