@@ -8,6 +8,8 @@
    the railway's offer file the demo landed (var/landing/guangxi-2024/rail/*.csv, `chunnuan.synth.rail`).
 2. Synthetic requests (`chunnuan.synth.charter`, ample fleet) at each size, with `synth.rail` offers of the
    campaign (each --trains count): wall time of the whole plan, riders by mode, referred, cost.
+Each data set is planned three times: coaches only; with rail; with rail but no distance above which rail is
+required (`rail.prefer_above_km` off), to show what the 三超一疲劳 safety rule costs in referrals.
 Writes bench/RESULTS-rail.md with `uptime`'s load average beside the figures.
 """
 
@@ -41,11 +43,21 @@ def figures(result, seconds: float) -> dict:
             "rescued": s.get("rail_rescued", 0)}
 
 
+PLANS = ("无铁路", "有铁路", "有铁路、不按里程强制")
+
+
+def without_safety(the_campaign):
+    """The campaign with no distance above which rail is required (to see what the safety rule costs)."""
+    rules = the_campaign.rail.model_copy(update={"prefer_above_km": 1e9})
+    return the_campaign.model_copy(update={"rail": rules})
+
+
 def run(requests, fleet, the_campaign, rail: pd.DataFrame, workers: int) -> dict:
     out = {}
-    for label, offers in (("无铁路", None), ("有铁路", rail)):
+    for label, offers, c in zip(PLANS, (None, rail, rail), (the_campaign, the_campaign, without_safety(the_campaign)),
+                                strict=True):
         start = time.perf_counter()
-        result = plan(requests, fleet, the_campaign, workers=workers, rail=offers)
+        result = plan(requests, fleet, c, workers=workers, rail=offers)
         out[label] = figures(result, time.perf_counter() - start)
     out["load"] = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     return out
@@ -53,7 +65,7 @@ def run(requests, fleet, the_campaign, rail: pd.DataFrame, workers: int) -> dict
 
 def rows(label: str, r: dict, offers: int) -> list[str]:
     lines = []
-    for plan_label in ("无铁路", "有铁路"):
+    for plan_label in PLANS:
         f = r[plan_label]
         m = f["mode"]
         lines.append(f"| {label} | {plan_label} ({offers} offers) | {f['seconds']:.1f} | {f['requests']:,} | "

@@ -152,6 +152,7 @@ class _Search:
     coach_tables: dict  # route -> MixTable of its coaches' least cost per day load (routes with few riders)
     plans: dict = field(default_factory=dict)  # (route, riders left) -> (referred, cost) of its coach plan
     may: list | None = None  # per offer, the candidates who may take it (_who_may)
+    by_route: dict = field(default_factory=dict)  # route -> its candidates (ascending)
     order: list | None = None  # offers in search order
 
 
@@ -183,7 +184,7 @@ def _tables(riders: Riders, offers: list[Offer], campaign: Campaign, seats: np.n
     frame = riders.frame
     route = frame["route"].to_numpy()
     rows = np.flatnonzero(route >= 0)
-    rows = rows[(board[:, route[rows]] >= 0).any(axis=0)]
+    rows = rows[(board >= 0).any(axis=0)[route[rows]]]
     if not len(rows):
         return None
     r_of = route[rows]
@@ -200,7 +201,7 @@ def _tables(riders: Riders, offers: list[Offer], campaign: Campaign, seats: np.n
     why = np.where((routes["km"].to_numpy(dtype=float) > rules.prefer_above_km)[None, :], SAFETY, why)
     why = np.where(board >= 0, why, NOT_RAIL)
     return _Search(rows, r_of, start, deadline, frame["planned"].to_numpy()[rows], board, why, saving, feeder_km,
-                   feeder_seat, tables)
+                   feeder_seat, tables, by_route=pd.Series(np.arange(len(rows))).groupby(r_of).indices)
 
 
 def _coach_per_rider(offers: list[Offer], route: np.ndarray, start: np.ndarray, deadline: np.ndarray,
@@ -297,10 +298,10 @@ def _keep_coaches_full(s: _Search, o: int, offer: Offer, on: np.ndarray, booked:
     below it is given up)."""
     taken = np.flatnonzero(on == o)
     for r in np.unique(s.route[taken][s.why[o, s.route[taken]] == CHEAPER]).tolist():
-        of_route = (s.route == r) & ((on < 0) | (on == o))
-        if s.coach_tables.get(r) is None or of_route.sum() > GUARD_RIDERS or len(s.plans) >= GUARD_BUDGET:
+        of_route = s.by_route[r][(on[s.by_route[r]] < 0) | (on[s.by_route[r]] == o)]
+        if s.coach_tables.get(r) is None or len(of_route) > GUARD_RIDERS or len(s.plans) >= GUARD_BUDGET:
             continue
-        here = np.flatnonzero(of_route & (s.start <= offer.day) & (s.deadline >= offer.day))
+        here = of_route[(s.start[of_route] <= offer.day) & (s.deadline[of_route] >= offer.day)]
         here = here[np.lexsort((s.rows[here], s.deadline[here], s.planned[here] != offer.day))]
         share = _Share(s, o, offer, r, of_route, here, len(taken) - int((on[here] == o).sum()), rules,
                        min(len(here), caps.get((r, int(s.board[o, r]), o), len(here))))
@@ -326,7 +327,7 @@ class _Share:
     o: int
     offer: Offer
     r: int
-    of_route: np.ndarray  # the route's riders not on another offer
+    of_route: np.ndarray  # the route's riders not on another offer (candidate indices, ascending)
     here: np.ndarray  # those whose window holds the offer's day, most wanting rail first
     others: int  # riders of other routes on the offer
     rules: object
@@ -339,9 +340,8 @@ class _Share:
         if k < 0 or k > self.most or (total and _take(self.offer, total, self.rules)[0] != total):
             return None
         if k not in self.seen:
-            left = self.of_route.copy()
-            left[self.here[:k]] = False
-            key = (self.r, np.flatnonzero(left).tobytes())
+            left = np.setdiff1d(self.of_route, self.here[:k])
+            key = (self.r, left.tobytes())
             if key not in self.s.plans:  # the same route plan recurs across rounds and offers
                 self.s.plans[key] = _coach_plan(self.s, left, self.s.coach_tables[self.r])
             referred, cost = self.s.plans[key]
@@ -365,9 +365,8 @@ class _Share:
         return min(self.seen, key=lambda k: (self.seen[k], k))
 
 
-def _coach_plan(s: _Search, who: np.ndarray, table) -> tuple[int, float]:
-    """(referred, cost) of the route plan for the candidates `who` (one route) with unlimited coaches."""
-    idx = np.flatnonzero(who)
+def _coach_plan(s: _Search, idx: np.ndarray, table) -> tuple[int, float]:
+    """(referred, cost) of the route plan for the candidates `idx` (one route) with unlimited coaches."""
     if not len(idx):
         return 0, 0.0
     lo, hi = int(s.start[idx].min()), int(s.deadline[idx].max())
@@ -533,9 +532,11 @@ def rail_rescue(state: RailState, referred: np.ndarray, fleet_left: Fleet, campa
         return np.zeros(0, dtype=np.int64), moved
     spare = spare if spare is not None else pd.DataFrame(columns=["row", "trip_id", "slack"])
     where = pd.Index(s.rows).get_indexer(spare["row"].to_numpy())
-    lender = np.full(len(s.rows), -1, dtype=np.int64)  # index into spare of each candidate on a coach with slack
-    lender[where[where >= 0]] = np.flatnonzero(where >= 0)
-    slack = dict(zip(spare["trip_id"], spare["slack"], strict=False))
+    codes, trip_ids = pd.factorize(spare["trip_id"])
+    lender = np.full(len(s.rows), -1, dtype=np.int64)  # each candidate's coach (code) when it has slack
+    lender[where[where >= 0]] = codes[where >= 0]
+    slack = np.zeros(len(trip_ids), dtype=np.int64)  # per coach code: riders it may still lose
+    slack[codes] = spare["slack"].to_numpy(dtype=np.int64)
     supply = _Supply(fleet_left, state.riders, campaign, state.seats, state.min_load)
     origins = state.riders.routes["origin_code"].to_numpy()
     seated, lent = [], []
@@ -548,7 +549,7 @@ def rail_rescue(state: RailState, referred: np.ndarray, fleet_left: Fleet, campa
         pool = pool[np.lexsort((s.rows[pool], s.deadline[pool], s.planned[pool] != offer.day))]
         had = int((on == o).sum())
         if _take(offer, had + len(pool), campaign.rail)[0] <= had:  # too few alone: coach riders with slack join
-            pool = np.concatenate([pool, _lenders(s, fits_offer & (lender >= 0), spare, lender, slack, offer,
+            pool = np.concatenate([pool, _lenders(s, fits_offer & (lender >= 0), lender, slack, offer,
                                                   had + len(pool), campaign.rail)])
         for _ in range(3):  # cut to what feeders can carry, until the take and the feeders agree
             total, cars = _take(offer, had + len(pool), campaign.rail)
@@ -567,15 +568,14 @@ def rail_rescue(state: RailState, referred: np.ndarray, fleet_left: Fleet, campa
         state.rescued += groups
         seated.append(s.rows[chosen[cand[chosen]]])
         for i in chosen[~cand[chosen]]:
-            trip = spare["trip_id"].iloc[lender[i]]
-            slack[trip] -= 1
-            lent.append((int(s.rows[i]), trip))
+            slack[lender[i]] -= 1
+            lent.append((int(s.rows[i]), trip_ids[lender[i]]))
     if lent:
         moved = pd.DataFrame(lent, columns=["row", "trip_id"])
     return (np.concatenate(seated) if seated else np.zeros(0, dtype=np.int64)), moved
 
 
-def _lenders(s: _Search, may: np.ndarray, spare: pd.DataFrame, lender: np.ndarray, slack: dict, offer: Offer,
+def _lenders(s: _Search, may: np.ndarray, lender: np.ndarray, slack: np.ndarray, offer: Offer,
              have: int, rules) -> np.ndarray:
     """Coach riders who may move to `offer` so that `have` riders become the least it books (a carriage or a
     train at its minimum fill), at most each coach's slack; none when even all of them are too few."""
@@ -584,8 +584,8 @@ def _lenders(s: _Search, may: np.ndarray, spare: pd.DataFrame, lender: np.ndarra
     idx = np.flatnonzero(may)
     if need <= 0 or not len(idx):
         return np.zeros(0, dtype=np.int64)
-    trips = spare["trip_id"].to_numpy()[lender[idx]]
-    room = pd.Series(trips).map(slack).to_numpy(dtype=np.int64)
+    trips = lender[idx]
+    room = slack[trips]
     order = np.lexsort((s.rows[idx], trips, -room))  # coaches with most slack first
     idx, trips, room = idx[order], trips[order], room[order]
     nth = pd.Series(trips).groupby(trips).cumcount().to_numpy()
