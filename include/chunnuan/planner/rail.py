@@ -64,7 +64,8 @@ GUARD_RIDERS = 400  # routes up to this many riders get their rail share checked
 GUARD_STEPS = 8  # rail shares tried per route and offer (besides none, the current one and the most), refined …
 GUARD_WAITING = 120  # riders a state of the guard's route search may leave waiting (fewer than the planner: faster)
 GUARD_ALL = 80  # … or every share when at most this many riders may take the offer
-GUARD_BUDGET = 800  # route plans judged at most (bounds the time at 1M; the routes beyond keep the first choice)
+GUARD_BUDGET = 800  # route plans judged at most (bounds the time at 1M; beyond, small routes' riders stay on coaches
+#                    unless rail is required or saves a referral)
 
 
 @dataclass
@@ -299,7 +300,11 @@ def _keep_coaches_full(s: _Search, o: int, offer: Offer, on: np.ndarray, booked:
     taken = np.flatnonzero(on == o)
     for r in np.unique(s.route[taken][s.why[o, s.route[taken]] == CHEAPER]).tolist():
         of_route = s.by_route[r][(on[s.by_route[r]] < 0) | (on[s.by_route[r]] == o)]
-        if s.coach_tables.get(r) is None or len(of_route) > GUARD_RIDERS or len(s.plans) >= GUARD_BUDGET:
+        if s.coach_tables.get(r) is None or len(of_route) > GUARD_RIDERS:
+            continue  # a big route keeps plenty of riders for its coaches
+        if len(s.plans) >= GUARD_BUDGET:  # no route plan left to judge by: the cheaper riders stay on coaches
+            on[of_route[on[of_route] == o]] = -1
+            taken = np.flatnonzero(on == o)
             continue
         here = of_route[(s.start[of_route] <= offer.day) & (s.deadline[of_route] >= offer.day)]
         here = here[np.lexsort((s.rows[here], s.deadline[here], s.planned[here] != offer.day))]
