@@ -39,7 +39,8 @@ def body_of(message) -> str:
 
 
 def text_of(message) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", body_of(message)))
+    # a tag becomes a space: adjacent table cells' figures must not run together into one long number
+    return html.unescape(re.sub(r"<[^>]+>", " ", body_of(message)))
 
 
 def reminders(outbox) -> list:

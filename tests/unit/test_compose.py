@@ -457,6 +457,15 @@ def option(words: list[str], *names: str) -> str:
     return values[0]
 
 
+def test_airflow_init_creates_a_landing_folder_for_every_kind_of_the_registry(services):
+    from chunnuan.intake.registry import KINDS
+
+    script = resolve(services["airflow-init"]["command"][-1])
+    folders = re.search(r'/landing/\$\{CHUNNUAN_CAMPAIGN\}"/\{([^}]*)\}', script)
+    assert folders, "airflow-init should create landing/<行动>/{…} for the intake kinds"
+    assert folders[1].split(",") == [k.name for k in KINDS], "one landing folder per registry kind, in its order"
+
+
 def test_airflow_init_creates_the_roles_idempotently_and_loudly(services):
     init = services["airflow-init"]
     script = resolve(init["command"][-1])  # [-c, the script]

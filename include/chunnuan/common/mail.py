@@ -8,15 +8,14 @@ something shaped like an ID number or a mobile number (a bug upstream, never sen
 from __future__ import annotations
 
 import datetime as dt
-import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from chunnuan.common.masking import PII_IN_TEXT
 from chunnuan.db.models import SentEmail
-
-_ID_OR_MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])")
 
 
 class PiiInMessage(ValueError):
@@ -36,7 +35,8 @@ class SmtpSettings:
 
 def assert_no_pii(*texts: str) -> None:
     for text in texts:
-        if _ID_OR_MOBILE.search(text or ""):
+        # the masking's pattern: 18- and old 15-digit IDs and mobiles, full-width digits folded first
+        if PII_IN_TEXT.search(unicodedata.normalize("NFKC", text or "")):
             raise PiiInMessage("邮件内容含有身份证号或手机号样式的数字，已拒绝发送（请检查邮件模板）")
 
 

@@ -7,7 +7,8 @@ import pytest
 from chunnuan.common import mail
 
 
-@pytest.mark.parametrize("text", ["身份证 450821199001011234", "电话13812345678", "45082119900101123x"])
+@pytest.mark.parametrize("text", ["身份证 450821199001011234", "电话13812345678", "45082119900101123x",
+                                  "老身份证 450821900101123", "电话１３８１２３４５６７８"])  # 15-digit ID; full-width
 def test_messages_with_personal_numbers_are_refused(text):
     with pytest.raises(mail.PiiInMessage):
         mail.assert_no_pii("正文", text)
