@@ -34,6 +34,7 @@ full coach seat on their feeder leg (`per_seat_cost`), as routes are bounded.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
 
@@ -600,15 +601,21 @@ def _lenders(s: _Search, may: np.ndarray, lender: np.ndarray, slack: np.ndarray,
 
 def _fed(s: _Search, chosen: np.ndarray, o: int, offers: list[Offer], origins: np.ndarray, supply: _Supply
          ) -> np.ndarray:
-    """`chosen` less the riders of each feeder group beyond what the coaches left can carry."""
+    """`chosen` less the riders of each feeder group beyond what the coaches left can carry (the groups take the
+    coaches in the order `_feeders` will, on a copy of the supply)."""
     keep = np.ones(len(chosen), dtype=bool)
     groups: dict = {}
     for k, i in enumerate(chosen):
         if s.feeder_km[o, s.route[i]] > 0:
             groups.setdefault(_group_key(s, offers, origins, i, o), []).append(k)
-    for (_, _, _, cross), ks in groups.items():
-        n, _ = supply.most(offers[o].day, float(s.feeder_km[o, s.route[chosen[ks[0]]]]), cross, len(ks))
+    trial = copy.copy(supply)
+    trial.permit, trial.other = supply.permit.copy(), supply.other.copy()
+    for key in sorted(groups, key=lambda k: (-len(groups[k]), k)):
+        ks, cross, day = groups[key], key[3], offers[o].day
+        n, table = trial.most(day, float(s.feeder_km[o, s.route[chosen[ks[0]]]]), cross, len(ks))
         keep[ks[n:]] = False
+        if n:
+            trial.use(table.mix(n), day, cross)
     return chosen[keep]
 
 

@@ -333,3 +333,22 @@ def test_mixed_plans_match_cp_sat_on_small_instances():
         assert check_plan(requests, fleet, result, campaign, rail=rail) == []
         with_rail += result.summary["rail_riders"] > 0
     assert with_rail >= 3
+
+
+def test_riders_the_coach_plan_refers_take_a_train_with_coach_riders_above_the_minimum_joining_them():
+    # One 53-seat coach a day for 60 riders: the coach plan carries 53 and refers 7 (coaches short). The train is
+    # dearer than a coach seat, so nobody takes it first; then the 7 and 13 riders above the coach's minimum
+    # (40 of 53) fill a carriage to its minimum (20 of 66 here): nobody referred, the coach still runs at 40.
+    requests = riders([(PINGNAN, DONGGUAN, 60, DAY, 0)])
+    small = make_fleet({53: 1}, carriers=1)
+    rail = offers(offer("K5001", "平南南", "东莞", "硬卧", carriages=1, fare=200))
+    campaign = GX.model_copy(update={"rail": GX.rail.model_copy(update={"min_carriage_fill": 0.3})})
+    coaches_only = plan(requests, small, campaign, workers=1)
+    assert coaches_only.summary["referred"] == 7
+    result = plan(requests, small, campaign, workers=1, rail=rail)
+    s = result.summary
+    assert s["referred"] == 0 and s["riders_by_mode"] == {"coach": 40, "rail": 20, "feeder": 0}
+    assert s["rail_rescued"] == 7 and s["rail_moved_from_coaches"] == 13
+    assert result.trips["passengers"].tolist() == [40] and result.cars["riders"].tolist() == [20]
+    assert s["cost"] == pytest.approx(result.trips["cost"].sum() + 20 * 200)
+    assert check_plan(requests, small, result, campaign, rail=rail) == []
