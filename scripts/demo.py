@@ -86,6 +86,65 @@ def write_demo_rail(the_campaign) -> Path:
     return write_offers(the_campaign, folder / "铁路运力报表-铁路局.csv")
 
 
+def write_demo_rail_for_demand(the_campaign, corridors: int = 8) -> Path:
+    """The bureau's revised offer once the office has sent it the survey's biggest flows (both notices: 铁路部门
+    按需开行专列、加挂车厢): its first offer plus trains on the busiest (city, work city, day) corridors, each
+    boarding at the station most of the city's riders are nearest to. 硬座 carriages for the riders counted
+    (a whole 普速专列 when they fill 60% of one); group fare ≈ 0.16 元/km (普速硬座). A bureau's newer file
+    replaces its rows, so the first offer's trains are in it again."""
+    import numpy as np
+    import pandas as pd
+    from sqlalchemy import select
+
+    from chunnuan import db
+    from chunnuan.config import divisions, railway, settings
+    from chunnuan.db.models import SurveyWorker as w
+    from chunnuan.synth.rail import offers
+    from chunnuan_airflow.campaign_db import url
+
+    with db.engine(url()).connect() as conn:
+        riders = pd.read_sql(select(w.home_county_code, w.work_county_code, w.work_city_code, w.trip_type,
+                                    w.travel_date, w.flex_days).where(w.campaign_id == the_campaign.id, w.needs_charter.is_(True)),
+                             conn)
+    stations = the_campaign.rail.station_list()
+    work = riders["work_county_code"].fillna(riders["work_city_code"])
+    riders = riders[work.notna() & (work.fillna("").str[:2] != riders["home_county_code"].str[:2])]
+    work = work[riders.index]
+    back = riders["trip_type"] == "返岗"
+    start = riders["home_county_code"].where(back, work)
+    end = work.where(back, riders["home_county_code"])
+    at = {c: railway.nearest(c, stations) for c in set(start) | set(end)}
+    flows = pd.DataFrame({"city": start.map(divisions.city_code), "station": start.map(lambda c: at[c].name),
+                          "to": end.map(lambda c: at[c].name), "day": pd.to_datetime(riders["travel_date"]),
+                          "flex": riders["flex_days"]})
+    # riders who may travel on each day of their corridor (planned date ± flex days)
+    size = pd.DataFrame([(city, to, day, int(((g["day"] - day).abs().dt.days <= g["flex"]).sum()))
+                         for (city, to), g in flows.groupby(["city", "to"]) for day in g["day"].unique()],
+                        columns=["city", "to", "day", "n"])
+    size = size.sort_values("n", ascending=False, kind="stable").drop_duplicates(["city", "to"])
+    board = flows.groupby(["city", "station"]).size().rename("k").reset_index().sort_values(
+        ["city", "k", "station"], ascending=[True, False, True]).drop_duplicates("city").set_index("city")["station"]
+    carriage, whole = railway.CARRIAGE_TYPES["硬座"].seats, 1298
+    busiest = size[size["n"] >= 0.6 * carriage].nlargest(corridors, "n")
+    first = offers(the_campaign)
+    by_name = {s.name: s for s in stations}
+    rows = []
+    for i, r in enumerate(busiest.itertuples()):
+        origin, destination = by_name[board[r.city]], by_name[r.to]
+        km = railway.distance_km(origin.place_code, destination.place_code) * 1.3
+        train = r.n >= 0.6 * whole
+        rows.append({**first.iloc[0].to_dict(), "车次": f"{'L' if train else 'K'}{6001 + i}",
+                     "日期": r.day.date().isoformat(), "始发站": origin.name, "到达站": destination.name, "经停站": "",
+                     "车厢类型": "硬座", "每厢定员": str(carriage),
+                     "可提供车厢数": "整列" if train else str(int(np.clip(round(r.n / carriage), 1, 20))),
+                     "整列定员": str(whole) if train else "", "团体票价": str(max(30, round(0.16 * km))),
+                     "联系电话": f"{first.iloc[0]['联系电话'][:-2]}{90 + i:02d}"})
+    folder = settings.landing_dir(the_campaign.id, "rail")
+    path = folder / "铁路运力报表-铁路局-按需加开.csv"
+    pd.concat([first, pd.DataFrame(rows, columns=first.columns)]).to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
 def write_demo_classes(the_campaign, seed: int) -> list[Path]:
     """Training classes per city, shaped by the training demand the survey intake loaded."""
     import pandas as pd
@@ -219,6 +278,18 @@ def outcome_report(the_campaign) -> dict:
     outcome = plan_outcome(engine, the_campaign)
     return {"charter": sentence(outcome, outcome["trips"]) if outcome else "",
             "subsidy": figures.sentence(figures.county_figures(engine, the_campaign))}
+
+
+def rail_report(the_campaign) -> str:
+    """The published plan's riders by mode, 专列 and reserved carriages (SQL over the plan, as the report)."""
+    from chunnuan import db
+    from chunnuan.report import rail
+    from chunnuan_airflow.campaign_db import url
+
+    f = rail.province_figures(db.engine(url()), the_campaign.id)
+    return (f"按出行方式：包车 {f['coach']} 人、铁路 {f['rail']} 人（其中接驳车送站 {f['feeder']} 人）、"
+            f"集中购票 {f['referred']} 人；专列 {f['trains']} 趟次、包车厢 {f['reserved_carriages']} 节"
+            f"（团体票名单：各版方案目录 trains/ 按列车）")
 
 
 def job_fair_report(campaign_id: str) -> dict | None:
@@ -380,6 +451,7 @@ def main() -> int:
 
     run, states = run_dag("survey_intake", {"campaign": args.campaign})
     class_files = write_demo_classes(the_campaign, args.seed)
+    print(f"已生成铁路局按需加开的运力报表：{write_demo_rail_for_demand(the_campaign)}")
     print(f"已生成模拟培训班报表：{len(class_files)} 个文件 → {class_files[0].parent}")
     training_intake_run, _ = run_dag("survey_intake", {"campaign": args.campaign})
     survey = survey_report(args.campaign)
@@ -436,6 +508,7 @@ def main() -> int:
         print(f"  方案第 {plan['id']} 版：包车需求 {s['requests']} 人，安排包车 {s['chartered']} 人，{s['trips']} 车次，"
               f"费用 {s['cost']:,.0f} 元（下界 {s['lower_bound']:,.0f}，比值 {s['cost_to_bound']}），"
               f"转集中购票 {s['referred']} 人")
+    print(f"  {rail_report(the_campaign)}")
     print(f"  包车执行情况（包车回执）：{outcome['charter'] or '无'}")
     if outcome["subsidy"]:
         print(f"  {outcome['subsidy']}")

@@ -18,7 +18,7 @@ WITH survey AS (
 ), transport AS (
     SELECT w.served_by_code AS county_code,
            SUM(CASE WHEN a.status = '包车' THEN 1 ELSE 0 END) AS chartered,
-           SUM(CASE WHEN a.status <> '包车' THEN 1 ELSE 0 END) AS referred
+           SUM(CASE WHEN a.status = '集中购票' THEN 1 ELSE 0 END) AS referred
     FROM charter_assignment a
     JOIN survey_worker w ON w.campaign_id = :campaign_id AND w.id_number = a.id_number
     WHERE a.plan_id = :plan_id

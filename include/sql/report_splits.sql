@@ -12,7 +12,7 @@ SELECT w.served_by_code AS county_code, w.native, SUBSTR(w.home_county_code, 1, 
        SUM(CASE WHEN w.needs_charter = :yes THEN 1 ELSE 0 END) AS charter_requests,
        SUM(CASE WHEN a.status = '包车' THEN 1 ELSE 0 END) AS chartered,
        SUM(CASE WHEN a.status = '包车' AND (r.boarded = '是' OR r.boarded IS NULL) THEN 1 ELSE 0 END) AS transported,
-       SUM(CASE WHEN a.status <> '包车' THEN 1 ELSE 0 END) AS referred,
+       SUM(CASE WHEN a.status = '集中购票' THEN 1 ELSE 0 END) AS referred,
        SUM(CASE WHEN w.job_need <> '无' THEN 1 ELSE 0 END) AS job_seekers,
        SUM(CASE WHEN w.needs_training = :yes THEN 1 ELSE 0 END) AS training_demand
 FROM survey_worker w

@@ -7,6 +7,7 @@ import email
 import email.policy
 import json
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -14,7 +15,7 @@ from chunnuan import db
 from chunnuan.config import campaign, settings
 from chunnuan.planner import Carrier, Fleet, write_fleet
 from chunnuan.synth.charter import uscc_for
-from chunnuan.synth.rail import write_offers
+from chunnuan.synth.rail import offers
 from tests.support.campaign_db import query
 from tests.support.rows import make_id, valid_row, write_csv
 
@@ -71,7 +72,14 @@ def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaig
 
     rail_dir = settings.landing_dir(GX.id, "rail")
     rail_dir.mkdir(parents=True)
-    write_offers(GX, rail_dir / "铁路运力.csv", trains=6)  # the railway bureau's offer, through the same intake
+    # the railway bureau's offer, through the same intake: the synthetic trains pass no surveyed county; one
+    # reserved 硬卧 carriage (66) 平南南 → 深圳北 on 02-19 is cheaper than a coach seat; the 46 平南 riders to 深圳
+    # who may travel that day fill it beyond min_carriage_fill (40), so they take it
+    rail_offers = pd.concat([offers(GX, trains=5), pd.DataFrame([{
+        "铁路局": "中国铁路南宁局集团有限公司", "车次": "K3601", "日期": "2024-02-19", "始发站": "平南南", "到达站": "深圳北",
+        "经停站": "", "车厢类型": "硬卧", "每厢定员": 66, "可提供车厢数": "1", "整列定员": "", "团体票价": 60,
+        "联系人": "客运调度", "联系电话": "0771-2400009"}])])
+    rail_offers.to_csv(rail_dir / "铁路运力.csv", index=False, encoding="utf-8-sig")
 
     assert intake.test(run_conf={"campaign": GX.id}).state == "success"
     assert query(campaign_conn, "SELECT COUNT(*) FROM fleet_offer") == [(3,)]
@@ -128,7 +136,8 @@ def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaig
         assert to_station == {"深圳": "深圳北", "广州": "广州南", "杭州": "杭州东"}[
             next(r["务工地城市"] for r in rows if r["身份证号"] == id_number).removesuffix("市")]
     # 拼车: 平南县's and 桂平市's riders to 东莞 share one coach; its stops are stored and listed in order.
-    [(pooled_id, stops_text)] = query(campaign_conn, "SELECT trip_id, stops FROM charter_trip WHERE stops IS NOT NULL")
+    [(pooled_id, stops_text)] = query(campaign_conn, "SELECT trip_id, stops FROM charter_trip "
+                                                     "WHERE stops IS NOT NULL AND route_id LIKE '%>441900'")
     stops = query(campaign_conn, "SELECT stop_no, action, place_code, boarding, alighting FROM charter_trip_stop "
                                  f"WHERE trip_id = '{pooled_id}' ORDER BY stop_no")
     assert [s[1:3] for s in stops] == [("上车", GUIPING), ("上车", PINGNAN), ("下车", "441900")]
@@ -139,13 +148,30 @@ def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaig
     assert [r[8] for r in on_pooled] == sorted(r[8] for r in on_pooled)  # listed stop by stop (上车站序)
     assert {r[9] for r in on_pooled} == {"贵港市桂平市汽车客运站", "贵港市平南县汽车客运站"}
 
-    # One email per county, to the county's mailbox, with figures and no personal numbers.
+    # 专列（车厢）: 平南's riders on the reserved carriage, in the railway's list (one row each, ≤ 定员) and in
+    # the county's 铁路名单 with train, carriage and station.
+    on_rail = query(campaign_conn, "SELECT id_number, train_id, carriage_no, board_station FROM charter_assignment "
+                                   f"WHERE plan_id = {plan_id} AND status = '铁路'")
+    assert 40 <= len(on_rail) <= 66 and {r[1:] for r in on_rail} == {("20240219-K3601", 1, "平南南")}
+    assert all(i.startswith(PINGNAN) for i, *_ in on_rail)
+    book = load_workbook(out / "trains" / "20240219-K3601.xlsx", read_only=True)
+    listed = list(book["第1车厢"].iter_rows(min_row=2, values_only=True))
+    assert sorted(r[2] for r in listed) == sorted(i for i, *_ in on_rail) and [r[0] for r in listed] == list(
+        range(1, len(listed) + 1))
+    rail_sheet = list(pingnan["铁路名单"].iter_rows(values_only=True))
+    col = {h: i for i, h in enumerate(rail_sheet[0])}
+    assert {(r[col["车次"]], r[col["车厢"]], r[col["上车站"]]) for r in rail_sheet[1:]} == {("K3601", 1, "平南南")}
+    assert len(rail_sheet) - 1 == len(on_rail)
+
+    # One email per county, to the county's mailbox, with figures and no personal numbers; one to the office
+    # (the railway gave no mailbox) saying the train's list is ready.
     messages = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(outbox.iterdir())]
-    assert sorted(m["To"] for m in messages) == sorted(GX.county_mailbox(c) for c in (PINGNAN, GUIPING))
+    assert sorted(m["To"] for m in messages) == sorted([*(GX.county_mailbox(c) for c in (PINGNAN, GUIPING)),
+                                                        str(GX.lead_contact.email)])
     for m in messages:
         raw = m.as_string()
         body = m.get_body(("html",)).get_content()
-        assert "包车" in body and "车次" in body
+        assert "车次" in body and "K3601" in body if m["To"] != GX.county_mailbox(GUIPING) else "包车" in body
         if m["To"] == GX.county_mailbox(PINGNAN):  # the county email names who shares its pooled coach
             assert "拼车车次" in body and "桂平市" in body
         for r in rows:
@@ -159,7 +185,7 @@ def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaig
     again = publish(db.engine(campaign_conn), GX, run_dir(GX.id, "charter", run.run_id), run.run_id, "测试",
                     SmtpSettings("127.0.0.1", 1, "x@example.org"))
     assert again["plan_id"] == plan_id and not again["stored_now"] and again["emails_sent"] == 0
-    assert len(list(outbox.iterdir())) == 2
+    assert len(list(outbox.iterdir())) == 3
     assert query(campaign_conn, "SELECT COUNT(*) FROM charter_plan") == [(1,)]
 
 

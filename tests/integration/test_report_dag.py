@@ -96,7 +96,7 @@ def test_weekly_report_reaches_the_office_once_with_figures_equal_to_the_databas
     assert attachment.get_filename().endswith(".xlsx")
     book = load_workbook(io.BytesIO(attachment.get_content()), read_only=True)
     assert book.sheetnames == ["全省", "各市", "各县", "分类统计", "外省籍分市", "服务项目", "数据质量", "隔离原因",
-                               "集中购票车站", "交通补助", "部门报送", "两源核对"]  # Guangxi pays the subsidy
+                               "集中购票车站", "专列车厢", "交通补助", "部门报送", "两源核对"]  # Guangxi pays the subsidy
     # 集中购票 per departure station: equal to the plan's referrals (平南县's riders board at 平南南, 桂平's at 桂平)
     stations = {r[1]: r[2] for r in book["集中购票车站"].iter_rows(min_row=2, values_only=True)}
     referred = dict(query(campaign_conn, "SELECT SUBSTR(id_number, 1, 6), COUNT(*) FROM charter_assignment "

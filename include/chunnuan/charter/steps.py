@@ -1,14 +1,15 @@
 """The "点对点" charter steps the `charter_bus_planning` DAG runs, one function per task, no Airflow.
 
-    extract   -> the campaign's charter requests (survey_worker, needs_charter) and current fleet,
-                 staged as parquet in the run's folder (identity numbers stay out of XComs and logs);
+    extract   -> the campaign's charter requests (survey_worker, needs_charter), current fleet and rail
+                 offers (charter.rail), staged as parquet in the run's folder (identity numbers stay out of XComs and logs);
                  the plan in force (newest published) staged beside them, with whether to re-plan all
     make_plan -> the planner on the staged inputs; with a published plan a re-plan that keeps its
                  trips (planner.replan; "全部重新规划" = from scratch); the plan staged in the same folder
     gate      -> planner.gate.check_plan's broken rules (empty = fine) and the Markdown summary for approval
     publish   -> the approved plan into the database (once per run), XLSX manifests per carrier and
-                 county, 集中购票 rosters per departure station (charter.ticket_roster), one notice email
-                 per county (once per plan and county)
+                 county, 集中购票 rosters per departure station (charter.ticket_roster), the railway's
+                 group-ticket lists per train (charter.train_lists), one notice email per county (once per
+                 plan and county)
 
 The run's folder is config.settings.run_dir(campaign, "charter", run id). Every step can be re-run:
 staged files are rewritten, the plan is stored once per (campaign, run), emails are keyed.
@@ -23,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Engine, select, update
 
-from chunnuan.charter import register
+from chunnuan.charter import rail, register
 from chunnuan.common.plans import latest_published
 from chunnuan.common.steps import NothingToDo
 from chunnuan.config import settings
@@ -128,9 +129,12 @@ def extract(engine: Engine, campaign: Campaign, folder: Path, replan_all: bool =
     folder.mkdir(parents=True, exist_ok=True)
     demand.to_parquet(folder / "demand.parquet", index=False)
     fleet.to_parquet(folder / "fleet.parquet", index=False)
+    offers = rail.offers(engine, campaign)
+    offers.to_parquet(folder / "rail.parquet", index=False)
     published = stage_published(engine, campaign, folder, replan_all)
     _stage_outcome(engine, campaign, folder)
     return {"requests": len(demand), "carriers": int(fleet["uscc"].nunique()), "offers": len(fleet),
+            "rail_offers": len(offers),
             "published_plan": None if published is None else published.plan_id, "replan_all": bool(replan_all)}
 
 
@@ -149,6 +153,12 @@ def _inputs(folder: Path):
     return demand, Fleet.from_rows(pd.read_parquet(folder / "fleet.parquet"))
 
 
+def _rail(folder: Path) -> pd.DataFrame | None:
+    """The staged rail offers (None for a run staged before rail existed)."""
+    staged = folder / "rail.parquet"
+    return pd.read_parquet(staged) if staged.exists() else None
+
+
 def make_plan(campaign: Campaign, folder: Path, workers: int | None = None) -> dict:
     """Task 编制方案: the plan (a re-plan keeping the published trips unless replan_all) staged in `folder`."""
     from chunnuan.planner.io import save_plan
@@ -156,7 +166,7 @@ def make_plan(campaign: Campaign, folder: Path, workers: int | None = None) -> d
 
     demand, fleet = _inputs(folder)
     published, replan_all = staged_published(folder)
-    result = replan(demand, fleet, campaign, published, keep=not replan_all, workers=workers)
+    result = replan(demand, fleet, campaign, published, keep=not replan_all, workers=workers, rail=_rail(folder))
     save_plan(result, folder / "plan")
     return result.summary
 
@@ -173,7 +183,7 @@ def gate(campaign: Campaign, folder: Path) -> tuple[list[str], str]:
     published, _ = staged_published(folder)
     staged = folder / "outcome.json"
     outcome = json.loads(staged.read_text(encoding="utf-8")) if staged.exists() else None
-    return (check_plan(demand, fleet, result, campaign, published),
+    return (check_plan(demand, fleet, result, campaign, published, rail=_rail(folder)),
             "\n".join([plan_markdown(result, campaign), *approval_lines(outcome)]))
 
 
@@ -193,7 +203,7 @@ def _store(engine: Engine, campaign: Campaign, run_id: str, result, approved_by:
         trips["stops"] = trips["stops"].replace("", None) if "stops" in trips else None
         bulk.insert(conn, "charter_trip", trips[["plan_id", "trip_id", "route_id", "route", "travel_date", "seats",
                                                  "vehicle_class", "carrier_uscc", "passengers", "km", "drivers",
-                                                 "cost", "stops"]])
+                                                 "cost", "stops", "mode"]])
         if result.stops is not None and len(result.stops):
             bulk.insert(conn, "charter_trip_stop", result.stops.assign(plan_id=plan_id)[
                 ["plan_id", "trip_id", "stop_no", "action", "place_code", "place", "point", "time", "km", "boarding",
@@ -203,8 +213,11 @@ def _store(engine: Engine, campaign: Campaign, run_id: str, result, approved_by:
             a[column] = pd.to_datetime(a[column].replace("", None))
         for column in ("route_id", "trip_id", "reason"):
             a[column] = a[column].replace("", None)
+        a[rail.RIDER_COLUMNS] = rail.rider_columns(a)
         bulk.insert(conn, "charter_assignment", a[["plan_id", "id_number", "status", "route_id", "planned_date",
-                                                   "travel_date", "shift_days", "trip_id", "reason"]])
+                                                   "travel_date", "shift_days", "trip_id", "reason",
+                                                   *rail.RIDER_COLUMNS]])
+        rail.store(conn, plan_id, result)
     return plan_id, True
 
 
@@ -231,6 +244,7 @@ def county_changes(result, demand: pd.DataFrame, published) -> dict[str, dict]:
 def publish(engine: Engine, campaign: Campaign, folder: Path, run_id: str, approved_by: str, smtp) -> dict:
     """Task 发布方案: store, write manifests, notify each county once. `smtp` is a mail.SmtpSettings (None: no
     email)."""
+    from chunnuan.charter import train_lists
     from chunnuan.charter.manifests import county_figures, write_manifests
     from chunnuan.charter.ticket_roster import write_rosters as write_ticket_rosters
     from chunnuan.common import mail
@@ -242,6 +256,7 @@ def publish(engine: Engine, campaign: Campaign, folder: Path, run_id: str, appro
     out = outputs_dir(campaign.id, plan_id)
     written = write_manifests(result, demand, out)
     tickets = write_ticket_rosters(engine, campaign, plan_id, out / "tickets") if campaign.rail else None
+    trains = train_lists.write_lists(engine, campaign, plan_id, out / "trains")["trains"]
     register.write(campaign.id, plan_id, result.trips, result.assignments)  # what carriers' returns are checked against
     published, _ = staged_published(folder)
     changes = county_changes(result, demand, published)
@@ -259,11 +274,14 @@ def publish(engine: Engine, campaign: Campaign, folder: Path, run_id: str, appro
         subject = f"【{campaign.name}】“点对点”包车方案（第{plan_id}版）：{figures['county']}"
         sent += mail.send_once(engine, smtp, f"charter-plan-{plan_id}-county-{figures['county_code']}", campaign.id,
                                [campaign.county_mailbox(figures["county_code"])], subject, html)
+    rail_sent = train_lists.notify_railway(engine, campaign, smtp, plan_id, trains,
+                                           f"outputs/{campaign.id}/charter/plan-{plan_id}/trains/")
     with engine.begin() as conn:
         conn.execute(update(CharterPlan).where(CharterPlan.id == plan_id, CharterPlan.status == "approved")
                      .values(status="published", published_at=dt.datetime.now(dt.UTC)))
     return {"plan_id": plan_id, "stored_now": new, "emails_sent": sent, "outputs": str(out),
             "carrier_manifests": len(written["carriers"]), "county_manifests": len(written["counties"]),
-            "ticket_stations": tickets["stations"] if tickets else 0,
+            "ticket_stations": tickets["stations"] if tickets else 0, "train_lists": len(trains),
+            "railway_emails": rail_sent,
             **{k: result.summary[k] for k in ("requests", "chartered", "referred", "trips", "cost")},
             **({f"{k}_trips": replan[f"{k}_trips"] for k in ("kept", "added", "cancelled")} if replan else {})}

@@ -217,6 +217,8 @@ class CharterTrip(Base):
     drivers: Mapped[int] = mapped_column(Integer)
     cost: Mapped[float] = mapped_column()
     stops: Mapped[str | None] = mapped_column(Text)  # a pooled trip's stops in order (rows in charter_trip_stop)
+    # coach (a route or pooled trip) | feeder (接驳车: rail riders from their county to the boarding station)
+    mode: Mapped[str] = mapped_column(String(10), server_default="coach")
 
 
 class CharterTripStop(Base):
@@ -250,8 +252,37 @@ class CharterAssignment(Base):
     planned_date: Mapped[dt.date | None] = mapped_column(Date)
     travel_date: Mapped[dt.date | None] = mapped_column(Date)
     shift_days: Mapped[int | None] = mapped_column(Integer)
-    trip_id: Mapped[str | None] = mapped_column(String(40))
+    trip_id: Mapped[str | None] = mapped_column(String(40))  # a rail rider's: the feeder coach (None: none)
     reason: Mapped[str | None] = mapped_column(Text)
+    # A rail rider's (status 铁路) train "YYYYMMDD-车次", carriage (charter_car) and stations; None for others.
+    train_id: Mapped[str | None] = mapped_column(String(30))
+    carriage_no: Mapped[int | None] = mapped_column(Integer)
+    board_station: Mapped[str | None] = mapped_column(String(20))
+    arrive_station: Mapped[str | None] = mapped_column(String(20))
+
+
+class CharterCar(Base):
+    """A carriage a plan uses: of a whole train (专列, every carriage listed) or a reserved one (车厢).
+    The railway contact's phone stays here, as the fleet's does."""
+
+    __tablename__ = "charter_car"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("charter_plan.id"), primary_key=True)
+    train_id: Mapped[str] = mapped_column(String(30), primary_key=True)  # "YYYYMMDD-车次"
+    carriage_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    train_no: Mapped[str] = mapped_column(String(10))
+    travel_date: Mapped[dt.date] = mapped_column(Date)
+    mode: Mapped[str] = mapped_column(String(4))  # 专列 | 车厢
+    carriage_type: Mapped[str] = mapped_column(String(10))
+    capacity: Mapped[int] = mapped_column(Integer)
+    riders: Mapped[int] = mapped_column(Integer)
+    from_station: Mapped[str] = mapped_column(String(20))
+    to_station: Mapped[str] = mapped_column(String(20))
+    fare: Mapped[float] = mapped_column()
+    cost: Mapped[float] = mapped_column()
+    bureau: Mapped[str] = mapped_column(String(100))
+    contact_name: Mapped[str] = mapped_column(Text)
+    contact_phone: Mapped[str] = mapped_column(String(20))
 
 
 class SentEmail(Base):

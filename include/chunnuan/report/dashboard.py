@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from chunnuan.config.settings import TIMEZONE
-from chunnuan.report import pooling
+from chunnuan.report import pooling, rail
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -118,6 +118,7 @@ def snapshot(engine: Engine, campaign: Campaign, as_of: dt.date) -> dict:
         "checks": gate(figures),
         "counties": counties,
         "trend": trend.weekly(engine, campaign),
+        "rail": rail.snapshot(figures.rail),  # 专列（车厢）and riders by mode (issue 18)
         "subsidy": _subsidy(figures.subsidy),  # 交通补助 (issue 19); None where the campaign pays none
         "departments": departments.records(engine, campaign, as_of),  # 部门报送情况 (issue 22)
         "highlights": summary.latest_highlights(engine, campaign, as_of),  # 最新亮点

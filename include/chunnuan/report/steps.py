@@ -43,6 +43,7 @@ from chunnuan.intake.kinds.fair_results import FAIR_RESULTS
 from chunnuan.intake.kinds.training import TRAINING
 from chunnuan.intake.rules import PROBLEM_LABELS
 from chunnuan.report import outcomes, splits
+from chunnuan.report import rail as rail_figures
 from chunnuan.subsidy import figures as subsidy_figures
 
 # Figure code -> Chinese header, in report order. The per-worker figures are split by 本省籍 / 外省籍 and
@@ -94,6 +95,7 @@ class Figures:
     tickets: pd.DataFrame = field(default_factory=pd.DataFrame)  # 集中购票 per station (charter.ticket_roster)
     trips: dict = field(default_factory=dict)  # report.outcomes.trip_summary: the plan's trips as returned
     subsidy: pd.DataFrame | None = None  # subsidy.figures.county_figures (None: the campaign has no subsidy)
+    rail: pd.DataFrame = field(default_factory=pd.DataFrame)  # report.rail.table: province, then cities
 
     @property
     def cities(self) -> pd.DataFrame:
@@ -140,6 +142,7 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
         split_rows = splits.load(conn, campaign, params)
         tickets = ticket_roster.station_figures(conn, campaign, plan_id)
         outcome_rows, outcome_trips = outcomes.load(conn, params)
+        rail_rows, rail_totals = rail_figures.load(conn, campaign.id, plan_id), rail_figures.plan_totals(conn, plan_id)
     by_county = outcomes.merge(by_county, outcome_rows)
 
     counties = units(province, set(by_county["county_code"]))
@@ -165,7 +168,8 @@ def collect(engine: Engine, campaign: Campaign, as_of: dt.date) -> Figures:
         ("培训班核查", compliance.empty), ("招聘会安排", totals["fairs_planned"] == 0),
         ("招聘会成效", totals["fairs_held"] == 0), ("服务项目进展", progress.empty)) if empty]
     return Figures(campaign, as_of, counties, totals, quality, problems, plan, foreign, split_rows, services, missing,
-                   tickets, outcomes.trip_summary(outcome_trips), subsidy_figures.county_figures(engine, campaign))
+                   tickets, outcomes.trip_summary(outcome_trips), subsidy_figures.county_figures(engine, campaign),
+                   rail_figures.table(rail_rows, counties, campaign.province, rail_totals))
 
 
 def units(province: divisions.Province, codes: set[str]) -> pd.DataFrame:
@@ -224,6 +228,7 @@ def gate(figures: Figures) -> list[str]:
             problems.append(f"「{label}」各市之和 {int(cities[key].sum())} ≠ 各县之和 {province[key]}")
     if figures.totals["trip_passengers"] != figures.totals["chartered"]:
         problems.append(f"包车车次载客合计 {figures.totals['trip_passengers']} ≠ 安排包车人数 {figures.totals['chartered']}")
+    problems += rail_figures.checks(figures.totals)
     counties = figures.counties.assign(place=figures.counties["city"] + figures.counties["county"])
     for level, frame, name in (("县", counties, "place"), ("市", cities, "city")):
         for a, b in PARTS:
@@ -305,6 +310,7 @@ def write_workbook(figures: Figures, path: Path, extra: dict | None = None) -> P
     problems = figures.problems.assign(kind=figures.problems["kind"].map(KIND_LABELS).fillna(figures.problems["kind"]))
     write_sheet(book, "隔离原因", problems, {"kind": "报表", "label": "问题", "rows": "行数"})
     write_sheet(book, "集中购票车站", figures.tickets, ticket_roster.STATION_COLUMNS)
+    write_sheet(book, "专列车厢", figures.rail, {"area": "地区", **rail_figures.FIGURES})
     if figures.subsidy is not None:
         subsidy = pd.concat([subsidy_figures.city_figures(figures.subsidy).assign(county="（全市）"), figures.subsidy])
         write_sheet(book, "交通补助", subsidy, {"city": "市", "county": "县(市、区)", **subsidy_figures.FIGURES})
@@ -350,6 +356,7 @@ def render(figures: Figures, kind: str, summary: dict | None = None) -> str:
                        services=figures.services.to_dict(orient="records"),
                        outcome=outcomes.sentence(figures.province, figures.trips), planned_part=outcomes.planned_part,
                        subsidy=subsidy_figures.sentence(figures.subsidy),
+                       rail=rail_figures.sentence(figures.rail.iloc[0].to_dict() if len(figures.rail) else {}),
                        worst_counties=figures.counties[figures.counties["rows_quarantined"] > 0]
                        .nlargest(5, "rows_quarantined").to_dict(orient="records"),
                        not_reporting=figures.counties.loc[figures.counties["is_county"] & ~figures.counties["reporting"],
