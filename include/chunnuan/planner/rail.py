@@ -130,6 +130,11 @@ def serves(place: str, station: railway.Station, nearest: dict[str, railway.Stat
     return nearest[place].name == station.name or station.city_code == divisions.city_code(place)
 
 
+# A feeder leg is never shorter than this: a county the division data gives no coordinates shares its city's
+# centre, so its leg to a station placed at the city would measure 0 km, yet it needs a coach (feeder_needed).
+MIN_FEEDER_KM = 5.0
+
+
 def feeder_needed(origin: str, station: railway.Station) -> bool:
     """A rider of `origin` needs a feeder coach to `station` unless it lies in their county (or their city,
     for a city-level origin such as a work city)."""
@@ -172,7 +177,8 @@ def _tables(riders: Riders, offers: list[Offer], campaign: Campaign, seats: np.n
     for o, offer in enumerate(offers):
         served = np.array([serves(d, offer.arrive, nearest, stations) for d in dest_codes], dtype=bool)[dest_of]
         for origin in sorted(set(origins[served].tolist())):
-            usable = [(place_km(origin, s.place_code, factor) if feeder_needed(origin, s) else 0.0, j)
+            usable = [(max(place_km(origin, s.place_code, factor), MIN_FEEDER_KM) if feeder_needed(origin, s)
+                       else 0.0, j)
                       for j, s in enumerate(offer.board) if serves(origin, s, nearest, stations)]
             if not usable:
                 continue

@@ -352,3 +352,18 @@ def test_riders_the_coach_plan_refers_take_a_train_with_coach_riders_above_the_m
     assert result.trips["passengers"].tolist() == [40] and result.cars["riders"].tolist() == [20]
     assert s["cost"] == pytest.approx(result.trips["cost"].sum() + 20 * 200)
     assert check_plan(requests, small, result, campaign, rail=rail) == []
+
+
+def test_a_county_sharing_its_citys_centre_still_gets_a_feeder_to_the_city_station():
+    # 荔浦市 has no coordinates of its own in the division data (it takes 桂林市's centre) and 桂林 station is
+    # placed at the city: the leg measures 0 km, yet its riders need a coach to the station (the gate says so).
+    lipu = "450381"
+    assert railway.station("桂林").place_code == "450300"
+    requests = riders([(lipu, DONGGUAN, 50, DAY, 0)])
+    rail = offers(offer("K6001", "桂林", "东莞", "硬卧", carriages=3, fare=60))
+    result = plan(requests, FLEET, GX, workers=1, rail=rail)
+    assert by_mode(result) == {"铁路": 50}
+    feeders = result.trips[result.trips["mode"] == "feeder"]
+    assert feeders["passengers"].sum() == 50 and (feeders["route_id"] == f"{lipu}>450300").all()
+    assert (feeders["km"] > 0).all() and (feeders["cost"] > 0).all()
+    assert check_plan(requests, FLEET, result, GX, rail=rail) == []
