@@ -448,12 +448,16 @@ def fill_spare_seats(left: Leftovers, campaign: Campaign, spare: list[tuple], se
     return out
 
 
-def _grow(a, t, cnt, nbrs, od, legs, rules, cap) -> tuple[list[int], Geometry, int]:
+def _grow(a, t, cnt, nbrs, od, legs, rules, cap) -> tuple[list[int], Geometry | None, int]:
     """A trip from leg a on day t: add the neighbour legs with most free riders while the route holds
-    (passes until none can be added: a stop added may bridge the gap to a farther one)."""
+    (passes until none can be added: a stop added may bridge the gap to a farther one). No trip (None, 0
+    riders) when leg a alone is longer than the crew's hours: a route trip the route plan made on it may not
+    become a pooled one."""
     members = [a]
     pickups, drops = [od[a][0]], [od[a][1]]
-    geometry = Geometry((od[a][0],), (od[a][1],), (0.0, od[a][2]))
+    geometry = route_geometry(pickups, drops, [od[a]], legs, rules)
+    if geometry is None:
+        return members, None, 0
     total = int(cnt[a, t])
     cand = nbrs[a][cnt[nbrs[a], t] > 0]
     todo = cand[np.argsort(-cnt[cand, t], kind="stable")][:GROW_CANDIDATES].tolist()

@@ -326,3 +326,17 @@ def test_a_replan_keeps_a_published_pooled_trip_and_its_stops():
     pd.testing.assert_frame_equal(again.stops.reset_index(drop=True), first.stops.reset_index(drop=True),
                                   check_dtype=False)
     assert check_plan(more, FLEET, again, GX, Published.from_plan(first, 1)) == []
+
+
+def test_a_pooled_coach_never_takes_a_route_longer_than_the_crews_hours_even_with_one_leg(monkeypatch):
+    # A route trip on a small coach may be absorbed whole into a pooled coach: a pooled coach of that one leg
+    # alone must still meet the drivers' hours, which a direct route plan does not check.
+    monkeypatch.setattr(pool, "EXACT_MAX_RIDERS", 0)
+    requests = riders([(GUIPING, DONGGUAN, 16, 0, 0), (PINGNAN, DONGGUAN, 12, 0, 0)])
+    fleet = make_fleet({19: 1, 35: 1})
+    direct = plan(requests, fleet, without_pooling(GX), workers=1)
+    [route_trip] = direct.trips.itertuples()
+    short = with_pooling(max_route_hours=route_minutes(route_trip.km, 2, GX.transport.pooling) / 60 - 0.1)
+    result = plan(requests, fleet, short, workers=1)
+    assert pooled(result).empty and result.summary["chartered"] == direct.summary["chartered"]
+    assert check_plan(requests, fleet, result, short) == []
