@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from chunnuan.config.campaign import DateRange
+from chunnuan.intake.normalise import mobile_regex
 from chunnuan.intake.places import county_reason
 from chunnuan.intake.schema import Column
 
@@ -131,6 +132,16 @@ def window_check(field: str, column: str, header: str, period: str, window: Date
 def order_check(field: str, column: str, header: str, earlier_header: str) -> Check:
     """「结束日期」早于「开始日期」 (column: `in_order` of the two dates)."""
     return Check("date_order", field, column, "true", fixed(f"「{header}」早于「{earlier_header}」"))
+
+
+def contact_phone_ok(phones: pd.Series) -> pd.Series:
+    """A contact's phone (normalise.phone): a mobile, or a landline with its area code (0 + 9–11 digits)."""
+    return phones.str.fullmatch(f"(?:{mobile_regex()})|0\\d{{9,11}}").astype("boolean")
+
+
+def contact_phone_check() -> Check:
+    return Check("phone_invalid", "contact_phone", "_phone_ok", "true",
+                 lambda v, r: f"联系电话应为11位手机号码或「区号-号码」的固定电话，实际为「{v}」")
 
 
 def count_check(field: str, header: str, low: int, high: int, column: str | None = None,

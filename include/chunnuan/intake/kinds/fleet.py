@@ -18,11 +18,12 @@ from openpyxl.worksheet.worksheet import Worksheet
 from chunnuan.config.campaign import Campaign
 from chunnuan.intake import normalise, workbook
 from chunnuan.intake.gate import Kind
-from chunnuan.intake.normalise import mobile_regex
 from chunnuan.intake.readers import ROW_NO
 from chunnuan.intake.rules import (
     Check,
     choice_check,
+    contact_phone_check,
+    contact_phone_ok,
     count_check,
     date_check,
     fixed,
@@ -60,10 +61,6 @@ BY_FIELD = FLEET.by_field
 def vehicle_classes(campaign: Campaign) -> str:
     """The campaign's coach classes as the clerk reads them: 大型客车（40-57座）、…"""
     return "、".join(f"{c.name}（{c.min_seats}-{c.max_seats}座）" for c in campaign.transport.vehicle_classes)
-
-
-def _landline_or_mobile(phones: pd.Series) -> pd.Series:
-    return phones.str.fullmatch(f"(?:{mobile_regex()})|0\\d{{9,11}}")
 
 
 def _consistent(clean: pd.DataFrame) -> pd.Series:
@@ -107,7 +104,7 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
         "interprovincial": permit,
         "contact_phone": phone,
         "_uscc_ok": code_ok,
-        "_phone_ok": _landline_or_mobile(phone).astype("boolean"),
+        "_phone_ok": contact_phone_ok(phone),
         "_incident_ok": read_ok(incident, t["last_serious_incident"]),
         "_date_from_ok": read_ok(first, t["date_from"]),
         "_date_to_ok": read_ok(last, t["date_to"]),
@@ -127,8 +124,7 @@ def fleet_checks(campaign: Campaign) -> list[Check]:
         choice_check(BY_FIELD["credit_grade"]),
         Check("date_invalid", "last_serious_incident", "_incident_ok", "true",
               lambda v, r: f"「最近较大及以上责任事故日期」无法识别：「{v}」；没有事故请留空"),
-        Check("phone_invalid", "contact_phone", "_phone_ok", "true",
-              lambda v, r: f"联系电话应为11位手机号码或「区号-号码」的固定电话，实际为「{v}」"),
+        contact_phone_check(),
         choice_check(BY_FIELD["interprovincial"]),
         Check("seats_invalid", "seats", "_seats_ok", "true",
               lambda v, r: f"座位数「{v}」不属于本次行动使用的车型：{classes}"),

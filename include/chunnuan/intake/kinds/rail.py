@@ -24,11 +24,12 @@ from chunnuan.config import railway
 from chunnuan.config.campaign import Campaign
 from chunnuan.intake import normalise, workbook
 from chunnuan.intake.gate import Kind
-from chunnuan.intake.normalise import mobile_regex
 from chunnuan.intake.readers import ROW_NO
 from chunnuan.intake.rules import (
     Check,
     choice_check,
+    contact_phone_check,
+    contact_phone_ok,
     count_check,
     date_check,
     day_numbers,
@@ -160,7 +161,7 @@ def prepare(raw: pd.DataFrame, campaign: Campaign) -> Prepared:
         "_train_seats_given": (train_seats > 0).astype("boolean").mask(~whole),
         "_train_ok": _train_ok(kind, whole, train_seats, tolerance),
         "_fare_ok": ((fare > 0) & (fare <= MAX_FARE)).astype("boolean").mask(t["fare"].isna()),
-        "_phone_ok": phone.str.fullmatch(f"(?:{mobile_regex()})|0\\d{{9,11}}").astype("boolean"),
+        "_phone_ok": contact_phone_ok(phone),
     })
     return Prepared(clean=clean, checked=checked, raw=raw)
 
@@ -199,8 +200,7 @@ def rail_checks(campaign: Campaign) -> list[Check]:
               lambda v, r: f"「整列定员」「{v}」不在专列的常见范围内（{trains}，允许相差{tolerance:.0%}），请核对"),
         Check("fare_invalid", "fare", "_fare_ok", "true",
               lambda v, r: f"「团体票价」应为 0 至 {MAX_FARE} 元之间的金额，实际为「{v}」"),
-        Check("phone_invalid", "contact_phone", "_phone_ok", "true",
-              lambda v, r: f"联系电话应为11位手机号码或「区号-号码」的固定电话，实际为「{v}」"),
+        contact_phone_check(),
     ]
 
 
