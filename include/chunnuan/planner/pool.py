@@ -49,7 +49,7 @@ import pandas as pd
 from chunnuan.config import divisions
 from chunnuan.config.campaign import Campaign, PoolingRules
 from chunnuan.planner.demand import road_km_between
-from chunnuan.planner.fleet import Fleet, coach_cost
+from chunnuan.planner.fleet import Fleet, coach_cost, per_seat_cost
 from chunnuan.planner.model import ACTION_DROP, ACTION_PICKUP, STATUS_CHARTER, STATUS_REFERRED, STOP_COLUMNS
 
 MAX_GROWS = 20000  # trips the greedy grows at most, all passes (the demo province stays below it) …
@@ -241,11 +241,8 @@ def trip_cost(campaign: Campaign, seats: int, km: float) -> float:
     return float(coach_cost(campaign, seats, km))
 
 
-def seat_bound(campaign: Campaign, seats: np.ndarray, km: np.ndarray) -> np.ndarray:
-    """Per rider, min over sizes of c_s(km) / s: what any pooled coach carrying them costs them at least."""
-    per = np.full(len(km), np.inf)
-    for s in seats:
-        per = np.minimum(per, coach_cost(campaign, int(s), np.asarray(km, dtype=float)) / int(s))
+def _finite(per: np.ndarray) -> np.ndarray:
+    """A rider no size prices (∞) adds nothing to the bound."""
     return np.where(np.isfinite(per), per, 0.0)
 
 
@@ -799,7 +796,7 @@ def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Cam
 def _pooled_bound(net, campaign: Campaign, a: pd.DataFrame, left: Leftovers, rows: np.ndarray,
                   coaches: list[PooledTrip], absorbed: pd.DataFrame, route_bounds: pd.Series | None) -> float:
     """What pooling adds to the routes' bounds. Each new coach costs at least its riders' seat bounds
-    (`seat_bound`). A route whose trips a coach absorbed loses its own bound (it assumed its riders ride its
+    (`fleet.per_seat_cost`). A route whose trips a coach absorbed loses its own bound (it assumed its riders ride its
     coaches); its riders still on its coaches count their seat bounds instead. Riders seated in a route coach's
     spare seats add nothing: that coach's cost is already in its route's bound (or its riders' seat bounds)."""
     on_new = np.concatenate([p.riders for p in coaches] or [[]]).astype(np.int64)
@@ -812,4 +809,4 @@ def _pooled_bound(net, campaign: Campaign, a: pd.DataFrame, left: Leftovers, row
                    & ~a["trip_id"].isin({p.trip_id for p in coaches})).to_numpy()
         route_km = net.riders.routes["km"].to_numpy(dtype=float)
         km.append(route_km[net.riders.frame["route"].to_numpy()[np.flatnonzero(staying)]])
-    return round(float(seat_bound(campaign, net.seats, np.concatenate(km)).sum()) - lost, 2)
+    return round(float(_finite(per_seat_cost(campaign, net.seats, np.concatenate(km))).sum()) - lost, 2)
