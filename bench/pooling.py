@@ -1,10 +1,12 @@
 """Benchmark of 拼车 (pooled trips): the same requests planned with and without pooling, in one run.
 
-    .venv/bin/python bench/pooling.py [--demand D.parquet --fleet F.parquet] [--sizes 1000000] [--workers 2]
+    .venv/bin/python bench/pooling.py [--demand D.parquet --fleet F.parquet] [--sizes 1000000] [--workers 2] [--frontier]
 
 1. The demo province (Guangxi, 20,000 surveyed workers): the charter requests and fleet the demo's
    `charter_bus_planning` run staged (var/staging/guangxi-2024/charter/<run>/demand.parquet and
-   fleet.parquet after `make demo`): share referred for 人数不足, cost per chartered rider, pooled trips.
+   fleet.parquet after `make demo`): share referred for 人数不足, cost per chartered rider, pooled trips;
+   with `--frontier`, the same under each crew's day (16 / 19 h) and cost allowance an office may set
+   (`transport.pooling.max_route_hours`, `max_extra_cost_per_rider`): the 取舍表.
 2. Synthetic requests (`chunnuan.synth.charter`, ample fleet) at each size: wall time of the whole plan, and
    the main process's CPU time (pooling runs there, single-threaded: the difference with and without
    pooling is its cost, whatever the machine's load).
@@ -56,6 +58,25 @@ def run(requests, fleet, the_campaign, workers: int) -> dict:
     return out
 
 
+def frontier(requests, fleet, the_campaign, workers: int) -> list[str]:
+    """取舍表: the demo province under the crew's day and the cost allowance an office may choose."""
+    base = figures(plan(requests, fleet, with_pooling(the_campaign, False), workers=workers), 0.0)
+    lines = ["| crew's day (h) | allowance (元/rider) | referred 人数不足 | 元/chartered | pooled trips | with 3 drivers |",
+             "|---:|---:|---:|---:|---:|---:|",
+             f"| 不拼车 | | {base['too_few']:,} ({base['too_few_share']:.1%}) | {base['per_rider']:.1f} | | |"]
+    for hours in (16, 19):
+        for extra in (0, 50, 100, 200, 500):
+            rules = the_campaign.transport.pooling.model_copy(
+                update={"max_route_hours": hours, "max_extra_cost_per_rider": extra})
+            result = plan(requests, fleet, the_campaign.model_copy(
+                update={"transport": the_campaign.transport.model_copy(update={"pooling": rules})}), workers=workers)
+            f = figures(result, 0.0)
+            lines.append(f"| {hours} | {extra} | {f['too_few']:,} ({f['too_few_share']:.1%}) | {f['per_rider']:.1f} | "
+                         f"{f['pooled_trips']:,} | {int((result.trips['drivers'] >= 3).sum())} |")
+            print(lines[-1], flush=True)
+    return lines
+
+
 def rows(label: str, r: dict) -> list[str]:
     lines = []
     for enabled in (False, True):
@@ -74,22 +95,28 @@ def main() -> None:
     parser.add_argument("--fleet")
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000_000])
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--frontier", action="store_true", help="also the demo under each crew's day and cost allowance")
     parser.add_argument("--out", default=str(REPO / "bench" / "RESULTS-pooling.md"))
     args = parser.parse_args()
     gx = campaign.load("guangxi-2024")
     lines = ["| data | plan | time (s) | main-process CPU (s) | requests | chartered | referred 人数不足 | cost (元) | 元/chartered | "
              "cost/bound | pooled trips | pooled riders | stops | route trips absorbed | search |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    trade_offs = []
     if args.demand:
         demand = pd.read_parquet(args.demand)
         fleet = Fleet.from_rows(pd.read_parquet(args.fleet))
         lines += rows("demo Guangxi 20,000 workers", run(demand, fleet, gx, args.workers))
         print("\n".join(lines), flush=True)
+        if args.frontier:
+            trade_offs = ["", "取舍表 (demo province; the campaign's rules otherwise):", "",
+                          *frontier(demand, fleet, gx, args.workers)]
     for n in args.sizes:
         requests = synthetic.requests(gx, n, seed=1)
         fleet = synthetic.fleet(gx, n, supply=10.0, seed=1)
         lines += rows(f"synthetic {n:,}", run(requests, fleet, gx, args.workers))
         print("\n".join(lines[-3:]), flush=True)
+    lines += trade_offs
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout.strip()
     head = (f"# 拼车 (pooled trips) — recorded results\n\n## Run {time.strftime('%Y-%m-%d %H:%M')}, commit {commit}\n\nOn "
             f"{platform.processor() or platform.machine()}, Python {platform.python_version()}, "

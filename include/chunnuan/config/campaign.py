@@ -187,12 +187,25 @@ class PoolingRules(_Strict):
     drop_gap_km: float = Field(gt=0)  # consecutive drops at most this far apart (road km)
     # 三超一疲劳: first pickup to last drop (driving at speed_kmh + stop_minutes at each stop) within a day's
     # driving hours of the crew (the YAML gives the rule it follows)
+    # the crew grows with the hours (one driver per DRIVER_HOURS of driving, each extra one paid as the second); the
+    # route ends before 02:00 (长途客运凌晨2时至5时停止运行): first_departure + max_route_hours ≤ 26:00
     max_route_hours: float = Field(gt=0, le=24)
     max_detour_ratio: float = Field(ge=0, le=1)  # each rider's ride ≤ (1 + ratio) × their direct km
     first_departure: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")  # time at the first pickup
     speed_kmh: float = Field(gt=0)  # average coach speed between stops
     stop_minutes: int = Field(ge=0, le=120)  # time spent at each stop
     boarding_point: str = "{place}汽车客运站"  # boarding / drop point at each stop; {place} = its name
+    # the office's price for fewer referrals: cost per chartered rider may rise at most this much (元) above the
+    # plan without pooling; 0: no higher
+    max_extra_cost_per_rider: float = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _clear_of_the_night_stop(self) -> PoolingRules:
+        start = int(self.first_departure[:2]) + int(self.first_departure[3:]) / 60
+        if start + self.max_route_hours > 26 + 1e-9:
+            raise ValueError(f"pooling：{self.first_departure} 发车、全程 {self.max_route_hours:g} 小时将进入凌晨2时至5时"
+                             "长途客运停止运行时段，请缩短 max_route_hours 或提前 first_departure")
+        return self
 
 
 class TransportRules(_Strict):

@@ -26,7 +26,7 @@ from chunnuan.planner.model import (
     crosses_provinces,
     truthy,
 )
-from chunnuan.planner.pool import route_minutes
+from chunnuan.planner.pool import DRIVER_HOURS, crew, route_minutes
 from chunnuan.planner.rail import feeder_needed, serves
 
 SHOWN = 5  # examples per broken rule
@@ -257,6 +257,9 @@ def _pooled_problems(on: pd.DataFrame, t: pd.DataFrame, stops: pd.DataFrame | No
         problems.append(f"拼车车次的停靠站点不符合要求（上车点不超过 {rules.max_pickups} 个、下车点不超过 "
                         f"{rules.max_drops} 个、全程含停靠不超过 {rules.max_route_hours:g} 小时、先上后下、里程与站点一致）："
                         f"{_some(bad_stops)}")
+    short_crew = [trip.trip_id for trip in pooled.itertuples() if trip.drivers < crew(trip.km, campaign)]
+    if short_crew:
+        problems.append(f"拼车车次驾驶员不足（每名驾驶员24小时内累计驾驶不超过 {DRIVER_HOURS} 小时）：{_some(short_crew)}")
     if bad_riders:
         problems.append(f"拼车车次有乘客不在本人县（市、区）上车、本人务工地下车，或绕行超过直达里程的 "
                         f"{1 + rules.max_detour_ratio:.1f} 倍：{_some(bad_riders)}")
@@ -306,12 +309,19 @@ def _replan_lines(s: dict) -> list[str]:
     return lines
 
 
-def _pooled_lines(s: dict) -> list[str]:
-    """拼车 rows of the approval table: pooled trips, their stops, riders chartered thanks to pooling."""
+def _pooled_lines(s: dict, campaign: Campaign) -> list[str]:
+    """拼车 rows of the approval table: pooled trips, their stops, riders chartered thanks to pooling; the office's
+    allowance on the cost per rider and third drivers, when it chose them."""
     if not s.get("pooled_trips"):
         return []
-    return [f"| 拼车车次 | {s['pooled_trips']:,} |", f"| 拼车停靠站点 | {s['pooled_stops']:,} |",
-            f"| 因拼车得以包车（人） | {s['pooled_riders']:,} |", f"| 拼车费用（元） | {s['pooled_cost']:,.0f} |"]
+    lines = [f"| 拼车车次 | {s['pooled_trips']:,} |", f"| 拼车停靠站点 | {s['pooled_stops']:,} |",
+             f"| 因拼车得以包车（人） | {s['pooled_riders']:,} |", f"| 拼车费用（元） | {s['pooled_cost']:,.0f} |"]
+    if s.get("pooled_three_drivers"):
+        lines.append(f"| 其中配三名驾驶员的拼车车次 | {s['pooled_three_drivers']:,} |")
+    extra = campaign.transport.pooling.max_extra_cost_per_rider
+    if extra:
+        lines.append(f"| 拼车允许每名包车乘客平均费用增加（元，行动设定） | {extra:,.0f} |")
+    return lines
 
 
 def _rail_lines(s: dict) -> list[str]:
@@ -343,7 +353,7 @@ def plan_markdown(result: Plan, campaign: Campaign, busiest: int = 5) -> str:
         f"| 费用下界（元） | {s['lower_bound']:,.0f} |",
         f"| 费用 / 下界 | {ratio} |",
         f"| 调整出行日期（人） | {s['shifted']:,} |",
-        *_pooled_lines(s),
+        *_pooled_lines(s, campaign),
         *_rail_lines(s),
         "",
         f"**车型**：{by_seats or '无'}",

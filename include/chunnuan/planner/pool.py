@@ -9,14 +9,15 @@ destination a drop, the day inside their own window, and their ride along the co
 after the first — takes at most `max_route_hours` (drivers' hours, 三超一疲劳). Stops are ordered to keep
 the route shortest (every order up to 3 × 3 stops, a sweep order beyond). The coach's seats, minimum
 fill, two drivers over `long_route_km` (on the whole route), the carriers' daily coaches left after
-the route plan, and the interprovincial permit (any stop in another province) hold as for any trip.
+the route plan, and the interprovincial permit (any stop in another province) hold as for any trip; a
+route of more than two drivers' day (`DRIVER_HOURS` each) takes a third, paid as the second (`crew`).
 
 Only riders referred for "人数不足最低发车人数" are pooled, so the route plan is unchanged where it
 fills coaches — except that a pooled coach may absorb whole route trips on smaller coaches running that
 day along its way (same riders, same day; their coach is freed), when a bigger, fuller coach carrying them
 and leftovers costs less than they did. Cost per chartered rider never rises above the route plan's
-(`Budget`: every coach's cost, less the trips it absorbs, is paid by the route plan's cost per rider for
-each new rider plus what earlier coaches saved). The search (`pool_riders`):
+plus the campaign's `max_extra_cost_per_rider` (0: no higher; `Budget`: every coach's cost, less the
+trips it absorbs, is paid by that cost per rider for each new rider plus what earlier coaches saved). The search (`pool_riders`):
 - legs = (origin, destination) routes with such riders (and absorbable trips); two legs are neighbours
   when a coach can carry both (the two-leg route meets every limit) — all pairs at once with numpy;
 - greedy, lazily evaluated: for a (leg, day), grow a trip from the leg by adding the neighbour legs
@@ -64,6 +65,7 @@ EXACT_SECONDS = 10.0
 STEPS = (0.0, 50.0, 200.0, np.inf)  # the greedy's passes (Budget.step, 元 per new rider)
 DROP_PENALTY = 10**7  # per referred rider in the exact model: referrals first, then cost
 EPS_KM = 1e-6
+DRIVER_HOURS = 8  # 每名驾驶员24小时内累计驾驶不超过8小时（《道路旅客运输企业安全管理规范》）
 
 
 @dataclass
@@ -236,9 +238,19 @@ def neighbours(legs: Legs, rules: PoolingRules) -> list[np.ndarray]:
     return out
 
 
+def crew(km: float, campaign: Campaign) -> int:
+    """Drivers a pooled coach needs: two over `long_route_km` (as any coach), and one per DRIVER_HOURS of driving."""
+    rules = campaign.transport
+    hours = km / rules.pooling.speed_kmh
+    return max(2 if km > rules.long_route_km else 1, int(np.ceil(hours / DRIVER_HOURS - 1e-9)))
+
+
 def trip_cost(campaign: Campaign, seats: int, km: float) -> float:
-    """A coach's price on a route of `km` (fleet.coach_cost: the same rule as the route plan's costs)."""
-    return float(coach_cost(campaign, seats, km))
+    """A coach's price on a route of `km` (fleet.coach_cost: the same rule as the route plan's costs), and each
+    driver beyond the long-route rule's paid as the second (`crew`: a crew's day longer than 16 h driving)."""
+    rules = campaign.transport
+    extra = crew(km, campaign) - (2 if km > rules.long_route_km else 1)
+    return float(coach_cost(campaign, seats, km)) + extra * rules.second_driver_cost
 
 
 def _finite(per: np.ndarray) -> np.ndarray:
@@ -283,9 +295,9 @@ class _Search:
 
 @dataclass
 class Budget:
-    """Pooling keeps the plan's cost per chartered rider at most the route plan's (`per_rider`): every coach
-    taken adds its cost less the route coaches it absorbs, and `per_rider` for each new rider it carries;
-    `left` is what the coaches taken so far saved below that (never negative)."""
+    """Pooling keeps the plan's cost per chartered rider at most `per_rider` (the route plan's, plus the campaign's
+    allowance): every coach taken adds its cost less the route coaches it absorbs, and `per_rider` for each new
+    rider it carries; `left` is what the coaches taken so far saved below that (never negative)."""
 
     per_rider: float
     left: float = 0.0
@@ -734,7 +746,7 @@ def trip_frames(pooled: list[PooledTrip], left: Leftovers, fleet: Fleet, campaig
             "date": f"{date:%Y-%m-%d}", "seats": trip.seats, "vehicle_class": rules.vehicle_class(trip.seats).name,
             "carrier_uscc": trip.carrier, "carrier": carrier.name if carrier else "",
             "carrier_contact": carrier.contact_name if carrier else "", "carrier_phone": carrier.contact_phone if carrier else "",
-            "passengers": trip.base_riders + len(trip.riders), "km": round(g.km, 1), "drivers": 2 if g.km > rules.long_route_km else 1,
+            "passengers": trip.base_riders + len(trip.riders), "km": round(g.km, 1), "drivers": crew(g.km, campaign),
             "cost": trip.cost, "stops": "；".join(text), "day": trip.day, "cross": _is_cross(left, g)})
     return pd.DataFrame(trip_rows), pd.DataFrame(stop_rows, columns=STOP_COLUMNS)
 
@@ -744,7 +756,9 @@ def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Cam
     """The route plan's trips and assignments with the riders referred for `reason` pooled: new pooled
     coaches first (which may absorb route trips running along their way on smaller coaches), then stops
     added to route trips with spare seats for those still left; the cost per chartered rider never rises
-    above the route plan's (`Budget`). (trips, assignments, stops, figures for the summary);
+    above the route plan's plus the campaign's allowance (`Budget`). A crew's day longer than two drivers'
+    is searched twice, with and without third drivers: the plan carrying more is kept (then the cheaper).
+    (trips, assignments, stops, figures for the summary);
     `route_bounds`: each route's bound (route_id -> 元), replaced for the routes whose trips were absorbed."""
     rules = campaign.transport.pooling
     empty_stops = pd.DataFrame(columns=STOP_COLUMNS)
@@ -752,13 +766,21 @@ def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Cam
     if rules is None or not rules.enabled:
         return trips, assignments, empty_stops, {"pooling": "off"}
     before = trips["cost"].to_numpy()
-    carried = int(trips["passengers"].sum())
-    # no route coach at all: no cost per rider to keep to (the budget is unbounded)
-    budget = Budget(float(before.sum()) / carried, 0.0) if carried else Budget(0.0, np.inf)
     referred = (assignments["status"] == STATUS_REFERRED) & (assignments["reason"] == reason)
     absorb = int(referred.sum()) > EXACT_MAX_RIDERS  # small leftovers: the exact search, route trips untouched
-    left, rows, spare = leftovers(net, assignments, trips, net.fleet, campaign, reason, absorb=absorb)
-    coaches, added, how = pool_riders(left, campaign, budget, spare, before)
+
+    def search(hours: float):
+        rules_for = campaign.transport.model_copy(update={"pooling": rules.model_copy(update={"max_route_hours": hours})})
+        within = campaign.model_copy(update={"transport": rules_for})
+        left, rows, spare = leftovers(net, assignments, trips, net.fleet, within, reason, absorb=absorb)
+        coaches, added, how = pool_riders(left, within, _budget(trips, rules), spare, before)
+        new_riders = int(sum((left.block[p.riders] < 0).sum() for p in coaches + added))
+        return (-new_riders, _net_cost(coaches, added, before)), (left, rows, coaches, added, how)
+
+    found = [search(rules.max_route_hours)]
+    if rules.max_route_hours > 2 * DRIVER_HOURS:  # a third driver allowed: the greedy, spending the budget on long
+        found.append(search(2 * DRIVER_HOURS))   # three-driver coaches first, may do worse than two drivers' day
+    left, rows, coaches, added, how = min(found, key=lambda x: x[0])[1]
     absorbed = {b for p in coaches for b in p.absorbed}
     pooled = coaches + added
     figures = {"pooling": how, "pool_candidates": int(referred.sum()), "pooled_trips": len(pooled),
@@ -766,9 +788,8 @@ def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Cam
                "pooled_absorbed_trips": len(absorbed),
                "pooled_riders": int(sum((left.block[p.riders] < 0).sum() for p in pooled)),
                "pooled_stops": sum(len(p.geometry.pickups) + len(p.geometry.drops) for p in pooled),
-               # new coaches' cost less the route trips they absorbed, and what stops added to route trips cost
-               "pooled_cost": round(float(sum(p.cost - (before[p.base] if p.base >= 0 else 0) for p in pooled)
-                                          - before[list(absorbed)].sum()), 2)}
+               "pooled_cost": round(_net_cost(coaches, added, before), 2),
+               "pooled_three_drivers": sum(crew(p.geometry.km, campaign) >= 3 for p in pooled)}
     if not pooled:
         return trips, assignments, empty_stops, {**figures, "pooled_lower_bound": 0.0}
     for p in added:  # a route trip keeps its number
@@ -791,6 +812,21 @@ def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Cam
     trips = pd.concat([kept, new_trips[[c for c in kept.columns if c in new_trips.columns]]], ignore_index=True)
     trips = trips.sort_values(["date", "route_id", "trip_id"], kind="stable").reset_index(drop=True)
     return trips, a, stops, figures
+
+
+def _net_cost(coaches: list[PooledTrip], added: list[PooledTrip], before: np.ndarray) -> float:
+    """New coaches' cost less the route trips they absorbed, and what stops added to route trips cost."""
+    absorbed = sorted({b for p in coaches for b in p.absorbed})
+    return float(sum(p.cost - (before[p.base] if p.base >= 0 else 0) for p in coaches + added) - before[absorbed].sum())
+
+
+def _budget(trips: pd.DataFrame, rules: PoolingRules) -> Budget:
+    """The route plan's cost per chartered rider plus the campaign's allowance; no route coach at all: no cost
+    per rider to keep to (unbounded)."""
+    carried = int(trips["passengers"].sum())
+    if not carried:
+        return Budget(0.0, np.inf)
+    return Budget(float(trips["cost"].sum()) / carried + rules.max_extra_cost_per_rider, 0.0)
 
 
 def _pooled_bound(net, campaign: Campaign, a: pd.DataFrame, left: Leftovers, rows: np.ndarray,

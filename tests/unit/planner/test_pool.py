@@ -13,7 +13,7 @@ import pytest
 from chunnuan.config import divisions
 from chunnuan.planner import plan, pool
 from chunnuan.planner.demand import home_county, road_km
-from chunnuan.planner.gate import check_plan
+from chunnuan.planner.gate import check_plan, plan_markdown
 from chunnuan.planner.io import without_pooling
 from chunnuan.planner.pool import route_minutes, trip_cost
 from tests.unit.planner.support import GX, PEAK, make_fleet
@@ -127,6 +127,27 @@ def test_drivers_hours_limit_the_whole_pooled_route():
     assert any("小时" in p for p in check_plan(requests, FLEET, result, shorter))
 
 
+def test_a_route_longer_than_two_drivers_day_takes_a_third_driver_and_pays_for_it():
+    corridor = (GUIPING, PINGNAN, TENG, CANGWU)
+    requests = riders([(c, DONGGUAN, 4, 0, 0) for c in corridor])
+    # the same corridor at 30 km/h: over 16 h of driving, so three drivers (allowed: 05:00 + 21 h ends by 02:00)
+    slow = with_pooling(speed_kmh=30, first_departure="05:00", max_route_hours=21)
+    result = plan(requests, FLEET, slow, workers=1)
+    [trip] = pooled(result).itertuples()
+    assert trip.km / 30 > 2 * pool.DRIVER_HOURS and trip.drivers == 3
+    usual = plan(requests, FLEET, GX, workers=1)
+    [two] = pooled(usual).itertuples()
+    assert two.drivers == 2 and two.km == trip.km and two.seats == trip.seats
+    assert trip.cost == two.cost + GX.transport.second_driver_cost
+    assert check_plan(requests, FLEET, result, slow) == []
+    assert result.summary["pooled_three_drivers"] == 1 and usual.summary["pooled_three_drivers"] == 0
+    assert "| 其中配三名驾驶员的拼车车次 | 1 |" in plan_markdown(result, slow)
+    assert "三名驾驶员" not in plan_markdown(usual, GX)
+    short = result.trips.assign(drivers=2)
+    problems = check_plan(requests, FLEET, type(result)(**{**result.__dict__, "trips": short}), slow)
+    assert any("驾驶员不足" in p for p in problems)
+
+
 def test_a_pooled_coach_absorbs_a_route_trip_on_a_smaller_coach(monkeypatch):
     monkeypatch.setattr(pool, "EXACT_MAX_RIDERS", 0)  # the greedy with route trips, as on a province's leftovers
     requests = riders([(GUIPING, DONGGUAN, 16, 0, 0), (PINGNAN, DONGGUAN, 12, 0, 0)])
@@ -162,6 +183,40 @@ def test_pooling_never_raises_the_cost_per_chartered_rider():
     assert result.summary["cost"] / result.summary["chartered"] <= before.summary["cost"] / before.summary["chartered"]
     assert result.summary["lower_bound"] <= result.summary["cost"]
     assert check_plan(requests, fleet, result, GX) == []
+
+
+def test_a_longer_crews_day_never_refers_more_than_two_drivers_day(monkeypatch):
+    requests = riders([(PINGNAN, DONGGUAN, 8, 0, 0), (GUIPING, DONGGUAN, 8, 0, 0)])
+    searched = []
+    real = pool.pool_riders
+
+    def greedy_gone_astray(left, campaign, *args):  # the longer day's search finds nothing (as the greedy may)
+        searched.append(campaign.transport.pooling.max_route_hours)
+        return ([], [], "greedy") if campaign.transport.pooling.max_route_hours > 16 else real(left, campaign, *args)
+
+    monkeypatch.setattr(pool, "pool_riders", greedy_gone_astray)
+    longer = with_pooling(max_route_hours=19)
+    result = plan(requests, FLEET, longer, workers=1)
+    assert searched == [19, 16] and result.summary["chartered"] == 16 and len(pooled(result)) == 1
+    assert check_plan(requests, FLEET, result, longer) == []
+
+
+def test_the_office_may_pay_more_per_rider_to_refer_fewer():
+    from tests.unit.planner.support import make_requests
+
+    counties = (GUIPING, PINGNAN, TENG, CANGWU, BOBAI, "450126")
+    requests = make_requests(np.random.default_rng(8), 800, spread=6, flex_max=3, counties=counties)
+    fleet = make_fleet({19: 2, 35: 2, 53: 2})
+    base = plan(requests, fleet, without_pooling(GX), workers=1).summary
+    base_per_rider = base["cost"] / base["chartered"]
+    no_higher = plan(requests, fleet, GX, workers=1).summary
+    allowed = with_pooling(max_extra_cost_per_rider=100)
+    dearer = plan(requests, fleet, allowed, workers=1)
+    s = dearer.summary
+    assert s["chartered"] > no_higher["chartered"]
+    assert no_higher["cost"] / no_higher["chartered"] <= base_per_rider < s["cost"] / s["chartered"] <= base_per_rider + 100
+    assert check_plan(requests, fleet, dearer, allowed) == []
+    assert "| 拼车允许每名包车乘客平均费用增加（元，行动设定） | 100 |" in plan_markdown(dearer, allowed)
 
 
 def before_reasons(requests) -> dict:
