@@ -45,7 +45,7 @@ def figures(result, seconds: float) -> dict:
             "bound": s["lower_bound"], "ratio": s["cost_to_bound"], "pooled_trips": s.get("pooled_trips", 0),
             "pooled_riders": s.get("pooled_riders", 0), "pooled_stops": s.get("pooled_stops", 0),
             "absorbed": s.get("pooled_absorbed_trips", 0),
-            "pooling": s.get("pooling", "")}
+            "pooling": s.get("pooling", ""), "floor": s.get("referral_floor")}
 
 
 def run(requests, fleet, the_campaign, workers: int) -> dict:
@@ -58,12 +58,17 @@ def run(requests, fleet, the_campaign, workers: int) -> dict:
     return out
 
 
+def share(n: int | None, f: dict) -> str:
+    return "—" if n is None else f"{n:,} ({n / f['requests']:.1%})"
+
+
 def frontier(requests, fleet, the_campaign, workers: int) -> list[str]:
     """取舍表: the demo province under the crew's day and the cost allowance an office may choose."""
     base = figures(plan(requests, fleet, with_pooling(the_campaign, False), workers=workers), 0.0)
-    lines = ["| crew's day (h) | allowance (元/rider) | referred 人数不足 | 元/chartered | pooled trips | with 3 drivers |",
-             "|---:|---:|---:|---:|---:|---:|",
-             f"| 不拼车 | | {base['too_few']:,} ({base['too_few_share']:.1%}) | {base['per_rider']:.1f} | | |"]
+    lines = ["| crew's day (h) | allowance (元/rider) | referred 人数不足 | of whom no coach can carry | 元/chartered | "
+             "pooled trips | with 3 drivers |", "|---:|---:|---:|---:|---:|---:|---:|",
+             f"| 不拼车 | | {base['too_few']:,} ({base['too_few_share']:.1%}) | {share(base['floor'], base)} | "
+             f"{base['per_rider']:.1f} | | |"]
     for hours in (16, 19):
         for extra in (0, 50, 100, 200, 500):
             rules = the_campaign.transport.pooling.model_copy(
@@ -71,8 +76,8 @@ def frontier(requests, fleet, the_campaign, workers: int) -> list[str]:
             result = plan(requests, fleet, the_campaign.model_copy(
                 update={"transport": the_campaign.transport.model_copy(update={"pooling": rules})}), workers=workers)
             f = figures(result, 0.0)
-            lines.append(f"| {hours} | {extra} | {f['too_few']:,} ({f['too_few_share']:.1%}) | {f['per_rider']:.1f} | "
-                         f"{f['pooled_trips']:,} | {int((result.trips['drivers'] >= 3).sum())} |")
+            lines.append(f"| {hours} | {extra} | {f['too_few']:,} ({f['too_few_share']:.1%}) | {share(f['floor'], f)} | "
+                         f"{f['per_rider']:.1f} | {f['pooled_trips']:,} | {int((result.trips['drivers'] >= 3).sum())} |")
             print(lines[-1], flush=True)
     return lines
 

@@ -5,6 +5,7 @@ kept in the system."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from openpyxl import load_workbook
@@ -65,6 +66,8 @@ def test_planned_then_boarded_per_county_and_city(db_url, chunnuan_home, tmp_pat
     assert [(t["trip_id"], t["riders"] - t["seats"]) for t in figures.trips["overcrowded"]] == [(trips[0], 3)]
     html = steps.render(figures, "weekly")
     assert f"实际乘车 {made['boarded']} 人" in html and f"未发车 1 车次（{trips[1]}）" in html and "超员 1 车次" in html
+    floor = dataclasses.replace(figures, plan={**figures.plan, "referral_floor": 9})  # the plan's floor, said once
+    assert steps.render(floor, "weekly").count("转集中购票的人中 9 人（方案测算）在任何符合规则的车次上都凑不满最低发车人数") == 1
 
     # The next plan's approval summary says how this one went.
     from chunnuan.charter.steps import extract, gate, make_plan

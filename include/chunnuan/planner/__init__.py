@@ -36,7 +36,9 @@ API
                           #   pooled_stops, pooled_cost, pooled_lower_bound; 专列（车厢）: riders_by_mode
                           #   {coach, rail, feeder}, rail_riders, trains, reserved_carriages, train_carriages,
                           #   rail_cost, feeder_trips, feeder_cost (zeros without rail), rail_lower_bound,
-                          #   feeder_lower_bound, rail_rescued, rail_moved_from_coaches (with rail offers)
+                          #   feeder_lower_bound, rail_rescued, rail_moved_from_coaches (with rail offers);
+                          #   referral_floor: of those referred for 人数不足, riders no coach under the rules could
+                          #   carry (`floor`: what no plan avoids; None beyond floor.MAX_PAIRS)
     write_outputs(result, out_dir)   # trips.csv, assignments.csv, shortages.csv, stops.csv, cars.csv, summary.json
     summary_json(result)             # the JSON `chunnuan plan --json` prints
     plan_files(demand_path, fleet_path, campaign_id, out_dir, rail_path=None)   # the whole `chunnuan plan` command

@@ -23,6 +23,8 @@ Steps (each a function below):
    stopping in several nearby counties and cities, with the coaches left; summary without personal data.
 8. `rail.rail_rescue` (with rail offers): riders still referred take seats left on trains (booked carriages,
    or more carriages / a train they fill to the minimum), with feeders from the coaches left.
+9. `floor.uncarriable`: of the riders step 5 referred for too few, those no coach under the rules could carry;
+   the summary's `referral_floor` counts those still referred (what no plan avoids).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
 from chunnuan.planner.assign import assign_riders, build_summary
 from chunnuan.planner.fleet import Fleet, coach_cost, daily_supply, less_used, qualify
+from chunnuan.planner.floor import uncarriable
 from chunnuan.planner.mix import INF, MixTable, bounded_mix_table, cover_tables, mix_tables
 from chunnuan.planner.model import MODE_COACH, REASON_TOO_FEW, STATUS_REFERRED, Plan, Shortage, truthy
 from chunnuan.planner.network import Network, RouteWork, min_riders
@@ -286,12 +289,17 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     too_few = REASON_TOO_FEW.format(min_riders=min_riders(net))
     pooled_trips, pooled_assignments, stops, pooled = pool_plan(net, trips, assignments, campaign, too_few,
                                                                 route_stats.set_index("route_id")["lower_bound"])
+    floor = uncarriable(net, assignments, too_few, campaign)
+    floor_ids = None if floor is None else set(assignments["id_number"].iloc[floor])
     route_stats = _with_pooled(route_stats, assignments, pooled_assignments)
     trips, assignments = pooled_trips.assign(mode=MODE_COACH), pooled_assignments
     result = Plan(trips, assignments, route_stats, shortages, rejected, stops=stops)
     figures = {}
     if state is not None:
         result, figures = _with_rail(result, state, campaign)
+    a = result.assignments  # of the riders no coach could carry, those still referred (a train may seat some)
+    figures["referral_floor"] = (None if floor_ids is None else
+                                 int(((a["status"] == STATUS_REFERRED) & a["id_number"].isin(floor_ids)).sum()))
     result.summary = build_summary(result, net, {**pooled, **figures})
     return result
 

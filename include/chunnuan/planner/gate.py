@@ -324,6 +324,13 @@ def _pooled_lines(s: dict, campaign: Campaign) -> list[str]:
     return lines
 
 
+def _floor_line(s: dict) -> list[str]:
+    """Of those referred, the riders no coach under the rules could carry (planner.floor): what no plan avoids."""
+    if s.get("referral_floor") is None:
+        return []
+    return [f"| 其中任何符合规则的车次都凑不满最低发车人数（人） | {s['referral_floor']:,} |"]
+
+
 def _rail_lines(s: dict) -> list[str]:
     """专列（车厢） rows of the approval table: trains, carriages, riders by mode, rail cost, feeder trips."""
     if not s.get("rail_riders"):
@@ -348,6 +355,7 @@ def plan_markdown(result: Plan, campaign: Campaign, busiest: int = 5) -> str:
         f"| 包车需求（人） | {s['requests']:,} |",
         f"| 安排包车（人） | {s['chartered']:,} |",
         f"| 转集中购票（人） | {s['referred']:,} |",
+        *_floor_line(s),
         f"| 车次 | {s['trips']:,} |",
         f"| 费用（元） | {s['cost']:,.0f} |",
         f"| 费用下界（元） | {s['lower_bound']:,.0f} |",

@@ -217,25 +217,35 @@ def neighbours(legs: Legs, rules: PoolingRules) -> list[np.ndarray]:
     n = len(legs.km)
     o, q, d = legs.origin, legs.destination, legs.dist
     out: list[np.ndarray] = []
-    limit = 1 + rules.max_detour_ratio
     reach_p = rules.pickup_gap_km * max(rules.max_pickups - 1, 0)
     reach_d = rules.drop_gap_km * max(rules.max_drops - 1, 0)
     for a in range(n):
         b = np.flatnonzero((d[o[a], o] <= reach_p) & (d[q[a], q] <= reach_d) & (o != q[a]) & (q != o[a]))
         b = b[b != a]
-        ok = np.zeros(len(b), dtype=bool)
-        for first_a, drop_a_first in itertools.product((True, False), repeat=2):
-            p1, p2 = (o[a], o[b]) if first_a else (o[b], o[a])
-            d1, d2 = (q[a], q[b]) if drop_a_first else (q[b], q[a])
-            at_p2 = d[p1, p2]
-            at_d1 = at_p2 + d[p2, d1]
-            at_d2 = at_d1 + d[d1, d2]
-            pos_oa, pos_ob = (0, at_p2) if first_a else (at_p2, 0)
-            pos_qa, pos_qb = (at_d1, at_d2) if drop_a_first else (at_d2, at_d1)
-            ok |= ((pos_qa - pos_oa <= limit * legs.km[a] + EPS_KM)
-                   & (pos_qb - pos_ob <= limit * legs.km[b] + EPS_KM))
-        out.append(b[ok])
+        out.append(b[together(legs, a, b, rules)])
     return out
+
+
+def together(legs: Legs, a: int, b: np.ndarray, rules: PoolingRules, hours: bool = False) -> np.ndarray:
+    """Per leg of `b`: some order of leg a's and its pickup and drop (pickups first) meets both legs' detour
+    limits and, with `hours`, the crew's day (`route_minutes`)."""
+    o, q, d = legs.origin, legs.destination, legs.dist
+    limit = 1 + rules.max_detour_ratio
+    ok = np.zeros(len(b), dtype=bool)
+    stops = 2 + (o[b] != o[a]) + (q[b] != q[a])  # places, not legs: a shared pickup is one stop
+    for first_a, drop_a_first in itertools.product((True, False), repeat=2):
+        p1, p2 = (o[a], o[b]) if first_a else (o[b], o[a])
+        d1, d2 = (q[a], q[b]) if drop_a_first else (q[b], q[a])
+        at_p2 = d[p1, p2]
+        at_d1 = at_p2 + d[p2, d1]
+        at_d2 = at_d1 + d[d1, d2]
+        pos_oa, pos_ob = (0, at_p2) if first_a else (at_p2, 0)
+        pos_qa, pos_qb = (at_d1, at_d2) if drop_a_first else (at_d2, at_d1)
+        fits = (pos_qa - pos_oa <= limit * legs.km[a] + EPS_KM) & (pos_qb - pos_ob <= limit * legs.km[b] + EPS_KM)
+        if hours:
+            fits &= route_minutes(at_d2, stops, rules) <= rules.max_route_hours * 60 + EPS_KM
+        ok |= fits
+    return ok
 
 
 def crew(km: float, campaign: Campaign) -> int:
@@ -657,16 +667,7 @@ def leftovers(net, assignments: pd.DataFrame, trips: pd.DataFrame, fleet: Fleet,
     roomy = np.flatnonzero((trips["passengers"] < trips["seats"]).to_numpy()) if len(rows) else np.array([], dtype=int)
     used_routes = np.unique(np.concatenate([route, trips["route_num"].to_numpy()[roomy]]).astype(np.int64))
     leg = np.searchsorted(used_routes, route)
-    r = routes.iloc[used_routes]
-    codes = list(dict.fromkeys([*r["origin_code"], *r["destination_code"]]))
-    at = {**dict(zip(r["origin_code"], r["origin_at"], strict=True)),
-          **dict(zip(r["destination_code"], r["destination_at"], strict=True))}
-    index = {c: i for i, c in enumerate(codes)}
-    points = np.array([at[c] for c in codes], dtype=float).reshape(-1, 2)
-    legs = Legs(np.array([index[c] for c in r["origin_code"]], dtype=np.int64),
-                np.array([index[c] for c in r["destination_code"]], dtype=np.int64),
-                r["km"].to_numpy(dtype=float), codes,
-                np.nan_to_num(road_km_between(points, points, campaign.transport.road_distance_factor), nan=np.inf))
+    legs = route_legs(routes.iloc[used_routes], campaign)
     permit = {c.uscc: c.interprovincial for c in fleet.carriers}
     b = np.unique(block[block >= 0])
     carrier = trips["carrier_uscc"].to_numpy()[b].tolist()
@@ -674,7 +675,7 @@ def leftovers(net, assignments: pd.DataFrame, trips: pd.DataFrame, fleet: Fleet,
                                       trips["cost"].to_numpy()[b].astype(float).tolist(),
                                       [permit.get(c, False) for c in carrier], strict=True), strict=True))
     left = Leftovers(leg.astype(np.int64), start, deadline, frame["planned"].to_numpy()[rows], legs, net.seats,
-                     net.min_load, np.array([c[:2] for c in codes]), net.riders.days,
+                     net.min_load, np.array([c[:2] for c in legs.codes]), net.riders.days,
                      _supply_left(fleet, trips, net.riders.day0), block=block, blocks=blocks)
     t = trips.iloc[roomy]
     spare = list(zip(roomy.tolist(), np.searchsorted(used_routes, t["route_num"].to_numpy()).tolist(),
@@ -683,6 +684,19 @@ def leftovers(net, assignments: pd.DataFrame, trips: pd.DataFrame, fleet: Fleet,
                      [permit.get(c, False) for c in t["carrier_uscc"]], t["passengers"].astype(int).tolist(), strict=True))
     left.base_leg = {row: leg for row, leg, *_ in spare}
     return left, rows, spare
+
+
+def route_legs(r: pd.DataFrame, campaign: Campaign) -> Legs:
+    """Legs for routes `r` (rows of `Riders.routes`, in order): their places and road km between every two."""
+    codes = list(dict.fromkeys([*r["origin_code"], *r["destination_code"]]))
+    at = {**dict(zip(r["origin_code"], r["origin_at"], strict=True)),
+          **dict(zip(r["destination_code"], r["destination_at"], strict=True))}
+    index = {c: i for i, c in enumerate(codes)}
+    points = np.array([at[c] for c in codes], dtype=float).reshape(-1, 2)
+    return Legs(np.array([index[c] for c in r["origin_code"]], dtype=np.int64),
+                np.array([index[c] for c in r["destination_code"]], dtype=np.int64),
+                r["km"].to_numpy(dtype=float), codes,
+                np.nan_to_num(road_km_between(points, points, campaign.transport.road_distance_factor), nan=np.inf))
 
 
 def _supply_left(fleet: Fleet, trips: pd.DataFrame, day0) -> dict:

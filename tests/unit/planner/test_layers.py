@@ -22,6 +22,7 @@ LAYERS = {
     "network": 3,  # the network and per-route work the steps share
     "assign": 4,  # day loads -> people, coaches, carriers
     "pool": 5,  # pooled trips (拼车) for the riders left
+    "floor": 6,  # riders no coach under the rules could carry (the floor on 人数不足)
     "rail": 6,  # 专列（车厢）: riders on trains and their feeder coaches, before the coach plan
     "core": 7,  # plan()
     "replan": 8, "gate": 8, "io": 8,  # built on plan()

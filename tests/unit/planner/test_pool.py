@@ -345,6 +345,7 @@ def test_pooled_plan_matches_cp_sat_on_small_instances(seed):
     referred, cost = _optimum(requests, set(leftover)) if len(leftover) else (0, 0.0)
     still = result.assignments["reason"].str.contains("人数不足", na=False).sum()
     assert still == referred
+    assert result.summary["referral_floor"] <= referred  # what no plan avoids, below the optimum's referrals
     assert result.summary["pooled_cost"] == pytest.approx(cost, abs=1)
     assert check_plan(requests, FLEET, result, GX) == []
 

@@ -4,6 +4,7 @@ the FastAPI app as the api-server mounts it, and the plugin as Airflow's plugins
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -372,3 +373,11 @@ def test_unreadable_database_is_503_not_a_traceback(api, monkeypatch, tmp_path):
     assert summary.status_code == 503 and "行动数据库暂时无法读取" in summary.json()["detail"]
     page = api.get("/chunnuan/", params={"campaign": GX.id})
     assert page.status_code == 503 and "campaign_db" in page.text and str(empty) not in page.text
+
+
+def test_page_says_how_many_referred_no_coach_could_carry(snap):
+    floor = copy.deepcopy(snap)
+    floor["charter"]["referral_floor"] = 7
+    assert shown(dashboard.render(floor), "referral_floor") == 7
+    floor["charter"]["referral_floor"] = 0
+    assert "凑不满最低发车人数" not in dashboard.render(floor)

@@ -14,6 +14,7 @@ def test_pooled_figures_come_from_the_plan_summary():
     got = pooling.figures(result.summary)
     pooled = result.trips[result.trips["stops"] != ""]
     assert got == {"pooled_trips": len(pooled), "pooled_stops": len(result.stops),
-                   "pooled_riders": int(pooled["passengers"].sum()), "pooled_cost": float(pooled["cost"].sum())}
+                   "pooled_riders": int(pooled["passengers"].sum()), "pooled_cost": float(pooled["cost"].sum()),
+                   "referral_floor": 0}
     assert got["pooled_trips"] == 1 and got["pooled_riders"] == 16
     assert pooling.figures(None) == dict.fromkeys(pooling.FIGURES, 0)

@@ -1,0 +1,76 @@
+"""The floor on 人数不足 referrals (planner.floor): riders no coach under the rules could carry. Hand-checked
+cases, and never above what a plan — the greedy's or CP-SAT's — refers. No Airflow."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from chunnuan.planner import plan
+from chunnuan.planner.gate import plan_markdown
+from chunnuan.planner.io import without_pooling
+from tests.unit.planner.support import GX, make_fleet
+from tests.unit.planner.test_pool import (
+    CANGWU,
+    DONGGUAN,
+    FLEET,
+    GUIPING,
+    NANNING,
+    PINGNAN,
+    TENG,
+    riders,
+    route_minutes,
+    with_pooling,
+)
+
+
+def too_few(result) -> int:
+    return sum(n for reason, n in result.summary["referrals_by_reason"].items() if "人数不足" in reason)
+
+
+def test_riders_who_could_fill_a_coach_together_are_not_in_the_floor_and_are_pooled():
+    # 平南县 8 + 桂平市 7 to 东莞 on one day: 15, a 19-seat coach's minimum, could share one coach
+    result = plan(riders([(PINGNAN, DONGGUAN, 8, 0, 0), (GUIPING, DONGGUAN, 7, 0, 0)]), FLEET, GX, workers=1)
+    assert result.summary["referral_floor"] == 0 and result.summary["chartered"] == 15
+
+
+def test_one_rider_short_of_a_coach_on_every_day_is_the_floor():
+    # 8 + 6 on the same day: 14, one short of the smallest coach's 15 whatever the plan
+    result = plan(riders([(PINGNAN, DONGGUAN, 8, 0, 0), (GUIPING, DONGGUAN, 6, 0, 0)]), FLEET, GX, workers=1)
+    assert result.summary["referral_floor"] == too_few(result) == 14
+    assert "| 其中任何符合规则的车次都凑不满最低发车人数（人） | 14 |" in plan_markdown(result, GX)
+
+
+def test_riders_whose_windows_never_meet_or_whose_detour_is_too_long_are_the_floor():
+    apart = riders([(PINGNAN, DONGGUAN, 8, 0, 1), (GUIPING, DONGGUAN, 8, 4, 1)])  # days −1..1 and 3..5
+    assert plan(apart, FLEET, GX, workers=1).summary["referral_floor"] == 16
+    opposite = riders([(PINGNAN, DONGGUAN, 8, 0, 0), (PINGNAN, NANNING, 8, 0, 0)])  # east and west of 平南县
+    assert plan(opposite, FLEET, GX, workers=1).summary["referral_floor"] == 16
+    # the same riders, had 平南县's 8 and 8 more gone to 东莞 (one route): no floor, one coach
+    same_route = riders([(PINGNAN, DONGGUAN, 16, 0, 0)])
+    assert plan(same_route, FLEET, without_pooling(GX), workers=1).summary["referral_floor"] == 0
+
+
+def test_the_floor_uses_the_crews_day_and_stays_low_when_only_longer_routes_fail():
+    corridor = (GUIPING, PINGNAN, TENG, CANGWU)
+    requests = riders([(c, DONGGUAN, 4, 0, 0) for c in corridor])
+    full = plan(requests, FLEET, GX, workers=1)
+    minutes = route_minutes(full.trips["km"].iloc[0], 5, GX.transport.pooling)
+    # a crew's day too short for the four-county coach, long enough for any two of them: the plan refers all
+    # 16, the floor (two riders' routes only) none — low, never high
+    shorter = plan(requests, FLEET, with_pooling(max_route_hours=(minutes - 2) / 60), workers=1)
+    assert too_few(shorter) == 16 and shorter.summary["referral_floor"] == 0
+    # a crew's day too short for even 东莞 from the nearest county: everyone is the floor
+    tiny = plan(requests, FLEET, with_pooling(max_route_hours=1), workers=1)
+    assert tiny.summary["referral_floor"] == too_few(tiny) == 16
+
+
+def test_no_plan_refers_fewer_than_the_floor():
+    from tests.unit.planner.support import make_requests
+
+    counties = (GUIPING, PINGNAN, TENG, CANGWU, "450923", "450126")
+    for seed in range(3):
+        requests = make_requests(np.random.default_rng(seed), 600, spread=8, flex_max=3, counties=counties)
+        fleet = make_fleet({19: 2, 35: 2, 53: 2})
+        for campaign in (GX, with_pooling(max_extra_cost_per_rider=500), with_pooling(max_route_hours=19)):
+            result = plan(requests, fleet, campaign, workers=1)
+            assert 0 < result.summary["referral_floor"] <= too_few(result)
