@@ -188,7 +188,8 @@ class PoolingRules(_Strict):
     # 三超一疲劳: first pickup to last drop (driving at speed_kmh + stop_minutes at each stop) within a day's
     # driving hours of the crew (the YAML gives the rule it follows)
     # the crew grows with the hours (one driver per DRIVER_HOURS of driving, each extra one paid as the second); the
-    # route ends before 02:00 (长途客运凌晨2时至5时停止运行): first_departure + max_route_hours ≤ 26:00
+    # route runs clear of 02:00–05:00 (长途客运凌晨2时至5时停止运行): 05:00 ≤ first_departure, first_departure +
+    # max_route_hours ≤ 26:00
     max_route_hours: float = Field(gt=0, le=24)
     max_detour_ratio: float = Field(ge=0, le=1)  # each rider's ride ≤ (1 + ratio) × their direct km
     first_departure: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")  # time at the first pickup
@@ -202,9 +203,9 @@ class PoolingRules(_Strict):
     @model_validator(mode="after")
     def _clear_of_the_night_stop(self) -> PoolingRules:
         start = int(self.first_departure[:2]) + int(self.first_departure[3:]) / 60
-        if start + self.max_route_hours > 26 + 1e-9:
+        if self.enabled and (start < 5 or start + self.max_route_hours > 26 + 1e-9):
             raise ValueError(f"pooling：{self.first_departure} 发车、全程 {self.max_route_hours:g} 小时将进入凌晨2时至5时"
-                             "长途客运停止运行时段，请缩短 max_route_hours 或提前 first_departure")
+                             "长途客运停止运行时段，发车不早于05:00、到达不晚于次日02:00（请调整 first_departure 或 max_route_hours）")
         return self
 
 

@@ -289,7 +289,7 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     too_few = REASON_TOO_FEW.format(min_riders=min_riders(net))
     pooled_trips, pooled_assignments, stops, pooled = pool_plan(net, trips, assignments, campaign, too_few,
                                                                 route_stats.set_index("route_id")["lower_bound"])
-    floor = uncarriable(net, assignments, too_few, campaign)
+    floor = uncarriable(net, assignments, too_few, campaign, state.riders if state is not None else None)
     floor_ids = None if floor is None else set(assignments["id_number"].iloc[floor])
     route_stats = _with_pooled(route_stats, assignments, pooled_assignments)
     trips, assignments = pooled_trips.assign(mode=MODE_COACH), pooled_assignments

@@ -16,31 +16,34 @@ import numpy as np
 import pandas as pd
 
 from chunnuan.config.campaign import Campaign
+from chunnuan.planner.demand import Riders
 from chunnuan.planner.model import STATUS_REFERRED
 from chunnuan.planner.pool import route_legs, together
 
-MAX_PAIRS = 50_000_000  # leftover legs × legs beyond which the floor is not computed (the 1M bench: None)
+MAX_PAIRS = 50_000_000  # leftover legs × legs beyond which the floor is not computed (the 1M bench stays below it)
 
 
-def uncarriable(net, assignments: pd.DataFrame, reason: str, campaign: Campaign) -> np.ndarray | None:
+def uncarriable(net, assignments: pd.DataFrame, reason: str, campaign: Campaign, everyone: Riders | None = None
+                ) -> np.ndarray | None:
     """The rows of the riders the assignments refer for `reason` (rows of `net.riders.frame`) whom no coach under
-    the rules could carry; None when the province is too large to check in reasonable time."""
+    the rules could carry; None when the province is too large to check in reasonable time. `everyone`: all the
+    riders who could share a coach (with rail offers, those the rail step took too; routes numbered alike)."""
     referred = np.flatnonzero(((assignments["status"] == STATUS_REFERRED) & (assignments["reason"] == reason)).to_numpy())
     if not len(referred) or not len(net.min_load):  # no coach at all: nobody can be carried
         return referred
-    frame = net.riders.frame
-    placed = np.flatnonzero((frame["reason"] == "").to_numpy())  # every rider the plan has to place
-    used = np.unique(frame["route"].to_numpy()[placed])
-    route = frame["route"].to_numpy()
-    their_leg = np.searchsorted(used, route[referred])
+    frame, others = net.riders.frame, (everyone if everyone is not None else net.riders).frame
+    placed = others[others["reason"] == ""]  # every rider a plan has to place
+    used = np.unique(placed["route"].to_numpy())
+    their_leg = np.searchsorted(used, frame["route"].to_numpy()[referred])
     if len(np.unique(their_leg)) * len(used) > MAX_PAIRS:
         return None
-    start, deadline = frame["start"].to_numpy().astype(np.int64), frame["deadline"].to_numpy().astype(np.int64)
     days = net.riders.days
     on_day = np.zeros((len(used), days + 1), dtype=np.int64)  # per leg, riders whose window holds the day
-    np.add.at(on_day, (np.searchsorted(used, route[placed]), start[placed]), 1)
-    np.add.at(on_day, (np.searchsorted(used, route[placed]), deadline[placed] + 1), -1)
+    leg = np.searchsorted(used, placed["route"].to_numpy())
+    np.add.at(on_day, (leg, placed["start"].to_numpy().astype(np.int64)), 1)
+    np.add.at(on_day, (leg, placed["deadline"].to_numpy().astype(np.int64) + 1), -1)
     on_day = np.cumsum(on_day, axis=1)[:, :days]
+    start, deadline = frame["start"].to_numpy().astype(np.int64), frame["deadline"].to_numpy().astype(np.int64)
     legs = route_legs(net.riders.routes.iloc[used], campaign)
     fewest = int(net.min_load.min())
     out = []

@@ -257,7 +257,8 @@ def _pooled_problems(on: pd.DataFrame, t: pd.DataFrame, stops: pd.DataFrame | No
         problems.append(f"拼车车次的停靠站点不符合要求（上车点不超过 {rules.max_pickups} 个、下车点不超过 "
                         f"{rules.max_drops} 个、全程含停靠不超过 {rules.max_route_hours:g} 小时、先上后下、里程与站点一致）："
                         f"{_some(bad_stops)}")
-    short_crew = [trip.trip_id for trip in pooled.itertuples() if trip.drivers < crew(trip.km, campaign)]
+    # km is written to 0.1: the crew of the km it may have been rounded up from
+    short_crew = [trip.trip_id for trip in pooled.itertuples() if trip.drivers < crew(max(trip.km - 0.05, 0), campaign)]
     if short_crew:
         problems.append(f"拼车车次驾驶员不足（每名驾驶员24小时内累计驾驶不超过 {DRIVER_HOURS} 小时）：{_some(short_crew)}")
     if bad_riders:
@@ -326,9 +327,10 @@ def _pooled_lines(s: dict, campaign: Campaign) -> list[str]:
 
 def _floor_line(s: dict) -> list[str]:
     """Of those referred, the riders no coach under the rules could carry (planner.floor): what no plan avoids."""
-    if s.get("referral_floor") is None:
+    if "referral_floor" not in s:
         return []
-    return [f"| 其中任何符合规则的车次都凑不满最低发车人数（人） | {s['referral_floor']:,} |"]
+    n = s["referral_floor"]
+    return [f"| 其中无论如何编排都凑不满最低发车人数的（人） | {'未测算（规模过大）' if n is None else f'{n:,}'} |"]
 
 
 def _rail_lines(s: dict) -> list[str]:

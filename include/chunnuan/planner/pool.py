@@ -27,7 +27,8 @@ trips it absorbs, is paid by that cost per rider for each new rider plus what ea
   (`STEPS`): coaches paying for themselves first, then dearer ones as the savings allow; then stops on
   route trips with spare seats (`fill_spare_seats`) with what is left of the budget;
 - small instances (`EXACT_MAX_RIDERS`) are solved exactly with CP-SAT over every candidate trip
-  (stop sets × days × sizes): fewest referrals, then least cost (`pool_exact`); route trips untouched.
+  (stop sets × days × sizes), within the budget: fewest referrals, then least cost (`pool_exact`); route
+  trips untouched.
 
 Lower bound: a rider of direct distance k rides a coach whose route is at least k long (distances are
 great-circle × a factor: a metric), so a coach of seats s carrying them costs at least c_s(k); spread
@@ -521,8 +522,10 @@ def _choose_riders(left: Leftovers, pool: np.ndarray, t: int, n: int) -> list[in
     return pool[order[:n]].tolist()
 
 
-def pool_exact(left: Leftovers, campaign: Campaign, seconds: float = EXACT_SECONDS) -> tuple[list[PooledTrip], bool]:
-    """The fewest referrals, then least cost, over every candidate trip (CP-SAT); (trips, proven optimal).
+def pool_exact(left: Leftovers, campaign: Campaign, budget: Budget, seconds: float = EXACT_SECONDS
+               ) -> tuple[list[PooledTrip], bool]:
+    """The fewest referrals, then least cost, over every candidate trip within the budget (CP-SAT); (trips,
+    proven optimal); the budget is charged with what they cost above its rate.
 
     Candidates: every set of legs one coach may carry together (its stops within the limits, the
     shortest order meeting every leg's detour) × each day × each coach size; riders by (leg, window).
@@ -579,6 +582,8 @@ def pool_exact(left: Leftovers, campaign: Campaign, seconds: float = EXACT_SECON
         model.add(sum(y for y, cross in here if cross) <= permit)
     carried = sum(z for zs in on_group.values() for z in zs)
     cost = sum(int(trip_cost(campaign, int(left.seats[k]), shapes[c][1].km)) * y for (c, _, k), (y, _) in coaches.items())
+    if np.isfinite(budget.left):  # in fen: integers for CP-SAT
+        model.add(100 * cost - int(round(100 * budget.per_rider)) * carried <= int(np.floor(100 * budget.left)))
     model.minimize(-DROP_PENALTY * carried + cost)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
@@ -586,7 +591,9 @@ def pool_exact(left: Leftovers, campaign: Campaign, seconds: float = EXACT_SECON
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return [], False
-    return _exact_trips(left, campaign, shapes, groups, coaches, riders_on, solver), status == cp_model.OPTIMAL
+    trips = _exact_trips(left, campaign, shapes, groups, coaches, riders_on, solver)
+    budget.left -= budget.excess(sum(p.cost for p in trips), sum(len(p.riders) for p in trips))
+    return trips, status == cp_model.OPTIMAL
 
 
 def _exact_trips(left, campaign, shapes, groups, coaches, riders_on, solver) -> list[PooledTrip]:
@@ -633,11 +640,12 @@ def pool_riders(left: Leftovers, campaign: Campaign, budget: Budget, spare: list
         return [], [], "none"
     if small(left) and not left.blocks:
         saved = {key: [list(x) for x in slots] for key, slots in left.supply.items()}
-        trips, proven = pool_exact(left, campaign)
+        unspent = budget.left
+        trips, proven = pool_exact(left, campaign, budget)
         if proven:
             added = fill_spare_seats(left, campaign, spare, [i for p in trips for i in p.riders], costs, budget)
             return trips, added, "exact"
-        left.supply = saved
+        left.supply, budget.left = saved, unspent
     return (*pool_greedy(left, campaign, budget, spare, costs), "greedy")
 
 
@@ -835,12 +843,13 @@ def _net_cost(coaches: list[PooledTrip], added: list[PooledTrip], before: np.nda
 
 
 def _budget(trips: pd.DataFrame, rules: PoolingRules) -> Budget:
-    """The route plan's cost per chartered rider plus the campaign's allowance; no route coach at all: no cost
-    per rider to keep to (unbounded)."""
+    """The route plan's cost per chartered rider plus the campaign's allowance X, the route plan's riders' X each
+    to spend (so the average rises by X at most); no route coach at all: no cost per rider to keep to (unbounded)."""
     carried = int(trips["passengers"].sum())
     if not carried:
         return Budget(0.0, np.inf)
-    return Budget(float(trips["cost"].sum()) / carried + rules.max_extra_cost_per_rider, 0.0)
+    extra = rules.max_extra_cost_per_rider
+    return Budget(float(trips["cost"].sum()) / carried + extra, extra * carried)
 
 
 def _pooled_bound(net, campaign: Campaign, a: pd.DataFrame, left: Leftovers, rows: np.ndarray,

@@ -78,6 +78,7 @@ def _base() -> dict:
         (lambda d: d["departments"][-1].update(receives=["monthly"]), "receives"),
         (lambda d: d["report"].update(tolerance=1.5), "report.tolerance"),
         (lambda d: d["transport"]["pooling"].update(max_route_hours=20), "凌晨2时至5时"),  # 07:00 + 20 h
+        (lambda d: d["transport"]["pooling"].update(first_departure="04:30"), "发车不早于05:00"),
         (lambda d: d["transport"]["pooling"].update(max_extra_cost_per_rider=-1), "max_extra_cost_per_rider"),
         (lambda d: d["service_items"][0]["figures"][0].update(counterpart="ghosts"), "counterpart"),
         (lambda d: d.pop("subsidy"), "counterpart 为 subsidy_paid（已发放交通补助），但本行动未设 subsidy"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from chunnuan.planner import plan
+from chunnuan.planner import core, floor, plan
 from chunnuan.planner.gate import plan_markdown
 from chunnuan.planner.io import without_pooling
 from tests.unit.planner.support import GX, make_fleet
@@ -37,7 +37,7 @@ def test_one_rider_short_of_a_coach_on_every_day_is_the_floor():
     # 8 + 6 on the same day: 14, one short of the smallest coach's 15 whatever the plan
     result = plan(riders([(PINGNAN, DONGGUAN, 8, 0, 0), (GUIPING, DONGGUAN, 6, 0, 0)]), FLEET, GX, workers=1)
     assert result.summary["referral_floor"] == too_few(result) == 14
-    assert "| 其中任何符合规则的车次都凑不满最低发车人数（人） | 14 |" in plan_markdown(result, GX)
+    assert "| 其中无论如何编排都凑不满最低发车人数的（人） | 14 |" in plan_markdown(result, GX)
 
 
 def test_riders_whose_windows_never_meet_or_whose_detour_is_too_long_are_the_floor():
@@ -64,13 +64,24 @@ def test_the_floor_uses_the_crews_day_and_stays_low_when_only_longer_routes_fail
     assert tiny.summary["referral_floor"] == too_few(tiny) == 16
 
 
-def test_no_plan_refers_fewer_than_the_floor():
+def test_no_plan_carries_a_rider_of_the_floor(monkeypatch):
     from tests.unit.planner.support import make_requests
 
+    found = []
+
+    def keep(net, assignments, *args):
+        rows = floor.uncarriable(net, assignments, *args)
+        found.append(set(assignments["id_number"].iloc[rows]))
+        return rows
+
+    monkeypatch.setattr(core, "uncarriable", keep)
     counties = (GUIPING, PINGNAN, TENG, CANGWU, "450923", "450126")
     for seed in range(3):
         requests = make_requests(np.random.default_rng(seed), 600, spread=8, flex_max=3, counties=counties)
         fleet = make_fleet({19: 2, 35: 2, 53: 2})
         for campaign in (GX, with_pooling(max_extra_cost_per_rider=500), with_pooling(max_route_hours=19)):
             result = plan(requests, fleet, campaign, workers=1)
-            assert 0 < result.summary["referral_floor"] <= too_few(result)
+            a = result.assignments
+            status = a.set_index("id_number").loc[sorted(found[-1]), "status"]
+            assert len(status) == result.summary["referral_floor"] > 0 and (status == "集中购票").all()
+            assert result.summary["referral_floor"] <= too_few(result)

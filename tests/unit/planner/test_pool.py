@@ -267,8 +267,9 @@ def test_a_pooled_trip_with_a_bad_stop_list_fails_the_gate():
 
 # --- CP-SAT: the pooled plan's (referrals, cost) against an independent rider-level model -------------
 
-def _optimum(requests, leftover_ids) -> tuple[int, float]:
-    """Fewest referrals, then least cost, pooling the leftovers with every candidate trip (rider-level)."""
+def _optimum(requests, leftover_ids, per_rider: float | None) -> tuple[int, float]:
+    """Fewest referrals, then least cost, pooling the leftovers with every candidate trip (rider-level), each new
+    rider paying at most `per_rider` on average (the route plan's cost per chartered rider; None: no route coach)."""
     from ortools.sat.python import cp_model
 
     rules = GX.transport.pooling
@@ -322,6 +323,8 @@ def _optimum(requests, leftover_ids) -> tuple[int, float]:
                 carried += xs
     for xs in on.values():
         model.add(sum(xs) <= 1)
+    if per_rider is not None:  # in fen, as the planner rounds it
+        model.add(100 * sum(cost) - int(round(100 * per_rider)) * sum(carried) <= 0)
     model.minimize(-10**7 * sum(carried) + sum(cost))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -342,12 +345,30 @@ def test_pooled_plan_matches_cp_sat_on_small_instances(seed):
     leftover = a.loc[a["reason"].str.contains("人数不足", na=False), "id_number"]
     result = plan(requests, FLEET, GX, workers=1)
     assert result.summary["pooling"] in ("exact", "none")
-    referred, cost = _optimum(requests, set(leftover)) if len(leftover) else (0, 0.0)
+    per_rider = before.summary["cost"] / before.summary["chartered"] if before.summary["chartered"] else None
+    referred, cost = _optimum(requests, set(leftover), per_rider) if len(leftover) else (0, 0.0)
     still = result.assignments["reason"].str.contains("人数不足", na=False).sum()
     assert still == referred
     assert result.summary["referral_floor"] <= referred  # what no plan avoids, below the optimum's referrals
     assert result.summary["pooled_cost"] == pytest.approx(cost, abs=1)
     assert check_plan(requests, FLEET, result, GX) == []
+
+
+def test_the_exact_search_keeps_to_the_cost_per_rider_unless_the_office_allows_more():
+    # 平南县's 16 fill a route coach to 东莞 at 252.5 元 a rider; 平南县's and 桂平市's 8 each to 深圳 would fill
+    # a pooled 19-seat coach at 294 元 a rider: above the route plan's, so only the route coach's spare seats
+    # take three of them, unless the office allows 100 元 more
+    requests = riders([(PINGNAN, DONGGUAN, 16, 0, 0), (PINGNAN, SHENZHEN, 8, 0, 0), (GUIPING, SHENZHEN, 8, 0, 0)])
+    base = plan(requests, FLEET, without_pooling(GX), workers=1).summary
+    kept = plan(requests, FLEET, GX, workers=1).summary
+    assert kept["pooling"] == "exact" and kept["pooled_new_coaches"] == 0 and kept["chartered"] == 19
+    assert kept["cost"] / kept["chartered"] <= base["cost"] / base["chartered"]
+    allowed = with_pooling(max_extra_cost_per_rider=100)
+    dearer = plan(requests, FLEET, allowed, workers=1)
+    s = dearer.summary
+    assert s["pooling"] == "exact" and s["pooled_new_coaches"] == 1 and s["chartered"] == 32
+    assert base["cost"] / base["chartered"] < s["cost"] / s["chartered"] <= base["cost"] / base["chartered"] + 100
+    assert check_plan(requests, FLEET, dearer, allowed) == []
 
 
 def test_a_route_coach_with_spare_seats_stops_for_riders_left_nearby():

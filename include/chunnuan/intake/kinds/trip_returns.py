@@ -52,7 +52,7 @@ TRAVEL_DATE = Column("travel_date", "发车日期", width=12, cell="date")
 SEATS = Column("seats", "座位数", required=False, width=8)
 TRIP_FILLED = (  # what the carrier fills on the trip sheet
     Column("plate", "车牌号", required=False, width=12, help="如 桂R12345；未发车的留空"),
-    Column("driver", "驾驶员", required=False, width=12, help="驾驶员姓名，两人的用「、」分隔；未发车的留空"),
+    Column("driver", "驾驶员", required=False, width=12, help="驾驶员姓名，多人的用「、」分隔；未发车的留空"),
     Column("departed_at", "实际发车时间", required=False, width=18,
            help="如 2024-02-18 07:30，或只写 07:30（当天）；未发车的留空"),
     Column("riders", "实载人数", required=False, width=10, help="实际乘车人数；未发车的填 0"),
