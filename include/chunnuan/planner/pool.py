@@ -312,7 +312,8 @@ class Budget:
 
     per_rider: float
     left: float = 0.0
-    step: float = 0.0  # the greedy's pass: a coach may cost at most this above `per_rider` per new rider
+    allowance: float = 0.0  # the campaign's part of `per_rider` (the greedy's passes step from the route plan's)
+    step: float = 0.0  # the greedy's pass: a coach may cost at most this above the route plan's per new rider
 
     def passes(self):
         """The greedy's passes: coaches paying for themselves first (their savings fund the later ones)."""
@@ -356,7 +357,7 @@ def _best_option(left: Leftovers, t: int, geometry: Geometry, new: int, blocks: 
             if used + carried < left.min_load[k] or (not carried and not taken):
                 continue
             excess = budget.excess(cost - saved, carried)
-            if excess > budget.left + EPS_KM or excess > budget.step * carried + EPS_KM:
+            if excess > budget.left + EPS_KM or excess > (budget.step - budget.allowance) * carried + EPS_KM:
                 continue
             key = (-carried, excess, s)
             if best is not None and key >= best[0]:
@@ -779,7 +780,8 @@ def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Cam
     coaches first (which may absorb route trips running along their way on smaller coaches), then stops
     added to route trips with spare seats for those still left; the cost per chartered rider never rises
     above the route plan's plus the campaign's allowance (`Budget`). A crew's day longer than two drivers'
-    is searched twice, with and without third drivers: the plan carrying more is kept (then the cheaper).
+    is searched with and without third drivers, an allowance with the greedy's passes stepping from the route
+    plan's cost per rider and from the allowed one: the plan carrying most is kept (then the cheapest).
     (trips, assignments, stops, figures for the summary);
     `route_bounds`: each route's bound (route_id -> 元), replaced for the routes whose trips were absorbed."""
     rules = campaign.transport.pooling
@@ -791,17 +793,23 @@ def pool_plan(net, trips: pd.DataFrame, assignments: pd.DataFrame, campaign: Cam
     referred = (assignments["status"] == STATUS_REFERRED) & (assignments["reason"] == reason)
     absorb = int(referred.sum()) > EXACT_MAX_RIDERS  # small leftovers: the exact search, route trips untouched
 
-    def search(hours: float):
+    def search(hours: float, passes_from_route_plan: bool):
         rules_for = campaign.transport.model_copy(update={"pooling": rules.model_copy(update={"max_route_hours": hours})})
         within = campaign.model_copy(update={"transport": rules_for})
         left, rows, spare = leftovers(net, assignments, trips, net.fleet, within, reason, absorb=absorb)
-        coaches, added, how = pool_riders(left, within, _budget(trips, rules), spare, before)
+        budget = _budget(trips, rules)
+        if not passes_from_route_plan:
+            budget.allowance = 0.0
+        coaches, added, how = pool_riders(left, within, budget, spare, before)
         new_riders = int(sum((left.block[p.riders] < 0).sum() for p in coaches + added))
         return (-new_riders, _net_cost(coaches, added, before)), (left, rows, coaches, added, how)
 
-    found = [search(rules.max_route_hours)]
-    if rules.max_route_hours > 2 * DRIVER_HOURS:  # a third driver allowed: the greedy, spending the budget on long
-        found.append(search(2 * DRIVER_HOURS))   # three-driver coaches first, may do worse than two drivers' day
+    # The greedy is a heuristic: when the office loosens a rule, the looser search may spend the budget worse
+    # (three-driver coaches first; dear coaches in its first passes), so the stricter searches run too and the
+    # plan carrying most (then cheapest) is kept.
+    hours = {rules.max_route_hours, min(rules.max_route_hours, 2 * DRIVER_HOURS)}
+    passes = {True, rules.max_extra_cost_per_rider == 0}
+    found = [search(h, p) for h in sorted(hours, reverse=True) for p in sorted(passes)]
     left, rows, coaches, added, how = min(found, key=lambda x: x[0])[1]
     absorbed = {b for p in coaches for b in p.absorbed}
     pooled = coaches + added
@@ -849,7 +857,7 @@ def _budget(trips: pd.DataFrame, rules: PoolingRules) -> Budget:
     if not carried:
         return Budget(0.0, np.inf)
     extra = rules.max_extra_cost_per_rider
-    return Budget(float(trips["cost"].sum()) / carried + extra, extra * carried)
+    return Budget(float(trips["cost"].sum()) / carried + extra, extra * carried, extra)
 
 
 def _pooled_bound(net, campaign: Campaign, a: pd.DataFrame, left: Leftovers, rows: np.ndarray,

@@ -201,6 +201,23 @@ def test_a_longer_crews_day_never_refers_more_than_two_drivers_day(monkeypatch):
     assert check_plan(requests, FLEET, result, longer) == []
 
 
+def test_an_allowance_is_searched_both_ways_and_the_plan_carrying_more_kept(monkeypatch):
+    # 苍梧县's 16 on a route coach give the cost per rider the allowance is added to
+    requests = riders([(PINGNAN, DONGGUAN, 8, 0, 0), (GUIPING, DONGGUAN, 8, 0, 0), (CANGWU, SHENZHEN, 16, 0, 0)])
+    searched = []
+    real = pool.pool_riders
+
+    def passes_from_the_route_plan_fail(left, campaign, budget, *args):
+        searched.append(budget.allowance)
+        return ([], [], "greedy") if budget.allowance else real(left, campaign, budget, *args)
+
+    monkeypatch.setattr(pool, "pool_riders", passes_from_the_route_plan_fail)
+    allowed = with_pooling(max_extra_cost_per_rider=100)
+    result = plan(requests, FLEET, allowed, workers=1)
+    assert sorted(searched) == [0, 100] and result.summary["chartered"] == 32 and len(pooled(result)) == 1
+    assert check_plan(requests, FLEET, result, allowed) == []
+
+
 def test_the_office_may_pay_more_per_rider_to_refer_fewer():
     from tests.unit.planner.support import make_requests
 
