@@ -103,6 +103,9 @@ def test_survey_to_published_plan_with_manifests_and_county_emails(dags, campaig
     assert statuses["包车"] == sum(p for _, _, p, _ in trips)
     referred = query(campaign_conn, "SELECT reason FROM charter_assignment WHERE status = '集中购票'")
     assert len(referred) >= 3 and all(r for (r,) in referred)
+    # the 3 to 杭州 are the floor: no coach going their way could gather a 35-seat coach's 27 (planner.floor)
+    [(summary,)] = query(campaign_conn, f"SELECT summary FROM charter_plan WHERE id = {plan_id}")
+    assert json.loads(summary)["referral_floor"] == 3
 
     # Manifests: one per carrier used, one per county, the right rows.
     out = chunnuan_home / "outputs" / GX.id / "charter" / f"plan-{plan_id}"
