@@ -117,7 +117,7 @@ def cmd_plan(args) -> int:
             print(f"其中拼车 {s['pooled_trips']} 车次、{s['pooled_stops']} 个停靠站点，因拼车得以包车 {s['pooled_riders']} 人"
                   f"（停靠站点见 stops.csv）。")
         if s.get("referral_floor"):
-            print(f"转集中购票的人中 {s['referral_floor']} 人无论如何编排都凑不满最低发车人数（同日能同车的人不足最低发车人数），须集中购票。")
+            print(f"转集中购票的人中 {s['referral_floor']} 人无论如何编排都凑不满最低发车人数（同日可能与其同车的人不足最低发车人数），须集中购票。")
         if s.get("rail_riders"):
             m = s["riders_by_mode"]
             print(f"乘火车 {m['rail']} 人（专列 {s['trains']} 趟、包车厢 {s['reserved_carriages']} 节，团体票 {s['rail_cost']:,.0f} 元；"

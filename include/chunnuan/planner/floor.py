@@ -4,16 +4,19 @@ A coach carrying rider i on day t carries at least the smallest coach's minimum 
 each one sharing the coach with i. Two riders share a coach only if their legs do: the same route, or a
 two-leg route, pickups first, meeting both detour limits and the crew's day (`pool.together` with hours) —
 a pooled coach's route through more stops only lengthens both riders' rides and the day (road km is a
-metric). So when, on every day of i's window, fewer than that minimum riders (i included, every rider the
-plan has to place, whatever their status) could share with i, no plan carries i: a floor on the riders
-referred for too few, valid for any plan under the rules, and the measure of what pooling could still do.
-Carriers' coaches and other riders' conflicts are left out, so the floor is low, never high.
+metric). And every rider on that coach is carried on day t, so a rider whom no coach could carry on day t
+is no one's mate that day. So, counting every rider the plan has to place (whatever their status), the
+referred ones are peeled day by day until nothing changes; a rider who is peeled on every day of the window
+is carried by no plan: a floor on the riders referred for too few, valid for any plan under the rules, and
+the measure of what pooling could still do. Carriers' coaches, the cost limit and conflicts between riders
+are left out (and riders the plan carries are never peeled), so the floor is low, never high.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from chunnuan.config.campaign import Campaign
 from chunnuan.planner.demand import Riders
@@ -35,24 +38,35 @@ def uncarriable(net, assignments: pd.DataFrame, reason: str, campaign: Campaign,
     placed = others[others["reason"] == ""]  # every rider a plan has to place
     used = np.unique(placed["route"].to_numpy())
     their_leg = np.searchsorted(used, frame["route"].to_numpy()[referred])
-    if len(np.unique(their_leg)) * len(used) > MAX_PAIRS:
+    legs_referred = np.unique(their_leg)
+    if len(legs_referred) * len(used) > MAX_PAIRS:
         return None
     days = net.riders.days
-    on_day = np.zeros((len(used), days + 1), dtype=np.int64)  # per leg, riders whose window holds the day
-    leg = np.searchsorted(used, placed["route"].to_numpy())
-    np.add.at(on_day, (leg, placed["start"].to_numpy().astype(np.int64)), 1)
-    np.add.at(on_day, (leg, placed["deadline"].to_numpy().astype(np.int64) + 1), -1)
-    on_day = np.cumsum(on_day, axis=1)[:, :days]
-    start, deadline = frame["start"].to_numpy().astype(np.int64), frame["deadline"].to_numpy().astype(np.int64)
+    everybody = _on_day(np.searchsorted(used, placed["route"].to_numpy()), placed, len(used), days)
+    peelable = _on_day(their_leg, frame.iloc[referred], len(used), days)
     legs = route_legs(net.riders.routes.iloc[used], campaign)
+    mates = [_mates(legs, int(a), campaign) for a in legs_referred]
+    share = sparse.csr_matrix((np.ones(sum(map(len, mates))), np.concatenate(mates),
+                               np.cumsum([0, *map(len, mates)])), shape=(len(legs_referred), len(used)))
     fewest = int(net.min_load.min())
-    out = []
-    for a in np.unique(their_leg):
-        could = on_day[_mates(legs, int(a), campaign)].sum(axis=0)
-        for i in referred[their_leg == a]:
-            if could[start[i] : deadline[i] + 1].max() < fewest:
-                out.append(i)
-    return np.array(out, dtype=np.int64)
+    can = np.ones((len(used), days), dtype=bool)  # (leg, day): its referred riders could still be on a coach
+    while True:  # a rider no coach could carry on a day is no one's mate that day: peel until nothing changes
+        could = share @ (everybody - peelable * ~can)
+        now = could >= fewest
+        if (now == can[legs_referred]).all():
+            break
+        can[legs_referred] = now
+    start, deadline = frame["start"].to_numpy().astype(np.int64), frame["deadline"].to_numpy().astype(np.int64)
+    return np.array([i for i, a in zip(referred, their_leg, strict=True)
+                     if not can[a, start[i] : deadline[i] + 1].any()], dtype=np.int64)
+
+
+def _on_day(leg: np.ndarray, riders: pd.DataFrame, legs: int, days: int) -> np.ndarray:
+    """(leg, day): riders whose window holds the day."""
+    out = np.zeros((legs, days + 1), dtype=np.int64)
+    np.add.at(out, (leg, riders["start"].to_numpy().astype(np.int64)), 1)
+    np.add.at(out, (leg, riders["deadline"].to_numpy().astype(np.int64) + 1), -1)
+    return np.cumsum(out, axis=1)[:, :days]
 
 
 def _mates(legs, a: int, campaign: Campaign) -> np.ndarray:

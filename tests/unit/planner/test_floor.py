@@ -64,6 +64,21 @@ def test_the_floor_uses_the_crews_day_and_stays_low_when_only_longer_routes_fail
     assert tiny.summary["referral_floor"] == too_few(tiny) == 16
 
 
+def test_a_rider_whose_only_mates_no_coach_could_carry_is_the_floor_too():
+    # 藤县 between 苍梧县 and 平南县: within the crew's day it may share a coach with either, but they may not
+    # share one with each other (8.4 h: 苍梧县 → 平南县 → 东莞 is too long). 5 riders each: 藤县's could-be mates
+    # number 15, a 19-seat coach's minimum, but each of the others has only 10, so no coach could carry them,
+    # and then none could carry 藤县's 5 either
+    campaign = with_pooling(max_route_hours=8.4)
+    legs = {county: (county, DONGGUAN, 5, 0, 0) for county in (CANGWU, TENG, PINGNAN)}
+    result = plan(riders(legs.values()), FLEET, campaign, workers=1)
+    assert too_few(result) == result.summary["referral_floor"] == 15
+    # each pair the rule allows: 5 more from the outer county on a day they meet, and a pooled coach takes all 15
+    for outer in (CANGWU, PINGNAN):
+        pair = plan(riders([legs[outer], (outer, DONGGUAN, 5, 1, 1), legs[TENG]]), FLEET, campaign, workers=1)
+        assert pair.summary["chartered"] == 15 and pair.summary["referral_floor"] == 0
+
+
 def test_no_plan_carries_a_rider_of_the_floor(monkeypatch):
     from tests.unit.planner.support import make_requests
 
