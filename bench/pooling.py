@@ -5,8 +5,8 @@
 1. The demo province (Guangxi, 20,000 surveyed workers): the charter requests and fleet the demo's
    `charter_bus_planning` run staged (var/staging/guangxi-2024/charter/<run>/demand.parquet and
    fleet.parquet after `make demo`): share referred for 人数不足, cost per chartered rider, pooled trips;
-   with `--frontier`, the same under each crew's day (16 / 19 h) and cost allowance an office may set
-   (`transport.pooling.max_route_hours`, `max_extra_cost_per_rider`): the 取舍表.
+   with `--frontier`, the same under each crew's day (16 / 19 h), cost allowance and minimum fill an office
+   may set (`transport.pooling.max_route_hours`, `max_extra_cost_per_rider`, `transport.min_fill_ratio`): the 取舍表.
 2. Synthetic requests (`chunnuan.synth.charter`, ample fleet) at each size: wall time of the whole plan, and
    the main process's CPU time (pooling runs there, single-threaded: the difference with and without
    pooling is its cost, whatever the machine's load).
@@ -62,22 +62,29 @@ def share(n: int | None, f: dict) -> str:
     return "—" if n is None else f"{n:,} ({n / f['requests']:.1%})"
 
 
+def setting(the_campaign, hours: float, extra: float, fill: float):
+    """The campaign with another crew's day, cost allowance and minimum fill."""
+    rules = the_campaign.transport.pooling.model_copy(update={"max_route_hours": hours, "max_extra_cost_per_rider": extra})
+    return the_campaign.model_copy(update={"transport": the_campaign.transport.model_copy(
+        update={"pooling": rules, "min_fill_ratio": fill})})
+
+
 def frontier(requests, fleet, the_campaign, workers: int) -> list[str]:
-    """取舍表: the demo province under the crew's day and the cost allowance an office may choose."""
-    base = figures(plan(requests, fleet, with_pooling(the_campaign, False), workers=workers), 0.0)
-    lines = ["| crew's day (h) | allowance (元/rider) | referred 人数不足 | of whom no coach can carry | 元/chartered | "
-             "pooled trips | with 3 drivers |", "|---:|---:|---:|---:|---:|---:|---:|",
-             f"| 不拼车 | | {base['too_few']:,} ({base['too_few_share']:.1%}) | {share(base['floor'], base)} | "
-             f"{base['per_rider']:.1f} | | |"]
-    for hours in (16, 19):
-        for extra in (0, 50, 100, 200, 500):
-            rules = the_campaign.transport.pooling.model_copy(
-                update={"max_route_hours": hours, "max_extra_cost_per_rider": extra})
-            result = plan(requests, fleet, the_campaign.model_copy(
-                update={"transport": the_campaign.transport.model_copy(update={"pooling": rules})}), workers=workers)
+    """取舍表: the demo province under the crew's day, cost allowance and minimum fill an office may choose (the
+    allowance is over the plan without pooling at the same minimum fill)."""
+    own = the_campaign.transport.min_fill_ratio
+    lines = ["| crew's day (h) | allowance (元/rider) | minimum fill | referred 人数不足 | of whom no coach can carry | "
+             "元/chartered | pooled trips | with 3 drivers |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for fill, settings in ((own, [(h, e) for h in (16, 19) for e in (0, 50, 100, 200, 500)]), (0.5, [(16, 0), (19, 100)])):
+        base = figures(plan(requests, fleet, without_pooling(setting(the_campaign, 16, 0, fill)), workers=workers), 0.0)
+        lines.append(f"| 不拼车 | | {fill:.0%} | {base['too_few']:,} ({base['too_few_share']:.1%}) | "
+                     f"{share(base['floor'], base)} | {base['per_rider']:.1f} | | |")
+        for hours, extra in settings:
+            result = plan(requests, fleet, setting(the_campaign, hours, extra, fill), workers=workers)
             f = figures(result, 0.0)
-            lines.append(f"| {hours} | {extra} | {f['too_few']:,} ({f['too_few_share']:.1%}) | {share(f['floor'], f)} | "
-                         f"{f['per_rider']:.1f} | {f['pooled_trips']:,} | {int((result.trips['drivers'] >= 3).sum())} |")
+            lines.append(f"| {hours} | {extra} | {fill:.0%} | {f['too_few']:,} ({f['too_few_share']:.1%}) | "
+                         f"{share(f['floor'], f)} | {f['per_rider']:.1f} | {f['pooled_trips']:,} | "
+                         f"{int((result.trips['drivers'] >= 3).sum())} |")
             print(lines[-1], flush=True)
     return lines
 
@@ -100,7 +107,7 @@ def main() -> None:
     parser.add_argument("--fleet")
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000_000])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--frontier", action="store_true", help="also the demo under each crew's day and cost allowance")
+    parser.add_argument("--frontier", action="store_true", help="also the demo under each crew's day, cost allowance and minimum fill")
     parser.add_argument("--out", default=str(REPO / "bench" / "RESULTS-pooling.md"))
     args = parser.parse_args()
     gx = campaign.load("guangxi-2024")
