@@ -37,7 +37,7 @@ import pandas as pd
 from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
 from chunnuan.planner.assign import assign_riders, build_summary
-from chunnuan.planner.fleet import Fleet, coach_cost, daily_supply, less_used, qualify
+from chunnuan.planner.fleet import Fleet, coach_cost, daily_supply, less_used, min_load, qualify
 from chunnuan.planner.floor import uncarriable
 from chunnuan.planner.mix import INF, MixTable, bounded_mix_table, cover_tables, mix_tables
 from chunnuan.planner.model import MODE_COACH, REASON_TOO_FEW, STATUS_REFERRED, Plan, Shortage, truthy
@@ -69,8 +69,6 @@ def _network(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, riders: d
     riders = demand.prepare(requests, campaign) if riders is None else riders
     qual = qualify(fleet, campaign)
     seats = np.array(sorted(qual.fleet.vehicles["seats"].unique()), dtype=np.int64)
-    ratio = campaign.transport.min_fill_ratio
-    min_load = np.maximum(np.ceil(ratio * seats - 1e-9).astype(np.int64), 1)
     costs = _route_costs(riders.routes, seats, campaign)
     permit, other = daily_supply(qual.fleet, seats, riders.day0, riders.days)
     on_route = riders.frame[riders.frame["route"] >= 0]
@@ -80,7 +78,7 @@ def _network(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, riders: d
     if len(groups):
         agg = groups.groupby("route").agg(lo=("start", "min"), hi=("deadline", "max"))
         spans[agg.index.to_numpy()] = agg[["lo", "hi"]].to_numpy()
-    return Network(riders, seats, min_load, costs, permit, other, groups, spans, qual.fleet), qual.rejected
+    return Network(riders, seats, min_load(campaign, seats), costs, permit, other, groups, spans, qual.fleet), qual.rejected
 
 
 def _arrivals(start: np.ndarray, deadline: np.ndarray, count: np.ndarray, lo: int, hi: int) -> np.ndarray:
@@ -289,7 +287,8 @@ def plan(requests: pd.DataFrame, fleet: Fleet, campaign: Campaign, *,
     too_few = REASON_TOO_FEW.format(min_riders=min_riders(net))
     pooled_trips, pooled_assignments, stops, pooled = pool_plan(net, trips, assignments, campaign, too_few,
                                                                 route_stats.set_index("route_id")["lower_bound"])
-    floor = uncarriable(net, assignments, too_few, campaign, state.riders if state is not None else None)
+    floor = (uncarriable(net, assignments, too_few, campaign) if state is None else
+             uncarriable(net, assignments, too_few, campaign, state.riders, state.min_load))
     floor_ids = None if floor is None else set(assignments["id_number"].iloc[floor])
     route_stats = _with_pooled(route_stats, assignments, pooled_assignments)
     trips, assignments = pooled_trips.assign(mode=MODE_COACH), pooled_assignments
@@ -354,8 +353,7 @@ def _slack(a: pd.DataFrame, trips: pd.DataFrame, rows: np.ndarray, campaign: Cam
     """Riders of one-route coach trips carrying more than the coach's minimum fill: row (of the rail step's
     riders), trip_id, slack (riders the trip could lose and still run)."""
     single = trips[trips["stops"].fillna("") == ""]
-    minimum = np.maximum(np.ceil(campaign.transport.min_fill_ratio * single["seats"].to_numpy() - 1e-9), 1)
-    slack = pd.Series(single["passengers"].to_numpy() - minimum, index=single["trip_id"].to_numpy())
+    slack = pd.Series(single["passengers"].to_numpy() - min_load(campaign, single["seats"]), index=single["trip_id"].to_numpy())
     slack = slack[slack > 0]
     on = np.flatnonzero(a["trip_id"].isin(slack.index).to_numpy())
     ids = a["trip_id"].to_numpy()[on]

@@ -165,6 +165,12 @@ def coach_cost(campaign: Campaign, seats: int, km) -> np.ndarray:
     return np.where(np.isfinite(km), np.round(cls.fixed_cost + cls.per_km_cost * km + drivers), np.inf)
 
 
+def min_load(campaign: Campaign, seats) -> np.ndarray:
+    """Riders a coach of each of `seats` must carry to leave: the campaign's minimum fill, at least one."""
+    seats = np.asarray(seats, dtype=float)
+    return np.maximum(np.ceil(campaign.transport.min_fill_ratio * seats - 1e-9), 1).astype(np.int64)
+
+
 def per_seat_cost(campaign: Campaign, seats, km) -> np.ndarray:
     """Per rider, the least a coach of any of `seats` costs a seat on `km` (c_s(km) / s): a coach's rider costs at
     least this on such a route; ∞ where no size is priced."""

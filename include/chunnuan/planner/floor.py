@@ -26,13 +26,16 @@ from chunnuan.planner.pool import route_legs, together
 MAX_PAIRS = 50_000_000  # leftover legs × legs beyond which the floor is not computed (the 1M bench stays below it)
 
 
-def uncarriable(net, assignments: pd.DataFrame, reason: str, campaign: Campaign, everyone: Riders | None = None
-                ) -> np.ndarray | None:
+def uncarriable(net, assignments: pd.DataFrame, reason: str, campaign: Campaign, everyone: Riders | None = None,
+                min_load: np.ndarray | None = None) -> np.ndarray | None:
     """The rows of the riders the assignments refer for `reason` (rows of `net.riders.frame`) whom no coach under
-    the rules could carry; None when the province is too large to check in reasonable time. `everyone`: all the
-    riders who could share a coach (with rail offers, those the rail step took too; routes numbered alike)."""
+    the rules could carry; None when the province is too large to check in reasonable time. With rail offers,
+    what the rail step took is given back: `everyone`, all the riders who could share a coach (those on trains
+    too; routes numbered alike), and `min_load`, the sizes' minimum loads in the whole fleet (feeders included:
+    a plan without that feeder could use its coach)."""
+    min_load = net.min_load if min_load is None else min_load
     referred = np.flatnonzero(((assignments["status"] == STATUS_REFERRED) & (assignments["reason"] == reason)).to_numpy())
-    if not len(referred) or not len(net.min_load):  # no coach at all: nobody can be carried
+    if not len(referred) or not len(min_load):  # no coach at all: nobody can be carried
         return referred
     frame, others = net.riders.frame, (everyone if everyone is not None else net.riders).frame
     placed = others[others["reason"] == ""]  # every rider a plan has to place
@@ -48,7 +51,7 @@ def uncarriable(net, assignments: pd.DataFrame, reason: str, campaign: Campaign,
     mates = [_mates(legs, int(a), campaign) for a in legs_referred]
     share = sparse.csr_matrix((np.ones(sum(map(len, mates))), np.concatenate(mates),
                                np.cumsum([0, *map(len, mates)])), shape=(len(legs_referred), len(used)))
-    fewest = int(net.min_load.min())
+    fewest = int(min_load.min())
     can = np.ones((len(used), days), dtype=bool)  # (leg, day): its referred riders could still be on a coach
     while True:  # a rider no coach could carry on a day is no one's mate that day: peel until nothing changes
         could = share @ (everybody - peelable * ~can)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
-from chunnuan.planner.fleet import Fleet, qualify
+from chunnuan.planner.fleet import Fleet, min_load, qualify
 from chunnuan.planner.model import (
     ACTION_DROP,
     ACTION_PICKUP,
@@ -92,8 +92,7 @@ def check_plan(requests: pd.DataFrame, fleet: Fleet, result: Plan, campaign: Cam
     if len(over):
         problems.append(f"超员车次（乘车人数多于座位数）：{_some(over['trip_id'])}")
     kept = _checked_kept(t, published, problems)
-    minimum = np.ceil(rules.min_fill_ratio * t["seats"].to_numpy() - 1e-9)
-    under = t[(t["passengers"].to_numpy() < np.maximum(minimum, 1)) & ~kept]  # kept ones: flagged in the summary
+    under = t[(t["passengers"].to_numpy() < min_load(campaign, t["seats"])) & ~kept]  # kept ones: flagged in the summary
     if len(under):
         problems.append(f"低于最低满载率 {rules.min_fill_ratio:.0%} 的车次：{_some(under['trip_id'])}")
     long_route = t["km"] > rules.long_route_km

@@ -45,7 +45,7 @@ from chunnuan.config import divisions, railway
 from chunnuan.config.campaign import Campaign
 from chunnuan.planner.assign import _carriers_for, _vehicle_loads, day_labels
 from chunnuan.planner.demand import Riders, place_km
-from chunnuan.planner.fleet import Fleet, coach_cost, daily_supply, per_seat_cost
+from chunnuan.planner.fleet import Fleet, coach_cost, daily_supply, min_load, per_seat_cost
 from chunnuan.planner.mix import INF, bounded_mix_table, mix_tables
 from chunnuan.planner.model import (
     ASSIGNMENT_COLUMNS,
@@ -505,16 +505,16 @@ def rail_search(riders: Riders, fleet: Fleet, rail: pd.DataFrame | None, campaig
         return None
     offers, frame = _offers(rail, campaign, riders.day0, riders.days)
     seats = np.array(sorted(fleet.vehicles["seats"].unique()), dtype=np.int64)
-    min_load = np.maximum(np.ceil(campaign.transport.min_fill_ratio * seats - 1e-9).astype(np.int64), 1)
-    s = _tables(riders, offers, campaign, seats, min_load) if offers else None
+    least = min_load(campaign, seats)
+    s = _tables(riders, offers, campaign, seats, least) if offers else None
     if s is None:
         return None
     origins = riders.routes["origin_code"].to_numpy()
     caps: dict = {}
     for _ in range(MAX_ROUNDS):
-        on, booked = _search(s, offers, campaign.rail, caps, int(min_load.min()))
+        on, booked = _search(s, offers, campaign.rail, caps, int(least.min()))
         groups, cut = _feeders(s, on, np.flatnonzero(on >= 0), offers, origins,
-                               _Supply(fleet, riders, campaign, seats, min_load))
+                               _Supply(fleet, riders, campaign, seats, least))
         if not cut:
             break
         caps.update({k: min(v, caps.get(k, v)) for k, v in cut.items()})
@@ -523,8 +523,8 @@ def rail_search(riders: Riders, fleet: Fleet, rail: pd.DataFrame | None, campaig
         on = np.where(np.isin(on, dropped), -1, on)
         booked = {o: c for o, c in booked.items() if o not in dropped}
         groups, _ = _feeders(s, on, np.flatnonzero(on >= 0), offers, origins,
-                             _Supply(fleet, riders, campaign, seats, min_load))
-    return RailState(riders, offers, frame, s, on, booked, groups, seats, min_load)
+                             _Supply(fleet, riders, campaign, seats, least))
+    return RailState(riders, offers, frame, s, on, booked, groups, seats, least)
 
 
 def rail_rescue(state: RailState, referred: np.ndarray, fleet_left: Fleet, campaign: Campaign,

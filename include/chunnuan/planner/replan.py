@@ -45,7 +45,7 @@ from chunnuan.config.campaign import Campaign
 from chunnuan.planner import demand
 from chunnuan.planner.assign import build_summary, day_labels, with_rail_columns
 from chunnuan.planner.core import plan
-from chunnuan.planner.fleet import Fleet, less_used, qualify
+from chunnuan.planner.fleet import Fleet, less_used, min_load, qualify
 from chunnuan.planner.model import (
     ADDED,
     ASSIGNMENT_COLUMNS,
@@ -153,8 +153,7 @@ def _renumber(trips: pd.DataFrame, assignments: pd.DataFrame, max_seq: dict[str,
 
 def _min_riders(fleet: Fleet, campaign: Campaign) -> dict:
     seats = sorted(int(s) for s in qualify(fleet, campaign).fleet.vehicles["seats"].unique())
-    ratio = campaign.transport.min_fill_ratio
-    return {str(s): max(int(np.ceil(ratio * s - 1e-9)), 1) for s in seats}
+    return {str(s): int(n) for s, n in zip(seats, min_load(campaign, seats), strict=True)}
 
 
 def _objects(values) -> np.ndarray:
@@ -400,8 +399,7 @@ def _changes(result: Plan, published: Published, *, keep: bool, counts: dict, ca
     kept = t[t["change"] == KEPT]
     under = []
     if campaign is not None and len(kept):
-        minimum = np.maximum(np.ceil(campaign.transport.min_fill_ratio * kept["seats"].to_numpy() - 1e-9), 1)
-        under = kept.loc[kept["passengers"].to_numpy() < minimum, "trip_id"].tolist()
+        under = kept.loc[kept["passengers"].to_numpy() < min_load(campaign, kept["seats"]), "trip_id"].tolist()
     return {
         "base_plan": int(published.plan_id),
         "mode": "stable" if keep else "all",

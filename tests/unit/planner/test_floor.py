@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from chunnuan.planner import core, floor, plan
+from chunnuan.planner import Fleet, core, floor, plan
 from chunnuan.planner.gate import plan_markdown
 from chunnuan.planner.io import without_pooling
-from tests.unit.planner.support import GX, make_fleet
+from tests.unit.planner import test_rail
+from tests.unit.planner.support import GX, PEAK, make_carrier, make_fleet
 from tests.unit.planner.test_pool import (
     CANGWU,
     DONGGUAN,
@@ -77,6 +78,20 @@ def test_a_rider_whose_only_mates_no_coach_could_carry_is_the_floor_too():
     for outer in (CANGWU, PINGNAN):
         pair = plan(riders([legs[outer], (outer, DONGGUAN, 5, 1, 1), legs[TENG]]), FLEET, campaign, workers=1)
         assert pair.summary["chartered"] == 15 and pair.summary["referral_floor"] == 0
+
+
+def test_a_coach_the_rail_feeders_took_still_counts_for_the_floor():
+    # the only 19-seat coach feeds 覃塘区's 15 to the train at 贵港, so 平南县's 16 to 南宁 are referred; but a plan
+    # without that feeder carries them on it (16 ≥ 15): they are not the floor, though the coaches left are 53s
+    c = [make_carrier(0), make_carrier(1)]
+    fleet = Fleet.build(c, [(c[0].uscc, 19, PEAK, PEAK, 1), (c[1].uscc, 53, GX.travel_window.start, GX.travel_window.end, 4)])
+    rail = test_rail.offers(test_rail.offer("K5001", "贵港", "东莞", "硬卧", carriages=3, fare=60))
+    day, dongguan = test_rail.DAY, test_rail.DONGGUAN
+    requests = test_rail.riders([(test_rail.GANGNAN, dongguan, 40, day, 0), ("450804", dongguan, 15, day, 0),
+                                 (PINGNAN, NANNING, 16, day, 0)])
+    result = plan(requests, fleet, GX, workers=1, rail=rail)
+    assert list(result.trips.loc[result.trips["mode"] == "feeder", "seats"]) == [53, 19]
+    assert too_few(result) == 16 and result.summary["referral_floor"] == 0
 
 
 def test_no_plan_carries_a_rider_of_the_floor(monkeypatch):
