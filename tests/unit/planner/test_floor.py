@@ -115,3 +115,10 @@ def test_no_plan_carries_a_rider_of_the_floor(monkeypatch):
             status = a.set_index("id_number").loc[sorted(found[-1]), "status"]
             assert len(status) == result.summary["referral_floor"] > 0 and (status == "集中购票").all()
             assert result.summary["referral_floor"] <= too_few(result)
+
+
+def test_a_province_too_large_to_check_says_so_instead_of_a_floor(monkeypatch):
+    monkeypatch.setattr(floor, "MAX_PAIRS", 0)  # any referred leg × legs is "too large"
+    result = plan(riders([(PINGNAN, DONGGUAN, 8, 0, 0), (GUIPING, DONGGUAN, 6, 0, 0)]), FLEET, GX, workers=1)
+    assert too_few(result) == 14 and result.summary["referral_floor"] is None
+    assert "| 其中无论如何编排都凑不满最低发车人数的（人） | 未测算（规模过大） |" in plan_markdown(result, GX)
